@@ -1,0 +1,82 @@
+"""Briefing Desk: events, press-briefing checklists, spokespeople and calendar feeds."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import cli, navigation
+from app.auth.admin import bp as users_bp
+from app import models  # noqa: F401  (registers every table)
+from app.auth.models import User
+from app.auth.routes import bp as auth_bp
+from app.auth.routes import require_login_by_default
+from app.config import Config
+from app.errors import register_error_handlers
+from app.extensions import babel, csrf, db, login_manager, migrate
+from app.i18n import select_locale, select_timezone
+from app.main.routes import bp as main_bp
+from app.units.routes import bp as units_bp
+
+BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp)
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def _secret_key(app: Flask) -> str:
+    """SECRET_KEY from the environment; development keeps a generated one in the instance folder."""
+    if app.config.get("SECRET_KEY"):
+        return app.config["SECRET_KEY"]
+    if not (app.debug or app.testing):
+        raise ConfigurationError(
+            "SECRET_KEY is not set: production refuses to start without it (set FLASK_DEBUG=1 for development)")
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build a configured app. Tests pass TestConfig; nothing runs at import."""
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("INSTANCE_PATH") or None)
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SECRET_KEY"] = _secret_key(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'briefdesk.db'}"
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(_load_user)
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.before_request(require_login_by_default)
+    register_error_handlers(app)
+    navigation.register(app)
+    app.context_processor(lambda: {"current_locale": str(get_locale() or "vi")})
+    cli.register(app)
+    return app
+
+
+def _load_user(user_id: str):
+    """Deactivated users lose their session at once."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None

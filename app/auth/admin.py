@@ -1,0 +1,90 @@
+"""Admin pages for users: list, create, edit, deactivate. Rules live in services."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.auth import services
+from app.auth.forms import ConfirmForm, UserForm
+from app.auth.models import User
+from app.auth.permissions import require_admin
+from app.auth.roles import ROLE_LABELS
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.i18n import _
+from app.web import show_validation_error
+from app.units.services import unit_choices
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+@bp.before_request
+def admins_only():
+    require_admin(current_user)
+
+
+def _form_data(form: UserForm) -> services.UserData:
+    return services.UserData(
+        email=form.email.data, name=form.name.data, title=form.title.data or "",
+        phone=form.phone.data or "", unit_id=form.unit_id.data or None,
+        roles=set(form.roles.data), locale=form.locale.data,
+        is_unit_head=form.is_unit_head.data, password=form.password.data or None)
+
+
+def _save(form: UserForm, user: User | None):
+    """Validate and save; on a rule violation, attach the message to the form."""
+    try:
+        if user is None:
+            user = services.create_user(current_user, _form_data(form))
+        else:
+            services.update_user(current_user, user, _form_data(form))
+    except ValidationFailed as exc:
+        show_validation_error(form, exc)
+        return None
+    db.session.commit()
+    return user
+
+
+@bp.get("/")
+def index():
+    return render_template("admin/users.html", users=services.list_users(), role_labels=ROLE_LABELS,
+                           confirm=ConfirmForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = UserForm()
+    form.unit_id.choices = unit_choices(include_none=True)
+    if form.validate_on_submit() and (user := _save(form, None)):
+        flash(_("User %(name)s created.", name=user.name), "success")
+        return redirect(url_for("users.index"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+def edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    form.unit_id.choices = unit_choices(include_none=True)
+    if not form.is_submitted():
+        form.roles.data = sorted(r.value for r in user.roles)
+        form.unit_id.data = user.unit_id or 0
+    if form.validate_on_submit() and _save(form, user):
+        flash(_("Changes to %(name)s saved.", name=user.name), "success")
+        return redirect(url_for("users.index"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.post("/<int:user_id>/active")
+def toggle_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.set_user_active(current_user, user, not user.active)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s reactivated.", name=user.name) if user.active
+                  else _("%(name)s deactivated; nothing of theirs was deleted.", name=user.name),
+                  "success")
+    return redirect(url_for("users.index"))

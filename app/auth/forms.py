@@ -1,0 +1,35 @@
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField,
+                     StringField, widgets)
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from app.auth.roles import ROLE_LABELS, Role
+from app.i18n import _l
+from app.web import choices
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that only needs the CSRF token."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=200)])
+    title = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
+    unit_id = SelectField(_l("Unit"), coerce=int)
+    is_unit_head = BooleanField(_l("Head of the unit"))
+    roles = MultiCheckboxField(_l("Roles"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role),
+                               validators=[InputRequired(message=_l("Choose at least one role."))])
+    locale = SelectField(_l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)])

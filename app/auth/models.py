@@ -1,0 +1,83 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.auth.roles import Role
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+from app.units.models import Unit
+
+role_type = sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    phone: Mapped[str] = mapped_column(sa.String(50), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    # Head of their unit: approves for it and receives escalations.
+    is_unit_head: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="vi")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit: Mapped[Unit | None] = relationship()
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", back_populates="user")
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(r.role for r in self.role_rows)
+
+    @roles.setter
+    def roles(self, roles) -> None:
+        wanted = {Role(r) for r in roles}
+        self.role_rows = [r for r in self.role_rows if r.role in wanted] + [
+            UserRole(role=r) for r in sorted(wanted - self.roles)]
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(role_type, primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class LoginAttempt(db.Model):
+    """One login try; recent failures throttle the account and the address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_at", "email", "attempted_at"),
+        sa.Index("ix_login_attempts_address_at", "address", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    succeeded: Mapped[bool] = mapped_column(default=False)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,73 @@
+"""Login and logout. Every other page requires login unless marked ``@public``."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.auth import services
+from app.auth.forms import ConfirmForm, LoginForm
+from app.i18n import _
+
+bp = Blueprint("auth", __name__)
+
+
+def public(view):
+    """Mark a view as reachable without logging in."""
+    view.is_public = True
+    return view
+
+
+def require_login_by_default():
+    """Before every request: send anonymous users to /login unless the view is public."""
+    if current_user.is_authenticated or request.endpoint is None:
+        return None
+    if request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "is_public", False):
+        return None
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only paths on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except services.LoginThrottled as exc:
+            form.form_errors.append(_("Too many failed attempts. Try again in %(minutes)d minutes.",
+                                      minutes=exc.minutes))
+        except services.InvalidCredentials:
+            form.form_errors.append(_("Wrong e-mail address or password."))
+        except services.AccountDeactivated:
+            form.form_errors.append(_("This account has been deactivated. Contact an administrator."))
+        else:
+            login_user(user)
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("main.dashboard"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+@public
+def logout():
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        logout_user()
+        flash(_("You have logged out."), "success")
+        return redirect(url_for("auth.login"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("auth/logout.html", form=form)

@@ -1,0 +1,68 @@
+"""Command-line interface: ``flask --app app …`` or the ``briefdesk`` console script."""
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from app.auth.roles import Role
+from app.errors import ValidationFailed
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_group)
+    app.cli.add_command(users_group)
+
+
+@click.group("demo", help="Demo data.")
+def demo_group():
+    pass
+
+
+@demo_group.command("load")
+@click.option("--events", "n_events", type=click.IntRange(min=0), default=None,
+              help="Number of events to create (default: a realistic year's worth).")
+@click.option("--password", default="demo", show_default=True, help="Password of every demo user.")
+def demo_load(n_events: int | None, password: str):
+    """Load the plan's units, one user per role and sample data. Safe to run twice."""
+    from app import demo
+
+    summary = demo.load(password=password, n_events=n_events)
+    db.session.commit()
+    click.echo(summary.describe())
+
+
+@click.group("users", help="Manage users.")
+def users_group():
+    pass
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice([r.value for r in Role]), help="May be given several times.")
+@click.option("--unit", "unit_slug", default=None, help="Slug of the user's unit.")
+@click.option("--name", default=None, help="Full name (default: the part of the e-mail before @).")
+def users_create(email: str, roles: tuple[str, ...], unit_slug: str | None, name: str | None):
+    """Create a user; the password is read from stdin or asked for twice."""
+    from app.auth.services import create_user_from_cli
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user_from_cli(email, password, {Role(r) for r in roles}, unit_slug, name)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"created {user.email} ({', '.join(sorted(r.value for r in user.roles))})")
+
+
+def main() -> None:
+    """Entry point of the ``briefdesk`` console script."""
+    from app import create_app
+
+    FlaskGroup(create_app=create_app)(prog_name="briefdesk")

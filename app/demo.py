@@ -1,0 +1,112 @@
+"""Realistic demo data: the plan's units and one user per role. Idempotent.
+
+The province and its people are data: after the 2025 merger the units below
+belong to Quảng Ngãi province (Res. 202/2025/QH15); edit them in the admin pages.
+"""
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.auth.roles import Role
+from app.extensions import db
+from app.units.models import Unit, UnitKind
+
+# slug, Vietnamese name, English name, kind, parent slug
+UNITS = [
+    ("tinh-uy", "Tỉnh ủy Quảng Ngãi", "Quảng Ngãi Provincial Party Committee", UnitKind.PARTY, None),
+    ("ban-tgdv", "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+     "Provincial Party Commission for Propaganda and Mass Mobilisation", UnitKind.PARTY, "tinh-uy"),
+    ("bcd-ttdn", "Ban Chỉ đạo công tác thông tin đối ngoại tỉnh",
+     "Provincial External Information Steering Committee", UnitKind.STEERING, "tinh-uy"),
+    ("ubnd-tinh", "Ủy ban nhân dân tỉnh", "Provincial People's Committee", UnitKind.GOVERNMENT, None),
+    ("so-ngoai-vu", "Sở Ngoại vụ", "Department of Foreign Affairs", UnitKind.DEPARTMENT, "ubnd-tinh"),
+    ("so-vhttdl", "Sở Văn hóa, Thể thao và Du lịch", "Department of Culture, Sports and Tourism",
+     UnitKind.DEPARTMENT, "ubnd-tinh"),
+    ("so-cong-thuong", "Sở Công Thương", "Department of Industry and Trade", UnitKind.DEPARTMENT,
+     "ubnd-tinh"),
+    ("bdbp-tinh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "Provincial Border Guard Command",
+     UnitKind.OTHER, None),
+    ("bao-qng", "Báo Quảng Ngãi", "Quảng Ngãi Newspaper", UnitKind.MEDIA, "tinh-uy"),
+    ("dai-qng", "Đài Phát thanh và Truyền hình Quảng Ngãi", "Quảng Ngãi Radio and Television",
+     UnitKind.MEDIA, "ubnd-tinh"),
+    ("huyen-uy-ngoc-hoi", "Huyện ủy Ngọc Hồi", "Ngọc Hồi District Party Committee", UnitKind.LOCAL,
+     "tinh-uy"),
+    ("huyen-uy-sa-thay", "Huyện ủy Sa Thầy", "Sa Thầy District Party Committee", UnitKind.LOCAL,
+     "tinh-uy"),
+    ("thanh-uy-kon-tum", "Thành ủy Kon Tum", "Kon Tum City Party Committee", UnitKind.LOCAL, "tinh-uy"),
+]
+
+# e-mail, name, title, unit slug, roles, is unit head
+USERS = [
+    ("admin@demo.example", "Trần Quốc Bảo", "Quản trị hệ thống", "so-vhttdl", {Role.ADMIN}, False),
+    ("protocol@demo.example", "Nguyễn Thị Lan", "Chuyên viên lễ tân", "so-ngoai-vu",
+     {Role.PROTOCOL}, False),
+    ("focal@demo.example", "Lê Văn Hùng", "Chuyên viên đầu mối TTĐN", "so-vhttdl", {Role.FOCAL}, False),
+    ("spokesperson@demo.example", "Phạm Minh Tuấn", "Chánh Văn phòng UBND tỉnh", "ubnd-tinh",
+     {Role.SPOKESPERSON}, False),
+    ("liaison@demo.example", "Võ Thị Hạnh", "Chuyên viên liên lạc báo chí", "so-vhttdl",
+     {Role.LIAISON}, False),
+    ("steering@demo.example", "Đặng Văn Sơn", "Phó Trưởng ban Chỉ đạo", "bcd-ttdn",
+     {Role.STEERING}, False),
+    ("viewer@demo.example", "Hoàng Thị Mai", "Phóng viên", "bao-qng", {Role.VIEWER}, False),
+    ("head.ngoaivu@demo.example", "Bùi Đức Thắng", "Giám đốc Sở Ngoại vụ", "so-ngoai-vu",
+     {Role.PROTOCOL, Role.SPOKESPERSON}, True),
+    ("head.vhttdl@demo.example", "Ngô Thị Thu", "Giám đốc Sở VHTTDL", "so-vhttdl",
+     {Role.FOCAL, Role.SPOKESPERSON}, True),
+    ("focal.ngochoi@demo.example", "A Tuấn", "Chuyên viên Ban Tuyên giáo Huyện ủy", "huyen-uy-ngoc-hoi",
+     {Role.FOCAL}, False),
+    ("propaganda@demo.example", "Lý Thị Kim", "Chuyên viên Ban Tuyên giáo và Dân vận", "ban-tgdv",
+     {Role.STEERING, Role.VIEWER}, False),
+]
+
+ROLE_LOGINS = [f"{r.value}@demo.example" for r in Role]
+
+
+@dataclass
+class Summary:
+    password: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        lines = ["Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in self.counts.items())]
+        lines.append(f"Log in as any of these with the password '{self.password}':")
+        lines += [f"  {email}" for email in ROLE_LOGINS]
+        return "\n".join(lines)
+
+
+def _upsert_units() -> dict[str, Unit]:
+    by_slug = {u.slug: u for u in db.session.scalars(sa.select(Unit))}
+    for slug, name_vi, name_en, kind, parent in UNITS:
+        unit = by_slug.get(slug)
+        if unit is None:
+            unit = by_slug[slug] = Unit(slug=slug, name_vi=name_vi, name_en=name_en, kind=kind)
+            db.session.add(unit)
+        unit.parent = by_slug[parent] if parent else None
+    db.session.flush()
+    return by_slug
+
+
+def _upsert_users(units: dict[str, Unit], password: str) -> dict[str, User]:
+    by_email = {u.email: u for u in db.session.scalars(sa.select(User))}
+    for email, name, title, unit_slug, roles, is_head in USERS:
+        user = by_email.get(email)
+        if user is None:
+            user = by_email[email] = User(email=email, name=name, title=title, role_rows=[],
+                                          unit=units[unit_slug], is_unit_head=is_head,
+                                          phone="0260 3 86" + str(len(by_email)).zfill(4))
+            user.roles = roles
+            db.session.add(user)
+        user.set_password(password)  # demo accounts always answer to the announced password
+    db.session.flush()
+    return by_email
+
+
+def load(password: str = "demo", n_events: int | None = None) -> Summary:
+    """Create or refresh the demo data. Flushes; the caller commits."""
+    summary = Summary(password=password)
+    units = _upsert_units()
+    users = _upsert_users(units, password)
+    summary.counts["units"] = len(units)
+    summary.counts["users"] = len(users)
+    return summary

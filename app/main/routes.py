@@ -1,0 +1,42 @@
+"""Dashboard, health check and the language switch."""
+import sqlalchemy as sa
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from app.auth.forms import ConfirmForm
+from app.auth.roles import ROLE_LABELS
+from app.auth.routes import is_safe_next, public
+from app.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def dashboard():
+    return render_template("main/dashboard.html", role_labels=ROLE_LABELS)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception:  # any driver error means "not ready"
+        db.session.rollback()
+        current_app.logger.warning("health check: database unreachable")
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.post("/locale")
+@public
+def set_locale():
+    """Switch the interface language; saved on the user when logged in."""
+    locale = request.form.get("locale", "")
+    if ConfirmForm().validate_on_submit() and locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("main.dashboard"))

@@ -1,0 +1,79 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.auth.forms import ConfirmForm
+from app.auth.permissions import require_admin
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.i18n import _
+from app.web import show_validation_error
+from app.units import services
+from app.units.forms import UnitForm
+from app.units.models import UNIT_KIND_LABELS, Unit
+
+bp = Blueprint("units", __name__, url_prefix="/admin/units")
+
+
+@bp.before_request
+def admins_only():
+    require_admin(current_user)
+
+
+def _data(form: UnitForm) -> services.UnitData:
+    return services.UnitData(slug=form.slug.data, name_vi=form.name_vi.data,
+                             name_en=form.name_en.data, kind=form.kind.data,
+                             parent_id=form.parent_id.data or None)
+
+
+def _save(form: UnitForm, unit: Unit | None):
+    try:
+        if unit is None:
+            unit = services.create_unit(current_user, _data(form))
+        else:
+            services.update_unit(current_user, unit, _data(form))
+    except ValidationFailed as exc:
+        show_validation_error(form, exc)
+        return None
+    db.session.commit()
+    return unit
+
+
+@bp.get("/")
+def index():
+    return render_template("admin/units.html", units=services.list_units(),
+                           kind_labels=UNIT_KIND_LABELS, confirm=ConfirmForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = UnitForm()
+    form.parent_id.choices = services.unit_choices(include_none=True)
+    if form.validate_on_submit() and (unit := _save(form, None)):
+        flash(_("Unit %(name)s created.", name=unit.name_vi), "success")
+        return redirect(url_for("units.index"))
+    return render_template("admin/unit_form.html", form=form, unit=None)
+
+
+@bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
+def edit(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    form = UnitForm(obj=unit)
+    form.parent_id.choices = [c for c in services.unit_choices(include_none=True) if c.value != unit.id]
+    if not form.is_submitted():
+        form.parent_id.data = unit.parent_id or 0
+        form.kind.data = unit.kind.value
+    if form.validate_on_submit() and _save(form, unit):
+        flash(_("Changes to %(name)s saved.", name=unit.name_vi), "success")
+        return redirect(url_for("units.index"))
+    return render_template("admin/unit_form.html", form=form, unit=unit)
+
+
+@bp.post("/<int:unit_id>/active")
+def toggle_active(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    if ConfirmForm().validate_on_submit():
+        services.set_unit_active(current_user, unit, not unit.active)
+        db.session.commit()
+        flash(_("%(name)s reactivated.", name=unit.name_vi) if unit.active
+              else _("%(name)s deactivated.", name=unit.name_vi), "success")
+    return redirect(url_for("units.index"))

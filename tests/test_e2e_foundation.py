@@ -1,0 +1,26 @@
+"""In a real browser: log in, switch to English, see the dashboard, log out."""
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_login_switch_language_and_logout(live_server, page):
+    page.goto(live_server + "/")
+    assert page.url.startswith(live_server + "/login")
+    assert page.locator("h1").inner_text() == "Đăng nhập"
+
+    page.fill("input[name=email]", "protocol@demo.example")
+    page.fill("input[name=password]", "demo")
+    page.click("button[type=submit].primary")
+    assert page.locator("h1").inner_text() == "Trang chính"
+
+    page.click("button[name=locale][value=en]")
+    assert page.locator("h1").inner_text() == "Dashboard"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Protocol officer" in page.locator(".facts").inner_text()
+
+    page.click("[data-testid=logout]")
+    assert page.url.startswith(live_server + "/login")
+    assert "You have logged out." in page.locator(".flash").inner_text()
+    page.goto(live_server + "/")
+    assert page.url.startswith(live_server + "/login")
