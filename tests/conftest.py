@@ -252,3 +252,43 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def make_venue(app):
+    from app.events.models import Venue
+
+    def _make(name: str = "Hội trường UBND tỉnh", **fields) -> Venue:
+        venue = Venue(name=name, address=fields.pop("address", "Số 1 Trần Hưng Đạo"), **fields)
+        db.session.add(venue)
+        db.session.commit()
+        return venue
+
+    return _make
+
+
+@pytest.fixture
+def make_event(app, make_unit):
+    """Factory: an event with sensible defaults; pass any Event field to override."""
+    from datetime import datetime, timedelta, timezone
+
+    from app.events.models import Event, EventKind, EventStatus, Visibility
+
+    def _make(**fields) -> Event:
+        starts_at = fields.pop("starts_at", datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc))
+        coordinating = fields.pop("coordinating_units", [])
+        event = Event(
+            title_vi=fields.pop("title_vi", "Hội nghị xúc tiến đầu tư"),
+            title_en=fields.pop("title_en", "Investment promotion conference"),
+            kind=fields.pop("kind", EventKind.POLITICAL),
+            status=fields.pop("status", EventStatus.PLANNED),
+            visibility=fields.pop("visibility", Visibility.INTERNAL),
+            starts_at=starts_at, ends_at=fields.pop("ends_at", starts_at + timedelta(hours=2)),
+            timezone=fields.pop("timezone", "Asia/Ho_Chi_Minh"),
+            lead_unit=fields.pop("lead_unit", None) or make_unit(), **fields)
+        event.coordinating_units = list(coordinating)
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return _make

@@ -1,0 +1,69 @@
+"""Who may see and change events. Services call these; templates only mirror them.
+
+A confidential event is visible only to its lead and coordinating units, the
+steering committee and admins; everyone else is told it does not exist (404).
+"""
+import sqlalchemy as sa
+
+from app.auth.permissions import belongs_to, has_role
+from app.auth.roles import Role
+from app.errors import NotVisible, PermissionDenied
+from app.events.models import Event, Visibility, event_coordinating_units
+
+SEE_ALL_ROLES = (Role.ADMIN, Role.STEERING)
+EDIT_ANY_ROLES = (Role.ADMIN, Role.PROTOCOL)
+
+
+def _logged_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.active
+
+
+def can_view(user, event: Event) -> bool:
+    if not _logged_in(user):
+        return event.visibility is Visibility.PUBLIC and not event.is_sensitive
+    if event.visibility is not Visibility.CONFIDENTIAL or has_role(user, *SEE_ALL_ROLES):
+        return True
+    return user.unit_id is not None and user.unit_id in event.unit_ids
+
+
+def require_view(user, event: Event | None) -> Event:
+    """Return the event, or raise NotVisible as if it did not exist."""
+    if event is None or not can_view(user, event):
+        raise NotVisible()
+    return event
+
+
+def visible_clause(user) -> sa.ColumnElement[bool]:
+    """SQL condition on ``Event`` equivalent to ``can_view`` (for lists, calendars and feeds)."""
+    if not _logged_in(user):
+        return sa.and_(Event.visibility == Visibility.PUBLIC, Event.is_sensitive.is_(False))
+    if has_role(user, *SEE_ALL_ROLES):
+        return sa.true()
+    conditions = [Event.visibility != Visibility.CONFIDENTIAL]
+    if user.unit_id is not None:
+        conditions.append(Event.lead_unit_id == user.unit_id)
+        conditions.append(Event.id.in_(
+            sa.select(event_coordinating_units.c.event_id)
+            .where(event_coordinating_units.c.unit_id == user.unit_id)))
+    return sa.or_(*conditions)
+
+
+def can_edit(user, event: Event) -> bool:
+    """Protocol and admin edit any event; a focal point edits those their unit leads."""
+    if not can_view(user, event):
+        return False
+    if has_role(user, *EDIT_ANY_ROLES):
+        return True
+    return has_role(user, Role.FOCAL) and belongs_to(user, event.lead_unit_id)
+
+
+def can_create_for(user, lead_unit_id: int | None) -> bool:
+    if has_role(user, *EDIT_ANY_ROLES):
+        return True
+    return has_role(user, Role.FOCAL) and belongs_to(user, lead_unit_id)
+
+
+def require_edit(user, event: Event) -> None:
+    require_view(user, event)
+    if not can_edit(user, event):
+        raise PermissionDenied()

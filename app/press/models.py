@@ -1,0 +1,66 @@
+"""Press briefings (họp báo) of events."""
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.events.models import Event, Venue, Visibility
+from app.extensions import db
+from app.i18n import _l
+from app.timeutil import UTCDateTime, utcnow
+
+
+def _enum(cls):
+    return sa.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class BriefingStatus(StrEnum):
+    PROPOSED = "proposed"    # suggested by the checklist, not yet agreed
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+BRIEFING_STATUS_LABELS = {
+    BriefingStatus.PROPOSED: _l("Proposed"),
+    BriefingStatus.SCHEDULED: _l("Scheduled"),
+    BriefingStatus.HELD: _l("Held"),
+    BriefingStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class Briefing(db.Model):
+    """A press conference about an event; visible to whoever may see the event."""
+
+    __tablename__ = "briefings"
+    __table_args__ = (
+        sa.Index("ix_briefings_starts_at", "starts_at"),
+        sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title_vi: Mapped[str] = mapped_column(sa.String(300))
+    title_en: Mapped[str] = mapped_column(sa.String(300), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Ho_Chi_Minh")
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
+    location: Mapped[str] = mapped_column(sa.String(300), default="")
+    status: Mapped[BriefingStatus] = mapped_column(_enum(BriefingStatus),
+                                                   default=BriefingStatus.PROPOSED)
+    # PUBLIC briefings of public, non-sensitive events appear in the public feed.
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.INTERNAL)
+    version: Mapped[int] = mapped_column(default=1)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+    venue: Mapped[Venue | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" and self.title_en else self.title_vi
