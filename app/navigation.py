@@ -27,6 +27,10 @@ NAV = [
 # Templates included on the dashboard, in order; each decides what to show to whom.
 DASHBOARD_PANELS: list[str] = []
 
+# Templates included on an event's page below its details (context: ``event``);
+# each checks what the current user may see.
+EVENT_PANELS: list[str] = []
+
 
 def nav_items() -> list[dict]:
     items = []
@@ -46,5 +50,6 @@ def register(app: Flask) -> None:
     @app.context_processor
     def layout_context():
         if not current_user.is_authenticated:
-            return {"nav_items": [], "dashboard_panels": [], "now": utcnow()}
-        return {"nav_items": nav_items(), "dashboard_panels": DASHBOARD_PANELS, "now": utcnow()}
+            return {"nav_items": [], "dashboard_panels": [], "event_panels": [], "now": utcnow()}
+        return {"nav_items": nav_items(), "dashboard_panels": DASHBOARD_PANELS,
+                "event_panels": EVENT_PANELS, "now": utcnow()}
