@@ -7,9 +7,12 @@ from flask import Flask
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, navigation
+from app import (
+    cli,
+    models,  # noqa: F401  (registers every table)
+    navigation,
+)
 from app.auth.admin import bp as users_bp
-from app import models  # noqa: F401  (registers every table)
 from app.auth.models import User
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default

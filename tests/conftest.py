@@ -222,7 +222,7 @@ def live_server(make_database, tmp_path_factory):
                     break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start; see {log.name}")
+                raise RuntimeError(f"server did not start; see {log.name}") from None
             time.sleep(0.2)
     yield base
     server.terminate()
