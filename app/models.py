@@ -5,4 +5,6 @@ from app.events.models import (Delegation, DelegationMember, Event, EventChange,
 from app.press.models import Briefing  # noqa: F401
 from app.units.models import Unit  # noqa: F401
 from app.checklists.models import ChecklistItem  # noqa: F401
-from app.spokespeople.models import SpokespersonAssignment  # noqa: F401
+from app.spokespeople.models import (Authorisation, BriefingNote, BriefingNoteVersion,  # noqa: F401
+                                     NoteAnswer, SpokespersonAssignment,
+                                     SpokespersonDesignation)
