@@ -78,7 +78,7 @@ def test_an_authorised_person_cannot_pass_it_on(app, make_unit, make_user):
     person = make_user(Role.FOCAL, unit=unit)
     third = make_user(Role.FOCAL, unit=unit)
     roster.authorise(head, _data(unit, head, person))
-    with pytest.raises(ValidationFailed, match="cannot pass the authorisation on"):
+    with pytest.raises(ValidationFailed, match="không được ủy quyền lại"):
         roster.authorise(head, _data(unit, person, third))
 
 
@@ -113,5 +113,5 @@ def test_the_authorisation_form_keeps_input_and_names_the_reversed_window(
         "valid_from": "2026-12-10", "valid_until": "2026-12-01", "matters": "Đoàn Attapeu"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "The authorisation ends before it starts." in page or "Ủy quyền kết thúc" in page
+    assert "Thời hạn ủy quyền kết thúc trước ngày bắt đầu." in page
     assert "99/GUQ-SNV" in page and "Đoàn Attapeu" in page
