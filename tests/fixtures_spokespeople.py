@@ -2,7 +2,7 @@
 
 Import explicitly: ``from tests.fixtures_spokespeople import *  # noqa: F401,F403``.
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -11,8 +11,8 @@ from app.press.models import Briefing, BriefingStatus
 from app.spokespeople.models import Authorisation, SpokespersonDesignation
 
 # 10 Dec 2026, 08:00–09:00 in Hà Nội time.
-BRIEFING_START = datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)
-NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
+BRIEFING_START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 """In a real browser: assign a spokesperson (a clash is refused), draft two versions, compare,
 submit, approve as steering, and download the .docx that python-docx reads back."""
-import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +16,7 @@ from app.units.models import Unit
 
 pytestmark = pytest.mark.browser
 
-START = datetime(2027, 3, 10, 1, 0, tzinfo=timezone.utc)  # 08:00 in Hà Nội
+START = datetime(2027, 3, 10, 1, 0, tzinfo=UTC)  # 08:00 in Hà Nội
 
 
 def _set_up(database_url: str) -> dict[str, int]:
@@ -117,7 +116,7 @@ def test_assign_draft_compare_submit_approve_and_download(live_server, page):
     assert page.locator("[data-testid=note-status]").inner_text().startswith("Đã duyệt")
     with page.expect_download() as download_info:
         page.click("[data-testid=docx]")
-    document = Document(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    document = Document(str(download_info.value.path()))
     text = "\n".join(p.text for p in document.paragraphs)
     header = "\n".join(cell.text for cell in document.tables[0].rows[0].cells)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header

@@ -9,7 +9,7 @@ from app.events.models import ProgrammeItem
 from app.extensions import db
 from app.spokespeople import assignments
 from app.spokespeople.models import AssignmentRole, AssignmentStatus, SpokespersonAssignment
-from tests.fixtures_spokespeople import *  # noqa: F401,F403
+from tests.fixtures_spokespeople import *
 from tests.fixtures_spokespeople import BRIEFING_START, NOW
 
 

@@ -3,7 +3,7 @@ from datetime import date
 
 from app.auth.roles import Role
 from app.spokespeople import vcard
-from tests.fixtures_spokespeople import *  # noqa: F401,F403
+from tests.fixtures_spokespeople import *
 
 
 def test_escaping_and_folding():

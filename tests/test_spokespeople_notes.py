@@ -11,7 +11,7 @@ from app.extensions import db
 from app.spokespeople import assignments, notes
 from app.spokespeople.models import AssignmentRole, BriefingNote, NoteStatus
 from tests.conftest import log_in
-from tests.fixtures_spokespeople import *  # noqa: F401,F403
+from tests.fixtures_spokespeople import *
 from tests.fixtures_spokespeople import NOW
 
 
@@ -36,7 +36,7 @@ def content(key="Tỉnh chào đón đoàn Attapeu.", **fields):
 
 
 def test_every_save_is_a_new_version_and_approval_locks_it(note_setting, make_user):
-    unit, speaker, _briefing, note, protocol = note_setting
+    _unit, speaker, _briefing, note, protocol = note_setting
     v1 = notes.save_version(speaker, note, 0, content())
     v2 = notes.save_version(speaker, note, 1, content("Hợp tác giáo dục là trọng tâm.",
                                                      figures=[{"figure": "120 tỷ đồng",
@@ -127,7 +127,7 @@ def test_a_withdrawn_spokesperson_loses_access(note_setting):
 
 
 def test_whoever_cannot_see_the_event_gets_404(note_setting, make_user, make_unit):
-    unit, speaker, briefing, note, _protocol = note_setting
+    unit, speaker, briefing, _note, _protocol = note_setting
     briefing.event.visibility = Visibility.CONFIDENTIAL
     db.session.commit()
     assert not notes.can_read_briefing_notes(speaker, briefing)  # assigned, not in the unit

@@ -1,15 +1,15 @@
 """Who may speak for a unit: designations, written authorisations and their edges."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from app.auth.roles import Role
 from app.errors import PermissionDenied, ValidationFailed
 from app.spokespeople import roster
-from tests.fixtures_spokespeople import *  # noqa: F401,F403
+from tests.fixtures_spokespeople import *
 
 # The briefing day is 10 Dec 2026 in Hà Nội; 23:30 UTC on 9 Dec is already 10 Dec there.
-AT = datetime(2026, 12, 9, 23, 30, tzinfo=timezone.utc)
+AT = datetime(2026, 12, 9, 23, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("valid_from", "valid_until", "eligible"), [

@@ -19,8 +19,12 @@ from app.extensions import db
 from app.i18n import _
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople import roster
-from app.spokespeople.models import (ACTIVE_ASSIGNMENT_STATUSES, AssignmentRole, AssignmentStatus,
-                                     SpokespersonAssignment)
+from app.spokespeople.models import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    SpokespersonAssignment,
+)
 from app.timeutil import utcnow
 from app.units.models import Unit
 

@@ -2,7 +2,7 @@
 
 Idempotent. Called from ``app.demo.load`` after units and users exist.
 """
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -11,8 +11,12 @@ from app.auth.models import User
 from app.events.models import Event, EventKind, EventStatus, Visibility
 from app.extensions import db
 from app.press.models import Briefing, BriefingStatus
-from app.spokespeople.models import (AssignmentRole, Authorisation, SpokespersonAssignment,
-                                     SpokespersonDesignation)
+from app.spokespeople.models import (
+    AssignmentRole,
+    Authorisation,
+    SpokespersonAssignment,
+    SpokespersonDesignation,
+)
 from app.spokespeople.roster import today
 from app.units.models import Unit
 
@@ -54,7 +58,7 @@ def _briefing_if_none(units, users, day) -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Briefing)):
         return
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
-    start = datetime.combine(day + timedelta(days=14), time(8, 0), zone).astimezone(timezone.utc)
+    start = datetime.combine(day + timedelta(days=14), time(8, 0), zone).astimezone(UTC)
     event = Event(title_vi="Hội nghị xúc tiến đầu tư và du lịch tỉnh Quảng Ngãi năm 2027",
                   title_en="Quảng Ngãi investment and tourism promotion conference 2027",
                   kind=EventKind.PROMOTION, status=EventStatus.PLANNED,

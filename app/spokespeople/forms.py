@@ -1,8 +1,17 @@
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, FieldList, Form, FormField, IntegerField, SelectField,
-                     StringField, TextAreaField)
-from wtforms.widgets import HiddenInput
+from wtforms import (
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from app.i18n import _l
 from app.spokespeople.models import AssignmentRole

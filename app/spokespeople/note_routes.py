@@ -1,6 +1,15 @@
 """Pages of briefing notes: read, edit (new version), compare, submit, review, print, .docx."""
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from app.errors import ValidationFailed

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.i18n import _
 from app.press.models import Briefing
 from app.spokespeople.assignments import active_assignments
-from app.spokespeople.models import (BriefingNote, BriefingNoteVersion, NoteAnswer, NoteStatus)
+from app.spokespeople.models import BriefingNote, BriefingNoteVersion, NoteAnswer, NoteStatus
 from app.timeutil import utcnow
 
 BANK_LIMIT = 50

@@ -3,8 +3,17 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel import dates as babel_dates
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -16,11 +25,22 @@ from app.extensions import db
 from app.i18n import _
 from app.press.models import Briefing
 from app.spokespeople import assignments, notes, roster, vcard
-from app.spokespeople.forms import (ROLE_CHOICES, AssignForm, AuthorisationForm, DeclineForm, DesignationForm,
-                                    EndDesignationForm)
-from app.spokespeople.models import (ASSIGNMENT_STATUS_LABELS, ACTIVE_ASSIGNMENT_STATUSES,
-                                     AssignmentRole, Authorisation, SpokespersonAssignment,
-                                     SpokespersonDesignation)
+from app.spokespeople.forms import (
+    ROLE_CHOICES,
+    AssignForm,
+    AuthorisationForm,
+    DeclineForm,
+    DesignationForm,
+    EndDesignationForm,
+)
+from app.spokespeople.models import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    ASSIGNMENT_STATUS_LABELS,
+    AssignmentRole,
+    Authorisation,
+    SpokespersonAssignment,
+    SpokespersonDesignation,
+)
 from app.units.models import Unit
 from app.units.services import unit_choices
 from app.web import choices, show_validation_error
