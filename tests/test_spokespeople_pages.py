@@ -66,3 +66,22 @@ def test_a_bad_review_or_submit_is_a_message_not_an_error(client, login, make_un
     assert "Chỉ có thể duyệt hoặc trả lại phiên bản đã trình." in response.get_data(as_text=True)
     response = client.post(note_path + "/submit", data={"number": 5}, follow_redirects=True)
     assert "không còn là phiên bản mới nhất" in response.get_data(as_text=True)
+
+
+def test_a_unit_head_keeps_only_their_own_units_roster(client, login, make_unit, make_user):
+    unit, other = make_unit(), make_unit()
+    login(Role.FOCAL, unit=unit, is_unit_head=True)
+    page = client.get("/spokespeople/designations/new").get_data(as_text=True)
+    assert f'value="{unit.id}"' in page and f'<option value="{other.id}"' not in page
+    person = make_user(Role.SPOKESPERSON, unit=other)
+    response = client.post("/spokespeople/designations/new", data={
+        "unit_id": other.id, "user_id": person.id, "title": "Người phát ngôn", "since": "2026-12-01"})
+    assert response.status_code == 200  # not a choice: the form says so, nothing saved
+    from app.spokespeople.models import SpokespersonDesignation
+    assert db.session.query(SpokespersonDesignation).count() == 0
+
+
+def test_people_who_keep_no_roster_are_not_offered_its_forms(client, login):
+    login(Role.SPOKESPERSON)
+    assert "Giao người phát ngôn" not in client.get("/spokespeople/").get_data(as_text=True)
+    assert client.post("/spokespeople/designations/new", data={}).status_code == 200

@@ -33,12 +33,21 @@ def today() -> date:
     return local_day(utcnow())
 
 
+def keeps_every_roster(user) -> bool:
+    return has_role(user, *MANAGER_ROLES)
+
+
 def can_manage(user, unit_id: int) -> bool:
     """Protocol and admin keep the roster; a unit's head keeps their own unit's."""
-    if has_role(user, *MANAGER_ROLES):
+    if keeps_every_roster(user):
         return True
     return (getattr(user, "is_authenticated", False) and user.active and user.is_unit_head
             and user.unit_id == unit_id)
+
+
+def keeps_a_roster(user) -> bool:
+    """Whether the user keeps the roster of any unit (to offer the forms at all)."""
+    return keeps_every_roster(user) or bool(getattr(user, "is_unit_head", False))
 
 
 def require_manage(user, unit_id: int) -> None:

@@ -57,6 +57,13 @@ def _user_choices():
     return choices((u.id, f"{u.name} — {u.unit.name(_locale()) if u.unit else ''}") for u in users)
 
 
+def _roster_unit_choices():
+    """Protocol and admin keep every unit's roster; a unit head only their own."""
+    if roster.keeps_every_roster(current_user):
+        return unit_choices()
+    return [c for c in unit_choices() if c.value == current_user.unit_id]
+
+
 def _head_choices():
     heads = db.session.scalars(sa.select(User).where(User.active.is_(True),
                                                      User.is_unit_head.is_(True))
@@ -94,13 +101,14 @@ def briefing_when(briefing: Briefing) -> str:
 def roster_index():
     return render_template("spokespeople/roster.html", roster=roster.roster(),
                            today=roster.today(), can_manage=roster.can_manage,
+                           may_record=roster.keeps_a_roster(current_user),
                            end_form=EndDesignationForm(), confirm=ConfirmForm())
 
 
 @bp.route("/designations/new", methods=["GET", "POST"])
 def designate():
     form = DesignationForm()
-    form.unit_id.choices = unit_choices()
+    form.unit_id.choices = _roster_unit_choices()
     form.user_id.choices = _user_choices()
     if not form.is_submitted():
         form.since.data = roster.today()
@@ -141,7 +149,7 @@ def end_designation(designation_id: int):
 @bp.route("/authorisations/new", methods=["GET", "POST"])
 def authorise():
     form = AuthorisationForm()
-    form.unit_id.choices = unit_choices()
+    form.unit_id.choices = _roster_unit_choices()
     form.user_id.choices = _user_choices()
     form.issued_by_id.choices = _head_choices()
     if form.validate_on_submit():
@@ -229,6 +237,9 @@ def briefing(briefing_id: int):
             else AssignmentRole.LEAD.value)
     unit = db.session.get(Unit, request.args.get("unit_id", type=int) or form.unit_id.data
                           or briefing.event.lead_unit_id)
+    suggested = assignments.candidates(briefing, unit, current_user) if unit else []
+    if not form.is_submitted() and form.user_id.data is None and suggested and suggested[0].free:
+        form.user_id.data = suggested[0].user.id  # the first suggestion, preselected
     if form.validate_on_submit():
         try:
             assignment = assignments.assign(current_user, briefing,
@@ -245,7 +256,7 @@ def briefing(briefing_id: int):
     return render_template(
         "spokespeople/briefing.html", briefing=briefing, form=form, unit=unit,
         history=assignments.all_assignments(briefing), active=ACTIVE_ASSIGNMENT_STATUSES,
-        candidates=assignments.candidates(briefing, unit, current_user) if unit else [],
+        candidates=suggested,
         can_assign=assignments.can_assign(current_user, briefing), confirm=ConfirmForm(),
         note=notes.note_for(briefing),
         can_read_notes=notes.can_read_briefing_notes(current_user, briefing),
