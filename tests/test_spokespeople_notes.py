@@ -178,6 +178,26 @@ def test_two_saves_racing_in_separate_sessions(note_setting, app):
     assert len(db.session.get(BriefingNote, note.id).versions) == 2
 
 
+def test_an_approval_racing_a_new_save_is_refused(note_setting, app):
+    """The approver opened version 1; a new version lands before the approval is written."""
+    from app.auth.models import User
+    _unit, speaker, _briefing, note, protocol = note_setting
+    notes.save_version(speaker, note, 0, content())
+    notes.submit(speaker, note, 1)
+    db.session.commit()
+    db.session.expire_all()
+    reviewer_note = db.session.get(BriefingNote, note.id)
+    assert reviewer_note.latest.status is NoteStatus.SUBMITTED  # loaded before the other save
+    with app.app_context():
+        notes.save_version(db.session.get(User, speaker.id), db.session.get(BriefingNote, note.id),
+                           1, content("Sửa gấp"))
+        db.session.commit()
+    with pytest.raises(ValidationFailed, match="cùng lúc"):
+        notes.review(protocol, reviewer_note, 1, approve=True)
+    db.session.rollback()
+    assert db.session.get(BriefingNote, note.id).approved_number is None
+
+
 def test_the_diff_shows_insertions_and_deletions(note_setting, client):
     _unit, speaker, _briefing, note, _protocol = note_setting
     notes.save_version(speaker, note, 0, content("Tỉnh chào đón đoàn Attapeu."))

@@ -85,3 +85,23 @@ def test_people_who_keep_no_roster_are_not_offered_its_forms(client, login):
     login(Role.SPOKESPERSON)
     assert "Giao người phát ngôn" not in client.get("/spokespeople/").get_data(as_text=True)
     assert client.post("/spokespeople/designations/new", data={}).status_code == 200
+
+
+def test_the_briefing_panel_renders_for_a_briefing(app, client, login, make_unit, make_user,
+                                                   make_event, make_briefing, designate, clock):
+    """The template the briefing pages will include (context: ``briefing``)."""
+    from flask import render_template_string
+    clock(NOW)
+    unit = make_unit()
+    protocol = login(Role.PROTOCOL)
+    speaker = make_user(Role.SPOKESPERSON, unit=unit, name="Phạm Minh Tuấn")
+    designate(speaker, unit)
+    briefing = make_briefing(event=make_event(lead_unit=unit))
+    assignments.assign(protocol, briefing, speaker, unit, AssignmentRole.LEAD)
+    db.session.commit()
+    with app.test_request_context("/"):
+        from flask_login import login_user
+        login_user(protocol)
+        html = render_template_string('{% include "spokespeople/_briefing_panel.html" %}',
+                                      briefing=briefing)
+    assert "Phạm Minh Tuấn" in html and f"/spokespeople/briefings/{briefing.id}" in html
