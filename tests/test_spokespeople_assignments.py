@@ -173,3 +173,41 @@ def test_a_briefing_of_an_invisible_event_is_404(setting, client, make_user, mak
     secret = make_briefing(event=make_event(visibility=Visibility.CONFIDENTIAL, lead_unit=make_unit()))
     log_in(client, make_user(Role.SPOKESPERSON))
     assert client.get(f"/spokespeople/briefings/{secret.id}").status_code == 404
+
+
+def test_two_officers_booking_the_same_person_at_once(setting, app, make_briefing):
+    """PostgreSQL: the second assignment waits for the first and then sees the clash."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has a single writer; the row lock matters on PostgreSQL")
+    from app.auth.models import User
+    from app.press.models import Briefing
+    from app.units.models import Unit
+    unit, (an, *_rest), briefing, protocol = setting
+    other = make_briefing(starts_at=briefing.starts_at)
+    ids = (unit.id, an.id, protocol.id, other.id)
+    outcome = {}
+
+    def second_officer():
+        with app.app_context():
+            try:
+                assignments.assign(db.session.get(User, ids[2]), db.session.get(Briefing, ids[3]),
+                                   db.session.get(User, ids[1]), db.session.get(Unit, ids[0]),
+                                   AssignmentRole.LEAD)
+                db.session.commit()
+                outcome["second"] = "assigned"
+            except ValidationFailed as exc:
+                db.session.rollback()
+                outcome["second"] = exc.message
+            finally:
+                db.session.remove()
+
+    assignments.assign(protocol, briefing, an, unit, AssignmentRole.LEAD)  # holds the row lock
+    thread = threading.Thread(target=second_officer)
+    thread.start()
+    thread.join(timeout=0.5)
+    assert thread.is_alive()  # waiting for the first officer's transaction
+    db.session.commit()
+    thread.join(timeout=10)
+    assert outcome["second"] != "assigned" and briefing.title_vi in outcome["second"]

@@ -169,6 +169,9 @@ def assign(actor, briefing: Briefing, user: User | None, unit: Unit | None,
         raise ValidationFailed(_("Unknown person."), "user_id")
     if briefing.status in (BriefingStatus.CANCELLED, BriefingStatus.HELD):
         raise ValidationFailed(_("This briefing is no longer open for assignments."))
+    # Serialise assignments of the same person (PostgreSQL row lock; SQLite has one writer),
+    # so two officers cannot double-book them in the same instant.
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
     if not roster.is_eligible(user, unit, briefing.starts_at):
         raise ValidationFailed(roster.eligibility_reason(user, unit, briefing.starts_at), "user_id")
     current = active_assignments(briefing)
