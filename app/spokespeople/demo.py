@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.events.models import Event, EventKind, EventStatus, Visibility
 from app.extensions import db
 from app.press.models import Briefing, BriefingStatus
+from app.spokespeople.assignments import clashes
 from app.spokespeople.models import (
     AssignmentRole,
     Authorisation,
@@ -18,6 +19,7 @@ from app.spokespeople.models import (
     SpokespersonDesignation,
 )
 from app.spokespeople.roster import today
+from app.timeutil import utcnow
 from app.units.models import Unit
 
 # user e-mail, unit slug, title in the directory
@@ -50,6 +52,7 @@ def load(units: dict[str, Unit], users: dict[str, User]) -> dict[str, int]:
                     "2027"))
     db.session.flush()
     _briefing_if_none(units, users, day)
+    _assign_demo_spokesperson(units, users)
     return {"designated spokespeople": len(DESIGNATIONS), "authorisations": 1}
 
 
@@ -68,7 +71,26 @@ def _briefing_if_none(units, users, day) -> None:
                         title_en="Press briefing on the 2027 investment promotion conference",
                         starts_at=start - timedelta(days=3), ends_at=start - timedelta(days=3, hours=-1),
                         status=BriefingStatus.SCHEDULED, location="Hội trường UBND tỉnh")
-    db.session.add_all([event, briefing, SpokespersonAssignment(
-        briefing=briefing, user=users["spokesperson@demo.example"], unit=units["ubnd-tinh"],
-        role=AssignmentRole.LEAD, assigned_by=users["protocol@demo.example"])])
+    db.session.add_all([event, briefing])
     db.session.flush()
+
+
+def _assign_demo_spokesperson(units, users) -> None:
+    """Propose the demo spokesperson for the next briefing nobody speaks at, if free then."""
+    speaker = users["spokesperson@demo.example"]
+    if db.session.scalar(sa.select(SpokespersonAssignment.id)
+                         .where(SpokespersonAssignment.user_id == speaker.id).limit(1)):
+        return
+    taken = sa.select(SpokespersonAssignment.briefing_id)
+    upcoming = db.session.scalars(
+        sa.select(Briefing).where(Briefing.starts_at > utcnow(),
+                                  Briefing.status != BriefingStatus.CANCELLED,
+                                  Briefing.id.not_in(taken))
+        .order_by(Briefing.starts_at).limit(20))
+    for briefing in upcoming:
+        if not clashes(speaker, briefing.starts_at, briefing.ends_at):
+            db.session.add(SpokespersonAssignment(
+                briefing=briefing, user=speaker, unit=units["ubnd-tinh"], role=AssignmentRole.LEAD,
+                assigned_by=users["protocol@demo.example"]))
+            db.session.flush()
+            return
