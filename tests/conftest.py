@@ -197,6 +197,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class LiveServer(str):
+    """The server's base URL (a plain ``str`` as before) that also names its database.
+
+    ``live_server.database_url`` lets a test set up data the UI under test does not create.
+    """
+
+    database_url: str
+
+
 @pytest.fixture(scope="session")
 def live_server(make_database, tmp_path_factory):
     """Migrate a fresh database, load the demo, serve it with gunicorn on a loopback port."""
@@ -224,7 +233,9 @@ def live_server(make_database, tmp_path_factory):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start; see {log.name}") from None
             time.sleep(0.2)
-    yield base
+    server_url = LiveServer(base)
+    server_url.database_url = url
+    yield server_url
     server.terminate()
     server.wait(timeout=10)
     log.close()
