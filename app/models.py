@@ -6,3 +6,5 @@ from app.press.models import Briefing  # noqa: F401
 from app.units.models import Unit  # noqa: F401
 from app.checklists.models import ChecklistItem  # noqa: F401
 from app.spokespeople.models import SpokespersonAssignment  # noqa: F401
+from app.notifications.models import (Delivery, Notification, NotificationPreference,  # noqa: F401
+                                      ReminderSetting)

@@ -22,6 +22,7 @@ NAV = [
     NavEntry("main.dashboard", _l("Dashboard")),
     NavEntry("users.index", _l("Users"), (Role.ADMIN,)),
     NavEntry("units.index", _l("Units"), (Role.ADMIN,)),
+    NavEntry("notifications.deliveries", _l("E-mail deliveries"), (Role.ADMIN,)),
 ]
 
 # Templates included on the dashboard, in order; each decides what to show to whom.

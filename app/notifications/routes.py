@@ -1,0 +1,102 @@
+"""Notification pages and the `flask reminders send` command. Thin: rules live in services."""
+import click
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.i18n import _
+from app.notifications import inbox, sending
+from app.notifications import services  # noqa: F401  (connects the event_saved receiver)
+from app.notifications.forms import ConfirmForm, PreferenceForm
+from app.notifications.mail import MailSettings
+from app.notifications.models import DELIVERY_STATUS_LABELS, DeliveryStatus
+from app.notifications.rules import load_rules
+from app.notifications.texts import render
+from app.web import show_validation_error
+
+bp = Blueprint("notifications", __name__, cli_group="reminders")
+
+
+@bp.app_context_processor
+def bell_context():
+    def unread_notifications() -> int:
+        return inbox.unread_count(current_user) if current_user.is_authenticated else 0
+    return {"unread_notifications": unread_notifications}
+
+
+@bp.get("/notifications")
+def index():
+    items = inbox.list_notifications(current_user)
+    locale = current_user.locale if current_user.locale in ("vi", "en") else "vi"
+    entries = [(n, render(n.kind, n.params, locale)) for n in items]
+    return render_template("notifications/index.html", entries=entries, form=ConfirmForm())
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def read(notification_id: int):
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("notifications.index"))
+    notification = inbox.mark_read(current_user, notification_id)
+    db.session.commit()
+    if request.form.get("open") and notification.url.startswith("/"):
+        return redirect(notification.url)
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/read-all")
+def read_all():
+    if ConfirmForm().validate_on_submit():
+        count = inbox.mark_all_read(current_user)
+        db.session.commit()
+        flash(_("%(n)d notifications marked as read.", n=count), "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+def settings():
+    preference = inbox.preference_of(current_user)
+    form = PreferenceForm(obj=preference if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            inbox.save_preference(current_user, form.mode.data, form.timezone.data or "")
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Notification settings saved."), "success")
+            return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form)
+
+
+@bp.get("/admin/deliveries")
+def deliveries():
+    status = request.args.get("status") or None
+    page = inbox.deliveries(current_user, status=status)
+    return render_template("notifications/deliveries.html", page=page, status=status,
+                           statuses=DELIVERY_STATUS_LABELS, mail=MailSettings.from_app(),
+                           rules=load_rules(), form=ConfirmForm(), failed=DeliveryStatus.FAILED,
+                           gave_up=DeliveryStatus.GAVE_UP)
+
+
+@bp.post("/admin/deliveries/<int:delivery_id>/retry")
+def retry(delivery_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            inbox.retry_delivery(current_user, delivery_id)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The delivery will be retried at the next run."), "success")
+    return redirect(url_for("notifications.deliveries"))
+
+
+@bp.cli.command("send")
+def send_command():
+    """Create due reminders and send pending e-mails, each exactly once. Run every few minutes."""
+    report = sending.run()
+    if not MailSettings.from_app(current_app).configured:
+        click.echo("MAIL_SERVER is not set: e-mails were written to the log.", err=True)
+    click.echo(report.describe())
