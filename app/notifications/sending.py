@@ -129,10 +129,10 @@ def _taken_keys(item_ids: set[int]) -> set[tuple[int, str, int]]:
     taken = set()
     ids = sorted(item_ids)
     for start in range(0, len(ids), 500):
-        taken |= set(db.session.execute(
+        taken |= {tuple(row) for row in db.session.execute(
             sa.select(Delivery.object_id, Delivery.step, Delivery.recipient_id)
             .where(Delivery.object_type == "item",
-                   Delivery.object_id.in_(ids[start:start + 500]))).tuples())
+                   Delivery.object_id.in_(ids[start:start + 500])))}
     return taken
 
 
