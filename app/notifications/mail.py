@@ -164,14 +164,15 @@ def build_message(*, sender: str, user, texts: list[tuple[Text, str]], subject: 
     message["To"] = f"{user.name} <{user.email}>" if user.name else user.email
     message["Date"] = formatdate(utcnow().timestamp(), localtime=False)
     message["Message-ID"] = make_msgid(domain=urlsplit(base).hostname or "localhost")
-    message["Content-Language"] = locale
     message.set_content(plain)
     message.add_alternative(html, subtype="html")
     if event is not None:
         attachment = attachment_for(event, user)
         if attachment:
             filename, data = attachment
-            message.add_attachment(data, maintype="text", subtype="calendar", filename=filename)
+            message.add_attachment(data.decode("utf-8"), subtype="calendar", charset="utf-8",
+                                   filename=filename, params={"method": "PUBLISH"})
+    message["Content-Language"] = locale  # last: set_content and add_* move Content-* headers
     return message
 
 
