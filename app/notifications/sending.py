@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager
 
 from app.checklists.models import ChecklistItem, ItemStatus
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.notifications.mail import MailSettings, build_message, mailer_for, render_for
-from app.notifications.models import Delivery, DeliveryStatus, Kind, Notification
+from app.notifications.models import SENDABLE, Delivery, DeliveryStatus, Kind
 from app.notifications.recipients import Directory
 from app.notifications.rules import Rules, item_steps, last_digest_moment, load_rules
 from app.notifications.services import (ITEM_REMINDERS, claim, initial_status, item_params,
@@ -35,8 +36,8 @@ REMINDED_STATUSES = (ItemStatus.OPEN, ItemStatus.RETURNED)
 # Events whose items still get reminders (not cancelled, not postponed without a date).
 LIVE_EVENT_STATUSES = (EventStatus.DRAFT, EventStatus.PLANNED, EventStatus.CONFIRMED,
                        EventStatus.HELD)
-SEND_BATCH = 500
-# A row left "sending" this long by a crashed run is retried (at-least-once in that case only).
+SEND_BATCH = 100  # rows taken, sent and recorded per commit
+# A row left "sending" this long belongs to a run that died mid-send.
 STALE_SENDING = timedelta(minutes=15)
 
 
@@ -98,14 +99,20 @@ def claim_item_reminders(now: datetime, rules: Rules, report: RunReport) -> None
                   for step in item_steps(item.due_at, now, rules)]
     if not candidates:
         return
-    taken = _taken_keys({item.id for item, _step in candidates})
+    # A step already delivered to anyone for this item is done: the common case (a
+    # repeat run) is answered by one query, without loading the directory.
+    taken = _taken_steps({item.id for item, _step in candidates})
+    candidates = [(item, step) for item, step in candidates
+                  if (item.id, step_key(step.name, item.due_at)) not in taken]
+    if not candidates:
+        return
     directory = Directory.load()
     wanted = []
     for item, step in candidates:
         people = (directory.escalation_targets(item) if step.escalation
                   else directory.item_owners(item))
         key = step_key(step.name, item.due_at)
-        wanted += [(item, step, key, user) for user in people if (item.id, key, user.id) not in taken]
+        wanted += [(item, step, key, user) for user in people]
     if not wanted:
         return
     prefs = preferences(user.id for *_rest, user in wanted)
@@ -125,12 +132,12 @@ def claim_item_reminders(now: datetime, rules: Rules, report: RunReport) -> None
     db.session.commit()
 
 
-def _taken_keys(item_ids: set[int]) -> set[tuple[int, str, int]]:
+def _taken_steps(item_ids: set[int]) -> set[tuple[int, str]]:
     taken = set()
     ids = sorted(item_ids)
     for start in range(0, len(ids), 500):
         taken |= {tuple(row) for row in db.session.execute(
-            sa.select(Delivery.object_id, Delivery.step, Delivery.recipient_id)
+            sa.select(Delivery.object_id, Delivery.step)
             .where(Delivery.object_type == "item",
                    Delivery.object_id.in_(ids[start:start + 500])))}
     return taken
@@ -186,10 +193,13 @@ def claim_digest(recipient_id: int, day: str, now: datetime) -> int | None:
 # --- 3. sending ----------------------------------------------------------------------------
 
 def send_pending(now: datetime, rules: Rules, report: RunReport) -> None:
+    # A row a crashed run left "sending" may or may not have gone out: never resend it
+    # blindly (that could send twice); show it on the admin page for a manual retry.
     db.session.execute(
         sa.update(Delivery)
         .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - STALE_SENDING)
-        .values(status=DeliveryStatus.FAILED, last_error="interrupted while sending"))
+        .values(status=DeliveryStatus.GAVE_UP,
+                last_error="interrupted while sending; check with the recipient, then retry"))
     db.session.commit()
     settings = MailSettings.from_app()
     mailer = None
@@ -198,36 +208,39 @@ def send_pending(now: datetime, rules: Rules, report: RunReport) -> None:
         while True:
             ids = db.session.scalars(
                 sa.select(Delivery.id)
-                .where(Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.FAILED)),
-                       Delivery.next_attempt_at <= now, Delivery.id > last_id)
+                .where(Delivery.status.in_(SENDABLE), Delivery.next_attempt_at <= now,
+                       Delivery.id > last_id)
                 .order_by(Delivery.id).limit(SEND_BATCH)).all()
-            db.session.commit()
             if not ids:
+                db.session.commit()
                 return
-            mailer = mailer or mailer_for(settings)
-            for delivery_id in ids:
-                _send_one(delivery_id, now, rules, settings, mailer, report)
             last_id = ids[-1]
+            taken = _take(ids, now)
+            mailer = mailer or mailer_for(settings)
+            for delivery_id in taken:
+                _send_one(delivery_id, now, rules, settings, mailer, report)
+            db.session.commit()  # the batch's results
     finally:
         if mailer is not None:
             mailer.close()
 
 
-def _take(delivery_id: int, now: datetime) -> bool:
-    """Atomically move one row from pending/failed to sending; False if another run has it."""
-    taken = db.session.execute(
+def _take(ids: list[int], now: datetime) -> list[int]:
+    """Atomically move rows from pending/failed to sending; only the rows this run got.
+
+    Two runs racing for the same rows: PostgreSQL re-checks the WHERE clause
+    after the first one commits, so the second gets none of them.
+    """
+    taken = db.session.scalars(
         sa.update(Delivery)
-        .where(Delivery.id == delivery_id,
-               Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.FAILED)),
-               Delivery.next_attempt_at <= now)
-        .values(status=DeliveryStatus.SENDING, claimed_at=now)).rowcount == 1
+        .where(Delivery.id.in_(ids), Delivery.status.in_(SENDABLE), Delivery.next_attempt_at <= now)
+        .values(status=DeliveryStatus.SENDING, claimed_at=now)
+        .returning(Delivery.id)).all()
     db.session.commit()
-    return taken
+    return sorted(taken)
 
 
 def _send_one(delivery_id, now, rules, settings, mailer, report) -> None:
-    if not _take(delivery_id, now):
-        return
     delivery = db.session.get(Delivery, delivery_id)
     try:
         message = _message_for(delivery, settings)
@@ -240,9 +253,10 @@ def _send_one(delivery_id, now, rules, settings, mailer, report) -> None:
             delivery.last_error = ""
             report.sent += settings.configured
             report.logged += not settings.configured
-    except Exception as exc:  # one bad message or refusal never blocks the others
-        db.session.rollback()
-        delivery = db.session.get(Delivery, delivery_id)
+    except SQLAlchemyError:
+        raise  # the database is gone: stop the run; the rows left "sending" show on the admin page
+    except Exception as exc:
+        # One refusal, bad address or unrenderable message never blocks the others.
         delivery.attempts += 1
         gave_up = delivery.attempts >= rules.max_attempts
         delivery.status = DeliveryStatus.GAVE_UP if gave_up else DeliveryStatus.FAILED
@@ -251,7 +265,7 @@ def _send_one(delivery_id, now, rules, settings, mailer, report) -> None:
         report.failed += 1
         log.warning("delivery %s to user %s failed (attempt %s): %s", delivery.id,
                     delivery.recipient_id, delivery.attempts, delivery.last_error)
-    db.session.commit()
+        db.session.commit()
 
 
 def _message_for(delivery: Delivery, settings: MailSettings):
