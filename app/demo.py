@@ -109,4 +109,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     users = _upsert_users(units, password)
     summary.counts["units"] = len(units)
     summary.counts["users"] = len(users)
+    from app.notifications import demo as notifications_demo
+
+    summary.counts["notifications"] = notifications_demo.load(users)
     return summary

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.checklists.models import ChecklistItem, ItemStatus
 from app.events.models import Event, EventStatus
@@ -36,6 +36,9 @@ REMINDED_STATUSES = (ItemStatus.OPEN, ItemStatus.RETURNED)
 # Events whose items still get reminders (not cancelled, not postponed without a date).
 LIVE_EVENT_STATUSES = (EventStatus.DRAFT, EventStatus.PLANNED, EventStatus.CONFIRMED,
                        EventStatus.HELD)
+# Kinds about the event's time and place carry its .ics; task reminders are about a deadline.
+ATTACH_EVENT = frozenset({Kind.EVENT_RESCHEDULED, Kind.EVENT_CANCELLED, Kind.EVENT_CHANGED,
+                          Kind.SPOKESPERSON_ASSIGNED})
 SEND_BATCH = 100  # rows taken, sent and recorded per commit
 # A row left "sending" this long belongs to a run that died mid-send.
 STALE_SENDING = timedelta(minutes=15)
@@ -217,8 +220,8 @@ def send_pending(now: datetime, rules: Rules, report: RunReport) -> None:
             last_id = ids[-1]
             taken = _take(ids, now)
             mailer = mailer or mailer_for(settings)
-            for delivery_id in taken:
-                _send_one(delivery_id, now, rules, settings, mailer, report)
+            for delivery in _load_batch(taken):
+                _send_one(delivery, now, rules, settings, mailer, report)
             db.session.commit()  # the batch's results
     finally:
         if mailer is not None:
@@ -240,8 +243,21 @@ def _take(ids: list[int], now: datetime) -> list[int]:
     return sorted(taken)
 
 
-def _send_one(delivery_id, now, rules, settings, mailer, report) -> None:
-    delivery = db.session.get(Delivery, delivery_id)
+def _load_batch(ids: list[int]) -> list[Delivery]:
+    """The rows with their recipients, bell entries, items and events, in a few queries."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        sa.select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)
+        .options(selectinload(Delivery.recipient), selectinload(Delivery.notification))).all()
+    item_ids = [r.object_id for r in rows if r.object_type == "item"]
+    if item_ids:  # into the identity map, for the staleness checks
+        db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.id.in_(item_ids))
+                           .options(selectinload(ChecklistItem.event))).all()
+    return rows
+
+
+def _send_one(delivery, now, rules, settings, mailer, report) -> None:
     try:
         message = _message_for(delivery, settings)
         if message is None:
@@ -286,7 +302,8 @@ def _message_for(delivery: Delivery, settings: MailSettings):
         return None
     notification = delivery.notification
     text = render_for(user, delivery.kind, notification.params if notification else {})
-    event = db.session.get(Event, delivery.event_id) if delivery.event_id else None
+    event = (db.session.get(Event, delivery.event_id)
+             if delivery.event_id and delivery.kind in ATTACH_EVENT else None)
     return build_message(sender=settings.sender, user=user,
                          texts=[(text, notification.url if notification else "")],
                          subject=text.subject, event=event)
