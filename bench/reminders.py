@@ -16,13 +16,13 @@ import os
 import socket
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 IDLE_FLOOR_S = 1.0
 ITEMS_PER_EVENT = 5
-NOW = datetime(2027, 3, 1, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
 
 
 class CountingHandler:

@@ -1,5 +1,5 @@
 """The words, language, structure and .ics attachment of each kind of e-mail."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -10,19 +10,23 @@ from app.events.models import EventStatus
 from app.events.signals import event_saved
 from app.extensions import db
 from app.notifications import sending
-from app.notifications.services import (notify_assignment, notify_item_assigned,
-                                        notify_note_reviewed, notify_submission_reviewed)
+from app.notifications.services import (
+    notify_assignment,
+    notify_item_assigned,
+    notify_note_reviewed,
+    notify_submission_reviewed,
+)
 from app.press.models import Briefing
 from app.spokespeople.models import AssignmentRole, SpokespersonAssignment
-from tests.fixtures_reminders import *  # noqa: F401,F403
+from tests.fixtures_reminders import *
 
-START = datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)
-DUE = datetime(2026, 12, 5, 1, 0, tzinfo=timezone.utc)
+START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
+DUE = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def world(app, clock, make_unit, make_user, make_event, make_item):
-    clock(datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc))
+    clock(datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
     unit = make_unit(name_vi="Sở Ngoại vụ", name_en="Department of Foreign Affairs")
     vi = make_user(Role.FOCAL, unit=unit, locale="vi", name="Lê Văn Hùng")
     en = make_user(Role.SPOKESPERSON, unit=unit, locale="en", name="Jane Doe")

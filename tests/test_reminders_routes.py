@@ -1,12 +1,18 @@
 """The bell, the notifications page, personal settings and the admin deliveries page."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from app.auth.roles import Role
 from app.extensions import db
-from app.notifications.models import (Delivery, DeliveryStatus, Kind, Mode, Notification,
-                                      NotificationPreference)
+from app.notifications.models import (
+    Delivery,
+    DeliveryStatus,
+    Kind,
+    Mode,
+    Notification,
+    NotificationPreference,
+)
 from app.notifications.services import notify
 from tests.conftest import log_in
 
@@ -84,7 +90,7 @@ def test_deliveries_page_is_for_admins_and_says_when_mail_is_off(app, client, lo
 
 
 def test_admin_retries_a_delivery_that_gave_up(client, login, make_user, make_event, clock):
-    clock(datetime(2026, 12, 1, tzinfo=timezone.utc))
+    clock(datetime(2026, 12, 1, tzinfo=UTC))
     focal = make_user(Role.FOCAL)
     _notify(focal, make_event())
     delivery = db.session.scalars(sa.select(Delivery)).one()
@@ -94,7 +100,7 @@ def test_admin_retries_a_delivery_that_gave_up(client, login, make_user, make_ev
     assert client.post(f"/admin/deliveries/{delivery.id}/retry").status_code == 302
     db.session.refresh(delivery)
     assert delivery.status is DeliveryStatus.FAILED
-    assert delivery.next_attempt_at == datetime(2026, 12, 1, tzinfo=timezone.utc)
+    assert delivery.next_attempt_at == datetime(2026, 12, 1, tzinfo=UTC)
     client.post("/logout")
     log_in(client, make_user(Role.FOCAL))
     assert client.post(f"/admin/deliveries/{delivery.id}/retry").status_code == 403

@@ -1,12 +1,12 @@
 """The step arithmetic of reminder rules: pure, no database."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.notifications.rules import Rules, _days, item_steps, last_digest_moment
 
-DUE = datetime(2026, 12, 10, 2, 0, tzinfo=timezone.utc)
+DUE = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
 D, H = timedelta(days=1), timedelta(hours=1)
 
 
@@ -46,7 +46,7 @@ def test_day_lists_are_parsed_and_checked():
 def test_the_digest_moment_is_local():
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
     # 00:20 UTC = 07:20 in Hà Nội: the last digest time was yesterday 07:30.
-    now = datetime(2026, 12, 1, 0, 20, tzinfo=timezone.utc)
-    assert last_digest_moment(now, zone, time(7, 30)) == datetime(2026, 11, 30, 0, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, 0, 20, tzinfo=UTC)
+    assert last_digest_moment(now, zone, time(7, 30)) == datetime(2026, 11, 30, 0, 30, tzinfo=UTC)
     assert last_digest_moment(now + 10 * timedelta(minutes=1), zone, time(7, 30)) == \
-        datetime(2026, 12, 1, 0, 30, tzinfo=timezone.utc)
+        datetime(2026, 12, 1, 0, 30, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """`reminders send` against a real SMTP server on a loopback port; time is frozen, never slept."""
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,14 +10,20 @@ from app.events.models import EventStatus
 from app.events.signals import event_saved
 from app.extensions import db
 from app.notifications import sending
-from app.notifications.models import (Delivery, DeliveryStatus, Kind, Mode, Notification,
-                                      NotificationPreference)
+from app.notifications.models import (
+    Delivery,
+    DeliveryStatus,
+    Kind,
+    Mode,
+    Notification,
+    NotificationPreference,
+)
 from app.notifications.services import notify_item_assigned
 from tests.conftest import log_in
-from tests.fixtures_reminders import *  # noqa: F401,F403
+from tests.fixtures_reminders import *
 
-START = datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)
-DUE = datetime(2026, 12, 5, 1, 0, tzinfo=timezone.utc)
+START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
+DUE = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
 MINUTE, DAY = timedelta(minutes=1), timedelta(days=1)
 
 
@@ -110,7 +116,7 @@ def test_a_refused_message_is_retried_with_backoff_and_does_not_block_others(
 
 def test_cancelling_withdraws_pending_reminders_and_sends_one_notice(
         app, client, smtp, clock, make_event, make_item, unit_people):
-    unit, focal, head, protocol = unit_people
+    unit, focal, _head, protocol = unit_people
     event = make_event(lead_unit=unit, starts_at=START)
     make_item(event, unit=unit, due_at=DUE)
     smtp.refuse = 1
@@ -134,7 +140,7 @@ def test_cancelling_withdraws_pending_reminders_and_sends_one_notice(
 
 
 def test_rescheduling_re_times_unsent_reminders(app, smtp, clock, make_event, make_item, unit_people):
-    unit, focal, head, protocol = unit_people
+    unit, focal, _head, protocol = unit_people
     event = make_event(lead_unit=unit, starts_at=START)
     item = make_item(event, unit=unit, due_at=DUE)
     run_many(clock, DUE - 3 * DAY + MINUTE)
@@ -185,18 +191,18 @@ def test_urgent_changes_are_emailed_to_stakeholders_whatever_they_chose(
 
 def test_digest_collects_notifications_at_half_past_seven_local(
         app, smtp, clock, make_event, make_item, unit_people):
-    unit, focal, head, protocol = unit_people
+    unit, focal, _head, _protocol = unit_people
     db.session.add(NotificationPreference(user_id=focal.id, mode=Mode.DIGEST, timezone="Asia/Tokyo"))
     event = make_event(lead_unit=unit, starts_at=START)
-    clock(datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc))  # 10:00 in Tokyo
+    clock(datetime(2026, 11, 20, 1, 0, tzinfo=UTC))  # 10:00 in Tokyo
     first = make_item(event, unit=unit, due_at=DUE, title_vi="Thông cáo báo chí")
     second = make_item(event, unit=unit, due_at=DUE, title_vi="Danh sách phóng viên")
     notify_item_assigned(first)
     notify_item_assigned(second)
     db.session.commit()
-    run_many(clock, datetime(2026, 11, 20, 22, 29, tzinfo=timezone.utc))  # 07:29 in Tokyo
+    run_many(clock, datetime(2026, 11, 20, 22, 29, tzinfo=UTC))  # 07:29 in Tokyo
     assert smtp.messages == []
-    run_many(clock, datetime(2026, 11, 20, 22, 30, tzinfo=timezone.utc))  # 07:30 in Tokyo
+    run_many(clock, datetime(2026, 11, 20, 22, 30, tzinfo=UTC))  # 07:30 in Tokyo
     assert subjects(smtp, focal.email) == ["Bản tin tổng hợp hằng ngày (2)"]
     body = smtp.to(focal.email)[0].get_body(("plain",)).get_content()
     assert "Thông cáo báo chí" in body and "Danh sách phóng viên" in body
@@ -204,7 +210,7 @@ def test_digest_collects_notifications_at_half_past_seven_local(
 
 def test_overdue_items_are_emailed_even_to_in_app_only_people(
         app, client, smtp, clock, make_event, make_item, unit_people):
-    unit, focal, head, protocol = unit_people
+    unit, focal, _head, _protocol = unit_people
     db.session.add(NotificationPreference(user_id=focal.id, mode=Mode.IN_APP))
     make_item(make_event(lead_unit=unit), unit=unit, due_at=DUE)
     run_many(clock, DUE - DAY + MINUTE)
@@ -216,7 +222,7 @@ def test_overdue_items_are_emailed_even_to_in_app_only_people(
 
 def test_without_mail_server_mails_go_to_the_log(app, clock, make_event, make_item, unit_people,
                                                  caplog):
-    unit, focal, head, protocol = unit_people
+    unit, _focal, _head, _protocol = unit_people
     app.config["MAIL_SERVER"] = ""
     make_item(make_event(lead_unit=unit), unit=unit, due_at=DUE)
     clock(DUE - DAY + MINUTE)
@@ -229,7 +235,7 @@ def test_without_mail_server_mails_go_to_the_log(app, clock, make_event, make_it
 
 def test_done_items_and_items_of_others_are_not_reminded(app, smtp, clock, make_event, make_item,
                                                           unit_people, make_user):
-    unit, focal, head, protocol = unit_people
+    unit, focal, _head, _protocol = unit_people
     person = make_user(Role.FOCAL, unit=unit)
     event = make_event(lead_unit=unit)
     make_item(event, unit=unit, due_at=DUE, status="done")
@@ -258,7 +264,7 @@ def test_two_concurrent_runs_send_nothing_twice(app, smtp, clock, make_event, ma
                 barrier.wait()
                 reports.append(sending.run())
                 db.session.remove()
-        except Exception as exc:  # pragma: no cover - reported below
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
@@ -272,3 +278,17 @@ def test_two_concurrent_runs_send_nothing_twice(app, smtp, clock, make_event, ma
     assert sum(r.sent for r in reports) == expected
     assert len(smtp.messages) == expected
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == expected
+
+
+def test_rules_are_rows_changed_from_the_command_line(app, smtp, clock, make_event, make_item,
+                                                      unit_people):
+    unit, focal, _head, _protocol = unit_people
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["reminders", "rules", "due_soon_days", "5,2"])
+    assert result.exit_code == 0 and "due_soon_days = 5,2" in result.output
+    assert runner.invoke(args=["reminders", "rules", "overdue_limit", "0"]).exit_code != 0
+    make_item(make_event(lead_unit=unit), unit=unit, due_at=DUE)
+    clock(DUE - 5 * DAY + MINUTE)
+    result = runner.invoke(args=["reminders", "send"])
+    assert result.exit_code == 0 and "claimed 1, sent 1" in result.output
+    assert subjects(smtp, focal.email) == ["Còn 5 ngày đến hạn: Cung cấp thông tin báo chí"]

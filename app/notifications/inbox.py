@@ -8,8 +8,13 @@ from app.auth.permissions import require_admin
 from app.errors import NotVisible, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.notifications.models import (Delivery, DeliveryStatus, Mode, Notification,
-                                      NotificationPreference)
+from app.notifications.models import (
+    Delivery,
+    DeliveryStatus,
+    Mode,
+    Notification,
+    NotificationPreference,
+)
 from app.timeutil import utcnow
 
 

@@ -1,17 +1,21 @@
 """Notification pages and the `flask reminders send` command. Thin: rules live in services."""
 import click
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.notifications import inbox, sending
-from app.notifications import services  # noqa: F401  (connects the event_saved receiver)
+from app.notifications import (
+    inbox,
+    sending,
+    services,  # noqa: F401  (connects the event_saved receiver)
+)
 from app.notifications.forms import ConfirmForm, PreferenceForm
 from app.notifications.mail import MailSettings
 from app.notifications.models import DELIVERY_STATUS_LABELS, DeliveryStatus
-from app.notifications.rules import load_rules
+from app.notifications.rules import SETTINGS, load_rules, set_rule
 from app.notifications.texts import render
 from app.web import show_validation_error
 
@@ -28,7 +32,7 @@ def bell_context():
 @bp.get("/notifications")
 def index():
     items = inbox.list_notifications(current_user)
-    locale = current_user.locale if current_user.locale in ("vi", "en") else "vi"
+    locale = str(get_locale() or "vi")
     entries = [(n, render(n.kind, n.params, locale)) for n in items]
     return render_template("notifications/index.html", entries=entries, form=ConfirmForm())
 
@@ -100,3 +104,19 @@ def send_command():
     if not MailSettings.from_app(current_app).configured:
         click.echo("MAIL_SERVER is not set: e-mails were written to the log.", err=True)
     click.echo(report.describe())
+
+
+@bp.cli.command("rules")
+@click.argument("name", required=False, type=click.Choice(sorted(SETTINGS)))
+@click.argument("value", required=False)
+def rules_command(name: str | None, value: str | None):
+    """Show the reminder rules, or set NAME to VALUE (e.g. `due_soon_days 5,2`)."""
+    if name and value is not None:
+        try:
+            set_rule(name, value)
+        except ValueError as exc:
+            raise click.ClickException(f"{name}: {exc}") from None
+        db.session.commit()
+    rules = load_rules()
+    for setting, (_parse, fmt) in SETTINGS.items():
+        click.echo(f"{setting} = {fmt(getattr(rules, setting))}")

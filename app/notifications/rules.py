@@ -75,10 +75,20 @@ def load_rules() -> Rules:
     return Rules(**overrides)
 
 
-def default_rows() -> list[tuple[str, str]]:
-    """The defaults as (name, value) rows, for seeding and for the admin page."""
-    rules = Rules()
-    return [(name, fmt(getattr(rules, name))) for name, (_parse, fmt) in SETTINGS.items()]
+def set_rule(name: str, value: str) -> None:
+    """Store an override after checking it parses (ValueError otherwise). Flushes."""
+    from app.notifications.models import ReminderSetting
+
+    if name not in SETTINGS:
+        raise ValueError("unknown rule")
+    parse, fmt = SETTINGS[name]
+    normalised = fmt(parse(value))
+    row = db.session.get(ReminderSetting, name)
+    if row is None:
+        db.session.add(ReminderSetting(name=name, value=normalised))
+    else:
+        row.value = normalised
+    db.session.flush()
 
 
 @dataclass(frozen=True)

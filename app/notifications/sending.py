@@ -26,8 +26,16 @@ from app.notifications.mail import MailSettings, build_message, mailer_for, rend
 from app.notifications.models import SENDABLE, Delivery, DeliveryStatus, Kind
 from app.notifications.recipients import Directory
 from app.notifications.rules import Rules, item_steps, last_digest_moment, load_rules
-from app.notifications.services import (ITEM_REMINDERS, claim, initial_status, item_params,
-                                        mark_withdrawn, preferences, event_url)
+from app.notifications.services import (
+    ITEM_REMINDERS,
+    claim,
+    event_url,
+    initial_status,
+    insert_delivery,
+    item_params,
+    mark_withdrawn,
+    preferences,
+)
 from app.timeutil import utcnow
 
 log = logging.getLogger("briefdesk.reminders")
@@ -182,15 +190,9 @@ def assemble_digests(now: datetime, rules: Rules, report: RunReport) -> None:
 
 def claim_digest(recipient_id: int, day: str, now: datetime) -> int | None:
     """Claim the (recipient, digest, day) ledger row; its id, or None if another run has it."""
-    from app.notifications.services import _insert
-
-    stmt = (_insert(Delivery.__table__)
-            .values(recipient_id=recipient_id, kind=Kind.DIGEST.value, object_type="digest",
-                    object_id=recipient_id, step=f"digest:{day}",
-                    status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=now,
-                    last_error="", created_at=now)
-            .on_conflict_do_nothing().returning(Delivery.__table__.c.id))
-    return db.session.execute(stmt).scalar()
+    return insert_delivery(recipient_id=recipient_id, kind=Kind.DIGEST, object_type="digest",
+                           object_id=recipient_id, step=f"digest:{day}",
+                           status=DeliveryStatus.PENDING, event_id=None, now=now)
 
 
 # --- 3. sending ----------------------------------------------------------------------------
@@ -271,7 +273,7 @@ def _send_one(delivery, now, rules, settings, mailer, report) -> None:
             report.logged += not settings.configured
     except SQLAlchemyError:
         raise  # the database is gone: stop the run; the rows left "sending" show on the admin page
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         # One refusal, bad address or unrenderable message never blocks the others.
         delivery.attempts += 1
         gave_up = delivery.attempts >= rules.max_attempts

@@ -13,8 +13,14 @@ from app.checklists.models import ChecklistItem
 from app.events.models import Event, EventStatus
 from app.events.signals import event_saved
 from app.extensions import db
-from app.notifications.models import (Delivery, DeliveryStatus, Kind, Mode, Notification,
-                                      NotificationPreference)
+from app.notifications.models import (
+    Delivery,
+    DeliveryStatus,
+    Kind,
+    Mode,
+    Notification,
+    NotificationPreference,
+)
 from app.notifications.recipients import Directory, event_stakeholders, unique
 from app.notifications.rules import load_rules
 from app.timeutil import utcnow
@@ -59,6 +65,18 @@ def initial_status(kind: Kind, preference: NotificationPreference | None,
             Mode.IN_APP: DeliveryStatus.IN_APP}[mode]
 
 
+def insert_delivery(*, recipient_id: int, kind: Kind, object_type: str, object_id: int, step: str,
+                    status: DeliveryStatus, event_id: int | None, now: datetime) -> int | None:
+    """INSERT the ledger row unless its key exists (ON CONFLICT DO NOTHING); its id or None."""
+    stmt = (_insert(Delivery.__table__)
+            .values(recipient_id=recipient_id, kind=kind.value, object_type=object_type,
+                    object_id=object_id, step=step, status=status.value, event_id=event_id,
+                    attempts=0, next_attempt_at=now, last_error="", created_at=now)
+            .on_conflict_do_nothing()
+            .returning(Delivery.__table__.c.id))
+    return db.session.execute(stmt).scalar()
+
+
 def claim(recipient_id: int, kind: Kind, obj_type: str, obj_id: int, step: str, *,
           status: DeliveryStatus, event_id: int | None, params: dict, url: str,
           now: datetime) -> Notification | None:
@@ -68,13 +86,9 @@ def claim(recipient_id: int, kind: Kind, obj_type: str, obj_id: int, step: str, 
     and then inserts nothing, so only one transaction ever creates the bell
     entry and the e-mail.
     """
-    stmt = (_insert(Delivery.__table__)
-            .values(recipient_id=recipient_id, kind=kind.value, object_type=obj_type,
-                    object_id=obj_id, step=step, status=status.value, event_id=event_id,
-                    attempts=0, next_attempt_at=now, last_error="", created_at=now)
-            .on_conflict_do_nothing()
-            .returning(Delivery.__table__.c.id))
-    delivery_id = db.session.execute(stmt).scalar()
+    delivery_id = insert_delivery(recipient_id=recipient_id, kind=kind, object_type=obj_type,
+                                  object_id=obj_id, step=step, status=status, event_id=event_id,
+                                  now=now)
     if delivery_id is None:
         return None
     notification = Notification(recipient_id=recipient_id, kind=kind, object_type=obj_type,
