@@ -104,3 +104,27 @@ def test_admin_retries_a_delivery_that_gave_up(client, login, make_user, make_ev
     client.post("/logout")
     log_in(client, make_user(Role.FOCAL))
     assert client.post(f"/admin/deliveries/{delivery.id}/retry").status_code == 403
+
+
+def test_admin_changes_the_rules_and_bad_values_change_nothing(client, login):
+    from app.notifications.models import ReminderSetting
+    from app.notifications.rules import load_rules
+
+    login(Role.ADMIN)
+    page = client.get("/admin/reminder-rules").get_data(as_text=True)
+    assert 'value="3,1"' in page and 'value="07:30"' in page
+    form = {"due_soon_days": "5, 2", "overdue_every_days": "1", "overdue_limit": "3",
+            "escalate_after_days": "2", "digest_time": "08:00", "urgent_hours": "48",
+            "max_attempts": "8"}
+    bad = client.post("/admin/reminder-rules", data={**form, "overdue_limit": "0"})
+    assert bad.status_code == 200 and db.session.get(ReminderSetting, "due_soon_days") is None
+    assert client.post("/admin/reminder-rules", data=form).status_code == 302
+    rules = load_rules()
+    assert rules.due_soon_days == (5, 2) and rules.overdue_limit == 3
+    assert rules.digest_time.strftime("%H:%M") == "08:00"
+
+
+def test_only_admins_change_the_rules(client, login):
+    login(Role.PROTOCOL)
+    assert client.get("/admin/reminder-rules").status_code == 403
+    assert client.post("/admin/reminder-rules", data={"due_soon_days": "9"}).status_code == 403

@@ -292,3 +292,18 @@ def test_rules_are_rows_changed_from_the_command_line(app, smtp, clock, make_eve
     result = runner.invoke(args=["reminders", "send"])
     assert result.exit_code == 0 and "claimed 1, sent 1" in result.output
     assert subjects(smtp, focal.email) == ["Còn 5 ngày đến hạn: Cung cấp thông tin báo chí"]
+
+
+def test_marking_a_near_event_held_or_a_draft_item_sends_nothing(app, smtp, clock, make_event,
+                                                                 make_item, unit_people):
+    unit, focal, _head, protocol = unit_people
+    clock(START - timedelta(hours=3))
+    event = make_event(lead_unit=unit, starts_at=START, status=EventStatus.CONFIRMED)
+    event.status = EventStatus.HELD
+    db.session.flush()
+    event_saved.send(event, actor=protocol, changes={"status": ("confirmed", "held")}, created=False)
+    draft = make_event(lead_unit=unit, starts_at=START, status=EventStatus.DRAFT)
+    make_item(draft, unit=unit, due_at=START - timedelta(hours=1))
+    db.session.commit()
+    assert sending.run().claimed == 0
+    assert smtp.to(focal.email) == []

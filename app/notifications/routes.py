@@ -12,7 +12,7 @@ from app.notifications import (
     sending,
     services,  # noqa: F401  (connects the event_saved receiver)
 )
-from app.notifications.forms import ConfirmForm, PreferenceForm
+from app.notifications.forms import ConfirmForm, PreferenceForm, RulesForm
 from app.notifications.mail import MailSettings
 from app.notifications.models import DELIVERY_STATUS_LABELS, DeliveryStatus
 from app.notifications.rules import SETTINGS, load_rules, set_rule
@@ -95,6 +95,23 @@ def retry(delivery_id: int):
             db.session.commit()
             flash(_("The delivery will be retried at the next run."), "success")
     return redirect(url_for("notifications.deliveries"))
+
+
+@bp.route("/admin/reminder-rules", methods=["GET", "POST"])
+def rules():
+    form = RulesForm(data=inbox.current_rules(current_user) if request.method == "GET" else None)
+    if request.method == "POST":
+        inbox.current_rules(current_user)  # admins only, before reading the form
+    if form.validate_on_submit():
+        try:
+            inbox.save_rules(current_user, {name: getattr(form, name).data for name in SETTINGS})
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Reminder rules saved."), "success")
+            return redirect(url_for("notifications.rules"))
+    return render_template("notifications/rules.html", form=form)
 
 
 @bp.cli.command("send")

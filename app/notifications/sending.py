@@ -41,9 +41,8 @@ from app.timeutil import utcnow
 log = logging.getLogger("briefdesk.reminders")
 
 REMINDED_STATUSES = (ItemStatus.OPEN, ItemStatus.RETURNED)
-# Events whose items still get reminders (not cancelled, not postponed without a date).
-LIVE_EVENT_STATUSES = (EventStatus.DRAFT, EventStatus.PLANNED, EventStatus.CONFIRMED,
-                       EventStatus.HELD)
+# Events whose items get reminders: agreed (not drafts), not cancelled or postponed.
+LIVE_EVENT_STATUSES = (EventStatus.PLANNED, EventStatus.CONFIRMED, EventStatus.HELD)
 # Kinds about the event's time and place carry its .ics; task reminders are about a deadline.
 ATTACH_EVENT = frozenset({Kind.EVENT_RESCHEDULED, Kind.EVENT_CANCELLED, Kind.EVENT_CHANGED,
                           Kind.SPOKESPERSON_ASSIGNED})

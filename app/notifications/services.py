@@ -34,6 +34,7 @@ OBJECT_TYPES = {"ChecklistItem": "item", "Event": "event", "SpokespersonAssignme
                 "BriefingNote": "note", "Briefing": "briefing"}
 
 TIME_FIELDS = {"starts_at", "ends_at", "all_day", "timezone"}
+AFTER_THE_FACT = {EventStatus.HELD.value, EventStatus.REPORTED.value}
 PLACE_FIELDS = {"venue_id", "venue", "location"}
 
 
@@ -108,6 +109,8 @@ def notify(recipients, kind: Kind, obj, *, step: str, params: dict | None = None
     ``urgent`` e-mails at the next run whatever the person chose (changes to an
     event less than 48 hours away). Flushes; the caller commits.
     """
+    if obj.id is None:
+        db.session.flush()  # a new object gets its id
     people = unique(recipients)
     prefs = preferences(u.id for u in people)
     now = utcnow()
@@ -236,6 +239,8 @@ def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ext
         return
     changed = set(changes)
     new_status = str(changes["status"][1]) if "status" in changes else None
+    if new_status in AFTER_THE_FACT:
+        changed.discard("status")  # marking an event held or reported is news to nobody
     old_start = _as_datetime(changes["starts_at"][0]) if "starts_at" in changes else None
     rules = load_rules()
     now = utcnow()
