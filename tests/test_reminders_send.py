@@ -307,3 +307,14 @@ def test_marking_a_near_event_held_or_a_draft_item_sends_nothing(app, smtp, cloc
     db.session.commit()
     assert sending.run().claimed == 0
     assert smtp.to(focal.email) == []
+
+
+def test_a_title_change_notifies_nobody(app, clock, make_event, unit_people):
+    unit, _focal, _head, protocol = unit_people
+    clock(START - timedelta(hours=3))
+    event = make_event(lead_unit=unit, starts_at=START)
+    event.title_vi = "Hội nghị xúc tiến đầu tư 2026"
+    db.session.flush()
+    event_saved.send(event, actor=protocol, changes={"title_vi": ("a", "b")}, created=False)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0

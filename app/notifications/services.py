@@ -148,9 +148,13 @@ def event_url(event_id: int) -> str:
 
 # --- called by other features -------------------------------------------------------------
 
-def notify_item_assigned(item: ChecklistItem) -> list[Notification]:
-    """Tell the item's owners (its person, else its unit's focal points) they owe it."""
-    owners = Directory.load().item_owners(item)
+def notify_item_assigned(item: ChecklistItem,
+                         directory: Directory | None = None) -> list[Notification]:
+    """Tell the item's owners (its person, else its unit's focal points) they owe it.
+
+    When notifying many items at once, pass one ``Directory.load()`` to share it.
+    """
+    owners = (directory or Directory.load()).item_owners(item)
     return notify(owners, Kind.ITEM_ASSIGNED, item, step=f"assigned:{_owner_key(item)}",
                   params=item_params(item), url=event_url(item.event_id), event=item.event)
 
@@ -242,29 +246,26 @@ def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ext
     if new_status in AFTER_THE_FACT:
         changed.discard("status")  # marking an event held or reported is news to nobody
     old_start = _as_datetime(changes["starts_at"][0]) if "starts_at" in changes else None
-    rules = load_rules()
     now = utcnow()
     soonest = min(d for d in (old_start, event.starts_at) if d is not None)
-    urgent = now - timedelta(hours=12) < soonest < now + timedelta(hours=rules.urgent_hours)
-    directory = Directory.load()
-    params = event_params(event)
-    url = event_url(event.id)
+    urgent = (now - timedelta(hours=12) < soonest
+              < now + timedelta(hours=load_rules().urgent_hours))
+    params, step = event_params(event), f"v{event.version}"
     if new_status == EventStatus.CANCELLED:
         withdraw_item_reminders(event.id)
-        notify(event_stakeholders(event, directory), Kind.EVENT_CANCELLED, event, step="cancelled",
-               params={**params, "reason": event.status_reason or ""}, url=url, event=event,
-               urgent=urgent)
+        kind, step = Kind.EVENT_CANCELLED, "cancelled"
+        params["reason"] = event.status_reason or ""
     elif changed & TIME_FIELDS:
-        notify(event_stakeholders(event, directory), Kind.EVENT_RESCHEDULED, event,
-               step=f"rescheduled:v{event.version}",
-               params={**params, "old_starts_at": _iso(old_start or event.starts_at)}, url=url,
-               event=event, urgent=urgent)
+        kind, step = Kind.EVENT_RESCHEDULED, f"rescheduled:{step}"
+        params["old_starts_at"] = _iso(old_start or event.starts_at)
     elif (urgent and changed & (PLACE_FIELDS | {"status"})) or new_status == EventStatus.POSTPONED:
-        what = [name for name, fields in (("place", PLACE_FIELDS), ("status", {"status"}))
-                if changed & fields]
-        notify(event_stakeholders(event, directory), Kind.EVENT_CHANGED, event,
-               step=f"changed:v{event.version}", params={**params, "changed": what}, url=url,
-               event=event, urgent=urgent)
+        kind, step = Kind.EVENT_CHANGED, f"changed:{step}"
+        params["changed"] = [name for name, fields in (("place", PLACE_FIELDS), ("status", {"status"}))
+                             if changed & fields]
+    else:
+        return  # titles, descriptions, units: the feeds carry those
+    notify(event_stakeholders(event), kind, event, step=step, params=params,
+           url=event_url(event.id), event=event, urgent=urgent)
 
 
 event_saved.connect(on_event_saved)
