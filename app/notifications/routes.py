@@ -1,4 +1,6 @@
 """Notification pages and the `flask reminders send` command. Thin: rules live in services."""
+import logging
+
 import click
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -117,6 +119,10 @@ def rules():
 @bp.cli.command("send")
 def send_command():
     """Create due reminders and send pending e-mails, each exactly once. Run every few minutes."""
+    logger = logging.getLogger("briefdesk")
+    if not logger.handlers:  # so that cron's log gets the e-mails written instead of sent
+        logger.addHandler(logging.StreamHandler())
+        logger.setLevel(logging.INFO)
     report = sending.run()
     if not MailSettings.from_app(current_app).configured:
         click.echo("MAIL_SERVER is not set: e-mails were written to the log.", err=True)
