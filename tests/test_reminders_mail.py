@@ -116,9 +116,9 @@ def test_spokesperson_assigned_with_the_events_ics(world, smtp, who, subject, ph
 ])
 def test_note_reviewed(world, smtp, approved, who, subject):
     user = getattr(world, who)
-    note = SimpleNamespace(id=3, briefing=world.briefing, author=user, version=2,
-                           review_comment="Bổ sung phần hỏi đáp")
-    notify_note_reviewed(note, approved)
+    version = SimpleNamespace(note=SimpleNamespace(id=3, briefing=world.briefing), author=user,
+                              number=2, review_comment="Bổ sung phần hỏi đáp")
+    notify_note_reviewed(version, approved)
     db.session.commit()
     got_subject, text, _html, _m = sent_to(smtp, user)
     assert got_subject == subject

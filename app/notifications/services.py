@@ -189,21 +189,17 @@ def notify_assignment(assignment) -> list[Notification]:
                   params=params, url=event_url(briefing.event_id), event=briefing.event)
 
 
-def notify_note_reviewed(note, approved: bool) -> list[Notification]:
-    """Tell a briefing note's author it was approved or returned.
-
-    ``note`` needs ``id``, ``briefing`` and ``author`` (User); optional
-    ``version`` and ``review_comment``/``return_reason``.
-    """
+def notify_note_reviewed(version, approved: bool) -> list[Notification]:
+    """Tell the author of a briefing-note version that it was approved or returned."""
+    note = version.note
     briefing = note.briefing
-    comment = (getattr(note, "review_comment", None) or getattr(note, "return_reason", None)
-               or "")
-    version = getattr(note, "version", None)
     kind = Kind.NOTE_APPROVED if approved else Kind.NOTE_RETURNED
-    step = f"{'approved' if approved else 'returned'}:v{version}"
-    return notify([note.author], kind, note, step=step,
+    step = f"{'approved' if approved else 'returned'}:v{version.number}"
+    if version.author is None:
+        return []
+    return notify([version.author], kind, note, step=step,
                   params={"title_vi": briefing.title_vi, "title_en": briefing.title_en,
-                          **event_params(briefing.event), "comment": comment},
+                          **event_params(briefing.event), "comment": version.review_comment or ""},
                   url=event_url(briefing.event_id), event=briefing.event)
 
 
