@@ -15,12 +15,14 @@ from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
 from app.config import Config
 from app.errors import register_error_handlers
+from app.events.routes import bp as events_bp
+from app.events.routes import calendar_bp
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
 from app.units.routes import bp as units_bp
 
-BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp)
+BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -1,6 +1,6 @@
 """Imports every model module so that SQLAlchemy and Alembic see the whole schema."""
 from app.auth.models import LoginAttempt, User, UserRole  # noqa: F401
-from app.events.models import (Delegation, DelegationMember, Event, EventChange,  # noqa: F401
+from app.events.models import (ClashOverride, Delegation, DelegationMember, Event, EventChange,  # noqa: F401
                                ProgrammeItem, Venue)
 from app.press.models import Briefing  # noqa: F401
 from app.units.models import Unit  # noqa: F401

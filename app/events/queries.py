@@ -1,0 +1,175 @@
+"""Read-side queries: the event list, calendar days and the week schedule.
+
+Everything goes through ``access.visible_clause`` and stays on index ranges
+(``starts_at`` bounded on both sides, since no event lasts longer than
+MAX_EVENT_DAYS), so pages cost the same with 200 or 20,000 events.
+"""
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.events import access
+from app.events.models import (ClashOverride, Delegation, Event, EventChange, EventKind, EventStatus,
+                               ProgrammeItem, event_coordinating_units)
+from app.events.services import MAX_EVENT_DAYS, to_utc
+from app.extensions import db
+
+SPAN = timedelta(days=MAX_EVENT_DAYS)
+
+
+@dataclass
+class EventFilters:
+    kind: str = ""
+    status: str = ""
+    unit_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+
+
+def list_events(user, filters: EventFilters, zone: str, page: int = 1,
+                page_size: int = 50) -> tuple[list[Event], bool]:
+    """One page of visible events in time order, and whether another page follows.
+
+    No total count: counting every match would grow with the history.
+    """
+    query = sa.select(Event).where(access.visible_clause(user))
+    if filters.kind in set(EventKind):
+        query = query.where(Event.kind == EventKind(filters.kind))
+    if filters.status in set(EventStatus):
+        query = query.where(Event.status == EventStatus(filters.status))
+    if filters.unit_id:
+        query = query.where(sa.or_(
+            Event.lead_unit_id == filters.unit_id,
+            Event.id.in_(sa.select(event_coordinating_units.c.event_id)
+                         .where(event_coordinating_units.c.unit_id == filters.unit_id))))
+    if filters.date_from:
+        start = to_utc(filters.date_from, time(0), zone)
+        query = query.where(Event.starts_at >= start - SPAN, Event.ends_at > start)
+    if filters.date_to:
+        query = query.where(Event.starts_at < to_utc(filters.date_to + timedelta(days=1), time(0), zone))
+    text = filters.text.strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.or_(*(column.ilike(pattern, escape="\\") for column in (
+            Event.title_vi, Event.title_en, Event.description_vi, Event.description_en))))
+    query = (query.options(joinedload(Event.lead_unit), joinedload(Event.venue),
+                           joinedload(Event.delegation))
+             .order_by(Event.starts_at, Event.id)
+             .offset((page - 1) * page_size).limit(page_size + 1))
+    events = db.session.scalars(query).unique().all()
+    return events[:page_size], len(events) > page_size
+
+
+@dataclass
+class Day:
+    day: date
+    events: list[Event] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.events)
+
+
+def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
+    """Events by local start day (an event begun before the first day shows on it),
+    at most ``per_day`` each, with the number left out."""
+    bounds = [to_utc(d, time(0), zone) for d in days] + [to_utc(days[-1] + timedelta(days=1),
+                                                                 time(0), zone)]
+    start, end = bounds[0], bounds[-1]
+    bucket = sa.case(*[(Event.starts_at < b, i) for i, b in enumerate(bounds[1:])],
+                     else_=len(days)).label("bucket")
+    ranked = (sa.select(Event.id.label("id"), bucket,
+                        sa.func.row_number().over(partition_by=bucket,
+                                                  order_by=(Event.starts_at, Event.id)).label("rn"),
+                        sa.func.count().over(partition_by=bucket).label("total"))
+              .where(Event.starts_at >= start - SPAN, Event.starts_at < end, Event.ends_at > start,
+                     access.visible_clause(user))
+              .subquery())
+    rows = db.session.execute(
+        sa.select(Event, ranked.c.bucket, ranked.c.total)
+        .join(ranked, ranked.c.id == Event.id).where(ranked.c.rn <= per_day)
+        .options(joinedload(Event.lead_unit), joinedload(Event.venue))
+        .order_by(Event.starts_at, Event.id)).unique().all()
+    result = [Day(d) for d in days]
+    for event, index, total in rows:
+        result[index].events.append(event)
+        result[index].total = total
+    return result
+
+
+def week_schedule(user, monday: date, zone: str) -> list[tuple[date, list[Event]]]:
+    """Every visible event of the week, listed on each local day it covers (for printing)."""
+    start = to_utc(monday, time(0), zone)
+    end = to_utc(monday + timedelta(days=7), time(0), zone)
+    events = db.session.scalars(
+        sa.select(Event).where(Event.starts_at >= start - SPAN, Event.starts_at < end,
+                               Event.ends_at > start, access.visible_clause(user))
+        .options(joinedload(Event.lead_unit), joinedload(Event.venue))
+        .order_by(Event.starts_at, Event.id)).unique().all()
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        day_start = to_utc(day, time(0), zone)
+        day_end = day_start + timedelta(days=1)
+        days.append((day, [e for e in events if e.starts_at < day_end and e.ends_at > day_start]))
+    return days
+
+
+def load_event(event_id: int) -> Event | None:
+    """An event with everything its page shows, in a fixed number of queries."""
+    return db.session.scalar(
+        sa.select(Event).where(Event.id == event_id)
+        .options(joinedload(Event.lead_unit), joinedload(Event.venue),
+                 joinedload(Event.organiser), selectinload(Event.coordinating_units),
+                 selectinload(Event.hosts),
+                 selectinload(Event.delegation).selectinload(Delegation.members),
+                 selectinload(Event.programme).selectinload(ProgrammeItem.hosts),
+                 selectinload(Event.programme).joinedload(ProgrammeItem.venue)))
+
+
+def history(event: Event, limit: int = 100) -> list[EventChange]:
+    return db.session.scalars(
+        sa.select(EventChange).where(EventChange.event_id == event.id)
+        .options(joinedload(EventChange.user))
+        .order_by(EventChange.id.desc()).limit(limit)).all()
+
+
+def overrides(event: Event) -> list[ClashOverride]:
+    return db.session.scalars(
+        sa.select(ClashOverride).where(ClashOverride.event_id == event.id)
+        .options(joinedload(ClashOverride.user)).order_by(ClashOverride.id)).all()
+
+
+def visible_titles(user, event_ids, locale: str) -> dict[int, str]:
+    """Titles of the events the user may see, for clash warnings (others stay anonymous)."""
+    ids = {i for i in event_ids if i}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Event.id, Event.title_vi, Event.title_en)
+                              .where(Event.id.in_(ids), access.visible_clause(user)))
+    return {i: (en if locale == "en" and en else vi) for i, vi, en in rows}
+
+
+def month_grid(anchor: date) -> list[date]:
+    """Six weeks from the Monday on or before the first of the month."""
+    first = anchor.replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    return [start + timedelta(days=i) for i in range(42)]
+
+
+def week_days(anchor: date) -> list[date]:
+    monday = anchor - timedelta(days=anchor.weekday())
+    return [monday + timedelta(days=i) for i in range(7)]
+
+
+def local_today(zone: str) -> date:
+    from zoneinfo import ZoneInfo
+
+    from app.timeutil import utcnow
+
+    return utcnow().astimezone(ZoneInfo(zone)).date()
+

@@ -1,0 +1,48 @@
+"""events clash overrides and change versions
+
+Revision ID: ef6b9c7ab8f5
+Revises: 1c5431e30de1
+Create Date: 2026-11-26 13:36:34.381103
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'ef6b9c7ab8f5'
+down_revision = '1c5431e30de1'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('event_clash_overrides',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('clashes', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_clash_overrides_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_event_clash_overrides_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_clash_overrides'))
+    )
+    with op.batch_alter_table('event_clash_overrides', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_clash_overrides_event_id'), ['event_id'], unique=False)
+
+    with op.batch_alter_table('event_changes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), nullable=True))
+
+    # ### end Alembic commands ###
+
+
+def downgrade():
+    with op.batch_alter_table('event_changes', schema=None) as batch_op:
+        batch_op.drop_column('version')
+
+    with op.batch_alter_table('event_clash_overrides', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_clash_overrides_event_id'))
+
+    op.drop_table('event_clash_overrides')
+    # ### end Alembic commands ###
