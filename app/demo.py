@@ -109,4 +109,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     users = _upsert_users(units, password)
     summary.counts["units"] = len(units)
     summary.counts["users"] = len(users)
+    from app.events.demo import load_events
+
+    summary.counts.update(load_events(units, users, n_events))
     return summary

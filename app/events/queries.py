@@ -5,16 +5,19 @@ Everything goes through ``access.visible_clause`` and stays on index ranges
 MAX_EVENT_DAYS), so pages cost the same with 200 or 20,000 events.
 """
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.events import access
 from app.events.models import (ClashOverride, Delegation, Event, EventChange, EventKind, EventStatus,
-                               ProgrammeItem, event_coordinating_units)
+                               ProgrammeItem, Venue, event_coordinating_units)
 from app.events.services import MAX_EVENT_DAYS, to_utc
 from app.extensions import db
+from app.timeutil import UTCDateTime
+from app.units.models import Unit
 
 SPAN = timedelta(days=MAX_EVENT_DAYS)
 
@@ -63,42 +66,86 @@ def list_events(user, filters: EventFilters, zone: str, page: int = 1,
     return events[:page_size], len(events) > page_size
 
 
+@dataclass(frozen=True)
+class Entry:
+    """An event as a calendar cell shows it: plain columns, no ORM object."""
+
+    id: int
+    title_vi: str
+    title_en: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    all_day: bool
+    status: EventStatus
+    unit_vi: str
+    unit_en: str
+    venue: str | None
+    location: str
+    time_label: str = ""  # "08:00", "10:00 (Asia/Tokyo)", "" for all-day events
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" and self.title_en else self.title_vi
+
+    def unit(self, locale: str) -> str:
+        return self.unit_en if locale == "en" and self.unit_en else self.unit_vi
+
+    @property
+    def place(self) -> str:
+        return self.venue or self.location or "—"
+
+
 @dataclass
 class Day:
     day: date
-    events: list[Event] = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.events)
+    events: list[Entry] = field(default_factory=list)
+    more: bool = False  # more events than shown; the agenda lists them all
 
 
 def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
-    """Events by local start day (an event begun before the first day shows on it),
-    at most ``per_day`` each, with the number left out."""
+    """At most ``per_day`` events per local day (by start; events begun before the first
+    day show on it) and whether there are more.
+
+    Cost does not grow with the number of events: one index seek per day, limited to
+    ``per_day + 1`` rows, then the columns of the events shown.
+    """
     bounds = [to_utc(d, time(0), zone) for d in days] + [to_utc(days[-1] + timedelta(days=1),
                                                                  time(0), zone)]
-    start, end = bounds[0], bounds[-1]
-    bucket = sa.case(*[(Event.starts_at < b, i) for i, b in enumerate(bounds[1:])],
-                     else_=len(days)).label("bucket")
-    ranked = (sa.select(Event.id.label("id"), bucket,
-                        sa.func.row_number().over(partition_by=bucket,
-                                                  order_by=(Event.starts_at, Event.id)).label("rn"),
-                        sa.func.count().over(partition_by=bucket).label("total"))
-              .where(Event.starts_at >= start - SPAN, Event.starts_at < end, Event.ends_at > start,
-                     access.visible_clause(user))
-              .subquery())
-    rows = db.session.execute(
-        sa.select(Event, ranked.c.bucket, ranked.c.total)
-        .join(ranked, ranked.c.id == Event.id).where(ranked.c.rn <= per_day)
-        .options(joinedload(Event.lead_unit), joinedload(Event.venue))
-        .order_by(Event.starts_at, Event.id)).unique().all()
+    low, high = sa.bindparam("low", type_=UTCDateTime()), sa.bindparam("high", type_=UTCDateTime())
+    seek = (sa.select(Event.id)
+            .where(Event.starts_at >= low, Event.starts_at < high, access.visible_clause(user))
+            .order_by(Event.starts_at).limit(per_day + 1))
+    # Multi-day events that began before the grid and are still running.
+    carried = seek.where(Event.ends_at > high)
+    connection = db.session.connection()  # one statement, compiled once, run per day
+    picked = [connection.execute(carried, {"low": bounds[0] - SPAN, "high": bounds[0]}).scalars()
+              .all()]
+    picked[0] += connection.execute(seek, {"low": bounds[0], "high": bounds[1]}).scalars().all()
+    picked += [connection.execute(seek, {"low": bounds[i], "high": bounds[i + 1]}).scalars().all()
+               for i in range(1, len(days))]
     result = [Day(d) for d in days]
-    for event, index, total in rows:
-        result[index].events.append(event)
-        result[index].total = total
+    shown: dict[int, int] = {}
+    for index, ids in enumerate(picked):
+        result[index].more = len(ids) > per_day
+        shown.update((event_id, index) for event_id in ids[:per_day])
+    if shown:
+        rows = db.session.execute(
+            sa.select(Event.id, Event.title_vi, Event.title_en, Event.starts_at, Event.ends_at,
+                      Event.timezone, Event.all_day, Event.status, Unit.name_vi, Unit.name_en,
+                      Venue.name, Event.location)
+            .join(Unit, Unit.id == Event.lead_unit_id).outerjoin(Venue, Venue.id == Event.venue_id)
+            .where(Event.id.in_(shown)).order_by(Event.starts_at, Event.id))
+        for row in rows:
+            result[shown[row[0]]].events.append(Entry(*row, time_label=_time_label(row, zone)))
     return result
+
+
+def _time_label(row, viewer_zone: str) -> str:
+    starts_at, event_zone, all_day = row[3], row[5], row[6]
+    if all_day:
+        return ""
+    label = starts_at.astimezone(ZoneInfo(event_zone)).strftime("%H:%M")
+    return label if event_zone == viewer_zone else f"{label} ({event_zone})"
 
 
 def week_schedule(user, monday: date, zone: str) -> list[tuple[date, list[Event]]]:

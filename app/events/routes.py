@@ -459,7 +459,7 @@ def calendar():
     anchor = _anchor()
     zone = _zone()
     if view == "month":
-        days = queries.calendar_days(current_user, queries.month_grid(anchor), zone, per_day=4)
+        days = queries.calendar_days(current_user, queries.month_grid(anchor), zone, per_day=3)
         first = anchor.replace(day=1)
         previous = (first - timedelta(days=1)).replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
@@ -471,8 +471,9 @@ def calendar():
                                      zone, per_day=50)
         previous, following = anchor - timedelta(days=14), anchor + timedelta(days=14)
     return render_template(f"calendar/{view}.html", view=view, anchor=anchor, days=days,
-                           previous=previous, following=following,
-                           today=queries.local_today(zone))
+                           previous=previous, following=following, viewer_zone=zone,
+                           today=queries.local_today(zone), events_root=url_for("events.index"),
+                           agenda_root=url_for("calendar.calendar", view="agenda") + "&date=")
 
 
 @calendar_bp.get("/print")

@@ -1,8 +1,8 @@
-"""events clash overrides and change versions
+"""events clash overrides, change versions, calendar index
 
-Revision ID: ef6b9c7ab8f5
+Revision ID: 3ba8ad461461
 Revises: 1c5431e30de1
-Create Date: 2026-11-26 13:36:34.381103
+Create Date: 2026-11-26 13:48:08.398289
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ef6b9c7ab8f5'
+revision = '3ba8ad461461'
 down_revision = '1c5431e30de1'
 branch_labels = None
 depends_on = None
@@ -34,10 +34,16 @@ def upgrade():
     with op.batch_alter_table('event_changes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), nullable=True))
 
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index('ix_events_calendar', ['starts_at', 'id', 'ends_at', 'visibility', 'lead_unit_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_calendar')
+
     with op.batch_alter_table('event_changes', schema=None) as batch_op:
         batch_op.drop_column('version')
 
