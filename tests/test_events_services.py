@@ -304,3 +304,15 @@ def test_delegation_programme_and_members(protocol, unit):
     with pytest.raises(ValidationFailed):
         services.add_programme_item(protocol, event, services.ProgrammeData(
             day=date(2026, 12, 10), start_time=time(9, 0), end_time=time(8, 0), activity_vi="x"))
+
+
+def test_editing_the_description_does_not_repeat_overridden_warnings(protocol, unit, make_venue):
+    venue = make_venue()
+    _create(protocol, unit, venue_id=venue.id)
+    second = _create(protocol, unit, venue_id=venue.id, override_reason="Hai phòng khác nhau")
+    services.update_event(protocol, second, event_data(unit.id, venue_id=venue.id,
+                                                       description_vi="Bổ sung nội dung"), 1)
+    db.session.commit()
+    with pytest.raises(ClashesFound):  # moving it is checked again
+        services.update_event(protocol, second, event_data(
+            unit.id, venue_id=venue.id, start_time=time(9, 0), end_time=time(11, 0)), 2)

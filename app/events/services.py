@@ -38,6 +38,9 @@ TITLE_MAX, TEXT_MAX, SHORT_MAX = 300, 20_000, 200
 # A change of any of these makes calendar clients update their copy (iCalendar SEQUENCE).
 SEQUENCE_FIELDS = {"title_vi", "title_en", "starts_at", "ends_at", "timezone", "all_day",
                    "venue_id", "location", "status"}
+# Clashes are checked again only when one of these changes (an edited description does not
+# repeat warnings already overridden).
+CLASH_FIELDS = {"starts_at", "ends_at", "venue_id", "host_ids", "country"}
 
 
 class StaleVersion(Exception):
@@ -194,6 +197,8 @@ def snapshot(event: Event) -> dict:
         "lead_unit_id": event.lead_unit_id,
         "coordinating_unit_ids": sorted(u.id for u in event.coordinating_units),
         "host_ids": sorted(u.id for u in event.hosts),
+        "country": event.delegation.country if event.delegation else "",
+        "locality": event.delegation.locality if event.delegation else "",
     }
 
 
@@ -379,7 +384,7 @@ def update_event(actor, event: Event, data: EventData, expected_version) -> dict
     with db.session.no_autoflush:
         _apply(event, data)
         clashes, reason = ([], "")
-        if _diff(old, snapshot(event)):
+        if CLASH_FIELDS & _diff(old, snapshot(event)).keys():
             clashes, reason = _clear_clashes(_planned(event), data.override_reason)
     return _save_changes(actor, event, old, expected_version, note=reason if clashes else "",
                          clashes=clashes, reason=reason)
