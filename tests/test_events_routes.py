@@ -40,7 +40,7 @@ def test_protocol_creates_an_event_through_the_form(client, login, unit):
     ({"timezone": "Mars/Olympus"}, "Unknown time zone: Mars/Olympus."),
     ({"venue_id": "424242"}, "Unknown venue."),
     ({"lead_unit_id": "424242"}, "Unknown unit."),
-    ({"title_vi": "x" * 301}, "Field cannot be longer than 300 characters."),
+    ({"title_vi": "x" * 301}, "At most 300 characters."),
     ({"start_date": "1999-01-01", "end_date": "1999-01-01"}, "between the years 2000 and 2100"),
 ])
 def test_bad_input_rerenders_with_a_message_and_writes_nothing(client, login, unit, fields,
@@ -216,3 +216,10 @@ def test_venue_pages(client, login):
     assert client.post("/events/venues/new", data={"name": "Nhà khách Tỉnh ủy", "capacity": "80",
                                                    "active": "y"}).status_code == 302
     assert "Nhà khách Tỉnh ủy" in client.get("/events/venues/").get_data(as_text=True)
+
+
+def test_form_field_messages_are_in_vietnamese_too(client, login, unit):
+    login(Role.PROTOCOL, locale="vi")
+    page = client.post("/events/new", data=form_fields(unit.id, title_vi="x" * 301)).get_data(
+        as_text=True)
+    assert "Tối đa 300 ký tự." in page and _count() == 0

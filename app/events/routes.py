@@ -482,4 +482,5 @@ def print_week():
     monday -= timedelta(days=monday.weekday())
     days = queries.week_schedule(current_user, monday, _zone())
     return render_template("calendar/print.html", monday=monday, sunday=monday + timedelta(days=6),
-                           days=days)
+                           days=days, previous_week=monday - timedelta(days=7),
+                           next_week=monday + timedelta(days=7))

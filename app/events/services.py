@@ -311,6 +311,7 @@ def _planned(event: Event) -> Planned:
 
 def create_event(actor, data: EventData) -> Event:
     """Create an event in draft; raises ClashesFound unless ``data.override_reason`` is given."""
+    _check_unit(data.lead_unit_id, "lead_unit_id")  # "unknown unit" before "not yours"
     if not access.can_create_for(actor, data.lead_unit_id):
         raise PermissionDenied()
     event = Event(status=EventStatus.DRAFT, organiser_id=getattr(actor, "id", None),
@@ -378,6 +379,7 @@ def update_event(actor, event: Event, data: EventData, expected_version) -> dict
     """Apply the form to ``event``; returns the changes ({} when nothing changed)."""
     access.require_edit(actor, event)
     _check_version(event, expected_version)
+    _check_unit(data.lead_unit_id, "lead_unit_id")
     if data.lead_unit_id != event.lead_unit_id and not access.can_create_for(actor, data.lead_unit_id):
         raise PermissionDenied()
     old = snapshot(event)
