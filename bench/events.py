@@ -48,19 +48,16 @@ def _database(label: str, tmp: str):
     return url.set(database=name).render_as_string(hide_password=False), drop
 
 
-def _median_ms(client, url: str) -> float:
-    for _ in range(3):  # warm caches and the connection pool
-        assert client.get(url).status_code == 200, url
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, url
-    return statistics.median(times)
+def _timed(client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, url
+    return elapsed
 
 
-def measure(size: int, tmp: str) -> dict[str, float]:
+def prepare(size: int, tmp: str):
+    """A fresh database with ``size`` demo events; returns (app, client, urls, loaded s, drop)."""
     url, drop = _database(str(size), tmp)
 
     class BenchConfig(Config):
@@ -69,44 +66,55 @@ def measure(size: int, tmp: str) -> dict[str, float]:
         WTF_CSRF_ENABLED = False
 
     app = create_app(BenchConfig)
-    try:
-        with app.app_context():
-            db.create_all()
-            started = time.perf_counter()
-            demo.load(password="demo", n_events=size)
-            db.session.commit()
-            loaded = time.perf_counter() - started
-            # A delegation event near today with a programme: the richest event page.
-            event_id = db.session.scalar(
-                sa.select(Event.id).where(Event.kind == EventKind.DELEGATION_IN,
-                                          Event.id.in_(sa.select(ProgrammeItem.event_id)),
-                                          Event.starts_at > utcnow())
-                .order_by(Event.starts_at).limit(1))
-            db.session.remove()
-        client = app.test_client()
-        response = client.post("/login", data={"email": "protocol@demo.example", "password": "demo"})
-        assert response.status_code == 302, "login failed"
-        today = (utcnow() + timedelta(hours=7)).date().isoformat()
-        result = {
-            "list": _median_ms(client, "/events/"),
-            "month": _median_ms(client, f"/calendar?view=month&date={today}"),
-            "event": _median_ms(client, f"/events/{event_id}"),
-        }
-        print(f"  {size:>6} events (loaded in {loaded:.1f} s): "
-              + ", ".join(f"{k} {v:.1f} ms" for k, v in result.items()))
-        return result
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        drop()
+    with app.app_context():
+        db.create_all()
+        started = time.perf_counter()
+        demo.load(password="demo", n_events=size)
+        db.session.commit()
+        loaded = time.perf_counter() - started
+        # A delegation event near today with a programme: the richest event page.
+        event_id = db.session.scalar(
+            sa.select(Event.id).where(Event.kind == EventKind.DELEGATION_IN,
+                                      Event.id.in_(sa.select(ProgrammeItem.event_id)),
+                                      Event.starts_at > utcnow())
+            .order_by(Event.starts_at).limit(1))
+        db.session.remove()
+    client = app.test_client()
+    response = client.post("/login", data={"email": "protocol@demo.example", "password": "demo"})
+    assert response.status_code == 302, "login failed"
+    today = (utcnow() + timedelta(hours=7)).date().isoformat()
+    urls = {"list": "/events/", "month": f"/calendar?view=month&date={today}",
+            "event": f"/events/{event_id}"}
+    return app, client, urls, loaded, drop
 
 
 def main() -> int:
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
-    print(f"bench.events on {backend}: median of {RUNS} requests per page")
+    print(f"bench.events on {backend}: median of {RUNS} requests per page, "
+          "the two sizes measured in alternation so that machine load hits both alike")
     with tempfile.TemporaryDirectory() as tmp:
-        small, large = (measure(size, tmp) for size in SIZES)
+        setups = [prepare(size, tmp) for size in SIZES]
+        try:
+            for size, (_app, _client, _urls, loaded, _drop) in zip(SIZES, setups):
+                print(f"  {size:>6} events loaded in {loaded:.1f} s")
+            medians = [{}, {}]
+            for page in setups[0][2]:
+                samples = [[], []]
+                for _ in range(3):  # warm templates, caches and connection pools
+                    for _app, client, urls, *_rest in setups:
+                        _timed(client, urls[page])
+                for _ in range(RUNS):  # each request gets its own app context, as in production
+                    for i, (_app, client, urls, *_rest) in enumerate(setups):
+                        samples[i].append(_timed(client, urls[page]))
+                for i in range(2):
+                    medians[i][page] = statistics.median(samples[i])
+        finally:
+            for app, _client, _urls, _loaded, drop in setups:
+                with app.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
+                drop()
+    small, large = medians
     failed = False
     for page in small:
         ratio = large[page] / small[page]

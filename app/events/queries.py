@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.auth.models import User
 from app.events import access
 from app.events.models import (ClashOverride, Delegation, Event, EventChange, EventKind, EventStatus,
                                ProgrammeItem, Venue, event_coordinating_units)
@@ -181,28 +182,35 @@ def week_schedule(user, monday: date, zone: str) -> list[tuple[date, list[Event]
 
 
 def load_event(event_id: int) -> Event | None:
-    """An event with everything its page shows, in a fixed number of queries."""
+    """An event with everything its page shows, in a fixed number of queries.
+
+    People on the page are shown by name: their roles are not loaded.
+    """
+    no_roles = sa.orm.lazyload(User.role_rows)
     return db.session.scalar(
         sa.select(Event).where(Event.id == event_id)
         .options(joinedload(Event.lead_unit), joinedload(Event.venue),
-                 joinedload(Event.organiser), selectinload(Event.coordinating_units),
-                 selectinload(Event.hosts),
-                 selectinload(Event.delegation).selectinload(Delegation.members),
-                 selectinload(Event.programme).selectinload(ProgrammeItem.hosts),
-                 selectinload(Event.programme).joinedload(ProgrammeItem.venue)))
+                 joinedload(Event.organiser).options(no_roles),
+                 selectinload(Event.coordinating_units),
+                 selectinload(Event.hosts).options(no_roles),
+                 joinedload(Event.delegation).selectinload(Delegation.members),
+                 selectinload(Event.programme).options(
+                     selectinload(ProgrammeItem.hosts).options(no_roles),
+                     joinedload(ProgrammeItem.venue))))
 
 
 def history(event: Event, limit: int = 100) -> list[EventChange]:
     return db.session.scalars(
         sa.select(EventChange).where(EventChange.event_id == event.id)
-        .options(joinedload(EventChange.user))
+        .options(joinedload(EventChange.user).lazyload(User.role_rows))
         .order_by(EventChange.id.desc()).limit(limit)).all()
 
 
 def overrides(event: Event) -> list[ClashOverride]:
     return db.session.scalars(
         sa.select(ClashOverride).where(ClashOverride.event_id == event.id)
-        .options(joinedload(ClashOverride.user)).order_by(ClashOverride.id)).all()
+        .options(joinedload(ClashOverride.user).lazyload(User.role_rows))
+        .order_by(ClashOverride.id)).all()
 
 
 def visible_titles(user, event_ids, locale: str) -> dict[int, str]:
