@@ -5,10 +5,11 @@ from app.events.services import EventData
 
 
 def event_data(lead_unit_id: int, **fields) -> EventData:
-    values = dict(title_vi="Tiếp đoàn tỉnh Attapeu", title_en="Receiving the Attapeu delegation",
-                  kind="political", start_date=date(2026, 12, 10), start_time=time(8, 0),
-                  end_date=date(2026, 12, 10), end_time=time(10, 0), lead_unit_id=lead_unit_id,
-                  timezone="Asia/Ho_Chi_Minh")
+    values = {"title_vi": "Tiếp đoàn tỉnh Attapeu",
+              "title_en": "Receiving the Attapeu delegation", "kind": "political",
+              "start_date": date(2026, 12, 10), "start_time": time(8, 0),
+              "end_date": date(2026, 12, 10), "end_time": time(10, 0),
+              "lead_unit_id": lead_unit_id, "timezone": "Asia/Ho_Chi_Minh"}
     values.update(fields)
     return EventData(**values)
 

@@ -1,5 +1,5 @@
 """Event services: creation, history, transitions, locking, clashes, permissions, bad input."""
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -8,7 +8,7 @@ from app.auth.roles import Role
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import services
 from app.events.clashes import ClashesFound
-from app.events.models import (ClashOverride, EventChange, EventKind, EventStatus, Visibility)
+from app.events.models import ClashOverride, EventChange, EventKind, EventStatus, Visibility
 from app.events.signals import event_saved
 from app.extensions import db
 from tests.fixtures_events import event_data
@@ -38,7 +38,7 @@ def test_create_stores_utc_writes_history_and_sends_the_signal(protocol, unit):
 
     with event_saved.connected_to(listener):
         event = _create(protocol, unit, timezone="Asia/Tokyo")
-    assert event.starts_at == datetime(2026, 12, 9, 23, 0, tzinfo=timezone.utc)
+    assert event.starts_at == datetime(2026, 12, 9, 23, 0, tzinfo=UTC)
     assert event.status is EventStatus.DRAFT and event.version == 1 and event.sequence == 0
     assert event.organiser_id == protocol.id
     (sender, kwargs), = received
@@ -51,8 +51,8 @@ def test_create_stores_utc_writes_history_and_sends_the_signal(protocol, unit):
 def test_all_day_and_multi_day_events(protocol, unit):
     event = _create(protocol, unit, all_day=True, start_time=None, end_time=None,
                     start_date=date(2026, 12, 10), end_date=date(2026, 12, 12))
-    assert event.starts_at == datetime(2026, 12, 9, 17, 0, tzinfo=timezone.utc)
-    assert event.ends_at == datetime(2026, 12, 12, 17, 0, tzinfo=timezone.utc)
+    assert event.starts_at == datetime(2026, 12, 9, 17, 0, tzinfo=UTC)
+    assert event.ends_at == datetime(2026, 12, 12, 17, 0, tzinfo=UTC)
 
 
 def test_update_records_old_and_new_bumps_sequence_and_version(protocol, unit):
@@ -278,7 +278,7 @@ def test_tet_is_a_vietnamese_holiday_clash(protocol, unit):
 
 
 def test_lao_new_year_clashes_for_a_lao_delegation_only(protocol, unit):
-    lao_new_year = dict(start_date=date(2027, 4, 14), end_date=date(2027, 4, 14))
+    lao_new_year = {"start_date": date(2027, 4, 14), "end_date": date(2027, 4, 14)}
     with pytest.raises(ClashesFound) as caught:
         services.create_event(protocol, event_data(unit.id, kind="delegation_in", country="LA",
                                                    locality="Attapeu", **lao_new_year))
@@ -300,7 +300,7 @@ def test_delegation_programme_and_members(protocol, unit):
     db.session.commit()
     assert event.delegation.head.name == "Leuth Xaiyaphone"
     assert event.delegation.border_gate == "Bờ Y"
-    assert event.programme[0].starts_at == datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)
+    assert event.programme[0].starts_at == datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
     with pytest.raises(ValidationFailed):
         services.add_programme_item(protocol, event, services.ProgrammeData(
             day=date(2026, 12, 10), start_time=time(9, 0), end_time=time(8, 0), activity_vi="x"))

@@ -11,8 +11,15 @@ from zoneinfo import ZoneInfo
 import holidays
 import sqlalchemy as sa
 
-from app.events.models import (Delegation, DelegationMember, Event, EventStatus, ProgrammeItem,
-                               event_hosts, programme_item_hosts)
+from app.events.models import (
+    Delegation,
+    DelegationMember,
+    Event,
+    EventStatus,
+    ProgrammeItem,
+    event_hosts,
+    programme_item_hosts,
+)
 from app.extensions import db
 
 # Events that no longer take place do not clash with anything.

@@ -4,15 +4,26 @@ Bulk inserts (dict rows, one INSERT per table and batch) so that 20,000 events
 load in seconds; the ORM is used only for the handful of venues.
 """
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.events.models import (Delegation, DelegationDirection, DelegationMember, Event,
-                               EventChange, EventKind, EventStatus, ProgrammeItem, Venue,
-                               Visibility, event_coordinating_units, event_hosts,
-                               programme_item_hosts)
+from app.events.models import (
+    Delegation,
+    DelegationDirection,
+    DelegationMember,
+    Event,
+    EventChange,
+    EventKind,
+    EventStatus,
+    ProgrammeItem,
+    Venue,
+    Visibility,
+    event_coordinating_units,
+    event_hosts,
+    programme_item_hosts,
+)
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -93,7 +104,7 @@ def upsert_venues() -> list[Venue]:
 
 
 def _titles(kind: EventKind, partner, rng: random.Random) -> tuple[str, str]:
-    country, locality, _zone, country_vi = partner
+    _country, locality, _zone, country_vi = partner
     if kind is EventKind.DELEGATION_IN:
         return (f"Đón và làm việc với Đoàn đại biểu {locality} ({country_vi})",
                 f"Receiving the delegation of {locality}")
@@ -148,7 +159,7 @@ def load_events(units: dict, users: dict, n_events: int | None) -> dict[str, int
     rng = random.Random(57 + n_events)
     now = utcnow()
     organiser = users.get("protocol@demo.example")
-    hosts = [u for e, u in users.items() if e.startswith("head.") or e.startswith("spokesperson")]
+    hosts = [u for e, u in users.items() if e.startswith(("head.", "spokesperson"))]
     unit_list = list(units.values())
     lead_units = [units[s] for s in ("so-ngoai-vu", "so-vhttdl", "ubnd-tinh", "so-cong-thuong",
                                      "tinh-uy", "bdbp-tinh") if s in units] or unit_list
@@ -175,7 +186,7 @@ def load_events(units: dict, users: dict, n_events: int | None) -> dict[str, int
             starts_at = datetime.combine(day, start, ZoneInfo(zone))
             ends_at = (datetime.combine(day + timedelta(days=days - 1), start, ZoneInfo(zone))
                        + timedelta(hours=rng.choice([1, 2, 2, 3, 4])))
-        starts_at, ends_at = starts_at.astimezone(timezone.utc), ends_at.astimezone(timezone.utc)
+        starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
         title_vi, title_en = _titles(kind, partner, rng)
         visibility = rng.choices([Visibility.PUBLIC, Visibility.INTERNAL, Visibility.CONFIDENTIAL],
                                  [45, 45, 10])[0]

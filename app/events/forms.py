@@ -1,11 +1,27 @@
 """Event, status, delegation, member, programme and venue forms: field checks only."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.events.models import (EVENT_KIND_LABELS, EVENT_STATUS_LABELS, VISIBILITY_LABELS,
-                               DelegationDirection, EventKind, EventStatus, Visibility)
+from app.events.models import (
+    EVENT_KIND_LABELS,
+    EVENT_STATUS_LABELS,
+    VISIBILITY_LABELS,
+    DelegationDirection,
+    EventKind,
+    EventStatus,
+    Visibility,
+)
 from app.i18n import _l
 from app.web import choices
 

@@ -13,8 +13,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.events import access
-from app.events.models import (ClashOverride, Delegation, Event, EventChange, EventKind, EventStatus,
-                               ProgrammeItem, Venue, event_coordinating_units)
+from app.events.models import (
+    ClashOverride,
+    Delegation,
+    Event,
+    EventChange,
+    EventKind,
+    EventStatus,
+    ProgrammeItem,
+    Venue,
+    event_coordinating_units,
+)
 from app.events.services import MAX_EVENT_DAYS, to_utc
 from app.extensions import db
 from app.timeutil import UTCDateTime

@@ -14,10 +14,25 @@ from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.events import access, display, queries, services
 from app.events.clashes import ClashesFound
-from app.events.forms import (DelegationForm, EventForm, MemberForm, ProgrammeForm, StatusForm,
-                              VenueForm)
-from app.events.models import (DELEGATION_KINDS, EVENT_KIND_LABELS, EVENT_STATUS_LABELS,
-                               TRANSITIONS, VISIBILITY_LABELS, Event, EventKind, EventStatus, Venue)
+from app.events.forms import (
+    DelegationForm,
+    EventForm,
+    MemberForm,
+    ProgrammeForm,
+    StatusForm,
+    VenueForm,
+)
+from app.events.models import (
+    DELEGATION_KINDS,
+    EVENT_KIND_LABELS,
+    EVENT_STATUS_LABELS,
+    TRANSITIONS,
+    VISIBILITY_LABELS,
+    Event,
+    EventKind,
+    EventStatus,
+    Venue,
+)
 from app.extensions import db
 from app.i18n import _
 from app.units.services import unit_choices

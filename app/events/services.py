@@ -6,7 +6,7 @@ EventChange row, bumps the iCalendar sequence when time, place, status or
 title change, and sends ``event_saved`` after flushing.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -20,9 +20,21 @@ from app.auth.roles import Role
 from app.errors import PermissionDenied, ValidationFailed
 from app.events import access
 from app.events.clashes import Clash, ClashesFound, Planned, find_clashes
-from app.events.models import (DELEGATION_KINDS, TRANSITIONS, ClashOverride, Delegation,
-                               DelegationDirection, DelegationMember, Event, EventChange, EventKind,
-                               EventStatus, ProgrammeItem, Venue, Visibility)
+from app.events.models import (
+    DELEGATION_KINDS,
+    TRANSITIONS,
+    ClashOverride,
+    Delegation,
+    DelegationDirection,
+    DelegationMember,
+    Event,
+    EventChange,
+    EventKind,
+    EventStatus,
+    ProgrammeItem,
+    Venue,
+    Visibility,
+)
 from app.events.signals import event_saved
 from app.extensions import db
 from app.i18n import _
@@ -111,7 +123,7 @@ def check_date(day: date | None, field_name: str) -> date:
 
 
 def to_utc(day: date, moment: time, zone: str) -> datetime:
-    return datetime.combine(day, moment, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    return datetime.combine(day, moment, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def event_times(data: EventData, zone: str) -> tuple[datetime, datetime]:
