@@ -45,6 +45,9 @@ def _field_labels() -> dict:
     """History shows field names as the form labels them, in the user's language."""
     form = EventForm(formdata=None, meta={"csrf": False})
     labels = {name: str(f.label.text) for name, f in form._fields.items()}
+    delegation = DelegationForm(formdata=None, meta={"csrf": False})
+    labels.update({f"delegation.{name}": str(f.label.text) for name, f in delegation._fields.items()})
+    labels.update({"delegation.arrival_at": _("Arrival"), "delegation.departure_at": _("Departure")})
     labels.update({"status": _("Status"), "status_reason": _("Reason"),
                    "starts_at": _("Start"), "ends_at": _("End"),
                    "programme": _("Programme"), "delegation.member": _("Delegation member")})
