@@ -18,6 +18,8 @@ from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
 from app.config import Config
 from app.errors import register_error_handlers
+from app.events.routes import bp as events_bp
+from app.events.routes import calendar_bp
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
@@ -26,7 +28,8 @@ from app.spokespeople.note_routes import bp as notes_bp
 from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
 
-BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, spokespeople_bp, notes_bp, notifications_bp)
+BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
+              notifications_bp)
 
 
 class ConfigurationError(RuntimeError):

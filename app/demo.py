@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.auth.roles import Role
+from app.events.demo import load_events
 from app.extensions import db
 from app.notifications import demo as notifications_demo
 from app.spokespeople import demo as spokespeople_demo
@@ -111,6 +112,8 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     users = _upsert_users(units, password)
     summary.counts["units"] = len(units)
     summary.counts["users"] = len(users)
+    summary.counts.update(load_events(units, users, n_events))
+    # After the events: spokespeople only invents a briefing when none exists.
     summary.counts.update(spokespeople_demo.load(units, users))
     summary.counts["notifications"] = notifications_demo.load(users)
     return summary

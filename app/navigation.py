@@ -20,6 +20,9 @@ class NavEntry:
 
 NAV = [
     NavEntry("main.dashboard", _l("Dashboard")),
+    NavEntry("events.index", _l("Events")),
+    NavEntry("calendar.calendar", _l("Calendar")),
+    NavEntry("events.venues", _l("Venues"), (Role.PROTOCOL, Role.ADMIN)),
     NavEntry("users.index", _l("Users"), (Role.ADMIN,)),
     NavEntry("units.index", _l("Units"), (Role.ADMIN,)),
     NavEntry("spokespeople.roster_index", _l("Spokespeople")),

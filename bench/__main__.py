@@ -3,7 +3,8 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-for module in sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent]))
-                     if not m.name.startswith("_")):
-    print(f"== bench.{module}")
-    importlib.import_module(f"bench.{module}").main()
+names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+               if not m.name.startswith("_"))
+for name in names:
+    print(f"== bench.{name}")
+    importlib.import_module(f"bench.{name}").main()

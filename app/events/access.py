@@ -42,9 +42,13 @@ def visible_clause(user) -> sa.ColumnElement[bool]:
     conditions = [Event.visibility != Visibility.CONFIDENTIAL]
     if user.unit_id is not None:
         conditions.append(Event.lead_unit_id == user.unit_id)
-        conditions.append(Event.id.in_(
+        # Correlated EXISTS (a primary-key probe per confidential row), not IN (SELECT ...):
+        # SQLite would materialise every event the unit ever coordinated, on each use.
+        conditions.append(
             sa.select(event_coordinating_units.c.event_id)
-            .where(event_coordinating_units.c.unit_id == user.unit_id)))
+            .where(event_coordinating_units.c.event_id == Event.id,
+                   event_coordinating_units.c.unit_id == user.unit_id)
+            .exists())
     return sa.or_(*conditions)
 
 

@@ -122,6 +122,9 @@ class Event(db.Model):
         sa.Index("ix_events_venue_starts", "venue_id", "starts_at"),
         sa.Index("ix_events_lead_unit_starts", "lead_unit_id", "starts_at"),
         sa.Index("ix_events_updated_at", "updated_at"),
+        # Covers the list's and calendar's range scans in (starts_at, id) order, with the
+        # visibility test, without reading the rows.
+        sa.Index("ix_events_calendar", "starts_at", "id", "ends_at", "visibility", "lead_unit_id"),
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
     )
 
@@ -282,5 +285,23 @@ class EventChange(db.Model):
     # {"field": [old, new], ...} with values rendered as strings.
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     note: Mapped[str] = mapped_column(sa.Text, default="")  # e.g. a clash override reason
+    # The event's version after this change: a stale form lists the rows newer than its version.
+    version: Mapped[int | None]
+
+    user: Mapped[User | None] = relationship()
+
+
+class ClashOverride(db.Model):
+    """A user saved despite clash warnings; the reason and the clashes are kept and shown."""
+
+    __tablename__ = "event_clash_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    # The warnings as shown to the user: [{"kind": ..., "message_vi": ..., "message_en": ...}]
+    clashes: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     user: Mapped[User | None] = relationship()

@@ -61,14 +61,27 @@ def _briefing_if_none(units, users, day) -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Briefing)):
         return
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
-    start = datetime.combine(day + timedelta(days=14), time(8, 0), zone).astimezone(UTC)
-    event = Event(title_vi="Hội nghị xúc tiến đầu tư và du lịch tỉnh Quảng Ngãi năm 2027",
-                  title_en="Quảng Ngãi investment and tourism promotion conference 2027",
-                  kind=EventKind.PROMOTION, status=EventStatus.PLANNED,
-                  visibility=Visibility.INTERNAL, starts_at=start,
-                  ends_at=start + timedelta(hours=4), lead_unit=units["ubnd-tinh"])
-    briefing = Briefing(event=event, title_vi="Họp báo giới thiệu Hội nghị xúc tiến đầu tư 2027",
-                        title_en="Press briefing on the 2027 investment promotion conference",
+    # Prefer an upcoming demo event of the People's Committee, then any open upcoming one;
+    # invent an event only when there are none at all.
+    upcoming = (sa.select(Event)
+                .where(Event.visibility != Visibility.CONFIDENTIAL, Event.is_sensitive.is_(False),
+                       Event.status.in_([EventStatus.PLANNED, EventStatus.CONFIRMED]),
+                       Event.starts_at >= datetime.combine(day + timedelta(days=7), time(0), zone))
+                .order_by(Event.starts_at).limit(1))
+    event = (db.session.scalar(upcoming.where(Event.lead_unit_id == units["ubnd-tinh"].id))
+             or db.session.scalar(upcoming))
+    if event is None:
+        if db.session.scalar(sa.select(Event.id).limit(1)) is not None:
+            return
+        start = datetime.combine(day + timedelta(days=14), time(8, 0), zone).astimezone(UTC)
+        event = Event(title_vi="Hội nghị xúc tiến đầu tư và du lịch tỉnh Quảng Ngãi năm 2027",
+                      title_en="Quảng Ngãi investment and tourism promotion conference 2027",
+                      kind=EventKind.PROMOTION, status=EventStatus.PLANNED,
+                      visibility=Visibility.INTERNAL, starts_at=start,
+                      ends_at=start + timedelta(hours=4), lead_unit=units["ubnd-tinh"])
+    start = event.starts_at
+    briefing = Briefing(event=event, title_vi=f"Họp báo: {event.title_vi}"[:300],
+                        title_en=f"Press briefing: {event.title_en or event.title_vi}"[:300],
                         starts_at=start - timedelta(days=3), ends_at=start - timedelta(days=3, hours=-1),
                         status=BriefingStatus.SCHEDULED, location="Hội trường UBND tỉnh")
     db.session.add_all([event, briefing])

@@ -1,0 +1,132 @@
+"""Event, status, delegation, member, programme and venue forms: field checks only."""
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.events.models import (
+    EVENT_KIND_LABELS,
+    EVENT_STATUS_LABELS,
+    VISIBILITY_LABELS,
+    DelegationDirection,
+    EventKind,
+    EventStatus,
+    Visibility,
+)
+from app.i18n import _l
+from app.web import choices
+
+DIRECTION_LABELS = {DelegationDirection.INCOMING: _l("Incoming (to the province)"),
+                    DelegationDirection.OUTGOING: _l("Outgoing (from the province)")}
+
+
+def required():
+    # WTForms has no Vietnamese catalog: our own messages, translated with the rest.
+    return InputRequired(message=_l("This field is required."))
+
+
+def max_length(n: int):
+    return Length(max=n, message=_l("At most %(max)d characters."))
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "", "0") else None
+    except (TypeError, ValueError):
+        return -1  # an id that exists nowhere: the service answers "unknown"
+
+
+class OverrideMixin:
+    """Shown with the clash warnings: save anyway, giving the reason."""
+
+    override = BooleanField(_l("Save anyway despite these warnings"))
+    override_reason = TextAreaField(_l("Reason for going ahead"), validators=[max_length(2000)])
+
+
+class EventForm(OverrideMixin, FlaskForm):
+    version = HiddenField()
+    title_vi = StringField(_l("Title in Vietnamese"), validators=[required(), max_length(300)])
+    title_en = StringField(_l("Title in English"), validators=[max_length(300)])
+    kind = SelectField(_l("Kind"), choices=choices((k.value, EVENT_KIND_LABELS[k]) for k in EventKind))
+    visibility = SelectField(_l("Visibility"), default=Visibility.INTERNAL.value,
+                             choices=choices((v.value, VISIBILITY_LABELS[v]) for v in Visibility))
+    is_sensitive = BooleanField(_l("Sensitive or complex matter (steering committee follows it)"))
+    timezone = StringField(_l("Time zone"), validators=[required(), max_length(64)])
+    start_date = DateField(_l("Start date"), validators=[required()])
+    start_time = TimeField(_l("Start time"), validators=[Optional()])
+    end_date = DateField(_l("End date"), validators=[required()])
+    end_time = TimeField(_l("End time"), validators=[Optional()])
+    all_day = BooleanField(_l("All day"))
+    venue_id = SelectField(_l("Venue"), coerce=_int_or_none, validate_choice=False)
+    location = StringField(_l("Place (when not a managed venue)"), validators=[max_length(300)])
+    lead_unit_id = SelectField(_l("Lead unit"), coerce=_int_or_none, validate_choice=False)
+    coordinating_unit_ids = SelectMultipleField(_l("Coordinating units"), coerce=_int_or_none,
+                                                validate_choice=False)
+    host_ids = SelectMultipleField(_l("Hosts (provincial officials)"), coerce=_int_or_none,
+                                   validate_choice=False)
+    country = SelectField(_l("Partner country"), validate_choice=False)
+    locality = StringField(_l("Partner locality"), validators=[max_length(200)])
+    description_vi = TextAreaField(_l("Description in Vietnamese"), validators=[max_length(20000)])
+    description_en = TextAreaField(_l("Description in English"), validators=[max_length(20000)])
+    internal_notes = TextAreaField(_l("Internal notes (never published)"),
+                                   validators=[max_length(20000)])
+
+
+class StatusForm(FlaskForm):
+    version = HiddenField()
+    status = SelectField(_l("New status"), validate_choice=False,
+                         choices=choices((s.value, EVENT_STATUS_LABELS[s]) for s in EventStatus))
+    reason = TextAreaField(_l("Reason (required to postpone or cancel)"),
+                           validators=[max_length(2000)])
+
+
+class DelegationForm(FlaskForm):
+    direction = SelectField(_l("Direction"), choices=choices(
+        (d.value, DIRECTION_LABELS[d]) for d in DelegationDirection))
+    country = SelectField(_l("Partner country"), validate_choice=False)
+    locality = StringField(_l("Partner locality"), validators=[max_length(200)])
+    arrival_date = DateField(_l("Arrival date"), validators=[Optional()])
+    arrival_time = TimeField(_l("Arrival time"), validators=[Optional()])
+    departure_date = DateField(_l("Departure date"), validators=[Optional()])
+    departure_time = TimeField(_l("Departure time"), validators=[Optional()])
+    border_gate = StringField(_l("Border gate"), validators=[max_length(200)])
+    languages = StringField(_l("Languages"), validators=[max_length(200)])
+    interpreters = TextAreaField(_l("Interpreters"), validators=[max_length(20000)])
+    logistics = TextAreaField(_l("Logistics and security (never published)"),
+                              validators=[max_length(20000)])
+
+
+class MemberForm(OverrideMixin, FlaskForm):
+    name = StringField(_l("Name"), validators=[required(), max_length(200)])
+    title = StringField(_l("Title and position"), validators=[max_length(300)])
+    is_head = BooleanField(_l("Head of the delegation"))
+
+
+class ProgrammeForm(OverrideMixin, FlaskForm):
+    day = DateField(_l("Date"), validators=[required()])
+    start_time = TimeField(_l("From"), validators=[required()])
+    end_time = TimeField(_l("To"), validators=[required()])
+    activity_vi = StringField(_l("Activity in Vietnamese"), validators=[required(),
+                                                                         max_length(500)])
+    activity_en = StringField(_l("Activity in English"), validators=[max_length(500)])
+    venue_id = SelectField(_l("Venue"), coerce=_int_or_none, validate_choice=False)
+    place = StringField(_l("Place (when not a managed venue)"), validators=[max_length(300)])
+    host_ids = SelectMultipleField(_l("Hosts (provincial officials)"), coerce=_int_or_none,
+                                   validate_choice=False)
+    hosts_text = StringField(_l("Hosts as printed on the programme"), validators=[max_length(500)])
+
+
+class VenueForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[required(), max_length(200)])
+    address = StringField(_l("Address"), validators=[max_length(300)])
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    active = BooleanField(_l("In use"), default=True)
