@@ -17,10 +17,11 @@ from app.config import Config
 from app.errors import register_error_handlers
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale, select_timezone
+from app.feeds.routes import bp as feeds_bp
 from app.main.routes import bp as main_bp
 from app.units.routes import bp as units_bp
 
-BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp)
+BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, feeds_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -6,3 +6,4 @@ from app.press.models import Briefing  # noqa: F401
 from app.units.models import Unit  # noqa: F401
 from app.checklists.models import ChecklistItem  # noqa: F401
 from app.spokespeople.models import SpokespersonAssignment  # noqa: F401
+from app.feeds.models import FeedToken  # noqa: F401

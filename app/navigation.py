@@ -20,6 +20,7 @@ class NavEntry:
 
 NAV = [
     NavEntry("main.dashboard", _l("Dashboard")),
+    NavEntry("feeds.index", _l("Calendar feeds")),
     NavEntry("users.index", _l("Users"), (Role.ADMIN,)),
     NavEntry("units.index", _l("Units"), (Role.ADMIN,)),
 ]

@@ -1,0 +1,471 @@
+"""Feed tokens, what a feed may hold, and building it fast.
+
+A feed holds only what its owner could open in the app at the time of the
+request: every build and every ETag re-reads the owner and applies
+``visible_clause``. Sensitive events stay busy-only until released.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User
+from app.auth.permissions import has_role
+from app.auth.roles import Role
+from app.checklists.models import ChecklistItem
+from app.errors import NotVisible, PermissionDenied, ValidationFailed
+from app.events.access import can_view, visible_clause
+from app.events.models import (Delegation, Event, EventKind, EventStatus, ProgrammeItem, Venue,
+                               Visibility, event_coordinating_units, event_hosts)
+from app.extensions import db
+from app.feeds import ical
+from app.feeds.cache import FeedCache
+from app.feeds.models import (DEFAULT_DAYS_AHEAD, DEFAULT_DAYS_BACK, MAX_DAYS_AHEAD, MAX_DAYS_BACK,
+                              AlarmPreset, DetailLevel, FeedToken)
+from app.i18n import _
+from app.press.models import Briefing, BriefingStatus
+from app.spokespeople.models import ACTIVE_ASSIGNMENT_STATUSES, SpokespersonAssignment
+from app.timeutil import utcnow
+from app.units.models import Unit
+
+# A client that fetches every minute must not cost a database write each time.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+LANGUAGES = ("vi", "en")
+
+
+# --- tokens ------------------------------------------------------------------------------
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)  # 256 bits
+    return token, hash_token(token)
+
+
+@dataclass
+class FeedSettings:
+    name: str
+    language: str = "vi"
+    detail: DetailLevel = DetailLevel.PRESS_SAFE
+    alarms: AlarmPreset = AlarmPreset.NONE
+    kinds: list[str] = field(default_factory=list)
+    unit_ids: list[int] = field(default_factory=list)
+    mine: bool = False
+    delegation_event_id: int | None = None
+    days_back: int = DEFAULT_DAYS_BACK
+    days_ahead: int = DEFAULT_DAYS_AHEAD
+    expires_at: datetime | None = None
+
+
+def _validate(owner: User, settings: FeedSettings, now: datetime) -> None:
+    if not settings.name.strip():
+        raise ValidationFailed(_("Give the feed a name."), "name")
+    if settings.language not in LANGUAGES:
+        raise ValidationFailed(_("Choose Vietnamese or English."), "language")
+    if not 0 <= settings.days_back <= MAX_DAYS_BACK:
+        raise ValidationFailed(_("Days back must be between 0 and %(n)d.", n=MAX_DAYS_BACK),
+                               "days_back")
+    if not 1 <= settings.days_ahead <= MAX_DAYS_AHEAD:
+        raise ValidationFailed(_("Days ahead must be between 1 and %(n)d.", n=MAX_DAYS_AHEAD),
+                               "days_ahead")
+    if any(k not in set(EventKind) for k in settings.kinds):
+        raise ValidationFailed(_("Unknown event kind."), "kinds")
+    if settings.expires_at is not None and settings.expires_at <= now:
+        raise ValidationFailed(_("The expiry must be in the future."), "expires_on")
+    if settings.delegation_event_id is not None:
+        event = db.session.get(Event, settings.delegation_event_id)
+        if event is None or not can_view(owner, event):
+            raise ValidationFailed(_("No such event."), "delegation_event_id")
+
+
+def _apply(feed: FeedToken, settings: FeedSettings) -> None:
+    feed.name = settings.name.strip()[:100]
+    feed.language = settings.language
+    feed.detail = DetailLevel(settings.detail)
+    feed.alarms = AlarmPreset(settings.alarms)
+    feed.filters = {"kinds": sorted(set(settings.kinds)),
+                    "unit_ids": sorted({int(u) for u in settings.unit_ids}),
+                    "mine": bool(settings.mine),
+                    "delegation_event_id": settings.delegation_event_id}
+    feed.days_back, feed.days_ahead = settings.days_back, settings.days_ahead
+    feed.expires_at = settings.expires_at
+
+
+def create_feed(owner: User, settings: FeedSettings) -> tuple[FeedToken, str]:
+    """A new named feed for ``owner``; returns it with its token (shown once, never stored)."""
+    if not (owner and owner.is_authenticated and owner.active):
+        raise PermissionDenied()
+    now = utcnow()
+    _validate(owner, settings, now)
+    token, digest = _new_token()
+    feed = FeedToken(owner=owner, token_hash=digest, created_at=now, updated_at=now)
+    _apply(feed, settings)
+    db.session.add(feed)
+    db.session.flush()
+    return feed, token
+
+
+def own_feed(user: User, feed_id: int) -> FeedToken:
+    """The user's own feed; anyone else's is reported missing."""
+    feed = db.session.get(FeedToken, feed_id)
+    if feed is None or user is None or feed.owner_id != user.id:
+        raise NotVisible()
+    return feed
+
+
+def update_feed(user: User, feed_id: int, settings: FeedSettings) -> FeedToken:
+    feed = own_feed(user, feed_id)
+    _validate(user, settings, utcnow())
+    _apply(feed, settings)
+    feed.updated_at = utcnow()
+    db.session.flush()
+    return feed
+
+
+def rotate_feed(user: User, feed_id: int) -> tuple[FeedToken, str]:
+    """A new token for the same feed; the old URL stops working at once."""
+    feed = own_feed(user, feed_id)
+    if feed.revoked_at is not None:
+        raise ValidationFailed(_("A revoked feed cannot be rotated."))
+    token, feed.token_hash = _new_token()
+    feed.updated_at = utcnow()
+    db.session.flush()
+    return feed, token
+
+
+def revoke_feed(user: User, feed_id: int) -> FeedToken:
+    feed = own_feed(user, feed_id)
+    if feed.revoked_at is None:
+        feed.revoked_at = feed.updated_at = utcnow()
+        db.session.flush()
+    return feed
+
+
+def feeds_of(user: User) -> list[FeedToken]:
+    return list(db.session.scalars(sa.select(FeedToken).where(FeedToken.owner_id == user.id)
+                                   .order_by(FeedToken.revoked_at.is_not(None), FeedToken.id)))
+
+
+def issue_token_for(email: str, detail: DetailLevel) -> tuple[FeedToken, str]:
+    """For the CLI: a feed of everything the user may see, at ``detail``."""
+    owner = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
+    if owner is None or not owner.active:
+        raise ValidationFailed(_("No active user with that e-mail address."), "email")
+    return create_feed(owner, FeedSettings(name=_("Command-line feed"), language=owner.locale
+                                           if owner.locale in LANGUAGES else "vi", detail=detail))
+
+
+def find_usable_feed(token: str, now: datetime) -> FeedToken | None:
+    """The live feed for ``token``; unknown, revoked, expired or inactive owner all give None."""
+    if not token or len(token) > 100:
+        return None
+    feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.token_hash == hash_token(token)))
+    if feed is None or not feed.is_usable(now) or not feed.owner.active:
+        return None
+    return feed
+
+
+def record_use(feed: FeedToken, user_agent: str, now: datetime) -> bool:
+    """Remember when and by which client the feed was fetched (at most every few minutes)."""
+    user_agent = (user_agent or "")[:300]
+    if (feed.last_used_at is not None and now - feed.last_used_at < LAST_USED_RESOLUTION
+            and feed.last_user_agent == user_agent):
+        return False
+    feed.last_used_at, feed.last_user_agent = now, user_agent
+    db.session.flush()
+    return True
+
+
+def feed_urls(token: str) -> dict[str, str]:
+    """Subscription links for a token: https, webcal, Google Calendar and Outlook."""
+    from urllib.parse import quote
+
+    https = f"{current_app.config['BASE_URL']}/feeds/{token}.ics"
+    webcal = "webcal://" + https.split("://", 1)[1]
+    return {"https": https, "webcal": webcal,
+            "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
+            "outlook": "https://outlook.office.com/calendar/0/addfromweb?url="
+                       + quote(https, safe="") + "&name=" + quote("Briefing Desk", safe="")}
+
+
+# --- releasing sensitive events ----------------------------------------------------------
+
+def release_event(actor: User, event_id: int) -> Event:
+    """Steering (or admin) lets a sensitive event's details reach feeds now."""
+    event = db.session.get(Event, event_id)
+    if event is None or not can_view(actor, event):
+        raise NotVisible()
+    if not has_role(actor, Role.STEERING, Role.ADMIN):
+        raise PermissionDenied()
+    if not event.is_sensitive:
+        raise ValidationFailed(_("Only sensitive events need releasing."))
+    if event.released_at is None:
+        event.released_at = utcnow()
+        event.released_by = actor
+        db.session.flush()
+    return event
+
+
+# --- what a feed holds -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """Everything that decides a feed's content, whether public or a person's."""
+    scope: str                       # cache scope: "public" or "feed-<id>"
+    opts: ical.FeedOptions
+    name: str
+    owner: User | None = None        # None: the public feed
+    kinds: tuple[str, ...] = ()
+    unit_ids: tuple[int, ...] = ()
+    mine: bool = False
+    delegation_event_id: int | None = None
+    days_back: int = DEFAULT_DAYS_BACK
+    days_ahead: int = DEFAULT_DAYS_AHEAD
+    settings_tag: str = ""           # changes whenever the feed's settings do
+
+
+def public_spec(language: str = "vi") -> FeedSpec:
+    opts = ical.FeedOptions(base_url=current_app.config["BASE_URL"], language=language,
+                            detail=DetailLevel.PRESS_SAFE)
+    from flask_babel import force_locale
+
+    with force_locale(language):
+        name = _("Briefing Desk: public events")
+    return FeedSpec(scope=f"public-{language}", opts=opts, name=name)
+
+
+def token_spec(feed: FeedToken) -> FeedSpec:
+    filters = feed.filters or {}
+    opts = ical.FeedOptions(base_url=current_app.config["BASE_URL"], language=feed.language,
+                            detail=feed.detail, alarms=feed.alarms)
+    return FeedSpec(scope=f"feed-{feed.id}", opts=opts, name=feed.name, owner=feed.owner,
+                    kinds=tuple(filters.get("kinds") or ()),
+                    unit_ids=tuple(filters.get("unit_ids") or ()),
+                    mine=bool(filters.get("mine")),
+                    delegation_event_id=filters.get("delegation_event_id"),
+                    days_back=feed.days_back, days_ahead=feed.days_ahead,
+                    settings_tag=f"{feed.updated_at.isoformat()}|{feed.token_hash[:8]}")
+
+
+def _day_start(now: datetime) -> datetime:
+    """Windows move by whole UTC days, so a feed's content is stable within a day."""
+    return datetime.combine(now.astimezone(timezone.utc).date(), time(), tzinfo=timezone.utc)
+
+
+def window(spec: FeedSpec, now: datetime) -> tuple[datetime, datetime]:
+    day = _day_start(now)
+    return day - timedelta(days=spec.days_back), day + timedelta(days=spec.days_ahead + 1)
+
+
+def _event_conditions(spec: FeedSpec, now: datetime) -> list:
+    start, end = window(spec, now)
+    keep_since = _day_start(now) - timedelta(days=ical.KEEP_CANCELLED_DAYS)
+    changed = sa.func.coalesce(Event.status_changed_at, Event.updated_at)
+    conditions = [
+        visible_clause(spec.owner),
+        Event.status != EventStatus.DRAFT,
+        sa.or_(Event.status.not_in([EventStatus.CANCELLED, EventStatus.POSTPONED]),
+               changed >= keep_since),
+        Event.ends_at >= start, Event.starts_at < end,
+    ]
+    if spec.owner is None:  # the public feed: public, non-sensitive, whoever asks
+        conditions += [Event.visibility == Visibility.PUBLIC, Event.is_sensitive.is_(False)]
+    if spec.kinds:
+        conditions.append(Event.kind.in_([EventKind(k) for k in spec.kinds]))
+    if spec.unit_ids:
+        conditions.append(sa.or_(
+            Event.lead_unit_id.in_(spec.unit_ids),
+            Event.id.in_(sa.select(event_coordinating_units.c.event_id)
+                         .where(event_coordinating_units.c.unit_id.in_(spec.unit_ids)))))
+    if spec.delegation_event_id is not None:
+        conditions.append(Event.id == spec.delegation_event_id)
+    if spec.mine and spec.owner is not None:
+        conditions.append(Event.id.in_(_my_event_ids(spec.owner)))
+    return conditions
+
+
+def _my_event_ids(user: User):
+    """Events the user hosts or organises, briefs at, or owes checklist items for."""
+    parts = [
+        sa.select(event_hosts.c.event_id).where(event_hosts.c.user_id == user.id),
+        sa.select(Event.id).where(Event.organiser_id == user.id),
+        sa.select(Briefing.event_id).join(SpokespersonAssignment,
+                                          SpokespersonAssignment.briefing_id == Briefing.id)
+        .where(SpokespersonAssignment.user_id == user.id,
+               SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES)),
+        sa.select(ChecklistItem.event_id).where(ChecklistItem.user_id == user.id),
+    ]
+    if user.unit_id is not None:
+        parts.append(sa.select(ChecklistItem.event_id).where(ChecklistItem.unit_id == user.unit_id))
+    return sa.union(*parts)
+
+
+# --- validators (ETag, Last-Modified) without building -----------------------------------
+
+def _latest(*values):
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def validators(spec: FeedSpec, now: datetime) -> tuple[str, datetime]:
+    """A strong ETag and Last-Modified from one cheap aggregate query.
+
+    Any change to events, briefings, programme items, assignments or checklist
+    items, a passed embargo, the owner's roles/unit, the feed's settings or the
+    day (the window moves) gives a new ETag, so a 304 never hides a change.
+    """
+    def agg(column, table):
+        return (sa.select(sa.func.max(column)).scalar_subquery(),
+                sa.select(sa.func.count()).select_from(table).scalar_subquery())
+
+    columns = [*agg(Event.updated_at, Event), *agg(Briefing.updated_at, Briefing),
+               *agg(ProgrammeItem.updated_at, ProgrammeItem),
+               *agg(SpokespersonAssignment.updated_at, SpokespersonAssignment),
+               *agg(ChecklistItem.updated_at, ChecklistItem),
+               sa.select(sa.func.count()).select_from(event_coordinating_units).scalar_subquery(),
+               sa.select(sa.func.count()).select_from(event_hosts).scalar_subquery(),
+               sa.select(sa.func.max(Event.embargo_until))
+               .where(Event.is_sensitive.is_(True), Event.embargo_until <= now).scalar_subquery()]
+    row = db.session.execute(sa.select(*columns)).one()
+    owner = spec.owner
+    owner_tag = (None if owner is None else
+                 [owner.id, owner.active, owner.unit_id, sorted(r.value for r in owner.roles)])
+    day = _day_start(now)
+    material = json.dumps([ical.FORMAT_VERSION, spec.scope, spec.settings_tag, spec.opts.base_url,
+                           spec.opts.language, str(spec.opts.detail), str(spec.opts.alarms),
+                           owner_tag, day.isoformat(), [str(v) for v in row]])
+    etag = hashlib.sha256(material.encode()).hexdigest()[:40]
+    last_modified = _latest(row[0], row[2], row[4], row[6], row[8], row[12], day)
+    return etag, min(last_modified, now)
+
+
+# --- building ----------------------------------------------------------------------------
+
+def feed_cache() -> FeedCache:
+    return FeedCache(Path(current_app.instance_path) / "feed_cache")
+
+
+def feed_body(spec: FeedSpec, etag: str, now: datetime) -> Path:
+    """The rendered feed for ``etag``: from the shared cache, else built and stored."""
+    cache = feed_cache()
+    found = cache.find_body(spec.scope, etag)
+    if found is not None:
+        return found
+    body = build_feed(spec, now, cache)
+    return cache.store_body(spec.scope, etag, body)
+
+
+def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) -> bytes:
+    """Render the feed, re-serializing only blocks whose source changed.
+
+    One light query lists the events with their versions; blocks whose key
+    (id, updated_at, sequence, detail, venue and unit text, options) is in the
+    scope's block map are reused; the rest are loaded and rendered.
+    """
+    opts, conditions = spec.opts, _event_conditions(spec, now)
+    previous = cache.load_blocks(spec.scope) if cache is not None else {}
+    tag = opts.cache_tag()
+    start, end = window(spec, now)
+
+    event_rows = db.session.execute(
+        sa.select(Event.id, Event.updated_at, Event.sequence, Event.is_sensitive,
+                  Event.released_at, Event.embargo_until, Event.timezone, Event.all_day,
+                  Event.starts_at, Venue.name, Venue.address, Unit.name_vi, Unit.name_en)
+        .outerjoin(Venue, Venue.id == Event.venue_id).join(Unit, Unit.id == Event.lead_unit_id)
+        .where(*conditions).order_by(Event.starts_at, Event.id)).all()
+
+    details, tzids, keys, wanted = {}, set(), [], {}
+    for row in event_rows:
+        detail = ical.effective_detail(opts.detail, row.is_sensitive, row.released_at,
+                                       row.embargo_until, now)
+        details[row.id] = (detail, row.timezone)
+        key = (f"e|{row.id}|{row.updated_at.isoformat()}|{row.sequence}|{detail}|{tag}|"
+               f"{row.name}|{row.address}|{row.name_vi}|{row.name_en}")
+        keys.append(key)
+        wanted[key] = ("e", row.id)
+        tzids.add(ical.used_tzid(row.timezone, row.all_day))
+
+    event_ids = sa.select(Event.id).where(*conditions)
+    briefing_query = (sa.select(Briefing.id, Briefing.event_id, Briefing.updated_at,
+                                Briefing.sequence, Briefing.timezone, Venue.name, Venue.address)
+                      .outerjoin(Venue, Venue.id == Briefing.venue_id)
+                      .where(Briefing.event_id.in_(event_ids), Briefing.ends_at >= start,
+                             Briefing.starts_at < end)
+                      .order_by(Briefing.starts_at, Briefing.id))
+    if spec.owner is None:  # the public feed: public, agreed briefings only
+        briefing_query = briefing_query.where(Briefing.visibility == Visibility.PUBLIC,
+                                              Briefing.status != BriefingStatus.PROPOSED)
+    for row in db.session.execute(briefing_query):
+        detail, _tz = details[row.event_id]
+        key = (f"b|{row.id}|{row.updated_at.isoformat()}|{row.sequence}|{detail}|{tag}|"
+               f"{row.name}|{row.address}")
+        keys.append(key)
+        wanted[key] = ("b", row.id)
+        tzids.add(ical.used_tzid(row.timezone, False))
+
+    if spec.owner is not None:  # delegation programmes are for staff feeds
+        item_rows = db.session.execute(
+            sa.select(ProgrammeItem.id, ProgrammeItem.event_id, ProgrammeItem.updated_at,
+                      ProgrammeItem.sequence, Venue.name, Venue.address)
+            .outerjoin(Venue, Venue.id == ProgrammeItem.venue_id)
+            .where(ProgrammeItem.event_id.in_(event_ids), ProgrammeItem.ends_at >= start,
+                   ProgrammeItem.starts_at < end)
+            .order_by(ProgrammeItem.starts_at, ProgrammeItem.id))
+        for row in item_rows:
+            detail, tzid = details[row.event_id]
+            key = (f"p|{row.id}|{row.updated_at.isoformat()}|{row.sequence}|{detail}|{tzid}|"
+                   f"{tag}|{row.name}|{row.address}")
+            keys.append(key)
+            wanted[key] = ("p", row.id)
+            tzids.add(ical.used_tzid(tzid, False))
+
+    blocks = {key: previous[key] for key in keys if key in previous}
+    missing = [key for key in keys if key not in blocks]
+    if missing:
+        blocks.update(_render_missing(missing, wanted, details, opts))
+    if cache is not None and (missing or len(blocks) != len(previous)):
+        cache.store_blocks(spec.scope, blocks)
+    tzids.discard(None)
+    return ical.calendar([blocks[key] for key in keys], tzids,
+                         (start.year - 1, end.year + 1), opts, spec.name)
+
+
+def _render_missing(missing: list[str], wanted: dict, details: dict,
+                    opts: ical.FeedOptions) -> dict[str, str]:
+    """Load and render the blocks that are not cached, a chunk at a time."""
+    by_kind: dict[str, list[tuple[int, str]]] = {"e": [], "b": [], "p": []}
+    for key in missing:
+        kind, row_id = wanted[key]
+        by_kind[kind].append((row_id, key))
+    rendered = {}
+    loaders = {
+        "e": (Event, [selectinload(Event.venue), selectinload(Event.lead_unit),
+                      selectinload(Event.delegation).selectinload(Delegation.members)]),
+        "b": (Briefing, [selectinload(Briefing.venue)]),
+        "p": (ProgrammeItem, [selectinload(ProgrammeItem.venue)]),
+    }
+    for kind, pairs in by_kind.items():
+        model, options = loaders[kind]
+        for i in range(0, len(pairs), 500):
+            chunk = dict(pairs[i:i + 500])
+            for obj in db.session.scalars(sa.select(model).where(model.id.in_(chunk))
+                                          .options(*options)):
+                key = chunk[obj.id]
+                if kind == "e":
+                    rendered[key] = ical.render_event(obj, opts, details[obj.id][0])
+                elif kind == "b":
+                    rendered[key] = ical.render_briefing(obj, opts, details[obj.event_id][0])
+                else:
+                    detail, tzid = details[obj.event_id]
+                    rendered[key] = ical.render_programme_item(obj, tzid, opts, detail)
+    return rendered
