@@ -43,3 +43,10 @@ def make_feed(app):
 
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=False)
+def feed_cache_dir(app, tmp_path):
+    """Each test its own feed cache: bodies are keyed by ETag, and tests reuse ids and clocks."""
+    app.config["FEED_CACHE_DIR"] = str(tmp_path / "feed_cache")
+    return tmp_path / "feed_cache"

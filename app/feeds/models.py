@@ -64,8 +64,8 @@ class FeedToken(db.Model):
     days_ahead: Mapped[int] = mapped_column(default=DEFAULT_DAYS_AHEAD)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Bumped on every settings change or rotation: part of the feed's ETag.
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set by the services on a settings change or rotation (not on use): part of the ETag.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

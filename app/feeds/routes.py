@@ -67,8 +67,9 @@ def public_feed():
 def token_feed(token: str):
     now = utcnow()
     feed = services.find_usable_feed(token, now)
-    if feed is None:
-        abort(404)  # unknown, revoked, expired: the same answer
+    if feed is None:  # unknown, revoked, expired, inactive owner: one plain, identical answer
+        return Response("Not Found\n", status=404, mimetype="text/plain",
+                        headers={"Cache-Control": "no-store"})
     if services.record_use(feed, request.headers.get("User-Agent", ""), now):
         db.session.commit()
     return _serve(services.token_spec(feed), "private, max-age=900")

@@ -352,7 +352,12 @@ def validators(spec: FeedSpec, now: datetime) -> tuple[str, datetime]:
 # --- building ----------------------------------------------------------------------------
 
 def feed_cache() -> FeedCache:
-    return FeedCache(Path(current_app.instance_path) / "feed_cache")
+    """The shared cache folder; one per database, so two databases never share bodies."""
+    configured = current_app.config.get("FEED_CACHE_DIR")
+    if configured:
+        return FeedCache(configured)
+    database = hashlib.sha256(current_app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()
+    return FeedCache(Path(current_app.instance_path) / "feed_cache" / database[:12])
 
 
 def feed_body(spec: FeedSpec, etag: str, now: datetime) -> Path:
