@@ -72,16 +72,15 @@ def fold(line: str) -> str:
     encoded = line.encode("utf-8")
     if len(encoded) <= 75:
         return line + CRLF
-    parts, current, size, limit = [], [], 0, 75
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, 74  # continuation lines start with a space
-        current.append(ch)
-        size += width
-    parts.append("".join(current))
-    return (CRLF + " ").join(parts) + CRLF
+    parts, start, limit = [], 0, 75
+    while len(encoded) - start > limit:
+        cut = start + limit
+        while encoded[cut] & 0xC0 == 0x80:  # never cut before a UTF-8 continuation byte
+            cut -= 1
+        parts.append(encoded[start:cut])
+        start, limit = cut, 74  # continuation lines begin with a space
+    parts.append(encoded[start:])
+    return b"\r\n ".join(parts).decode("utf-8") + CRLF
 
 
 def prop(name: str, value: str) -> str:
@@ -98,6 +97,7 @@ def utc_stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
+@lru_cache(maxsize=512)
 def _zone(tzid: str) -> ZoneInfo | None:
     """The event's zone; None means write UTC ("Z") times."""
     if not tzid or tzid.upper() in ("UTC", "ETC/UTC", "Z"):
@@ -142,6 +142,13 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
 
 # --- options shared by a whole feed ------------------------------------------------------
 
+@lru_cache(maxsize=16)
+def _host_of(base_url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(base_url).hostname or "localhost"
+
+
 @dataclass(frozen=True)
 class FeedOptions:
     base_url: str                   # BASE_URL, for URL and the UIDs' host
@@ -152,9 +159,7 @@ class FeedOptions:
 
     @property
     def host(self) -> str:
-        from urllib.parse import urlsplit
-
-        return urlsplit(self.base_url).hostname or "localhost"
+        return _host_of(self.base_url)
 
     def cache_tag(self) -> str:
         """The part of a block's cache key that comes from the feed's options."""

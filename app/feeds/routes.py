@@ -1,4 +1,5 @@
 """Feed routes: the public feed, private token feeds, single-event downloads, feed management."""
+import os
 from datetime import datetime, time, timezone
 
 import sqlalchemy as sa
@@ -25,10 +26,11 @@ bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
 # --- calendar files ----------------------------------------------------------------------
 
-def _serve(spec: services.FeedSpec, cache_control: str) -> Response:
-    """Conditional, cached, optionally gzipped delivery of a feed; builds only on a miss."""
-    now = utcnow()
-    etag, last_modified = services.validators(spec, now)
+def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> Response:
+    """Conditional, cached, optionally gzipped delivery of a feed; builds only on a miss.
+
+    ``spec_for()`` gives the FeedSpec; it is called only when the body is needed.
+    """
     headers = {"ETag": f'"{etag}"', "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
     response = Response(status=304, headers=headers)
     response.last_modified = last_modified
@@ -38,18 +40,16 @@ def _serve(spec: services.FeedSpec, cache_control: str) -> Response:
     elif request.if_modified_since and last_modified.replace(microsecond=0) <= \
             request.if_modified_since:
         return response
-    db.session.commit()  # end the read transaction before the (possibly long) build
-    path = services.feed_body(spec, etag, now)
+    path = services.feed_body(spec_for(), etag, utcnow())
+    db.session.commit()  # end the read transaction
     if "gzip" in request.accept_encodings:
         path = services.feed_cache().gzipped(path)
         headers["Content-Encoding"] = "gzip"
-    handle = open(path, "rb")  # an unlinked file stays readable while open
-    size = path.stat().st_size if path.exists() else len(handle.read())
-    handle.seek(0)
+    handle = open(path, "rb")  # stays readable even if a newer body replaces it now
     response = Response(wrap_file(request.environ, handle), status=200, headers=headers,
                         mimetype="text/calendar", direct_passthrough=True)
     response.content_type = "text/calendar; charset=utf-8"
-    response.content_length = size
+    response.content_length = os.fstat(handle.fileno()).st_size
     response.last_modified = last_modified
     return response
 
@@ -59,20 +59,25 @@ def _serve(spec: services.FeedSpec, cache_control: str) -> Response:
 def public_feed():
     language = request.args.get("lang", "vi")
     spec = services.public_spec(language if language in services.LANGUAGES else "vi")
-    return _serve(spec, "public, max-age=900")
+    etag, last_modified = services.validators(spec, utcnow())
+    return _serve(lambda: spec, etag, last_modified, "public, max-age=900")
 
 
 @bp.route("/<token>.ics", methods=["GET", "HEAD"])
 @public
 def token_feed(token: str):
     now = utcnow()
-    feed = services.find_usable_feed(token, now)
-    if feed is None:  # unknown, revoked, expired, inactive owner: one plain, identical answer
+    check = services.check_token(token, now)
+    if check is None:  # unknown, revoked, expired, inactive owner: one plain, identical answer
         return Response("Not Found\n", status=404, mimetype="text/plain",
                         headers={"Cache-Control": "no-store"})
-    if services.record_use(feed, request.headers.get("User-Agent", ""), now):
+    if services.record_use(check, request.headers.get("User-Agent", ""), now):
         db.session.commit()
-    return _serve(services.token_spec(feed), "private, max-age=900")
+
+    def spec_for():
+        return services.token_spec(db.session.get(FeedToken, check.feed_id))
+
+    return _serve(spec_for, check.etag, check.last_modified, "private, max-age=900")
 
 
 def event_download(event_id: int):

@@ -6,18 +6,20 @@ request: every build and every ETag re-reads the owner and applies
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import User
+from app.auth.models import User, UserRole
 from app.auth.permissions import has_role
 from app.auth.roles import Role
 from app.checklists.models import ChecklistItem
@@ -166,23 +168,19 @@ def issue_token_for(email: str, detail: DetailLevel) -> tuple[FeedToken, str]:
 
 
 def find_usable_feed(token: str, now: datetime) -> FeedToken | None:
-    """The live feed for ``token``; unknown, revoked, expired or inactive owner all give None."""
-    if not token or len(token) > 100:
-        return None
-    feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.token_hash == hash_token(token)))
-    if feed is None or not feed.is_usable(now) or not feed.owner.active:
-        return None
-    return feed
+    """The live feed for ``token`` (see ``check_token``), or None."""
+    check = check_token(token, now)
+    return db.session.get(FeedToken, check.feed_id) if check is not None else None
 
 
-def record_use(feed: FeedToken, user_agent: str, now: datetime) -> bool:
+def record_use(check: TokenCheck, user_agent: str, now: datetime) -> bool:
     """Remember when and by which client the feed was fetched (at most every few minutes)."""
     user_agent = (user_agent or "")[:300]
-    if (feed.last_used_at is not None and now - feed.last_used_at < LAST_USED_RESOLUTION
-            and feed.last_user_agent == user_agent):
+    if (check.last_used_at is not None and now - check.last_used_at < LAST_USED_RESOLUTION
+            and check.last_user_agent == user_agent):
         return False
-    feed.last_used_at, feed.last_user_agent = now, user_agent
-    db.session.flush()
+    db.session.execute(sa.update(FeedToken).where(FeedToken.id == check.feed_id)
+                       .values(last_used_at=now, last_user_agent=user_agent))
     return True
 
 
@@ -254,7 +252,7 @@ def token_spec(feed: FeedToken) -> FeedSpec:
                     mine=bool(filters.get("mine")),
                     delegation_event_id=filters.get("delegation_event_id"),
                     days_back=feed.days_back, days_ahead=feed.days_ahead,
-                    settings_tag=f"{feed.updated_at.isoformat()}|{feed.token_hash[:8]}")
+                    settings_tag=_settings_tag(feed.updated_at, feed.token_hash))
 
 
 def _day_start(now: datetime) -> datetime:
@@ -317,6 +315,61 @@ def _latest(*values):
     return max(present) if present else None
 
 
+@lru_cache(maxsize=1)
+def _fingerprint_statement() -> sa.Select:
+    """Newest change and row count of every table a feed draws on (built once)."""
+    def agg(column, table):
+        return (sa.select(sa.func.max(column)).scalar_subquery(),
+                sa.select(sa.func.count()).select_from(table).scalar_subquery())
+
+    return sa.select(*agg(Event.updated_at, Event), *agg(Briefing.updated_at, Briefing),
+                     *agg(ProgrammeItem.updated_at, ProgrammeItem),
+                     *agg(SpokespersonAssignment.updated_at, SpokespersonAssignment),
+                     *agg(ChecklistItem.updated_at, ChecklistItem),
+                     sa.select(sa.func.count()).select_from(event_coordinating_units)
+                     .scalar_subquery(),
+                     sa.select(sa.func.count()).select_from(event_hosts).scalar_subquery())
+
+
+# Pending embargo times per state of the events table, so that the ETag can tell
+# when an embargo passes without scanning the table on every request.
+_EMBARGOES: dict[tuple, list[datetime]] = {}
+
+
+def _last_passed_embargo(events_state: tuple, now: datetime) -> datetime | None:
+    times = _EMBARGOES.get(events_state)
+    if times is None:
+        times = sorted(db.session.scalars(sa.select(Event.embargo_until).where(
+            Event.is_sensitive.is_(True), Event.released_at.is_(None),
+            Event.embargo_until.is_not(None))))
+        _EMBARGOES.clear()
+        _EMBARGOES[events_state] = times
+    passed = bisect.bisect_right(times, now)
+    return times[passed - 1] if passed else None
+
+
+def forget_embargoes() -> None:
+    """For tests that reuse a database with the same timestamps."""
+    _EMBARGOES.clear()
+
+
+def _etag(scope: str, settings_tag: str, owner_tag, row: tuple, now: datetime
+          ) -> tuple[str, datetime]:
+    database = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    embargo = _last_passed_embargo((database, row[0], row[1]), now)
+    day = _day_start(now)
+    material = json.dumps([ical.FORMAT_VERSION, scope, settings_tag,
+                           current_app.config["BASE_URL"], owner_tag, day.isoformat(),
+                           str(embargo), [str(v) for v in row]])
+    etag = hashlib.sha256(material.encode()).hexdigest()[:40]
+    last_modified = _latest(row[0], row[2], row[4], row[6], row[8], embargo, day)
+    return etag, min(last_modified, now)
+
+
+def _owner_tag(user_id: int, active: bool, unit_id: int | None, roles) -> list:
+    return [user_id, bool(active), unit_id, sorted(str(getattr(r, "value", r)) for r in roles)]
+
+
 def validators(spec: FeedSpec, now: datetime) -> tuple[str, datetime]:
     """A strong ETag and Last-Modified from one cheap aggregate query.
 
@@ -324,29 +377,58 @@ def validators(spec: FeedSpec, now: datetime) -> tuple[str, datetime]:
     items, a passed embargo, the owner's roles/unit, the feed's settings or the
     day (the window moves) gives a new ETag, so a 304 never hides a change.
     """
-    def agg(column, table):
-        return (sa.select(sa.func.max(column)).scalar_subquery(),
-                sa.select(sa.func.count()).select_from(table).scalar_subquery())
-
-    columns = [*agg(Event.updated_at, Event), *agg(Briefing.updated_at, Briefing),
-               *agg(ProgrammeItem.updated_at, ProgrammeItem),
-               *agg(SpokespersonAssignment.updated_at, SpokespersonAssignment),
-               *agg(ChecklistItem.updated_at, ChecklistItem),
-               sa.select(sa.func.count()).select_from(event_coordinating_units).scalar_subquery(),
-               sa.select(sa.func.count()).select_from(event_hosts).scalar_subquery(),
-               sa.select(sa.func.max(Event.embargo_until))
-               .where(Event.is_sensitive.is_(True), Event.embargo_until <= now).scalar_subquery()]
-    row = db.session.execute(sa.select(*columns)).one()
+    row = tuple(db.session.execute(_fingerprint_statement()).one())
     owner = spec.owner
     owner_tag = (None if owner is None else
-                 [owner.id, owner.active, owner.unit_id, sorted(r.value for r in owner.roles)])
-    day = _day_start(now)
-    material = json.dumps([ical.FORMAT_VERSION, spec.scope, spec.settings_tag, spec.opts.base_url,
-                           spec.opts.language, str(spec.opts.detail), str(spec.opts.alarms),
-                           owner_tag, day.isoformat(), [str(v) for v in row]])
-    etag = hashlib.sha256(material.encode()).hexdigest()[:40]
-    last_modified = _latest(row[0], row[2], row[4], row[6], row[8], row[12], day)
-    return etag, min(last_modified, now)
+                 _owner_tag(owner.id, owner.active, owner.unit_id, owner.roles))
+    return _etag(spec.scope, spec.settings_tag, owner_tag, row, now)
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """A live token's feed, its owner's access and the data fingerprint, from one query."""
+    feed_id: int
+    etag: str
+    last_modified: datetime
+    last_used_at: datetime | None
+    last_user_agent: str
+
+
+@lru_cache(maxsize=1)
+def _token_statement() -> sa.Select:
+    roles = (sa.select(sa.func.aggregate_strings(UserRole.role, ","))
+             .where(UserRole.user_id == FeedToken.owner_id).scalar_subquery())
+    fingerprint = _fingerprint_statement().selected_columns
+    return (sa.select(FeedToken.id, FeedToken.updated_at, FeedToken.token_hash,
+                      FeedToken.revoked_at, FeedToken.expires_at, FeedToken.last_used_at,
+                      FeedToken.last_user_agent, User.id, User.active, User.unit_id, roles,
+                      *fingerprint)
+            .join(User, User.id == FeedToken.owner_id)
+            .where(FeedToken.token_hash == sa.bindparam("digest")))
+
+
+def check_token(token: str, now: datetime) -> TokenCheck | None:
+    """The cheap path of every private feed request: is the token live, and what is its ETag?
+
+    One query; unknown, revoked, expired or inactive owner all give None.
+    """
+    if not token or len(token) > 100:
+        return None
+    row = db.session.execute(_token_statement(), {"digest": hash_token(token)}).first()
+    if row is None:
+        return None
+    (feed_id, updated_at, token_hash, revoked_at, expires_at, last_used_at, user_agent,
+     owner_id, active, unit_id, roles) = row[:11]
+    if revoked_at is not None or (expires_at is not None and expires_at <= now) or not active:
+        return None
+    owner_tag = _owner_tag(owner_id, active, unit_id, (roles or "").split(",") if roles else [])
+    etag, last_modified = _etag(f"feed-{feed_id}", _settings_tag(updated_at, token_hash),
+                                owner_tag, tuple(row[11:]), now)
+    return TokenCheck(feed_id, etag, last_modified, last_used_at, user_agent or "")
+
+
+def _settings_tag(updated_at: datetime, token_hash: str) -> str:
+    return f"{updated_at.isoformat()}|{token_hash[:8]}"
 
 
 # --- building ----------------------------------------------------------------------------
@@ -367,7 +449,20 @@ def feed_body(spec: FeedSpec, etag: str, now: datetime) -> Path:
     if found is not None:
         return found
     body = build_feed(spec, now, cache)
-    return cache.store_body(spec.scope, etag, body)
+    path = cache.store_body(spec.scope, etag, body)
+    del body
+    _return_memory()
+    return path
+
+
+def _return_memory() -> None:
+    """Hand the build's freed heap back to the OS, so long-lived workers stay small."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) -> bytes:
@@ -382,20 +477,27 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
     tag = opts.cache_tag()
     start, end = window(spec, now)
 
+    # Venue and unit names appear in blocks: their text is part of each block's key.
+    venue_tags = {row.id: f"{row.name}|{row.address}" for row in
+                  db.session.execute(sa.select(Venue.id, Venue.name, Venue.address))}
+    unit_tags = {row.id: f"{row.name_vi}|{row.name_en}" for row in
+                 db.session.execute(sa.select(Unit.id, Unit.name_vi, Unit.name_en))}
+    unreleased = sa.and_(Event.is_sensitive.is_(True), Event.released_at.is_(None),
+                         sa.or_(Event.embargo_until.is_(None), Event.embargo_until > now))
+    # Raw column values (no per-row datetime conversion): this query runs on every rebuild.
     event_rows = db.session.execute(
-        sa.select(Event.id, Event.updated_at, Event.sequence, Event.is_sensitive,
-                  Event.released_at, Event.embargo_until, Event.timezone, Event.all_day,
-                  Event.starts_at, Venue.name, Venue.address, Unit.name_vi, Unit.name_en)
-        .outerjoin(Venue, Venue.id == Event.venue_id).join(Unit, Unit.id == Event.lead_unit_id)
+        sa.select(Event.id, sa.type_coerce(Event.updated_at, sa.String).label("stamp"),
+                  Event.sequence, sa.case((unreleased, 1), else_=0).label("unreleased"),
+                  Event.venue_id, Event.lead_unit_id, Event.timezone, Event.all_day)
         .where(*conditions).order_by(Event.starts_at, Event.id)).all()
 
     details, tzids, keys, wanted = {}, set(), [], {}
+    busy = DetailLevel.BUSY_ONLY
     for row in event_rows:
-        detail = ical.effective_detail(opts.detail, row.is_sensitive, row.released_at,
-                                       row.embargo_until, now)
+        detail = busy if row.unreleased else opts.detail
         details[row.id] = (detail, row.timezone)
-        key = (f"e|{row.id}|{row.updated_at.isoformat()}|{row.sequence}|{detail}|{tag}|"
-               f"{row.name}|{row.address}|{row.name_vi}|{row.name_en}")
+        key = (f"e|{row.id}|{row.stamp}|{row.sequence}|{detail}|{tag}|"
+               f"{venue_tags.get(row.venue_id)}|{unit_tags.get(row.lead_unit_id)}")
         keys.append(key)
         wanted[key] = ("e", row.id)
         tzids.add(ical.used_tzid(row.timezone, row.all_day))
@@ -438,7 +540,8 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
     missing = [key for key in keys if key not in blocks]
     if missing:
         blocks.update(_render_missing(missing, wanted, details, opts))
-    if cache is not None and (missing or len(blocks) != len(previous)):
+    # A few changed blocks are cheaper to re-render next time than to rewrite the whole map.
+    if cache is not None and (len(missing) > 50 or len(previous) > 2 * len(blocks) + 50):
         cache.store_blocks(spec.scope, blocks)
     tzids.discard(None)
     return ical.calendar([blocks[key] for key in keys], tzids,

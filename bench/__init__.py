@@ -1,0 +1,1 @@
+"""Benchmarks: run ``make bench`` or one ``make bench-<name>``; not part of ``make test``."""
