@@ -197,9 +197,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class LiveServer(str):
+    """The live server's base URL (a plain string), also carrying its ``database_url``."""
+
+    database_url: str
+
+
 @pytest.fixture(scope="session")
 def live_server(make_database, tmp_path_factory):
-    """Migrate a fresh database, load the demo, serve it with gunicorn on a loopback port."""
+    """Migrate a fresh database, load the demo, serve it with gunicorn on a loopback port.
+
+    Yields the base URL; ``live_server.database_url`` lets a test change data behind it.
+    """
     url = make_database("live")
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
            "FLASK_APP": "app", "FLASK_DEBUG": "0", "BASE_URL": ""}
@@ -224,7 +233,9 @@ def live_server(make_database, tmp_path_factory):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start; see {log.name}")
             time.sleep(0.2)
-    yield base
+    live = LiveServer(base)
+    live.database_url = url
+    yield live
     server.terminate()
     server.wait(timeout=10)
     log.close()

@@ -16,7 +16,7 @@ def _feed(event, *, detail=DetailLevel.FULL, alarms=AlarmPreset.NONE, language="
           briefings=(), now=NOW) -> bytes:
     opts = ical.FeedOptions(base_url=BASE, language=language, detail=detail, alarms=alarms)
     blocks, tzids = ical.event_blocks(event, opts, now, list(briefings))
-    return ical.calendar(blocks, tzids, (2025, 2028), opts, "Lịch thử")
+    return ical.calendar([b.encode() for b in blocks], tzids, (2025, 2028), opts, "Lịch thử")
 
 
 def test_escape_text_golden():

@@ -12,6 +12,11 @@ import tempfile
 from pathlib import Path
 
 
+# The last block map this process read: (file mtime, map). Keys carry content versions,
+# so a map is never wrong, only incomplete.
+_LOADED: dict[Path, tuple[int, dict]] = {}
+
+
 class FeedCache:
     def __init__(self, directory: str | os.PathLike):
         self.directory = Path(directory)
@@ -50,13 +55,22 @@ class FeedCache:
             self._atomic_write(gz, gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
         return gz
 
-    def load_blocks(self, scope: str) -> dict[str, str]:
+    def load_blocks(self, scope: str) -> dict[str, bytes]:
+        """The scope's block map; reused from memory while the file is unchanged."""
+        path = self.directory / f"{scope}.blocks"
         try:
-            with open(self.directory / f"{scope}.blocks", "rb") as f:
-                return pickle.load(f)
+            stamp = path.stat().st_mtime_ns
+            memo = _LOADED.get(path)
+            if memo is not None and memo[0] == stamp:
+                return memo[1]
+            with open(path, "rb") as f:
+                blocks = pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError):
             return {}
+        _LOADED.clear()  # one map in memory per worker: memory stays bounded
+        _LOADED[path] = (stamp, blocks)
+        return blocks
 
-    def store_blocks(self, scope: str, blocks: dict[str, str]) -> None:
+    def store_blocks(self, scope: str, blocks: dict[str, bytes]) -> None:
         self._atomic_write(self.directory / f"{scope}.blocks",
                            pickle.dumps(blocks, protocol=pickle.HIGHEST_PROTOCOL))

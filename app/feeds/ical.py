@@ -362,15 +362,16 @@ def render_programme_item(item: ProgrammeItem, tzid: str, opts: FeedOptions,
     return "".join(out)
 
 
-def calendar(blocks: list[str], tzids: set[str], years: tuple[int, int], opts: FeedOptions,
+def calendar(blocks: list[bytes], tzids: set[str], years: tuple[int, int], opts: FeedOptions,
              name: str) -> bytes:
-    """Wrap VEVENT blocks into a VCALENDAR with one VTIMEZONE per zone used."""
+    """Wrap VEVENT blocks (UTF-8 bytes) into a VCALENDAR with one VTIMEZONE per zone used."""
     head = ("BEGIN:VCALENDAR" + CRLF + "VERSION:2.0" + CRLF + fold(f"PRODID:{PRODID}")
             + "CALSCALE:GREGORIAN" + CRLF
             + text_prop("NAME", name) + text_prop("X-WR-CALNAME", name)
             + "REFRESH-INTERVAL;VALUE=DURATION:PT1H" + CRLF + "X-PUBLISHED-TTL:PT1H" + CRLF)
     zones = "".join(vtimezone(tzid, *years) for tzid in sorted(tzids))
-    return (head + zones + "".join(blocks) + "END:VCALENDAR" + CRLF).encode("utf-8")
+    return b"".join([(head + zones).encode("utf-8"), *blocks,
+                     ("END:VCALENDAR" + CRLF).encode("ascii")])
 
 
 def event_blocks(event: Event, opts: FeedOptions, now: datetime,
@@ -409,6 +410,7 @@ def event_ics(event: Event, *, user, locale: str) -> bytes:
     briefings = list(db.session.scalars(
         sa.select(Briefing).where(Briefing.event_id == event.id).order_by(Briefing.starts_at)))
     blocks, tzids = event_blocks(event, opts, now, briefings)
+    blocks = [block.encode("utf-8") for block in blocks]
     first = min([event.starts_at, *(b.starts_at for b in briefings)]).year
     last = max([event.ends_at, *(b.ends_at for b in briefings)]).year
     return calendar(blocks, tzids, (first - 1, last + 1), opts, event.title(opts.language))
