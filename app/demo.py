@@ -109,4 +109,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     users = _upsert_users(units, password)
     summary.counts["units"] = len(units)
     summary.counts["users"] = len(users)
+    from app.feeds.services import ensure_demo_feeds
+
+    summary.counts["calendar feeds"] = ensure_demo_feeds(users)
     return summary

@@ -167,6 +167,19 @@ def issue_token_for(email: str, detail: DetailLevel) -> tuple[FeedToken, str]:
                                            if owner.locale in LANGUAGES else "vi", detail=detail))
 
 
+def ensure_demo_feeds(users: dict[str, User]) -> int:
+    """Demo: a press-safe English feed for the press liaison (rotate it to see its address)."""
+    liaison = users.get("liaison@demo.example")
+    if liaison is None or db.session.scalar(
+            sa.select(FeedToken.id).where(FeedToken.owner_id == liaison.id)) is not None:
+        return 0
+    create_feed(liaison, FeedSettings(name="Press: diplomatic events", language="en",
+                                      detail=DetailLevel.PRESS_SAFE,
+                                      kinds=[EventKind.DIPLOMATIC.value,
+                                             EventKind.DELEGATION_IN.value]))
+    return 1
+
+
 def find_usable_feed(token: str, now: datetime) -> FeedToken | None:
     """The live feed for ``token`` (see ``check_token``), or None."""
     check = check_token(token, now)
