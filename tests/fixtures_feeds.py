@@ -30,8 +30,8 @@ def vevents(calendar) -> dict[str, icalendar.Event]:
     return {str(c["UID"]): c for c in calendar.walk("VEVENT")}
 
 
-@pytest.fixture
-def make_feed(app):
+@pytest.fixture(name="make_feed")
+def make_feed_fixture(app):
     def _make(owner, **fields) -> tuple:
         settings = services.FeedSettings(name=fields.pop("name", "Lịch của tôi"),
                                          detail=fields.pop("detail", DetailLevel.FULL), **fields)
@@ -45,8 +45,8 @@ def make_feed(app):
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture(autouse=False)
-def feed_cache_dir(app, tmp_path):
+@pytest.fixture(name="feed_cache_dir")
+def feed_cache_dir_fixture(app, tmp_path):
     """Each test its own feed cache: bodies are keyed by ETag, and tests reuse ids and clocks."""
     app.config["FEED_CACHE_DIR"] = str(tmp_path / "feed_cache")
     services.forget_embargoes()

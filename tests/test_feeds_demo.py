@@ -1,12 +1,12 @@
 """Every feed the demo data yields parses in icalendar, vobject and the strict ``ical`` parser."""
 import pytest
 import sqlalchemy as sa
+from fixtures_feeds import feed_cache_dir_fixture, make_feed_fixture, parse_three  # noqa: F401  (fixtures)
 
 from app import demo
 from app.auth.models import User
 from app.extensions import db
 from app.feeds.models import AlarmPreset, DetailLevel, FeedToken
-from fixtures_feeds import feed_cache_dir, make_feed, parse_three  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
 

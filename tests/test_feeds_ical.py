@@ -1,13 +1,21 @@
 """Golden tests of the serializer: escaping, folding, time zones, all-day, cancellations."""
 from datetime import date, datetime, timedelta, timezone
 
-from app.events.models import (Delegation, DelegationDirection, DelegationMember, EventKind,
-                               EventStatus, ProgrammeItem, Visibility)
+from fixtures_feeds import NOW, parse_three, vevents
+
+from app.events.models import (
+    Delegation,
+    DelegationDirection,
+    DelegationMember,
+    EventKind,
+    EventStatus,
+    ProgrammeItem,
+    Visibility,
+)
 from app.extensions import db
 from app.feeds import ical
 from app.feeds.models import AlarmPreset, DetailLevel
 from app.press.models import Briefing, BriefingStatus
-from fixtures_feeds import NOW, parse_three, vevents
 
 BASE = "https://lich.example.vn"
 

@@ -2,6 +2,7 @@
 import itertools
 
 import pytest
+from fixtures_feeds import feed_cache_dir_fixture, make_feed_fixture, parse_three, vevents  # noqa: F401  (fixtures)
 
 from app.auth.roles import Role
 from app.events.access import can_view
@@ -10,7 +11,6 @@ from app.extensions import db
 from app.feeds import services
 from app.feeds.models import DetailLevel
 from app.timeutil import utcnow
-from fixtures_feeds import feed_cache_dir, make_feed, parse_three, vevents  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
 

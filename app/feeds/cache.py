@@ -11,7 +11,6 @@ import pickle
 import tempfile
 from pathlib import Path
 
-
 # The last block map this process read: (file mtime, map). Keys carry content versions,
 # so a map is never wrong, only incomplete.
 _LOADED: dict[Path, tuple[int, dict]] = {}

@@ -1,11 +1,24 @@
 """The feed settings form: field validation only; the service checks the rules."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.events.models import EVENT_KIND_LABELS
-from app.feeds.models import (ALARM_LABELS, DEFAULT_DAYS_AHEAD, DEFAULT_DAYS_BACK, DETAIL_LABELS,
-                              MAX_DAYS_AHEAD, MAX_DAYS_BACK)
+from app.feeds.models import (
+    ALARM_LABELS,
+    DEFAULT_DAYS_AHEAD,
+    DEFAULT_DAYS_BACK,
+    DETAIL_LABELS,
+    MAX_DAYS_AHEAD,
+    MAX_DAYS_BACK,
+)
 from app.i18n import _l
 from app.web import choices
 

@@ -21,8 +21,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 
-from app.events.models import (EVENT_KIND_LABELS, Event, EventKind, EventStatus, ProgrammeItem,
-                               Venue)
+from app.events.models import EVENT_KIND_LABELS, Event, EventKind, EventStatus, ProgrammeItem, Venue
 from app.feeds.models import AlarmPreset, DetailLevel
 from app.i18n import _
 from app.press.models import Briefing, BriefingStatus

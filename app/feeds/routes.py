@@ -3,8 +3,17 @@ import os
 from datetime import datetime, time, timezone
 
 import sqlalchemy as sa
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from werkzeug.wsgi import wrap_file
@@ -45,7 +54,8 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
     if "gzip" in request.accept_encodings:
         path = services.feed_cache().gzipped(path)
         headers["Content-Encoding"] = "gzip"
-    handle = open(path, "rb")  # stays readable even if a newer body replaces it now
+    # The server closes it after sending; it stays readable if a newer body replaces it now.
+    handle = open(path, "rb")  # noqa: SIM115
     response = Response(wrap_file(request.environ, handle), status=200, headers=headers,
                         mimetype="text/calendar", direct_passthrough=True)
     response.content_type = "text/calendar; charset=utf-8"

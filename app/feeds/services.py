@@ -25,13 +25,29 @@ from app.auth.roles import Role
 from app.checklists.models import ChecklistItem
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events.access import can_view, visible_clause
-from app.events.models import (Delegation, Event, EventKind, EventStatus, ProgrammeItem, Venue,
-                               Visibility, event_coordinating_units, event_hosts)
+from app.events.models import (
+    Delegation,
+    Event,
+    EventKind,
+    EventStatus,
+    ProgrammeItem,
+    Venue,
+    Visibility,
+    event_coordinating_units,
+    event_hosts,
+)
 from app.extensions import db
 from app.feeds import ical
 from app.feeds.cache import FeedCache
-from app.feeds.models import (DEFAULT_DAYS_AHEAD, DEFAULT_DAYS_BACK, MAX_DAYS_AHEAD, MAX_DAYS_BACK,
-                              AlarmPreset, DetailLevel, FeedToken)
+from app.feeds.models import (
+    DEFAULT_DAYS_AHEAD,
+    DEFAULT_DAYS_BACK,
+    MAX_DAYS_AHEAD,
+    MAX_DAYS_BACK,
+    AlarmPreset,
+    DetailLevel,
+    FeedToken,
+)
 from app.i18n import _
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople.models import ACTIVE_ASSIGNMENT_STATUSES, SpokespersonAssignment
