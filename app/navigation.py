@@ -30,7 +30,7 @@ DASHBOARD_PANELS: list[str] = []
 
 # Templates included on an event's page below its details (context: ``event``);
 # each checks what the current user may see.
-EVENT_PANELS: list[str] = []
+EVENT_PANELS: list[str] = ["feeds/_event_panel.html"]
 
 
 def nav_items() -> list[dict]:
@@ -53,4 +53,5 @@ def register(app: Flask) -> None:
         if not current_user.is_authenticated:
             return {"nav_items": [], "dashboard_panels": [], "event_panels": [], "now": utcnow()}
         return {"nav_items": nav_items(), "dashboard_panels": DASHBOARD_PANELS,
-                "event_panels": EVENT_PANELS, "now": utcnow()}
+                "event_panels": EVENT_PANELS, "now": utcnow(),
+                "release_roles": frozenset({Role.STEERING, Role.ADMIN})}

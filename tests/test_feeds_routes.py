@@ -321,3 +321,18 @@ def test_cli_issues_a_token_url(app, make_user):
     assert feed is not None and feed.detail is DetailLevel.PRESS_SAFE
     bad = CliRunner().invoke(app.cli, ["feeds", "token", "nobody@example.com"])
     assert bad.exit_code != 0
+
+
+
+@pytest.mark.parametrize("role, sees_button", [(Role.STEERING, True), (Role.LIAISON, False)])
+def test_event_panel_offers_download_and_release(app, make_user, make_event, role, sees_button):
+    from flask import render_template
+    from flask_login import login_user
+
+    event = make_event(is_sensitive=True)
+    user = make_user(role)
+    with app.test_request_context():
+        login_user(user)
+        html = render_template("feeds/_event_panel.html", event=event)
+    assert f"/events/{event.id}.ics" in html
+    assert ('data-testid="release-event"' in html) is sees_button

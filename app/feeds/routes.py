@@ -49,19 +49,29 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
     elif request.if_modified_since and last_modified.replace(microsecond=0) <= \
             request.if_modified_since:
         return response
-    path = services.feed_body(spec_for(), etag, utcnow())
+    gzipped = "gzip" in request.accept_encodings
+    spec = spec_for()
+    try:
+        handle = _open_body(spec, etag, gzipped)
+    except FileNotFoundError:  # another worker replaced it between finding and opening
+        handle = _open_body(spec, etag, gzipped)
     db.session.commit()  # end the read transaction
-    if "gzip" in request.accept_encodings:
-        path = services.feed_cache().gzipped(path)
+    if gzipped:
         headers["Content-Encoding"] = "gzip"
-    # The server closes it after sending; it stays readable if a newer body replaces it now.
-    handle = open(path, "rb")  # noqa: SIM115
     response = Response(wrap_file(request.environ, handle), status=200, headers=headers,
                         mimetype="text/calendar", direct_passthrough=True)
     response.content_type = "text/calendar; charset=utf-8"
     response.content_length = os.fstat(handle.fileno()).st_size
     response.last_modified = last_modified
     return response
+
+
+def _open_body(spec: services.FeedSpec, etag: str, gzipped: bool):
+    """The cached body, opened; the WSGI server closes it after sending (sendfile)."""
+    path = services.feed_body(spec, etag, utcnow())
+    if gzipped:
+        path = services.feed_cache().gzipped(path)
+    return open(path, "rb")  # noqa: SIM115  (stays readable if a newer body replaces it)
 
 
 @bp.route("/public.ics", methods=["GET", "HEAD"])
