@@ -336,3 +336,22 @@ def test_event_panel_offers_download_and_release(app, make_user, make_event, rol
         html = render_template("feeds/_event_panel.html", event=event)
     assert f"/events/{event.id}.ics" in html
     assert ('data-testid="release-event"' in html) is sees_button
+
+
+def test_fast_304_matches_the_full_route(client, make_user, make_event, make_feed):
+    owner = make_user(Role.PROTOCOL)
+    make_event()
+    feed, token = make_feed(owner)
+    full = client.get(_path(token), headers={"User-Agent": "Outlook"})
+    fast = client.get(_path(token), headers={"If-None-Match": full.headers["ETag"],
+                                             "User-Agent": "Google-Calendar-Importer"})
+    assert fast.status_code == 304 and fast.data == b""
+    for header in ("ETag", "Last-Modified", "Cache-Control"):
+        assert fast.headers[header] == full.headers[header]
+    assert "Accept-Encoding" in fast.headers["Vary"]
+    db.session.refresh(feed)
+    assert feed.last_user_agent == "Google-Calendar-Importer"
+    services.revoke_feed(owner, feed.id)
+    db.session.commit()
+    assert client.get(_path(token), headers={"If-None-Match": full.headers["ETag"]}
+                      ).status_code == 404

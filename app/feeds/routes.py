@@ -23,6 +23,7 @@ from app.errors import ValidationFailed
 from app.events.models import Event
 from app.extensions import db
 from app.feeds import ical, services
+from app.feeds.fastpath import NotModifiedFastPath, feed_headers
 from app.feeds.forms import FeedForm
 from app.feeds.models import ALARM_LABELS, DETAIL_LABELS, FeedToken
 from app.i18n import _
@@ -40,9 +41,8 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
 
     ``spec_for()`` gives the FeedSpec; it is called only when the body is needed.
     """
-    headers = {"ETag": f'"{etag}"', "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
+    headers = feed_headers(etag, last_modified, cache_control)
     response = Response(status=304, headers=headers)
-    response.last_modified = last_modified
     if request.if_none_match:
         if request.if_none_match.contains(etag):
             return response
@@ -62,7 +62,6 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
                         mimetype="text/calendar", direct_passthrough=True)
     response.content_type = "text/calendar; charset=utf-8"
     response.content_length = os.fstat(handle.fileno()).st_size
-    response.last_modified = last_modified
     return response
 
 
@@ -80,7 +79,7 @@ def public_feed():
     language = request.args.get("lang", "vi")
     spec = services.public_spec(language if language in services.LANGUAGES else "vi")
     etag, last_modified = services.validators(spec, utcnow())
-    return _serve(lambda: spec, etag, last_modified, "public, max-age=900")
+    return _serve(lambda: spec, etag, last_modified, services.PUBLIC_CACHE)
 
 
 @bp.route("/<token>.ics", methods=["GET", "HEAD"])
@@ -97,7 +96,7 @@ def token_feed(token: str):
     def spec_for():
         return services.token_spec(db.session.get(FeedToken, check.feed_id))
 
-    return _serve(spec_for, check.etag, check.last_modified, "private, max-age=900")
+    return _serve(spec_for, check.etag, check.last_modified, services.PRIVATE_CACHE)
 
 
 def event_download(event_id: int):
@@ -111,6 +110,13 @@ def event_download(event_id: int):
     response.headers["Content-Disposition"] = f'attachment; filename="event-{event_id}.ics"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _install_fast_path(state) -> None:
+    state.app.wsgi_app = NotModifiedFastPath(state.app.wsgi_app, state.app)
+
+
+bp.record_once(_install_fast_path)
 
 
 # /events/<id>.ics lives outside the /feeds prefix: register it on the app itself.

@@ -57,6 +57,9 @@ from app.units.models import Unit
 # A client that fetches every minute must not cost a database write each time.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 LANGUAGES = ("vi", "en")
+# A reverse proxy may cache the public feed, never a private one.
+PUBLIC_CACHE = "public, max-age=900"
+PRIVATE_CACHE = "private, max-age=900"
 
 
 # --- tokens ------------------------------------------------------------------------------
