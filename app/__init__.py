@@ -7,9 +7,12 @@ from flask import Flask
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, navigation
+from app import (
+    cli,
+    models,  # noqa: F401  (registers every table)
+    navigation,
+)
 from app.auth.admin import bp as users_bp
-from app import models  # noqa: F401  (registers every table)
 from app.auth.models import User
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
@@ -19,9 +22,11 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale, select_timezone
 from app.feeds.routes import bp as feeds_bp
 from app.main.routes import bp as main_bp
+from app.spokespeople.note_routes import bp as notes_bp
+from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
 
-BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, feeds_bp)
+BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, spokespeople_bp, notes_bp, feeds_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -1,9 +1,8 @@
 """Imports every model module so that SQLAlchemy and Alembic see the whole schema."""
-from app.auth.models import LoginAttempt, User, UserRole  # noqa: F401
-from app.events.models import (Delegation, DelegationMember, Event, EventChange,  # noqa: F401
-                               ProgrammeItem, Venue)
-from app.press.models import Briefing  # noqa: F401
-from app.units.models import Unit  # noqa: F401
-from app.checklists.models import ChecklistItem  # noqa: F401
-from app.spokespeople.models import SpokespersonAssignment  # noqa: F401
-from app.feeds.models import FeedToken  # noqa: F401
+import app.auth.models  # noqa: F401
+import app.checklists.models  # noqa: F401
+import app.events.models  # noqa: F401
+import app.press.models  # noqa: F401
+import app.spokespeople.models  # noqa: F401
+import app.units.models  # noqa: F401
+import app.feeds.models  # noqa: F401

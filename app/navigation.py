@@ -23,10 +23,14 @@ NAV = [
     NavEntry("feeds.index", _l("Calendar feeds")),
     NavEntry("users.index", _l("Users"), (Role.ADMIN,)),
     NavEntry("units.index", _l("Units"), (Role.ADMIN,)),
+    NavEntry("spokespeople.roster_index", _l("Spokespeople")),
+    NavEntry("spokespeople.briefings", _l("Briefing assignments"), (Role.ADMIN, Role.PROTOCOL)),
+    NavEntry("notes.index", _l("Briefing notes")),
+    NavEntry("spokespeople.bank", _l("Q&A bank")),
 ]
 
 # Templates included on the dashboard, in order; each decides what to show to whom.
-DASHBOARD_PANELS: list[str] = []
+DASHBOARD_PANELS: list[str] = ["spokespeople/_dashboard_panel.html"]
 
 # Templates included on an event's page below its details (context: ``event``);
 # each checks what the current user may see.

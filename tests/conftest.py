@@ -198,17 +198,17 @@ def _free_port() -> int:
 
 
 class LiveServer(str):
-    """The live server's base URL (a plain string), also carrying its ``database_url``."""
+    """The server's base URL (a plain ``str`` as before) that also names its database.
+
+    ``live_server.database_url`` lets a test set up data the UI under test does not create.
+    """
 
     database_url: str
 
 
 @pytest.fixture(scope="session")
 def live_server(make_database, tmp_path_factory):
-    """Migrate a fresh database, load the demo, serve it with gunicorn on a loopback port.
-
-    Yields the base URL; ``live_server.database_url`` lets a test change data behind it.
-    """
+    """Migrate a fresh database, load the demo, serve it with gunicorn on a loopback port."""
     url = make_database("live")
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
            "FLASK_APP": "app", "FLASK_DEBUG": "0", "BASE_URL": ""}
@@ -231,11 +231,11 @@ def live_server(make_database, tmp_path_factory):
                     break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start; see {log.name}")
+                raise RuntimeError(f"server did not start; see {log.name}") from None
             time.sleep(0.2)
-    live = LiveServer(base)
-    live.database_url = url
-    yield live
+    server_url = LiveServer(base)
+    server_url.database_url = url
+    yield server_url
     server.terminate()
     server.wait(timeout=10)
     log.close()

@@ -10,6 +10,10 @@ from app.extensions import db
 from tests.conftest import PASSWORD, log_in
 
 
+def logged_in(client) -> bool:
+    return 'data-testid="logout"' in client.get("/").get_data(as_text=True)
+
+
 def test_login_with_right_password_reaches_the_dashboard(client, make_user):
     user = make_user(Role.PROTOCOL)
     response = log_in(client, user)
@@ -30,11 +34,11 @@ def test_wrong_password_shows_a_clear_message_in_vietnamese(client, make_user):
     response = log_in(client, user, "wrong")
     assert response.status_code == 200
     assert "Sai địa chỉ thư điện tử hoặc mật khẩu." in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302  # still anonymous
+    assert not logged_in(client)
 
 
 def test_email_is_matched_case_insensitively(client, make_user):
-    user = make_user(email="Lan@Example.com".lower())
+    make_user(email="lan@example.com")
     response = client.post("/login", data={"email": "  LAN@example.COM ", "password": PASSWORD})
     assert response.status_code == 302
 
@@ -51,10 +55,10 @@ def test_every_page_but_login_health_and_static_requires_login(client):
 def test_logout_needs_a_post_and_ends_the_session(client, login):
     login()
     assert client.get("/logout").status_code == 200  # a confirmation page, not a logout
-    assert client.get("/").status_code == 200
+    assert logged_in(client)
     response = client.post("/logout")
     assert response.status_code == 302
-    assert client.get("/").status_code == 302
+    assert not logged_in(client)
 
 
 def test_account_is_throttled_after_repeated_failures(app, client, make_user, clock):
@@ -98,7 +102,7 @@ def test_deactivated_user_cannot_log_in_and_loses_an_open_session(app, client, m
     assert log_in(client, user).status_code == 302
     user.active = False
     db.session.commit()
-    assert client.get("/").status_code == 302  # the open session is gone
+    assert not logged_in(client)  # the open session is gone
     response = log_in(client, user)
     assert "Tài khoản này đã bị vô hiệu hóa" in response.get_data(as_text=True)
     assert db.session.get(User, user.id) is not None  # nothing deleted
@@ -153,3 +157,9 @@ def test_post_without_csrf_token_is_refused_and_writes_nothing(app, make_user):
     assert response.status_code == 400
     assert "Biểu mẫu đã hết hạn" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == before
+
+
+def test_the_home_page_shows_the_login_form_to_visitors(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'action="/login"' in response.get_data(as_text=True)

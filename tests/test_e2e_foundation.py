@@ -6,7 +6,6 @@ pytestmark = pytest.mark.browser
 
 def test_login_switch_language_and_logout(live_server, page):
     page.goto(live_server + "/")
-    assert page.url.startswith(live_server + "/login")
     assert page.locator("h1").inner_text() == "Đăng nhập"
 
     page.fill("input[name=email]", "protocol@demo.example")
@@ -22,5 +21,13 @@ def test_login_switch_language_and_logout(live_server, page):
     page.click("[data-testid=logout]")
     assert page.url.startswith(live_server + "/login")
     assert "You have logged out." in page.locator(".flash").inner_text()
-    page.goto(live_server + "/")
-    assert page.url.startswith(live_server + "/login")
+    page.goto(live_server + "/admin/users/")
+    assert page.url.startswith(live_server + "/login?next=/admin/users/")
+
+
+def test_a_wrong_password_is_refused_in_the_browser(live_server, page):
+    page.goto(live_server + "/login")
+    page.fill("input[name=email]", "viewer@demo.example")
+    page.fill("input[name=password]", "not the password")
+    page.click("button[type=submit].primary")
+    assert "Sai địa chỉ thư điện tử hoặc mật khẩu." in page.locator(".flash-error").inner_text()

@@ -45,8 +45,9 @@ def test_the_switch_ignores_unknown_locales_and_foreign_next(client):
 
 def test_dates_are_formatted_for_the_locale(client, login):
     login(locale="en")
-    from app.timeutil import freeze
     from datetime import datetime, timezone
+
+    from app.timeutil import freeze
     freeze(datetime(2026, 1, 31, 20, 0, tzinfo=timezone.utc))  # 1 Feb 03:00 in Hà Nội
     assert "February 1, 2026" in client.get("/").get_data(as_text=True)
     client.post("/locale", data={"locale": "vi"})

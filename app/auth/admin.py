@@ -10,8 +10,8 @@ from app.auth.roles import ROLE_LABELS
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.web import show_validation_error
 from app.units.services import unit_choices
+from app.web import show_validation_error
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 

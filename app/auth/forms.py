@@ -1,6 +1,13 @@
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField,
-                     StringField, widgets)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role

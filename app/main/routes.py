@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from app.auth.forms import ConfirmForm
+from app.auth.forms import ConfirmForm, LoginForm
 from app.auth.roles import ROLE_LABELS
 from app.auth.routes import is_safe_next, public
 from app.extensions import db
@@ -12,7 +12,11 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@public
 def dashboard():
+    """The dashboard; anonymous visitors get the login form here (200, not a redirect)."""
+    if not current_user.is_authenticated:
+        return render_template("auth/login.html", form=LoginForm(), action=url_for("auth.login"))
     return render_template("main/dashboard.html", role_labels=ROLE_LABELS)
 
 

@@ -3,8 +3,8 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from app.i18n import _l
-from app.web import choices
 from app.units.models import UNIT_KIND_LABELS, UnitKind
+from app.web import choices
 
 
 class UnitForm(FlaskForm):

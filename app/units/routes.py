@@ -6,10 +6,10 @@ from app.auth.permissions import require_admin
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.web import show_validation_error
 from app.units import services
 from app.units.forms import UnitForm
 from app.units.models import UNIT_KIND_LABELS, Unit
+from app.web import show_validation_error
 
 bp = Blueprint("units", __name__, url_prefix="/admin/units")
 

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import get_locale
 
+from app import web
 from app.auth.permissions import require_admin
 from app.errors import ValidationFailed
 from app.extensions import db
-from app import web
 from app.i18n import _
 from app.units.models import Unit, UnitKind
 

@@ -1,7 +1,7 @@
 """feeds tokens
 
 Revision ID: 93861eb4e3ac
-Revises: 1c5431e30de1
+Revises: d7c6dccd0a8d
 Create Date: 2026-11-26 13:40:24.770996
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '93861eb4e3ac'
-down_revision = '1c5431e30de1'
+down_revision = 'd7c6dccd0a8d'
 branch_labels = None
 depends_on = None
 

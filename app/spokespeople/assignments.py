@@ -1,0 +1,254 @@
+"""Who briefs at each press briefing: suggestions, double-booking, accept and decline.
+
+A decline PROPOSES the next candidate automatically (same role, same unit), so
+the briefing never silently loses its speaker; protocol sees it on the page.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import format_datetime
+
+from app.auth.models import User
+from app.auth.permissions import has_role
+from app.auth.roles import Role
+from app.errors import NotVisible, PermissionDenied, ValidationFailed
+from app.events import access
+from app.events.models import Event, EventStatus, ProgrammeItem, event_hosts, programme_item_hosts
+from app.extensions import db
+from app.i18n import _
+from app.press.models import Briefing, BriefingStatus
+from app.spokespeople import roster
+from app.spokespeople.models import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    SpokespersonAssignment,
+)
+from app.timeutil import utcnow
+from app.units.models import Unit
+
+ASSIGNER_ROLES = (Role.ADMIN, Role.PROTOCOL)
+RECENT_DAYS = 90
+_OFF_EVENT_STATUSES = (EventStatus.CANCELLED, EventStatus.POSTPONED)
+
+
+def require_briefing(user, briefing: Briefing | None) -> Briefing:
+    """The briefing, if its event is visible to ``user``; else NotVisible."""
+    if briefing is None:
+        raise NotVisible()
+    access.require_view(user, briefing.event)
+    return briefing
+
+
+def active_assignments(briefing: Briefing) -> list[SpokespersonAssignment]:
+    return db.session.scalars(
+        sa.select(SpokespersonAssignment)
+        .where(SpokespersonAssignment.briefing_id == briefing.id,
+               SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES))
+        .order_by(SpokespersonAssignment.role, SpokespersonAssignment.id)).all()
+
+
+def all_assignments(briefing: Briefing) -> list[SpokespersonAssignment]:
+    return db.session.scalars(
+        sa.select(SpokespersonAssignment).where(SpokespersonAssignment.briefing_id == briefing.id)
+        .order_by(SpokespersonAssignment.created_at, SpokespersonAssignment.id)).all()
+
+
+@dataclass
+class Clash:
+    kind: str  # "briefing" | "event" | "programme"
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+    def describe(self, person: str) -> str:
+        when = format_datetime(self.starts_at, "short")
+        if self.kind == "briefing":
+            return _("%(name)s already briefs at “%(title)s” (%(when)s).",
+                     name=person, title=self.title, when=when)
+        return _("%(name)s hosts “%(title)s” at that time (%(when)s).",
+                 name=person, title=self.title, when=when)
+
+
+def clashes(user: User, starts_at: datetime, ends_at: datetime, viewer=None,
+            ignore_briefing_id: int | None = None) -> list[Clash]:
+    """Other engagements of ``user`` overlapping [starts_at, ends_at).
+
+    Briefings where they hold an active assignment, events they host and
+    programme items they host. Titles the viewer may not see are not named.
+    """
+    found: list[Clash] = []
+
+    def title_for(event: Event, title: str) -> str:
+        if viewer is not None and not access.can_view(viewer, event):
+            return _("another engagement")
+        return title
+
+    briefings = db.session.scalars(
+        sa.select(Briefing).join(SpokespersonAssignment,
+                                 SpokespersonAssignment.briefing_id == Briefing.id)
+        .where(SpokespersonAssignment.user_id == user.id,
+               SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES),
+               Briefing.status != BriefingStatus.CANCELLED,
+               Briefing.starts_at < ends_at, Briefing.ends_at > starts_at,
+               Briefing.id != (ignore_briefing_id or 0))).unique().all()
+    found += [Clash("briefing", title_for(b.event, b.title_vi), b.starts_at, b.ends_at)
+              for b in briefings]
+    events = db.session.scalars(
+        sa.select(Event).join(event_hosts, event_hosts.c.event_id == Event.id)
+        .where(event_hosts.c.user_id == user.id, Event.status.not_in(_OFF_EVENT_STATUSES),
+               Event.starts_at < ends_at, Event.ends_at > starts_at)).all()
+    found += [Clash("event", title_for(e, e.title_vi), e.starts_at, e.ends_at) for e in events]
+    items = db.session.scalars(
+        sa.select(ProgrammeItem).join(programme_item_hosts,
+                                      programme_item_hosts.c.item_id == ProgrammeItem.id)
+        .join(ProgrammeItem.event)
+        .where(programme_item_hosts.c.user_id == user.id, Event.status.not_in(_OFF_EVENT_STATUSES),
+               ProgrammeItem.starts_at < ends_at, ProgrammeItem.ends_at > starts_at)).all()
+    found += [Clash("programme", title_for(i.event, f"{i.event.title_vi}: {i.activity_vi}"),
+                    i.starts_at, i.ends_at) for i in items]
+    return sorted(found, key=lambda c: c.starts_at)
+
+
+def recent_briefing_counts(user_ids: list[int]) -> dict[int, int]:
+    """Active or past-accepted assignments per person at briefings in the last 90 days."""
+    if not user_ids:
+        return {}
+    now = utcnow()
+    rows = db.session.execute(
+        sa.select(SpokespersonAssignment.user_id, sa.func.count())
+        .join(Briefing, Briefing.id == SpokespersonAssignment.briefing_id)
+        .where(SpokespersonAssignment.user_id.in_(user_ids),
+               SpokespersonAssignment.status == AssignmentStatus.ACCEPTED,
+               Briefing.status != BriefingStatus.CANCELLED,
+               Briefing.starts_at >= now - timedelta(days=RECENT_DAYS), Briefing.starts_at < now)
+        .group_by(SpokespersonAssignment.user_id))
+    return dict(rows.all())
+
+
+@dataclass
+class Candidate:
+    user: User
+    recent: int
+    clashes: list[Clash]
+
+    @property
+    def free(self) -> bool:
+        return not self.clashes
+
+
+def candidates(briefing: Briefing, unit: Unit, viewer=None) -> list[Candidate]:
+    """Eligible people for ``unit`` at the briefing: free first, then fewest recent briefings.
+
+    People already on the briefing or who declined it are left out.
+    """
+    taken = {a.user_id for a in all_assignments(briefing)
+             if a.status in ACTIVE_ASSIGNMENT_STATUSES or a.status is AssignmentStatus.DECLINED}
+    people = [u for u in roster.eligible_users(unit, briefing.starts_at) if u.id not in taken]
+    counts = recent_briefing_counts([u.id for u in people])
+    found = [Candidate(u, counts.get(u.id, 0),
+                       clashes(u, briefing.starts_at, briefing.ends_at, viewer, briefing.id))
+             for u in people]
+    return sorted(found, key=lambda c: (not c.free, c.recent, c.user.name, c.user.id))
+
+
+def can_assign(user, briefing: Briefing) -> bool:
+    return has_role(user, *ASSIGNER_ROLES) and access.can_view(user, briefing.event)
+
+
+def assign(actor, briefing: Briefing, user: User | None, unit: Unit | None,
+           role: AssignmentRole) -> SpokespersonAssignment:
+    """Propose ``user`` to brief for ``unit``; refuses ineligible or double-booked people."""
+    require_briefing(actor, briefing)
+    if not can_assign(actor, briefing):
+        raise PermissionDenied()
+    if unit is None:
+        raise ValidationFailed(_("Unknown unit."), "unit_id")
+    if user is None or not user.active:
+        raise ValidationFailed(_("Unknown person."), "user_id")
+    if briefing.status in (BriefingStatus.CANCELLED, BriefingStatus.HELD):
+        raise ValidationFailed(_("This briefing is no longer open for assignments."))
+    # Serialise assignments of the same person (PostgreSQL row lock; SQLite has one writer),
+    # so two officers cannot double-book them in the same instant.
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    if not roster.is_eligible(user, unit, briefing.starts_at):
+        raise ValidationFailed(roster.eligibility_reason(user, unit, briefing.starts_at), "user_id")
+    current = active_assignments(briefing)
+    if any(a.user_id == user.id for a in current):
+        raise ValidationFailed(_("%(name)s is already assigned to this briefing.", name=user.name),
+                               "user_id")
+    if role is AssignmentRole.LEAD and any(a.role is AssignmentRole.LEAD for a in current):
+        raise ValidationFailed(_("This briefing already has a lead spokesperson; withdraw them "
+                                 "first or add a deputy."), "role")
+    found = clashes(user, briefing.starts_at, briefing.ends_at, actor, briefing.id)
+    if found:
+        raise ValidationFailed(" ".join(c.describe(user.name) for c in found), "user_id")
+    assignment = SpokespersonAssignment(briefing=briefing, user=user, unit=unit, role=role,
+                                        status=AssignmentStatus.PROPOSED, assigned_by_id=actor.id)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def withdraw(actor, assignment: SpokespersonAssignment) -> None:
+    require_briefing(actor, assignment.briefing)
+    if not can_assign(actor, assignment.briefing):
+        raise PermissionDenied()
+    if assignment.status in ACTIVE_ASSIGNMENT_STATUSES:
+        assignment.status = AssignmentStatus.WITHDRAWN
+    db.session.flush()
+
+
+def _require_own_active(actor, assignment: SpokespersonAssignment) -> None:
+    if assignment.user_id != getattr(actor, "id", None):
+        raise NotVisible()
+    if assignment.status not in ACTIVE_ASSIGNMENT_STATUSES:
+        raise ValidationFailed(_("This assignment is no longer open."))
+
+
+def accept(actor, assignment: SpokespersonAssignment) -> None:
+    _require_own_active(actor, assignment)
+    assignment.status = AssignmentStatus.ACCEPTED
+    db.session.flush()
+
+
+def decline(actor, assignment: SpokespersonAssignment, reason: str) -> SpokespersonAssignment | None:
+    """Decline with a reason; proposes the next free candidate, which is returned (or None)."""
+    _require_own_active(actor, assignment)
+    if not reason.strip():
+        raise ValidationFailed(_("Give a reason for declining."), "reason")
+    assignment.status = AssignmentStatus.DECLINED
+    assignment.decline_reason = reason.strip()
+    db.session.flush()
+    briefing = assignment.briefing
+    nxt = next((c for c in candidates(briefing, assignment.unit) if c.free), None)
+    if nxt is None:
+        return None
+    successor = SpokespersonAssignment(briefing=briefing, user=nxt.user, unit=assignment.unit,
+                                       role=assignment.role, status=AssignmentStatus.PROPOSED,
+                                       assigned_by_id=assignment.assigned_by_id)
+    db.session.add(successor)
+    db.session.flush()
+    return successor
+
+
+def my_assignments(user) -> list[SpokespersonAssignment]:
+    """The user's open assignments at briefings that have not ended yet, soonest first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return db.session.scalars(
+        sa.select(SpokespersonAssignment).join(SpokespersonAssignment.briefing)
+        .where(SpokespersonAssignment.user_id == user.id,
+               SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES),
+               Briefing.status != BriefingStatus.CANCELLED, Briefing.ends_at >= utcnow())
+        .order_by(Briefing.starts_at)).all()
+
+
+def upcoming_briefings(user, limit: int = 100) -> list[Briefing]:
+    """Briefings the user may see that have not ended, soonest first (for protocol's list)."""
+    return db.session.scalars(
+        sa.select(Briefing).join(Briefing.event)
+        .where(access.visible_clause(user), Briefing.ends_at >= utcnow(),
+               Briefing.status != BriefingStatus.CANCELLED)
+        .order_by(Briefing.starts_at).limit(limit)).all()

@@ -1,0 +1,215 @@
+"""The roster: designated spokespeople and written authorisations, and who is eligible.
+
+Decree 09/2017 (DOMAIN.md rule 3): a unit speaks through its head, a designated
+spokesperson, or a person the head authorises in writing, per case and for a
+limited time, without sub-delegation.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.auth.models import User
+from app.auth.permissions import has_role
+from app.auth.roles import Role
+from app.errors import PermissionDenied, ValidationFailed
+from app.extensions import db
+from app.i18n import _
+from app.spokespeople.models import Authorisation, SpokespersonDesignation
+from app.timeutil import utcnow
+from app.units.models import Unit
+
+MANAGER_ROLES = (Role.ADMIN, Role.PROTOCOL)
+
+
+def local_day(at: datetime) -> date:
+    """The calendar day of ``at`` in APP_TIMEZONE: windows are written as dates there."""
+    return at.astimezone(ZoneInfo(current_app.config["APP_TIMEZONE"])).date()
+
+
+def today() -> date:
+    return local_day(utcnow())
+
+
+def keeps_every_roster(user) -> bool:
+    return has_role(user, *MANAGER_ROLES)
+
+
+def can_manage(user, unit_id: int) -> bool:
+    """Protocol and admin keep the roster; a unit's head keeps their own unit's."""
+    if keeps_every_roster(user):
+        return True
+    return (getattr(user, "is_authenticated", False) and user.active and user.is_unit_head
+            and user.unit_id == unit_id)
+
+
+def keeps_a_roster(user) -> bool:
+    """Whether the user keeps the roster of any unit (to offer the forms at all)."""
+    return keeps_every_roster(user) or bool(getattr(user, "is_unit_head", False))
+
+
+def require_manage(user, unit_id: int) -> None:
+    if not can_manage(user, unit_id):
+        raise PermissionDenied()
+
+
+def _designations(user_id: int | None = None, unit_id: int | None = None):
+    query = sa.select(SpokespersonDesignation)
+    if user_id is not None:
+        query = query.where(SpokespersonDesignation.user_id == user_id)
+    if unit_id is not None:
+        query = query.where(SpokespersonDesignation.unit_id == unit_id)
+    return db.session.scalars(query).all()
+
+
+def _authorisations(user_id: int | None = None, unit_id: int | None = None):
+    query = sa.select(Authorisation)
+    if user_id is not None:
+        query = query.where(Authorisation.user_id == user_id)
+    if unit_id is not None:
+        query = query.where(Authorisation.unit_id == unit_id)
+    return db.session.scalars(query).all()
+
+
+def is_eligible(user: User, unit: Unit, at: datetime) -> bool:
+    """May ``user`` speak for ``unit`` at ``at``: designated then, or authorised for that day."""
+    if user is None or not user.active:
+        return False
+    day = local_day(at)
+    if any(d.covers(day) for d in _designations(user.id, unit.id)):
+        return True
+    return any(a.covers(day) for a in _authorisations(user.id, unit.id))
+
+
+def eligible_users(unit: Unit, at: datetime) -> list[User]:
+    """Everyone who may speak for ``unit`` on the day of ``at``."""
+    day = local_day(at)
+    people = {d.user for d in _designations(unit_id=unit.id) if d.covers(day)}
+    people |= {a.user for a in _authorisations(unit_id=unit.id) if a.covers(day)}
+    return sorted((u for u in people if u.active), key=lambda u: (u.name, u.id))
+
+
+def eligibility_reason(user: User, unit: Unit, at: datetime) -> str:
+    """Why ``user`` may not speak for ``unit`` then (for the refusal message)."""
+    return _("%(name)s is neither a designated spokesperson of %(unit)s nor authorised in writing "
+             "for %(day)s.", name=user.name, unit=unit.name_vi, day=local_day(at).strftime("%d/%m/%Y"))
+
+
+# --- designations ---------------------------------------------------------------------
+
+@dataclass
+class DesignationData:
+    unit_id: int
+    user_id: int
+    title: str
+    phone: str
+    email: str
+    since: date
+    until: date | None = None
+
+
+def designate(actor, data: DesignationData) -> SpokespersonDesignation:
+    require_manage(actor, data.unit_id)
+    unit = db.session.get(Unit, data.unit_id)
+    user = db.session.get(User, data.user_id)
+    if unit is None:
+        raise ValidationFailed(_("Unknown unit."), "unit_id")
+    if user is None or not user.active:
+        raise ValidationFailed(_("Unknown person."), "user_id")
+    if data.until is not None and data.until < data.since:
+        raise ValidationFailed(_("The end date is before the start date."), "until")
+    designation = SpokespersonDesignation(
+        unit=unit, user=user, title=data.title.strip(), phone=data.phone.strip(),
+        email=data.email.strip(), since=data.since, until=data.until)
+    db.session.add(designation)
+    db.session.flush()
+    return designation
+
+
+def end_designation(actor, designation: SpokespersonDesignation, last_day: date) -> None:
+    require_manage(actor, designation.unit_id)
+    if last_day < designation.since:
+        raise ValidationFailed(_("The end date is before the start date."), "until")
+    designation.until = last_day
+    db.session.flush()
+
+
+def current_designations() -> list[SpokespersonDesignation]:
+    """Designations in force today, for the public directory."""
+    day = today()
+    query = (sa.select(SpokespersonDesignation)
+             .join(SpokespersonDesignation.unit).join(SpokespersonDesignation.user)
+             .where(Unit.active.is_(True), User.active.is_(True),
+                    SpokespersonDesignation.since <= day,
+                    sa.or_(SpokespersonDesignation.until.is_(None),
+                           SpokespersonDesignation.until >= day))
+             .order_by(Unit.name_vi, SpokespersonDesignation.since, SpokespersonDesignation.id))
+    return db.session.scalars(query).all()
+
+
+# --- authorisations -------------------------------------------------------------------
+
+@dataclass
+class AuthorisationData:
+    document_number: str
+    document_date: date
+    issued_by_id: int
+    user_id: int
+    unit_id: int
+    valid_from: date
+    valid_until: date
+    matters: str
+
+
+def authorise(actor, data: AuthorisationData) -> Authorisation:
+    """Record a written authorisation. The issuer must be the unit's head (no sub-delegation)."""
+    require_manage(actor, data.unit_id)
+    unit = db.session.get(Unit, data.unit_id)
+    issuer = db.session.get(User, data.issued_by_id)
+    person = db.session.get(User, data.user_id)
+    if unit is None:
+        raise ValidationFailed(_("Unknown unit."), "unit_id")
+    if person is None or not person.active:
+        raise ValidationFailed(_("Unknown person."), "user_id")
+    if issuer is None or not (issuer.is_unit_head and issuer.unit_id == unit.id):
+        if issuer is not None and _authorisations(issuer.id, unit.id):
+            raise ValidationFailed(_("An authorised person cannot pass the authorisation on: "
+                                     "only the head of the unit may issue one."), "issued_by_id")
+        raise ValidationFailed(_("Only the head of %(unit)s may issue its authorisations.",
+                                 unit=unit.name_vi), "issued_by_id")
+    if issuer.id == person.id:
+        raise ValidationFailed(_("The head speaks for the unit without an authorisation."),
+                               "user_id")
+    if data.valid_until < data.valid_from:
+        raise ValidationFailed(_("The authorisation ends before it starts."), "valid_until")
+    if not data.matters.strip():
+        raise ValidationFailed(_("Name the matters the authorisation covers."), "matters")
+    authorisation = Authorisation(
+        document_number=data.document_number.strip(), document_date=data.document_date,
+        issued_by=issuer, user=person, unit=unit, valid_from=data.valid_from,
+        valid_until=data.valid_until, matters=data.matters.strip(), recorded_by_id=actor.id)
+    db.session.add(authorisation)
+    db.session.flush()
+    return authorisation
+
+
+def revoke(actor, authorisation: Authorisation) -> None:
+    require_manage(actor, authorisation.unit_id)
+    if authorisation.revoked_at is None:
+        authorisation.revoked_at = utcnow()
+    db.session.flush()
+
+
+def roster() -> list[tuple[Unit, list[SpokespersonDesignation], list[Authorisation]]]:
+    """Every active unit with its designations and authorisations, newest first."""
+    units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True))
+                               .order_by(Unit.name_vi)).all()
+    designations, authorisations = {}, {}
+    for d in db.session.scalars(sa.select(SpokespersonDesignation)
+                                .order_by(SpokespersonDesignation.since.desc())):
+        designations.setdefault(d.unit_id, []).append(d)
+    for a in db.session.scalars(sa.select(Authorisation).order_by(Authorisation.valid_from.desc())):
+        authorisations.setdefault(a.unit_id, []).append(a)
+    return [(u, designations.get(u.id, []), authorisations.get(u.id, [])) for u in units]

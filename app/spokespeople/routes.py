@@ -1,0 +1,347 @@
+"""Pages of the roster, the public directory, assignments per briefing and the Q&A bank."""
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from babel import dates as babel_dates
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.auth.forms import ConfirmForm
+from app.auth.models import User
+from app.auth.routes import is_safe_next, public
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.i18n import _
+from app.press.models import Briefing
+from app.spokespeople import assignments, notes, roster, vcard
+from app.spokespeople.forms import (
+    ROLE_CHOICES,
+    AssignForm,
+    AuthorisationForm,
+    DeclineForm,
+    DesignationForm,
+    EndDesignationForm,
+)
+from app.spokespeople.models import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    ASSIGNMENT_STATUS_LABELS,
+    AssignmentRole,
+    Authorisation,
+    SpokespersonAssignment,
+    SpokespersonDesignation,
+)
+from app.units.models import Unit
+from app.units.services import unit_choices
+from app.web import choices, show_validation_error
+
+bp = Blueprint("spokespeople", __name__, url_prefix="/spokespeople")
+
+
+def _locale() -> str:
+    return str(get_locale() or "vi")
+
+
+def _user_choices():
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
+    return choices((u.id, f"{u.name} — {u.unit.name(_locale()) if u.unit else ''}") for u in users)
+
+
+def _roster_unit_choices():
+    """Protocol and admin keep every unit's roster; a unit head only their own."""
+    if roster.keeps_every_roster(current_user):
+        return unit_choices()
+    return [c for c in unit_choices() if c.value == current_user.unit_id]
+
+
+def _head_choices():
+    heads = db.session.scalars(sa.select(User).where(User.active.is_(True),
+                                                     User.is_unit_head.is_(True))
+                               .order_by(User.name))
+    return choices((u.id, f"{u.name} — {u.unit.name(_locale()) if u.unit else ''}") for u in heads)
+
+
+@bp.app_context_processor
+def panel_helpers():
+    """Helpers for the dashboard and briefing panels, which are included without a view."""
+    return {"my_briefing_assignments": assignments.my_assignments,
+            "briefing_assignments": assignments.active_assignments,
+            "assignment_status_labels": ASSIGNMENT_STATUS_LABELS,
+            "assignment_role_labels": dict(ROLE_CHOICES),
+            "can_read_briefing_notes": notes.can_read_briefing_notes,
+            "briefing_note": notes.note_for,
+            "briefing_when": briefing_when}
+
+
+def briefing_when(briefing: Briefing) -> str:
+    """Start–end in the briefing's own zone, naming the zone when it is not APP_TIMEZONE."""
+    zone = ZoneInfo(briefing.timezone)
+    locale = _locale()
+    start = briefing.starts_at.astimezone(zone)
+    text = (babel_dates.format_datetime(start, "short", locale=locale) + "–"
+            + babel_dates.format_time(briefing.ends_at.astimezone(zone), "short", locale=locale))
+    if briefing.timezone != current_app.config["APP_TIMEZONE"]:
+        text += f" ({briefing.timezone})"
+    return text
+
+
+# --- roster ---------------------------------------------------------------------------
+
+@bp.get("/")
+def roster_index():
+    return render_template("spokespeople/roster.html", roster=roster.roster(),
+                           today=roster.today(), can_manage=roster.can_manage,
+                           may_record=roster.keeps_a_roster(current_user),
+                           end_form=EndDesignationForm(), confirm=ConfirmForm())
+
+
+@bp.route("/designations/new", methods=["GET", "POST"])
+def designate():
+    form = DesignationForm()
+    form.unit_id.choices = _roster_unit_choices()
+    form.user_id.choices = _user_choices()
+    if not form.is_submitted():
+        form.since.data = roster.today()
+    if form.validate_on_submit():
+        data = roster.DesignationData(form.unit_id.data, form.user_id.data, form.title.data,
+                                      form.phone.data or "", form.email.data or "",
+                                      form.since.data, form.until.data)
+        try:
+            designation = roster.designate(current_user, data)
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now a designated spokesperson of %(unit)s.",
+                    name=designation.user.name, unit=designation.unit.name(_locale())), "success")
+            return redirect(url_for("spokespeople.roster_index"))
+    return render_template("spokespeople/designation_form.html", form=form)
+
+
+@bp.post("/designations/<int:designation_id>/end")
+def end_designation(designation_id: int):
+    designation = db.get_or_404(SpokespersonDesignation, designation_id)
+    form = EndDesignationForm()
+    if not form.validate_on_submit():
+        flash(_("Give the last day of the designation."), "error")
+        return redirect(url_for("spokespeople.roster_index"))
+    try:
+        roster.end_designation(current_user, designation, form.until.data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Designation ended."), "success")
+    return redirect(url_for("spokespeople.roster_index"))
+
+
+@bp.route("/authorisations/new", methods=["GET", "POST"])
+def authorise():
+    form = AuthorisationForm()
+    form.unit_id.choices = _roster_unit_choices()
+    form.user_id.choices = _user_choices()
+    form.issued_by_id.choices = _head_choices()
+    if form.validate_on_submit():
+        data = roster.AuthorisationData(
+            form.document_number.data, form.document_date.data, form.issued_by_id.data,
+            form.user_id.data, form.unit_id.data, form.valid_from.data, form.valid_until.data,
+            form.matters.data)
+        try:
+            authorisation = roster.authorise(current_user, data)
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Authorisation %(number)s recorded.", number=authorisation.document_number),
+                  "success")
+            return redirect(url_for("spokespeople.roster_index"))
+    return render_template("spokespeople/authorisation_form.html", form=form)
+
+
+@bp.post("/authorisations/<int:authorisation_id>/revoke")
+def revoke(authorisation_id: int):
+    authorisation = db.get_or_404(Authorisation, authorisation_id)
+    if ConfirmForm().validate_on_submit():
+        roster.revoke(current_user, authorisation)
+        db.session.commit()
+        flash(_("Authorisation %(number)s revoked.", number=authorisation.document_number),
+              "success")
+    return redirect(url_for("spokespeople.roster_index"))
+
+
+# --- public directory -----------------------------------------------------------------
+
+@bp.get("/directory")
+@public
+def directory():
+    by_unit: dict[Unit, list[SpokespersonDesignation]] = {}
+    for designation in roster.current_designations():
+        by_unit.setdefault(designation.unit, []).append(designation)
+    return render_template("spokespeople/directory.html", by_unit=by_unit)
+
+
+@bp.get("/directory/<int:designation_id>.vcf")
+@public
+def vcard_download(designation_id: int):
+    designation = db.session.get(SpokespersonDesignation, designation_id)
+    if designation is None or designation not in roster.current_designations():
+        abort(404)  # only people in the published directory
+    version = request.args.get("version", "3.0")
+    if version not in ("3.0", "4.0"):
+        abort(400)
+    card = vcard.Card(uid=f"spokesperson-{designation.id}@briefing-desk",
+                      name=designation.user.name, title=designation.title,
+                      organisation=designation.unit.name(_locale()),
+                      phone=designation.phone, email=designation.email)
+    return Response(vcard.build(card, version), mimetype="text/vcard",
+                    headers={"Content-Type": "text/vcard; charset=utf-8",
+                             "Content-Disposition":
+                                 f"attachment; filename=spokesperson-{designation.id}.vcf"})
+
+
+# --- assignments ----------------------------------------------------------------------
+
+@bp.get("/briefings/")
+def briefings():
+    return render_template("spokespeople/briefings.html",
+                           briefings=assignments.upcoming_briefings(current_user))
+
+
+def _briefing(briefing_id: int) -> Briefing:
+    return assignments.require_briefing(current_user, db.session.get(Briefing, briefing_id))
+
+
+@bp.route("/briefings/<int:briefing_id>", methods=["GET", "POST"])
+def briefing(briefing_id: int):
+    briefing = _briefing(briefing_id)
+    form = AssignForm()
+    form.unit_id.choices = unit_choices()
+    form.user_id.choices = _user_choices()
+    if not form.is_submitted():
+        form.unit_id.data = briefing.event.lead_unit_id
+        form.user_id.data = request.args.get("user_id", type=int)
+        form.role.data = request.args.get("role") or (
+            AssignmentRole.DEPUTY.value if any(a.role is AssignmentRole.LEAD for a in
+                                               assignments.active_assignments(briefing))
+            else AssignmentRole.LEAD.value)
+    unit = db.session.get(Unit, request.args.get("unit_id", type=int) or form.unit_id.data
+                          or briefing.event.lead_unit_id)
+    suggested = assignments.candidates(briefing, unit, current_user) if unit else []
+    if not form.is_submitted() and form.user_id.data is None and suggested and suggested[0].free:
+        form.user_id.data = suggested[0].user.id  # the first suggestion, preselected
+    if form.validate_on_submit():
+        try:
+            assignment = assignments.assign(current_user, briefing,
+                                            db.session.get(User, form.user_id.data),
+                                            db.session.get(Unit, form.unit_id.data),
+                                            AssignmentRole(form.role.data))
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is proposed; they are asked to accept.",
+                    name=assignment.user.name), "success")
+            return redirect(url_for("spokespeople.briefing", briefing_id=briefing.id))
+    return render_template(
+        "spokespeople/briefing.html", briefing=briefing, form=form, unit=unit,
+        history=assignments.all_assignments(briefing), active=ACTIVE_ASSIGNMENT_STATUSES,
+        candidates=suggested,
+        can_assign=assignments.can_assign(current_user, briefing), confirm=ConfirmForm(),
+        note=notes.note_for(briefing),
+        can_read_notes=notes.can_read_briefing_notes(current_user, briefing),
+        can_write_notes=notes.can_write(current_user, briefing))
+
+
+def _assignment(assignment_id: int) -> SpokespersonAssignment:
+    assignment = db.session.get(SpokespersonAssignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    assignments.require_briefing(current_user, assignment.briefing)
+    return assignment
+
+
+@bp.post("/assignments/<int:assignment_id>/withdraw")
+def withdraw(assignment_id: int):
+    assignment = _assignment(assignment_id)
+    if ConfirmForm().validate_on_submit():
+        assignments.withdraw(current_user, assignment)
+        db.session.commit()
+        flash(_("%(name)s withdrawn from the briefing.", name=assignment.user.name), "success")
+    return redirect(url_for("spokespeople.briefing", briefing_id=assignment.briefing_id))
+
+
+def _back() -> str:
+    target = request.form.get("next", "")
+    return target if is_safe_next(target) else url_for("main.dashboard")
+
+
+@bp.post("/assignments/<int:assignment_id>/accept")
+def accept(assignment_id: int):
+    assignment = _assignment(assignment_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            assignments.accept(current_user, assignment)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("You accepted to brief at “%(title)s”.", title=assignment.briefing.title_vi),
+                  "success")
+    return redirect(_back())
+
+
+@bp.post("/assignments/<int:assignment_id>/decline")
+def decline(assignment_id: int):
+    assignment = _assignment(assignment_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for declining."), "error")
+        return redirect(_back())
+    try:
+        successor = assignments.decline(current_user, assignment, form.reason.data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(_back())
+    db.session.commit()
+    flash(_("You declined; %(name)s has been proposed instead.", name=successor.user.name)
+          if successor else _("You declined; no other eligible person is free, protocol will "
+                              "find someone."), "success")
+    return redirect(_back())
+
+
+@bp.post("/briefings/<int:briefing_id>/note")
+def start_note(briefing_id: int):
+    briefing = _briefing(briefing_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    note = notes.start_note(current_user, briefing)
+    db.session.commit()
+    return redirect(url_for("notes.edit", note_id=note.id))
+
+
+# --- Q&A bank -------------------------------------------------------------------------
+
+@bp.get("/qa")
+def bank():
+    text, partner = request.args.get("q", ""), request.args.get("partner", "")
+    target, pulled = request.args.get("note", type=int), request.args.getlist("pull", type=int)
+    if target and pulled:  # "pull into note": the edit form prefills them
+        return redirect(url_for("notes.edit", note_id=target, pull=pulled))
+    results = notes.search_bank(current_user, text, partner)
+    writable = [n for n in notes.notes_for_reader(current_user)
+                if notes.can_write(current_user, n.briefing)]
+    return render_template("spokespeople/bank.html", results=results, q=text, partner=partner,
+                           writable=writable)
