@@ -22,11 +22,13 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale, select_timezone
 from app.feeds.routes import bp as feeds_bp
 from app.main.routes import bp as main_bp
+from app.notifications.routes import bp as notifications_bp
 from app.spokespeople.note_routes import bp as notes_bp
 from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
 
-BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, spokespeople_bp, notes_bp, feeds_bp)
+BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, spokespeople_bp, notes_bp, notifications_bp,
+              feeds_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.auth.roles import Role
 from app.extensions import db
+from app.notifications import demo as notifications_demo
 from app.spokespeople import demo as spokespeople_demo
 from app.units.models import Unit, UnitKind
 
@@ -111,6 +112,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts["units"] = len(units)
     summary.counts["users"] = len(users)
     summary.counts.update(spokespeople_demo.load(units, users))
+    summary.counts["notifications"] = notifications_demo.load(users)
     from app.feeds.services import ensure_demo_feeds
 
     summary.counts["calendar feeds"] = ensure_demo_feeds(users)

@@ -27,6 +27,7 @@ NAV = [
     NavEntry("spokespeople.briefings", _l("Briefing assignments"), (Role.ADMIN, Role.PROTOCOL)),
     NavEntry("notes.index", _l("Briefing notes")),
     NavEntry("spokespeople.bank", _l("Q&A bank")),
+    NavEntry("notifications.deliveries", _l("E-mail deliveries"), (Role.ADMIN,)),
 ]
 
 # Templates included on the dashboard, in order; each decides what to show to whom.

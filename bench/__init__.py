@@ -1,1 +1,1 @@
-"""Benchmarks: run ``make bench`` or one ``make bench-<name>``; not part of ``make test``."""
+"""Benchmarks: ``python -m bench.<name>``; see bench/README.md. Not part of ``make test``."""

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.auth.roles import Role
 from app.errors import PermissionDenied, ValidationFailed
@@ -211,3 +212,13 @@ def test_two_officers_booking_the_same_person_at_once(setting, app, make_briefin
     db.session.commit()
     thread.join(timeout=10)
     assert outcome["second"] != "assigned" and briefing.title_vi in outcome["second"]
+
+
+def test_the_assigned_person_is_notified_once(setting):
+    from app.notifications.models import Notification
+
+    unit, (an, *_rest), briefing, protocol = setting
+    assignments.assign(protocol, briefing, an, unit, AssignmentRole.LEAD)
+    db.session.commit()
+    notes = db.session.scalars(sa.select(Notification).where(Notification.recipient_id == an.id)).all()
+    assert [n.kind.value for n in notes] == ["spokesperson_assigned"]

@@ -17,6 +17,7 @@ from app.events import access
 from app.events.models import Event, EventStatus, ProgrammeItem, event_hosts, programme_item_hosts
 from app.extensions import db
 from app.i18n import _
+from app.notifications import services as notifications
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople import roster
 from app.spokespeople.models import (
@@ -188,6 +189,7 @@ def assign(actor, briefing: Briefing, user: User | None, unit: Unit | None,
                                         status=AssignmentStatus.PROPOSED, assigned_by_id=actor.id)
     db.session.add(assignment)
     db.session.flush()
+    notifications.notify_assignment(assignment)
     return assignment
 
 
@@ -230,6 +232,7 @@ def decline(actor, assignment: SpokespersonAssignment, reason: str) -> Spokesper
                                        assigned_by_id=assignment.assigned_by_id)
     db.session.add(successor)
     db.session.flush()
+    notifications.notify_assignment(successor)
     return successor
 
 

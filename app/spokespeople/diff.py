@@ -32,7 +32,7 @@ def html_diff(old: list[str], new: list[str]) -> Markup:
             continue
         removed, added = old[i1:i2], new[j1:j2]
         if op == "replace" and len(removed) == len(added):
-            for a, b in zip(removed, added):
+            for a, b in zip(removed, added, strict=True):
                 left, right = _words(a, b)
                 rows.append(f'<div class="diff-del">{left}</div>')
                 rows.append(f'<div class="diff-ins">{right}</div>')

@@ -17,6 +17,7 @@ from app.events import access
 from app.events.models import Delegation, Event
 from app.extensions import db
 from app.i18n import _
+from app.notifications import services as notifications
 from app.press.models import Briefing
 from app.spokespeople.assignments import active_assignments
 from app.spokespeople.models import BriefingNote, BriefingNoteVersion, NoteAnswer, NoteStatus
@@ -240,6 +241,7 @@ def review(actor, note: BriefingNote, number: int, approve: bool,
     version.reviewed_at = utcnow()
     version.review_comment = comment.strip()
     _flush_or_refuse()
+    notifications.notify_note_reviewed(version, approve)
     return version
 
 

@@ -1,7 +1,7 @@
 """feeds tokens
 
 Revision ID: 93861eb4e3ac
-Revises: d7c6dccd0a8d
+Revises: 1db6629b5af6
 Create Date: 2026-11-26 13:40:24.770996
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '93861eb4e3ac'
-down_revision = 'd7c6dccd0a8d'
+down_revision = '1db6629b5af6'
 branch_labels = None
 depends_on = None
 

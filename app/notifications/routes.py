@@ -1,0 +1,145 @@
+"""Notification pages and the `flask reminders send` command. Thin: rules live in services."""
+import logging
+
+import click
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.i18n import _
+from app.notifications import (
+    inbox,
+    sending,
+    services,  # noqa: F401  (connects the event_saved receiver)
+)
+from app.notifications.forms import ConfirmForm, PreferenceForm, RulesForm
+from app.notifications.mail import MailSettings
+from app.notifications.models import DELIVERY_STATUS_LABELS, DeliveryStatus
+from app.notifications.rules import SETTINGS, load_rules, set_rule
+from app.notifications.texts import render
+from app.web import show_validation_error
+
+bp = Blueprint("notifications", __name__, cli_group="reminders")
+
+
+@bp.app_context_processor
+def bell_context():
+    def unread_notifications() -> int:
+        return inbox.unread_count(current_user) if current_user.is_authenticated else 0
+    return {"unread_notifications": unread_notifications}
+
+
+@bp.get("/notifications")
+def index():
+    items = inbox.list_notifications(current_user)
+    locale = str(get_locale() or "vi")
+    entries = [(n, render(n.kind, n.params, locale)) for n in items]
+    return render_template("notifications/index.html", entries=entries, form=ConfirmForm())
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def read(notification_id: int):
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("notifications.index"))
+    notification = inbox.mark_read(current_user, notification_id)
+    db.session.commit()
+    if request.form.get("open") and notification.url.startswith("/"):
+        return redirect(notification.url)
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/read-all")
+def read_all():
+    if ConfirmForm().validate_on_submit():
+        count = inbox.mark_all_read(current_user)
+        db.session.commit()
+        flash(_("%(n)d notifications marked as read.", n=count), "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+def settings():
+    preference = inbox.preference_of(current_user)
+    form = PreferenceForm(obj=preference if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            inbox.save_preference(current_user, form.mode.data, form.timezone.data or "")
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Notification settings saved."), "success")
+            return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form)
+
+
+@bp.get("/admin/deliveries")
+def deliveries():
+    status = request.args.get("status") or None
+    page = inbox.deliveries(current_user, status=status)
+    return render_template("notifications/deliveries.html", page=page, status=status,
+                           statuses=DELIVERY_STATUS_LABELS, mail=MailSettings.from_app(),
+                           rules=load_rules(), form=ConfirmForm(), failed=DeliveryStatus.FAILED,
+                           gave_up=DeliveryStatus.GAVE_UP)
+
+
+@bp.post("/admin/deliveries/<int:delivery_id>/retry")
+def retry(delivery_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            inbox.retry_delivery(current_user, delivery_id)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The delivery will be retried at the next run."), "success")
+    return redirect(url_for("notifications.deliveries"))
+
+
+@bp.route("/admin/reminder-rules", methods=["GET", "POST"])
+def rules():
+    form = RulesForm(data=inbox.current_rules(current_user) if request.method == "GET" else None)
+    if request.method == "POST":
+        inbox.current_rules(current_user)  # admins only, before reading the form
+    if form.validate_on_submit():
+        try:
+            inbox.save_rules(current_user, {name: getattr(form, name).data for name in SETTINGS})
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Reminder rules saved."), "success")
+            return redirect(url_for("notifications.rules"))
+    return render_template("notifications/rules.html", form=form)
+
+
+@bp.cli.command("send")
+def send_command():
+    """Create due reminders and send pending e-mails, each exactly once. Run every few minutes."""
+    logger = logging.getLogger("briefdesk")
+    if not logger.handlers:  # so that cron's log gets the e-mails written instead of sent
+        logger.addHandler(logging.StreamHandler())
+        logger.setLevel(logging.INFO)
+    report = sending.run()
+    if not MailSettings.from_app(current_app).configured:
+        click.echo("MAIL_SERVER is not set: e-mails were written to the log.", err=True)
+    click.echo(report.describe())
+
+
+@bp.cli.command("rules")
+@click.argument("name", required=False, type=click.Choice(sorted(SETTINGS)))
+@click.argument("value", required=False)
+def rules_command(name: str | None, value: str | None):
+    """Show the reminder rules, or set NAME to VALUE (e.g. `due_soon_days 5,2`)."""
+    if name and value is not None:
+        try:
+            set_rule(name, value)
+        except ValueError as exc:
+            raise click.ClickException(f"{name}: {exc}") from None
+        db.session.commit()
+    rules = load_rules()
+    for setting, (_parse, fmt) in SETTINGS.items():
+        click.echo(f"{setting} = {fmt(getattr(rules, setting))}")

@@ -1,0 +1,108 @@
+"""The words of each kind of notification, rendered from stored params in any language.
+
+Call inside ``flask_babel.force_locale(locale)`` (or a request in that
+locale): the bell, the list page and the e-mails all use ``render``.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from flask import current_app
+
+from app.i18n import _
+from app.notifications.models import Kind
+
+
+@dataclass
+class Text:
+    subject: str
+    lines: list[str] = field(default_factory=list)
+
+
+def when(value: str | None, zone: str | None, locale: str) -> str:
+    """An ISO datetime from params, in ``zone``, e.g. "08:00, 10 tháng 12, 2026 (Asia/Tokyo)"."""
+    if not value:
+        return ""
+    app_zone = current_app.config["APP_TIMEZONE"]
+    tz = ZoneInfo(zone or app_zone)
+    moment = datetime.fromisoformat(value).astimezone(tz)
+    text = f"{format_time(moment, 'HH:mm', locale=locale)}, {format_date(moment, 'long', locale=locale)}"
+    return f"{text} ({tz.key})" if tz.key != app_zone else text
+
+
+def pick(params: dict, name: str, locale: str) -> str:
+    """``name_en`` in English when there is one, else ``name_vi``."""
+    if locale == "en" and params.get(f"{name}_en"):
+        return params[f"{name}_en"]
+    return params.get(f"{name}_vi", "")
+
+
+def render(kind: str, params: dict, locale: str) -> Text:
+    p = params
+    title = pick(p, "title", locale)
+    event = pick(p, "event_title", locale)
+    due = when(p.get("due_at"), p.get("tz"), locale)
+    start = when(p.get("starts_at"), p.get("tz"), locale)
+    kind = Kind(kind)
+    if kind is Kind.ITEM_ASSIGNED:
+        return Text(_("New task: %(title)s", title=title),
+                    [_("You are responsible for “%(title)s” for %(event)s.", title=title, event=event),
+                     _("Due: %(due)s.", due=due)])
+    if kind is Kind.ITEM_DUE_SOON:
+        return Text(_("Due in %(days)d day(s): %(title)s", days=p.get("days", 0), title=title),
+                    [_("“%(title)s” for %(event)s is due at %(due)s.", title=title, event=event,
+                       due=due),
+                     _("Please provide it before the deadline.")])
+    if kind is Kind.ITEM_OVERDUE:
+        return Text(_("Overdue: %(title)s", title=title),
+                    [_("“%(title)s” for %(event)s was due at %(due)s and is not done.",
+                       title=title, event=event, due=due),
+                     _("Please provide it as soon as possible.")])
+    if kind is Kind.ITEM_ESCALATED:
+        return Text(_("Overdue by %(days)d days: %(title)s (%(unit)s)", days=p.get("days", 0),
+                      title=title, unit=pick(p, "unit", locale)),
+                    [_("“%(title)s” for %(event)s, owed by %(unit)s, was due at %(due)s and is "
+                       "still not done.", title=title, event=event, unit=pick(p, "unit", locale),
+                       due=due),
+                     _("You receive this as the head of the unit or as protocol staff.")])
+    if kind is Kind.SUBMISSION_ACCEPTED:
+        return Text(_("Accepted: %(title)s", title=title),
+                    [_("Your submission for “%(title)s” (%(event)s) was accepted.", title=title,
+                       event=event)])
+    if kind is Kind.SUBMISSION_RETURNED:
+        return Text(_("Returned: %(title)s", title=title),
+                    [_("Your submission for “%(title)s” (%(event)s) was returned.", title=title,
+                       event=event),
+                     *([_("Comment: %(comment)s", comment=p["comment"])] if p.get("comment") else [])])
+    if kind is Kind.SPOKESPERSON_ASSIGNED:
+        return Text(_("You are a spokesperson: %(title)s", title=title),
+                    [_("You are assigned to speak at the press briefing “%(title)s” (%(event)s).",
+                       title=title, event=event),
+                     _("Starts: %(start)s.", start=start)])
+    if kind is Kind.NOTE_APPROVED:
+        return Text(_("Briefing note approved: %(title)s", title=title),
+                    [_("Your briefing note for “%(title)s” was approved.", title=title)])
+    if kind is Kind.NOTE_RETURNED:
+        return Text(_("Briefing note returned: %(title)s", title=title),
+                    [_("Your briefing note for “%(title)s” was returned for changes.", title=title),
+                     *([_("Comment: %(comment)s", comment=p["comment"])] if p.get("comment") else [])])
+    if kind is Kind.EVENT_RESCHEDULED:
+        return Text(_("Rescheduled: %(event)s", event=event),
+                    [_("%(event)s now starts at %(start)s (was %(old)s).", event=event, start=start,
+                       old=when(p.get("old_starts_at"), p.get("tz"), locale)),
+                     _("Pending reminders follow the new time.")])
+    if kind is Kind.EVENT_CANCELLED:
+        return Text(_("Cancelled: %(event)s", event=event),
+                    [_("%(event)s, planned for %(start)s, is cancelled.", event=event, start=start),
+                     *([_("Reason: %(reason)s", reason=p["reason"])] if p.get("reason") else []),
+                     _("Reminders for its tasks are withdrawn.")])
+    if kind is Kind.EVENT_CHANGED:
+        return Text(_("Changed: %(event)s", event=event),
+                    [_("%(event)s, starting at %(start)s, has changed: %(what)s.", event=event,
+                       start=start, what=", ".join(_change_label(c) for c in p.get("changed", [])))])
+    return Text(_("Your daily digest"), [])
+
+
+def _change_label(name: str) -> str:
+    return {"time": _("time"), "place": _("place"), "status": _("status")}.get(name, name)
