@@ -21,6 +21,7 @@ from app.errors import register_error_handlers
 from app.events.routes import bp as events_bp
 from app.events.routes import calendar_bp
 from app.extensions import babel, csrf, db, login_manager, migrate
+from app.feeds.routes import bp as feeds_bp
 from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
 from app.notifications.routes import bp as notifications_bp
@@ -29,7 +30,7 @@ from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
 
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
-              notifications_bp)
+              notifications_bp, feeds_bp)
 
 
 class ConfigurationError(RuntimeError):

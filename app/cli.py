@@ -13,6 +13,7 @@ from app.extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(feeds_group)
 
 
 @click.group("demo", help="Demo data.")
@@ -59,6 +60,29 @@ def users_create(email: str, roles: tuple[str, ...], unit_slug: str | None, name
         raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(f"created {user.email} ({', '.join(sorted(r.value for r in user.roles))})")
+
+
+@click.group("feeds", help="Calendar feeds.")
+def feeds_group():
+    pass
+
+
+@feeds_group.command("token")
+@click.argument("email")
+@click.option("--scope", type=click.Choice(["full", "press_safe", "busy_only"]), default="full",
+              show_default=True, help="Detail level of the feed.")
+def feeds_token(email: str, scope: str):
+    """Issue a private feed for EMAIL and print its address (shown once)."""
+    from app.feeds.models import DetailLevel
+    from app.feeds.services import feed_urls, issue_token_for
+
+    try:
+        _feed, token = issue_token_for(email, DetailLevel(scope))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(feed_urls(token)["https"])
 
 
 def main() -> None:

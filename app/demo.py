@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.events.demo import load_events
 from app.extensions import db
+from app.feeds.services import ensure_demo_feeds
 from app.notifications import demo as notifications_demo
 from app.spokespeople import demo as spokespeople_demo
 from app.units.models import Unit, UnitKind
@@ -116,4 +117,5 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     # After the events: spokespeople only invents a briefing when none exists.
     summary.counts.update(spokespeople_demo.load(units, users))
     summary.counts["notifications"] = notifications_demo.load(users)
+    summary.counts["calendar feeds"] = ensure_demo_feeds(users)
     return summary

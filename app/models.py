@@ -2,6 +2,7 @@
 import app.auth.models  # noqa: F401
 import app.checklists.models  # noqa: F401
 import app.events.models  # noqa: F401
+import app.feeds.models  # noqa: F401
 import app.notifications.models  # noqa: F401
 import app.press.models  # noqa: F401
 import app.spokespeople.models  # noqa: F401

@@ -23,6 +23,7 @@ NAV = [
     NavEntry("events.index", _l("Events")),
     NavEntry("calendar.calendar", _l("Calendar")),
     NavEntry("events.venues", _l("Venues"), (Role.PROTOCOL, Role.ADMIN)),
+    NavEntry("feeds.index", _l("Calendar feeds")),
     NavEntry("users.index", _l("Users"), (Role.ADMIN,)),
     NavEntry("units.index", _l("Units"), (Role.ADMIN,)),
     NavEntry("spokespeople.roster_index", _l("Spokespeople")),
@@ -37,7 +38,7 @@ DASHBOARD_PANELS: list[str] = ["spokespeople/_dashboard_panel.html"]
 
 # Templates included on an event's page below its details (context: ``event``);
 # each checks what the current user may see.
-EVENT_PANELS: list[str] = []
+EVENT_PANELS: list[str] = ["feeds/_event_panel.html"]
 
 
 def nav_items() -> list[dict]:
@@ -60,4 +61,5 @@ def register(app: Flask) -> None:
         if not current_user.is_authenticated:
             return {"nav_items": [], "dashboard_panels": [], "event_panels": [], "now": utcnow()}
         return {"nav_items": nav_items(), "dashboard_panels": DASHBOARD_PANELS,
-                "event_panels": EVENT_PANELS, "now": utcnow()}
+                "event_panels": EVENT_PANELS, "now": utcnow(),
+                "release_roles": frozenset({Role.STEERING, Role.ADMIN})}

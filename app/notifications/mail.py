@@ -11,11 +11,10 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from icalendar import Calendar
-from icalendar import Event as ICalEvent
 
 from app.events.access import can_view
-from app.events.models import Event, EventStatus
+from app.events.models import Event
+from app.feeds.ical import event_ics
 from app.notifications.texts import Text, render
 from app.timeutil import utcnow
 
@@ -106,43 +105,11 @@ def mailer_for(settings: MailSettings):
     return SmtpMailer(settings) if settings.configured else LogMailer()
 
 
-def _event_ics(event: Event, *, user, locale: str) -> bytes:
-    """A one-event calendar; stand-in until app.feeds.ical.event_ics is merged."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
-    calendar = Calendar()
-    calendar.add("prodid", "-//Briefing Desk//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    vevent = ICalEvent()
-    vevent.add("uid", f"event-{event.id}@{host}")
-    vevent.add("dtstamp", utcnow())
-    vevent.add("sequence", event.sequence)
-    if event.all_day:
-        vevent.add("dtstart", event.starts_at.date())
-        vevent.add("dtend", event.ends_at.date())
-    else:
-        vevent.add("dtstart", event.starts_at)
-        vevent.add("dtend", event.ends_at)
-    vevent.add("summary", event.title(locale))
-    place = event.venue.name if event.venue else event.location
-    if place:
-        vevent.add("location", place)
-    vevent.add("status", {EventStatus.CANCELLED: "CANCELLED",
-                          EventStatus.CONFIRMED: "CONFIRMED"}.get(event.status, "TENTATIVE"))
-    vevent.add("url", f"{current_app.config['BASE_URL']}/events/{event.id}")
-    calendar.add_component(vevent)
-    return calendar.to_ical()
-
-
 def attachment_for(event: Event, user) -> tuple[str, bytes] | None:
-    """The event's .ics for ``user`` (None if they may not see it).
-
-    When the feeds serializer lands, replace the ``_event_ics`` call with
-    ``app.feeds.ical.event_ics(event, user=user, locale=user.locale)``.
-    """
+    """The event's .ics for ``user`` (None if they may not see it), by the feeds' serializer."""
     if event is None or not can_view(user, event):
         return None
-    return f"event-{event.id}.ics", _event_ics(event, user=user, locale=user.locale)
+    return f"event-{event.id}.ics", event_ics(event, user=user, locale=user.locale)
 
 
 def build_message(*, sender: str, user, texts: list[tuple[Text, str]], subject: str,

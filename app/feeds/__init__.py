@@ -1,0 +1,1 @@
+"""Calendar feeds: iCalendar serialization, named feed tokens and the feed routes."""

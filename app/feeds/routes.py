@@ -1,0 +1,233 @@
+"""Feed routes: the public feed, private token feeds, single-event downloads, feed management."""
+import os
+from datetime import datetime, time, timezone
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+from werkzeug.wsgi import wrap_file
+
+from app.auth.routes import public
+from app.errors import ValidationFailed
+from app.events.models import Event
+from app.extensions import db
+from app.feeds import ical, services
+from app.feeds.fastpath import NotModifiedFastPath, feed_headers
+from app.feeds.forms import FeedForm
+from app.feeds.models import ALARM_LABELS, DETAIL_LABELS, FeedToken
+from app.i18n import _
+from app.timeutil import utcnow
+from app.units.models import Unit
+from app.web import show_validation_error
+
+bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+
+
+# --- calendar files ----------------------------------------------------------------------
+
+def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> Response:
+    """Conditional, cached, optionally gzipped delivery of a feed; builds only on a miss.
+
+    ``spec_for()`` gives the FeedSpec; it is called only when the body is needed.
+    """
+    headers = feed_headers(etag, last_modified, cache_control)
+    response = Response(status=304, headers=headers)
+    if request.if_none_match:
+        if request.if_none_match.contains(etag):
+            return response
+    elif request.if_modified_since and last_modified.replace(microsecond=0) <= \
+            request.if_modified_since:
+        return response
+    gzipped = "gzip" in request.accept_encodings
+    spec = spec_for()
+    try:
+        handle = _open_body(spec, etag, gzipped)
+    except FileNotFoundError:  # another worker replaced it between finding and opening
+        handle = _open_body(spec, etag, gzipped)
+    db.session.commit()  # end the read transaction
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    response = Response(wrap_file(request.environ, handle), status=200, headers=headers,
+                        mimetype="text/calendar", direct_passthrough=True)
+    response.content_type = "text/calendar; charset=utf-8"
+    response.content_length = os.fstat(handle.fileno()).st_size
+    return response
+
+
+def _open_body(spec: services.FeedSpec, etag: str, gzipped: bool):
+    """The cached body, opened; the WSGI server closes it after sending (sendfile)."""
+    path = services.feed_body(spec, etag, utcnow())
+    if gzipped:
+        path = services.feed_cache().gzipped(path)
+    return open(path, "rb")  # noqa: SIM115  (stays readable if a newer body replaces it)
+
+
+@bp.route("/public.ics", methods=["GET", "HEAD"])
+@public
+def public_feed():
+    language = request.args.get("lang", "vi")
+    spec = services.public_spec(language if language in services.LANGUAGES else "vi")
+    etag, last_modified = services.validators(spec, utcnow())
+    return _serve(lambda: spec, etag, last_modified, services.PUBLIC_CACHE)
+
+
+@bp.route("/<token>.ics", methods=["GET", "HEAD"])
+@public
+def token_feed(token: str):
+    now = utcnow()
+    check = services.check_token(token, now)
+    if check is None:  # unknown, revoked, expired, inactive owner: one plain, identical answer
+        return Response("Not Found\n", status=404, mimetype="text/plain",
+                        headers={"Cache-Control": "no-store"})
+    if services.record_use(check, request.headers.get("User-Agent", ""), now):
+        db.session.commit()
+
+    def spec_for():
+        return services.token_spec(db.session.get(FeedToken, check.feed_id))
+
+    return _serve(spec_for, check.etag, check.last_modified, services.PRIVATE_CACHE)
+
+
+def event_download(event_id: int):
+    """One event as a calendar file, for a logged-in user who may see it."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    body = ical.event_ics(event, user=current_user, locale=str(get_locale() or "vi"))
+    response = Response(body, mimetype="text/calendar")
+    response.content_type = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{event_id}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _install_fast_path(state) -> None:
+    state.app.wsgi_app = NotModifiedFastPath(state.app.wsgi_app, state.app)
+
+
+bp.record_once(_install_fast_path)
+
+
+# /events/<id>.ics lives outside the /feeds prefix: register it on the app itself.
+bp.record_once(lambda state: state.app.add_url_rule(
+    "/events/<int:event_id>.ics", "feeds.event_download", login_required(event_download)))
+
+
+# --- feed management ---------------------------------------------------------------------
+
+def _unit_choices():
+    locale = str(get_locale() or "vi")
+    return [(u.id, u.name(locale)) for u in db.session.scalars(sa.select(Unit).order_by(Unit.slug))]
+
+
+def _settings(form: FeedForm) -> services.FeedSettings:
+    expires = form.expires_on.data
+    return services.FeedSettings(
+        name=form.name.data or "", language=form.language.data, detail=form.detail.data,
+        alarms=form.alarms.data, kinds=list(form.kinds.data or []),
+        unit_ids=list(form.unit_ids.data or []), mine=form.mine.data,
+        delegation_event_id=form.delegation_event_id.data,
+        days_back=form.days_back.data, days_ahead=form.days_ahead.data,
+        expires_at=datetime.combine(expires, time(), tzinfo=timezone.utc) if expires else None)
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("feeds/index.html", feeds=services.feeds_of(current_user), now=utcnow(),
+                           detail_labels=DETAIL_LABELS, alarm_labels=ALARM_LABELS,
+                           public_url=current_app.config["BASE_URL"] + url_for(".public_feed"))
+
+
+def _show_token(feed: FeedToken, token: str):
+    return render_template("feeds/token.html", feed=feed, urls=services.feed_urls(token))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = FeedForm(_unit_choices())
+    if request.method == "GET":
+        form.language.data = current_user.locale if current_user.locale in ("vi", "en") else "vi"
+        form.detail.data = "press_safe"
+    if form.validate_on_submit():
+        try:
+            feed, token = services.create_feed(current_user, _settings(form))
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            return _show_token(feed, token)
+    return render_template("feeds/form.html", form=form, feed=None)
+
+
+@bp.route("/<int:feed_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(feed_id: int):
+    feed = services.own_feed(current_user, feed_id)
+    form = FeedForm(_unit_choices())
+    if request.method == "GET":
+        filters = feed.filters or {}
+        form.process(data={"name": feed.name, "language": feed.language, "detail": feed.detail.value,
+                           "alarms": feed.alarms.value, "kinds": filters.get("kinds", []),
+                           "unit_ids": filters.get("unit_ids", []), "mine": filters.get("mine"),
+                           "delegation_event_id": filters.get("delegation_event_id"),
+                           "days_back": feed.days_back, "days_ahead": feed.days_ahead,
+                           "expires_on": feed.expires_at.date() if feed.expires_at else None})
+    if form.validate_on_submit():
+        try:
+            services.update_feed(current_user, feed_id, _settings(form))
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Feed saved."), "success")
+            return redirect(url_for(".index"))
+    return render_template("feeds/form.html", form=form, feed=feed)
+
+
+@bp.post("/<int:feed_id>/rotate")
+@login_required
+def rotate(feed_id: int):
+    try:
+        feed, token = services.rotate_feed(current_user, feed_id)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".index"))
+    db.session.commit()
+    return _show_token(feed, token)
+
+
+@bp.post("/<int:feed_id>/revoke")
+@login_required
+def revoke(feed_id: int):
+    services.revoke_feed(current_user, feed_id)
+    db.session.commit()
+    flash(_("Feed revoked: its address no longer works."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/events/<int:event_id>/release")
+@login_required
+def release(event_id: int):
+    try:
+        services.release_event(current_user, event_id)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Released: the event's details now reach calendar feeds."), "success")
+    return redirect(f"/events/{event_id}")
