@@ -13,14 +13,16 @@ from app import models  # noqa: F401  (registers every table)
 from app.auth.models import User
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
+from app.checklists.routes import bp as checklists_bp
 from app.config import Config
 from app.errors import register_error_handlers
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
+from app.press.routes import bp as press_bp
 from app.units.routes import bp as units_bp
 
-BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp)
+BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, checklists_bp, press_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -109,4 +109,18 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     users = _upsert_users(units, password)
     summary.counts["units"] = len(units)
     summary.counts["users"] = len(users)
+    _load_checklists(summary)
     return summary
+
+
+def _load_checklists(summary: Summary) -> None:
+    """Checklist templates, the press directory, and the checklists of the events present."""
+    from app.checklists.seed import seed_templates
+    from app.checklists.services import load_events_for_sync, sync_checklists
+    from app.events.models import Event
+    from app.press.briefings import seed_outlets
+
+    seed_templates()
+    seed_outlets()
+    result = sync_checklists(load_events_for_sync(sa.select(Event).order_by(Event.id)))
+    summary.counts["checklist items"] = result.created

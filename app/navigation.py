@@ -22,14 +22,23 @@ NAV = [
     NavEntry("main.dashboard", _l("Dashboard")),
     NavEntry("users.index", _l("Users"), (Role.ADMIN,)),
     NavEntry("units.index", _l("Units"), (Role.ADMIN,)),
+    NavEntry("checklists.tasks", _l("My tasks")),
+    NavEntry("press.briefings", _l("Press conferences")),
+    NavEntry("checklists.overview", _l("Checklist overview"), (Role.STEERING, Role.ADMIN)),
+    NavEntry("press.outlets", _l("Press outlets"), (Role.ADMIN, Role.PROTOCOL, Role.LIAISON)),
+    NavEntry("checklists.templates", _l("Checklist templates"), (Role.ADMIN,)),
 ]
 
 # Templates included on the dashboard, in order; each decides what to show to whom.
-DASHBOARD_PANELS: list[str] = []
+DASHBOARD_PANELS: list[str] = ["checklists/_dashboard_panel.html"]
 
 # Templates included on an event's page below its details (context: ``event``);
 # each checks what the current user may see.
-EVENT_PANELS: list[str] = []
+EVENT_PANELS: list[str] = ["checklists/_event_panel.html"]
+
+# Templates included on a briefing's page (/briefings/<id>) below its details
+# (context: ``briefing``); each checks what the current user may see.
+BRIEFING_PANELS: list[str] = []
 
 
 def nav_items() -> list[dict]:
