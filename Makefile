@@ -9,7 +9,7 @@ DEMO_PASSWORD ?= demo
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po app/*/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test test-pg bench lint translations install clean
+.PHONY: run test test-pg bench bench-checklists lint translations install clean
 
 # Installing is keyed on pyproject.toml: a second `make` reinstalls nothing.
 $(VENV)/.installed: pyproject.toml
@@ -40,8 +40,11 @@ test: install
 test-pg: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
-	$(BIN)/python -m bench
+bench: install bench-checklists
+
+# Generate and regenerate the checklists of 20,000 events (see bench/README.md).
+bench-checklists: install
+	$(BIN)/python -m bench.checklists
 
 lint: install
 	$(BIN)/python -m pip install --quiet ruff

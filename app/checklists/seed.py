@@ -15,7 +15,7 @@ from app.extensions import db
 
 R = ResponsibleRole
 K = EventKind
-D, WD, H = OffsetUnit.CALENDAR_DAYS, OffsetUnit.WORKING_DAYS, OffsetUnit.HOURS
+D, WD = OffsetUnit.CALENDAR_DAYS, OffsetUnit.WORKING_DAYS
 BEFORE, DURING, AFTER = TemplatePhase.BEFORE, TemplatePhase.DURING, TemplatePhase.AFTER
 
 

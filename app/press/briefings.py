@@ -51,11 +51,11 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
 
     briefing_templates = [t for t in templates if t.creates_briefing]
     ids = [e.id for e in events]
-    existing: dict[tuple[int, str], Briefing] = {}
+    existing: dict[int, dict[str, Briefing]] = {}
     for start in range(0, len(ids), 500):
         for briefing in db.session.scalars(sa.select(Briefing).where(
                 Briefing.event_id.in_(ids[start:start + 500]), Briefing.checklist_key.is_not(None))):
-            existing[(briefing.event_id, briefing.checklist_key)] = briefing
+            existing.setdefault(briefing.event_id, {})[briefing.checklist_key] = briefing
     if not briefing_templates and not existing:
         return
     for event in events:
@@ -64,8 +64,9 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
             wanted = {item_key(t.id): t for t in briefing_templates
                       if t.kind in (None, event.kind)
                       and applies(t, event, event.id in with_delegation)}
+        mine = existing.get(event.id, {})
         for key, template in wanted.items():
-            briefing = existing.get((event.id, key))
+            briefing = mine.get(key)
             starts, ends = _proposed_times(event, template)
             if briefing is None:
                 db.session.add(Briefing(
@@ -77,12 +78,10 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
             elif briefing.status is BriefingStatus.PROPOSED and briefing.starts_at != starts:
                 briefing.starts_at, briefing.ends_at = starts, ends
                 briefing.sequence += 1
-        for (event_id, key), briefing in existing.items():
-            if event_id != event.id or key in wanted:
-                continue
-            cancel = (BriefingStatus.PROPOSED, BriefingStatus.SCHEDULED) \
-                if event.status is EventStatus.CANCELLED else (BriefingStatus.PROPOSED,)
-            if briefing.status in cancel:
+        cancel = (BriefingStatus.PROPOSED, BriefingStatus.SCHEDULED) \
+            if event.status is EventStatus.CANCELLED else (BriefingStatus.PROPOSED,)
+        for key, briefing in mine.items():
+            if key not in wanted and briefing.status in cancel:
                 briefing.status = BriefingStatus.CANCELLED
                 briefing.sequence += 1
     db.session.flush()
