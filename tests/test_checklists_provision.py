@@ -200,3 +200,15 @@ def test_empty_submission_is_refused(client, setting, uploads):
     item = _item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     assert _submit(client, item, text="").status_code == 400
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(client, app, setting, uploads):
+    app.config["CHECKLIST_MAX_UPLOAD_BYTES"] = 1024
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    client.post("/locale", data={"locale": "en"})
+    big = [(f"f{n}.txt", b"x" * 1000) for n in range(2000)]
+    response = _submit(client, item, files=big)
+    assert response.status_code == 413
+    assert "The upload is too large" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(ChecklistSubmission.id))) == 0

@@ -57,6 +57,12 @@ def item(item_id: int):
 @bp.post("/checklists/items/<int:item_id>/submit")
 def submit(item_id: int):
     item = work.get_item(current_user, item_id)
+    if (request.content_length or 0) > work.MAX_FILES * storage.max_bytes() + 2**20:
+        # Refuse before parsing: a huge body would otherwise be spooled to disk first.
+        form = SubmissionForm(formdata=None)
+        form.form_errors.append(_("The upload is too large (at most %(n)d files of %(size)d MB).",
+                                  n=work.MAX_FILES, size=storage.max_bytes() // 2**20))
+        return _item_page(item, form=form, status=413)
     form = SubmissionForm()
     if not form.validate_on_submit():
         return _item_page(item, form=form, status=400)
