@@ -145,3 +145,23 @@ def test_admin_creates_a_template(client, login, templates, setting):
         ChecklistTemplate.title_vi == "Chuẩn bị phiên dịch"))
     assert created.code == f"custom-{created.id}"
     assert "Chuẩn bị phiên dịch" in client.get("/admin/checklist-templates/").get_data(as_text=True)
+
+
+def test_sync_command_generates_missing_items(app, setting):
+    result = app.test_cli_runner().invoke(args=["checklists", "sync"])
+    assert "items created" in result.output
+    count = db.session.scalar(sa.select(sa.func.count(ChecklistItem.id)))
+    assert count > 0
+    app.test_cli_runner().invoke(args=["checklists", "sync"])
+    assert db.session.scalar(sa.select(sa.func.count(ChecklistItem.id))) == count
+
+
+def test_demo_load_seeds_templates_and_the_press_directory(app):
+    from app import demo
+    from app.press.models import PressOutlet
+
+    demo.load(password="demo")
+    demo.load(password="demo")
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(ChecklistTemplate.id))) == len(SEEDS)
+    assert db.session.scalar(sa.select(sa.func.count(PressOutlet.id))) >= 5
