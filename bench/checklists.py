@@ -25,11 +25,12 @@ import sqlalchemy as sa
 from app import create_app
 from app.auth.models import User
 from app.auth.roles import Role
-from app.checklists.models import ChecklistItem
+from app.checklists.models import ChecklistItem, ChecklistStep
 from app.checklists.seed import seed_templates
 from app.checklists.services import load_events_for_sync, sync_checklists
 from app.events.models import Event, EventKind, EventStatus, event_coordinating_units
 from app.extensions import db
+from app.press.models import Briefing
 from app.timeutil import freeze
 from app.units.models import Unit, UnitKind
 
@@ -94,42 +95,55 @@ def _move_every_event(days: int) -> None:
     db.session.commit()
 
 
-def run(n_events: int, url: str) -> int:
+def _timed(fn):
+    """(result, wall seconds, CPU seconds of this process)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _clear_checklists() -> None:
+    for model in (ChecklistStep, ChecklistItem, Briefing):
+        db.session.execute(sa.delete(model))
+    db.session.commit()
+
+
+def run(n_events: int, url: str, rounds: int) -> int:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "bench"})
     freeze(START - timedelta(days=60))
+    generate, regenerate = [], []   # (wall, cpu) per round
     with app.app_context():
         db.create_all()
         seed_templates()
         unit_ids = _setup_people()
-
-        t0 = time.perf_counter()
-        _insert_events(n_events, unit_ids)
-        insert_s = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        created, _ = _sync_all(n_events)
-        generate_s = time.perf_counter() - t0
-
-        _move_every_event(7)
-        t0 = time.perf_counter()
-        created_again, updated = _sync_all(n_events)
-        regenerate_s = time.perf_counter() - t0
-
+        _, insert_s, _ = _timed(lambda: _insert_events(n_events, unit_ids))
+        for round_ in range(rounds):
+            if round_:
+                _clear_checklists()
+            (created, _), wall, cpu = _timed(lambda: _sync_all(n_events))
+            generate.append((wall, cpu))
+            _move_every_event(7)
+            (created_again, updated), wall, cpu = _timed(lambda: _sync_all(n_events))
+            regenerate.append((wall, cpu))
         items = db.session.scalar(sa.select(sa.func.count(ChecklistItem.id)))
         db.session.remove()
         db.engine.dispose()
     freeze(None)
 
-    ratio = regenerate_s / generate_s
-    print(f"database: {sa.make_url(url).get_backend_name()}, events: {n_events}, items: {items}")
+    # The best round of each: the machine is shared, other load only ever adds time.
+    gen_wall, gen_cpu = min(w for w, _ in generate), min(c for _, c in generate)
+    regen_wall, regen_cpu = min(w for w, _ in regenerate), min(c for _, c in regenerate)
+    print(f"database: {sa.make_url(url).get_backend_name()}, events: {n_events}, items: {items}, "
+          f"best of {rounds} rounds")
     print(f"reference  bulk INSERT of the events:   {insert_s:7.2f} s")
-    print(f"generate   {created:7d} items created:    {generate_s:7.2f} s  "
-          f"{created / generate_s:9.0f} items/s  ({generate_s / insert_s:.1f}x the event insert)")
-    print(f"regenerate {updated:7d} items moved:      {regenerate_s:7.2f} s  "
-          f"{updated / regenerate_s:9.0f} items/s  ({created_again} created)")
-    print(f"ratio regenerate/generate: {ratio:.2f}")
-    ok = generate_s < GENERATION_FLOOR_S and ratio <= 1.0 and created_again == 0
-    print(f"floors: generation < {GENERATION_FLOOR_S:.0f} s, regeneration <= generation, "
+    print(f"generate   {created:7d} items created:    {gen_wall:7.2f} s  "
+          f"{created / gen_wall:9.0f} items/s  ({gen_wall / insert_s:.1f}x the event insert; "
+          f"CPU {gen_cpu:.2f} s)")
+    print(f"regenerate {updated:7d} items moved:      {regen_wall:7.2f} s  "
+          f"{updated / regen_wall:9.0f} items/s  ({created_again} created; CPU {regen_cpu:.2f} s)")
+    print(f"ratio regenerate/generate: wall {regen_wall / gen_wall:.2f}, CPU {regen_cpu / gen_cpu:.2f}")
+    ok = (gen_wall < GENERATION_FLOOR_S and regen_wall <= gen_wall and created_again == 0)
+    print(f"floors: generation < {GENERATION_FLOOR_S:.0f} s, regeneration <= generation (wall), "
           f"no new item on regeneration: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
@@ -138,11 +152,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--rounds", type=int, default=2, help="best of N (default 2)")
     args = parser.parse_args()
     if args.database_url:
-        sys.exit(run(args.events, args.database_url))
+        sys.exit(run(args.events, args.database_url, args.rounds))
     with tempfile.TemporaryDirectory() as tmp:
-        sys.exit(run(args.events, f"sqlite:///{tmp}/bench.db"))
+        sys.exit(run(args.events, f"sqlite:///{tmp}/bench.db", args.rounds))
 
 
 if __name__ == "__main__":

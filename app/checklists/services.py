@@ -178,7 +178,8 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
     with_delegation = set(db.session.scalars(
         sa.select(Delegation.event_id).where(Delegation.event_id.in_(ids))))
 
-    inserts, updates, steps = [], [], []
+    # moved: only the due time changes (one lean executemany); other: any columns (ORM bulk).
+    inserts, moved, other, steps = [], [], [], []
     for event in chunk:
         items = existing.get(event.id, {})
         cancelled = event.status is EventStatus.CANCELLED
@@ -186,31 +187,31 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
             continue  # draft: nothing generated yet
         wanted = {} if cancelled else desired_items(event, templates, role_units,
                                                     event.id in with_delegation)
+        matched = 0
         for key, (template, unit_id) in wanted.items():
             row = items.get(key)
             if row is None:
                 inserts.append(_new_item_row(event, key, template, unit_id, now))
                 continue
+            matched += 1
             change = _open_item_update(event, row, template, unit_id, refresh_ids)
-            if change:
-                updates.append(change)
+            if change is None:
+                continue
+            if len(change) == 2 and "due_at" in change:  # the common case: a reschedule
+                moved.append({"b_id": row.id, "b_due": change["due_at"], "b_now": now})
+            else:
+                other.append(change)
+        if matched == len(items):
+            continue  # every existing item is still wanted
         for key, row in items.items():
             if key not in wanted and row.status in OPEN_STATUSES:
-                updates.append({"id": row.id, "status": ItemStatus.NOT_NEEDED, "updated_at": now})
+                other.append({"id": row.id, "status": ItemStatus.NOT_NEEDED, "updated_at": now})
                 steps.append({"item_id": row.id, "action": StepAction.NOT_NEEDED,
                               "actor_id": actor.id if actor else None, "at": now, "comment": ""})
                 result.closed += 1
     if inserts:
         db.session.execute(ITEMS.insert(), inserts)
         result.created += len(inserts)
-    # A reschedule changes only due times: one lean executemany for those, the
-    # ORM's bulk update (any set of columns) for the rest.
-    moved, other = [], []
-    for change in updates:
-        if len(change) == 2 and "due_at" in change:
-            moved.append({"b_id": change["id"], "b_due": change["due_at"], "b_now": now})
-        else:
-            other.append(change)
     moved.sort(key=lambda m: m["b_id"])  # row order: fewer page reads in the table
     if moved:
         db.session.execute(MOVE_ITEM, moved)
@@ -221,7 +222,7 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
                 steps.append({"item_id": change["id"], "action": StepAction.REOPENED,
                               "actor_id": actor.id if actor else None, "at": now, "comment": ""})
         db.session.execute(sa.update(ChecklistItem), other)
-    result.updated += len(updates)
+    result.updated += len(moved) + len(other)
     if steps:
         db.session.execute(sa.insert(ChecklistStep), steps)
     return with_delegation
@@ -231,6 +232,17 @@ def _open_item_update(event, row, template, unit_id, refresh_ids) -> dict | None
     """The changes an existing item needs, or None. Done items never change."""
     if row.status is ItemStatus.DONE:
         return None
+    if row.status is not ItemStatus.NOT_NEEDED and template.id not in refresh_ids:
+        # Fast path (a reschedule): only the due time and the unit can change.
+        due = compute_due(event, row.offset, row.offset_unit, row.anchor)
+        if due == row.due_at and unit_id == row.unit_id:
+            return None
+        change = {"id": row.id}
+        if due != row.due_at:
+            change["due_at"] = due
+        if unit_id != row.unit_id:
+            change["unit_id"] = unit_id
+        return change
     change: dict = {"id": row.id}
     offset, offset_unit, anchor = row.offset, row.offset_unit, row.anchor
     if row.status is ItemStatus.NOT_NEEDED:
