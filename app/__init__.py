@@ -16,6 +16,7 @@ from app.auth.admin import bp as users_bp
 from app.auth.models import User
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
+from app.checklists.routes import bp as checklists_bp
 from app.config import Config
 from app.errors import register_error_handlers
 from app.events.routes import bp as events_bp
@@ -25,12 +26,13 @@ from app.feeds.routes import bp as feeds_bp
 from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
 from app.notifications.routes import bp as notifications_bp
+from app.press.routes import bp as press_bp
 from app.spokespeople.note_routes import bp as notes_bp
 from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
 
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
-              notifications_bp, feeds_bp)
+              notifications_bp, feeds_bp, checklists_bp, press_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(users_group)
     app.cli.add_command(feeds_group)
+    app.cli.add_command(checklists_group)
 
 
 @click.group("demo", help="Demo data.")
@@ -83,6 +84,34 @@ def feeds_token(email: str, scope: str):
         raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(feed_urls(token)["https"])
+
+
+@click.group("checklists", help="Press-briefing checklists.")
+def checklists_group():
+    pass
+
+
+@checklists_group.command("seed")
+def checklists_seed():
+    """Add the default checklist templates of DOMAIN.md (b) that are missing. Safe to run twice."""
+    from app.checklists.seed import seed_templates
+
+    added = seed_templates()
+    db.session.commit()
+    click.echo(f"{added} checklist templates added")
+
+
+@checklists_group.command("sync")
+def checklists_sync():
+    """Regenerate the checklists of every event (idempotent)."""
+    import sqlalchemy as sa
+
+    from app.checklists.services import load_events_for_sync, sync_checklists
+    from app.events.models import Event
+
+    result = sync_checklists(load_events_for_sync(sa.select(Event).order_by(Event.id)))
+    db.session.commit()
+    click.echo(f"{result.created} items created, {result.updated} updated, {result.closed} closed")
 
 
 def main() -> None:

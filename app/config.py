@@ -41,6 +41,10 @@ class Config:
 
     PAGE_SIZE = 50
 
+    # Checklist attachments: stored outside static (default: <instance>/uploads).
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
+    CHECKLIST_MAX_UPLOAD_BYTES = int(os.environ.get("CHECKLIST_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+
 
 class TestConfig(Config):
     TESTING = True

@@ -114,8 +114,22 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts["units"] = len(units)
     summary.counts["users"] = len(users)
     summary.counts.update(load_events(units, users, n_events))
+    _load_checklists(summary)  # generates the events' checklists and proposed briefings
     # After the events: spokespeople only invents a briefing when none exists.
     summary.counts.update(spokespeople_demo.load(units, users))
     summary.counts["notifications"] = notifications_demo.load(users)
     summary.counts["calendar feeds"] = ensure_demo_feeds(users)
     return summary
+
+
+def _load_checklists(summary: Summary) -> None:
+    """Checklist templates, the press directory, and the checklists of the events present."""
+    from app.checklists.seed import seed_templates
+    from app.checklists.services import load_events_for_sync, sync_checklists
+    from app.events.models import Event
+    from app.press.briefings import seed_outlets
+
+    seed_templates()
+    seed_outlets()
+    result = sync_checklists(load_events_for_sync(sa.select(Event).order_by(Event.id)))
+    summary.counts["checklist items"] = result.created

@@ -198,20 +198,20 @@ def _free_port() -> int:
 
 
 class LiveServer(str):
-    """The server's base URL (a plain ``str`` as before) that also names its database.
-
-    ``live_server.database_url`` lets a test set up data the UI under test does not create.
-    """
+    """The server's base URL (a str, as before) that also names its database and upload folder,
+    so a test can arrange data in the database the server uses."""
 
     database_url: str
+    upload_folder: str
 
 
 @pytest.fixture(scope="session")
 def live_server(make_database, tmp_path_factory):
     """Migrate a fresh database, load the demo, serve it with gunicorn on a loopback port."""
     url = make_database("live")
+    uploads = str(tmp_path_factory.mktemp("uploads"))
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
-           "FLASK_APP": "app", "FLASK_DEBUG": "0", "BASE_URL": ""}
+           "FLASK_APP": "app", "FLASK_DEBUG": "0", "BASE_URL": "", "UPLOAD_FOLDER": uploads}
     flask = [sys.executable, "-m", "flask"]
     subprocess.run(flask + ["db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run(flask + ["demo", "load", "--password", "demo"], env=env, cwd=ROOT, check=True,
@@ -233,9 +233,9 @@ def live_server(make_database, tmp_path_factory):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start; see {log.name}") from None
             time.sleep(0.2)
-    server_url = LiveServer(base)
-    server_url.database_url = url
-    yield server_url
+    live = LiveServer(base)
+    live.database_url, live.upload_folder = url, uploads
+    yield live
     server.terminate()
     server.wait(timeout=10)
     log.close()

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.events.models import Event
+from app.checklists.schedule import Anchor, OffsetUnit
+from app.events.models import Event, EventKind
 from app.extensions import db
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
@@ -88,5 +89,158 @@ class ChecklistItem(db.Model):
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
 
+    # Where the item came from and the offset it was generated with: a reschedule
+    # recomputes the due time from this copy, so a later template edit only reaches
+    # existing items when the admin asks for it.
+    template_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("checklist_templates.id", ondelete="SET NULL"))
+    offset: Mapped[int] = mapped_column(default=0)
+    offset_unit: Mapped[OffsetUnit] = mapped_column(_enum(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
+    anchor: Mapped[Anchor] = mapped_column(_enum(Anchor), default=Anchor.START)
+    legal_verified: Mapped[bool] = mapped_column(default=False)
+
+    submissions: Mapped[list["ChecklistSubmission"]] = relationship(
+        back_populates="item", order_by="ChecklistSubmission.id", passive_deletes=True)
+    steps: Mapped[list["ChecklistStep"]] = relationship(
+        back_populates="item", order_by="ChecklistStep.id", passive_deletes=True)
+
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_vi
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TemplatePhase(StrEnum):
+    BEFORE = "before"   # due before the event starts
+    DURING = "during"   # on the day(s) of the event
+    AFTER = "after"     # due after the event ends
+
+
+TEMPLATE_PHASE_LABELS = {
+    TemplatePhase.BEFORE: _l("Before the event"),
+    TemplatePhase.DURING: _l("During the event"),
+    TemplatePhase.AFTER: _l("After the event"),
+}
+
+
+class Condition(StrEnum):
+    ALWAYS = "always"
+    SENSITIVE = "sensitive"
+    FOREIGN = "foreign"                            # delegations, signings, promotion
+    SENSITIVE_OR_FOREIGN = "sensitive_or_foreign"
+
+
+CONDITION_LABELS = {
+    Condition.ALWAYS: _l("Always"),
+    Condition.SENSITIVE: _l("Only sensitive events"),
+    Condition.FOREIGN: _l("Only foreign-related events"),
+    Condition.SENSITIVE_OR_FOREIGN: _l("Sensitive or foreign-related events"),
+}
+
+
+class ChecklistTemplate(db.Model):
+    """One default task: the core set (kind NULL) or the additions for one event kind."""
+
+    __tablename__ = "checklist_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable name of a seeded row so that `flask checklists seed` never duplicates it.
+    code: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    kind: Mapped[EventKind | None] = mapped_column(_enum(EventKind), index=True)
+    title_vi: Mapped[str] = mapped_column(sa.String(300))
+    title_en: Mapped[str] = mapped_column(sa.String(300), default="")
+    phase: Mapped[TemplatePhase] = mapped_column(_enum(TemplatePhase), default=TemplatePhase.BEFORE)
+    offset: Mapped[int] = mapped_column(default=0)
+    offset_unit: Mapped[OffsetUnit] = mapped_column(_enum(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
+    anchor: Mapped[Anchor] = mapped_column(_enum(Anchor), default=Anchor.START)
+    role: Mapped[ResponsibleRole] = mapped_column(_enum(ResponsibleRole))
+    requires_submission: Mapped[bool] = mapped_column(default=False)
+    condition: Mapped[Condition] = mapped_column(_enum(Condition), default=Condition.ALWAYS)
+    legal_basis: Mapped[str] = mapped_column(sa.String(300), default="")
+    legal_verified: Mapped[bool] = mapped_column(default=False)
+    # The item means a press conference: a Briefing is proposed for the event.
+    creates_briefing: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" and self.title_en else self.title_vi
+
+
+class ChecklistSubmission(db.Model):
+    """Information a unit provided for an item; reviewed by the lead unit."""
+
+    __tablename__ = "checklist_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("checklist_items.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    is_late: Mapped[bool] = mapped_column(default=False)
+    # submitted → accepted | returned
+    status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus), default=ItemStatus.SUBMITTED)
+
+    item: Mapped[ChecklistItem] = relationship(back_populates="submissions")
+    submitted_by: Mapped[User] = relationship()
+    attachments: Mapped[list["SubmissionAttachment"]] = relationship(
+        back_populates="submission", order_by="SubmissionAttachment.id", passive_deletes=True)
+
+
+class SubmissionAttachment(db.Model):
+    """A file stored under the instance folder (never static) with a random name."""
+
+    __tablename__ = "checklist_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("checklist_submissions.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+
+    submission: Mapped[ChecklistSubmission] = relationship(back_populates="attachments")
+
+
+class StepAction(StrEnum):
+    GENERATED = "generated"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    COMPLETED = "completed"
+    NOT_NEEDED = "not_needed"
+    REOPENED = "reopened"
+
+
+STEP_ACTION_LABELS = {
+    StepAction.GENERATED: _l("Generated"),
+    StepAction.SUBMITTED: _l("Submitted"),
+    StepAction.ACCEPTED: _l("Accepted"),
+    StepAction.RETURNED: _l("Returned"),
+    StepAction.COMPLETED: _l("Marked done"),
+    StepAction.NOT_NEEDED: _l("Not needed"),
+    StepAction.REOPENED: _l("Reopened"),
+}
+
+
+class ChecklistStep(db.Model):
+    """History of an item: who did what, when, with what comment."""
+
+    __tablename__ = "checklist_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("checklist_items.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("checklist_submissions.id", ondelete="SET NULL"))
+    action: Mapped[StepAction] = mapped_column(_enum(StepAction))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    item: Mapped[ChecklistItem] = relationship(back_populates="steps")
+    actor: Mapped[User | None] = relationship()

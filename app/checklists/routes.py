@@ -1,0 +1,234 @@
+"""Checklist pages: my tasks, an item (submit / accept / return), an event's checklist,
+the steering overview and the template admin. Thin: parse, call a service, commit.
+"""
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from app.auth.permissions import require_admin
+from app.checklists import overview as overview_service
+from app.checklists import storage, templates_admin, work
+from app.checklists.display import register_filters
+from app.checklists.forms import (
+    ANCHOR_LABELS,
+    OFFSET_UNIT_LABELS,
+    ReviewForm,
+    SubmissionForm,
+    TemplateForm,
+)
+from app.checklists.models import (
+    CONDITION_LABELS,
+    ITEM_STATUS_LABELS,
+    RESPONSIBLE_ROLE_LABELS,
+    STEP_ACTION_LABELS,
+    TEMPLATE_PHASE_LABELS,
+    ChecklistTemplate,
+    Condition,
+    ResponsibleRole,
+    TemplatePhase,
+)
+from app.checklists.schedule import Anchor, OffsetUnit
+from app.checklists.services import on_event_saved
+from app.errors import ValidationFailed
+from app.events import access
+from app.events.models import EVENT_KIND_LABELS, Event, EventKind
+from app.events.signals import event_saved
+from app.extensions import db
+from app.i18n import _
+from app.timeutil import utcnow
+from app.web import show_validation_error
+
+bp = Blueprint("checklists", __name__)
+register_filters(bp)
+# Keep every event's checklist in step with the event (created, moved, cancelled...).
+event_saved.connect(on_event_saved)
+
+LABELS = dict(status_labels=ITEM_STATUS_LABELS, role_labels=RESPONSIBLE_ROLE_LABELS,
+              step_labels=STEP_ACTION_LABELS)
+
+
+@bp.get("/tasks")
+def tasks():
+    return render_template("checklists/tasks.html", tasks=work.my_tasks(current_user), **LABELS)
+
+
+def _item_page(item, form=None, review=None, status=200):
+    return render_template(
+        "checklists/item.html", item=item, form=form or SubmissionForm(),
+        review=review or ReviewForm(), can_work=work.can_work_on(current_user, item),
+        can_review=work.can_review(current_user, item), max_mb=storage.max_bytes() // 2**20,
+        **LABELS), status
+
+
+@bp.get("/checklists/items/<int:item_id>")
+def item(item_id: int):
+    return _item_page(work.get_item(current_user, item_id))
+
+
+@bp.post("/checklists/items/<int:item_id>/submit")
+def submit(item_id: int):
+    item = work.get_item(current_user, item_id)
+    if (request.content_length or 0) > work.MAX_FILES * storage.max_bytes() + 2**20:
+        # Refuse before parsing: a huge body would otherwise be spooled to disk first.
+        form = SubmissionForm(formdata=None)
+        form.form_errors.append(_("The upload is too large (at most %(n)d files of %(size)d MB).",
+                                  n=work.MAX_FILES, size=storage.max_bytes() // 2**20))
+        return _item_page(item, form=form, status=413)
+    form = SubmissionForm()
+    if not form.validate_on_submit():
+        return _item_page(item, form=form, status=400)
+    try:
+        work.submit(current_user, item, form.text.data, request.files.getlist(form.attachments.name))
+    except ValidationFailed as exc:
+        show_validation_error(form, exc)
+        return _item_page(db.session.get(type(item), item_id), form=form, status=400)
+    db.session.commit()
+    flash(_("Information submitted."), "success")
+    return redirect(url_for("checklists.item", item_id=item_id))
+
+
+def _review(item_id: int, action):
+    item = work.get_item(current_user, item_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _item_page(item, review=form, status=400)
+    try:
+        action(current_user, item, form.comment.data or "")
+    except ValidationFailed as exc:
+        show_validation_error(form, exc)
+        return _item_page(db.session.get(type(item), item_id), review=form, status=400)
+    db.session.commit()
+    return None
+
+
+@bp.post("/checklists/items/<int:item_id>/accept")
+def accept(item_id: int):
+    if (failed := _review(item_id, work.accept)) is not None:
+        return failed
+    flash(_("Submission accepted."), "success")
+    return redirect(url_for("checklists.item", item_id=item_id))
+
+
+@bp.post("/checklists/items/<int:item_id>/return")
+def return_item(item_id: int):
+    if (failed := _review(item_id, work.return_item)) is not None:
+        return failed
+    flash(_("Submission returned with your comment."), "success")
+    return redirect(url_for("checklists.item", item_id=item_id))
+
+
+@bp.post("/checklists/items/<int:item_id>/complete")
+def complete(item_id: int):
+    if (failed := _review(item_id, work.complete)) is not None:
+        return failed
+    flash(_("Item marked done."), "success")
+    return redirect(url_for("checklists.item", item_id=item_id))
+
+
+@bp.get("/checklists/attachments/<int:attachment_id>")
+def attachment(attachment_id: int):
+    found = work.attachment_for(current_user, attachment_id)
+    path = storage.path_of(found.stored_name)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=found.content_type, as_attachment=True,
+                         download_name=found.original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/checklists/events/<int:event_id>")
+def event_checklist(event_id: int):
+    """The whole checklist of one event (the same panel the event page includes)."""
+    event = access.require_view(current_user, db.session.get(Event, event_id))
+    return render_template("checklists/event.html", event=event)
+
+
+def _period() -> tuple[date, date]:
+    today = utcnow().astimezone(ZoneInfo(current_app.config["APP_TIMEZONE"])).date()
+    try:
+        start = date.fromisoformat(request.args.get("from", ""))
+    except ValueError:
+        start = today - timedelta(days=90)
+    try:
+        end = date.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        end = today + timedelta(days=30)
+    return (start, end) if start <= end else (end, start)
+
+
+@bp.get("/checklists/overview")
+def overview():
+    overview_service.require_overview(current_user)
+    start, end = _period()
+    zone = ZoneInfo(current_app.config["APP_TIMEZONE"])
+    rows = overview_service.unit_overview(
+        current_user, datetime.combine(start, time(0), tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone))
+    return render_template("checklists/overview.html", rows=rows, start=start, end=end,
+                           alerts=overview_service.standing_alerts(tz=str(zone)))
+
+
+# --- template admin --------------------------------------------------------------------------
+
+def _template_data(form: TemplateForm) -> templates_admin.TemplateData:
+    return templates_admin.TemplateData(
+        title_vi=form.title_vi.data, title_en=form.title_en.data or "",
+        kind=EventKind(form.kind.data) if form.kind.data else None,
+        phase=TemplatePhase(form.phase.data), offset=form.offset.data,
+        offset_unit=OffsetUnit(form.offset_unit.data), anchor=Anchor(form.anchor.data),
+        role=ResponsibleRole(form.role.data), requires_submission=form.requires_submission.data,
+        condition=Condition(form.condition.data), legal_basis=form.legal_basis.data or "",
+        legal_verified=form.legal_verified.data, creates_briefing=form.creates_briefing.data,
+        active=form.active.data)
+
+
+@bp.get("/admin/checklist-templates/")
+def templates():
+    require_admin(current_user)
+    return render_template(
+        "checklists/templates.html", templates=templates_admin.list_templates(),
+        kind_labels=EVENT_KIND_LABELS, unit_labels=OFFSET_UNIT_LABELS, anchor_labels=ANCHOR_LABELS,
+        condition_labels=CONDITION_LABELS, phase_labels=TEMPLATE_PHASE_LABELS, **LABELS)
+
+
+@bp.route("/admin/checklist-templates/new", methods=["GET", "POST"])
+@bp.route("/admin/checklist-templates/<int:template_id>/edit", methods=["GET", "POST"])
+def edit_template(template_id: int | None = None):
+    require_admin(current_user)
+    template = db.get_or_404(ChecklistTemplate, template_id) if template_id else None
+    form = TemplateForm(obj=template)
+    if template is not None and not form.is_submitted():
+        form.kind.data = template.kind.value if template.kind else ""
+    if form.validate_on_submit():
+        try:
+            if template is None:
+                templates_admin.create_template(current_user, _template_data(form))
+            else:
+                result = templates_admin.update_template(current_user, template, _template_data(form),
+                                                         form.update_open_items.data)
+        except ValidationFailed as exc:
+            show_validation_error(form, exc)
+        else:
+            db.session.commit()
+            if template is not None and form.update_open_items.data:
+                flash(_("Template saved; %(n)d open items of future events updated.",
+                        n=result.updated), "success")
+            else:
+                flash(_("Template saved."), "success")
+            return redirect(url_for("checklists.templates"))
+    return render_template("checklists/template_form.html", form=form, template=template), \
+        400 if form.is_submitted() else 200

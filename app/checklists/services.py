@@ -1,0 +1,296 @@
+"""Checklist generation and regeneration: the domain rules, without HTTP.
+
+``sync_checklists(events)`` is the one entry point: it is called for a single
+event on every save (``event_saved`` signal), for thousands at once by the
+benchmark, and after a template edit. It loads the existing items of all the
+given events in one query per chunk, then inserts and updates in bulk.
+Services flush, never commit.
+"""
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User, UserRole
+from app.auth.roles import Role
+from app.checklists.models import (
+    OPEN_STATUSES,
+    ChecklistItem,
+    ChecklistStep,
+    ChecklistTemplate,
+    Condition,
+    ItemStatus,
+    ResponsibleRole,
+    StepAction,
+)
+from app.checklists.schedule import Anchor, due_at
+from app.events.models import DELEGATION_KINDS, Delegation, Event, EventKind, EventStatus
+from app.extensions import db
+from app.timeutil import utcnow
+from app.units.models import Unit, UnitKind
+
+# Statuses from which an event has a checklist; a draft has none yet.
+ACTIVE_STATUSES = frozenset({EventStatus.PLANNED, EventStatus.CONFIRMED, EventStatus.HELD,
+                             EventStatus.REPORTED, EventStatus.POSTPONED})
+FOREIGN_KINDS = DELEGATION_KINDS | {EventKind.PROMOTION}
+CHUNK = 500  # events per SELECT ... IN (...) so parameter lists stay small
+ITEMS = ChecklistItem.__table__
+TEMPLATE_KEY_PREFIX = "tpl:"
+MOVE_ITEM = (ITEMS.update().where(ITEMS.c.id == sa.bindparam("b_id"))
+             .values(due_at=sa.bindparam("b_due"), updated_at=sa.bindparam("b_now")))
+
+
+def item_key(template_id: int, unit_id: int | None = None) -> str:
+    """Stable identity of an item within its event (unique with event_id)."""
+    base = f"{TEMPLATE_KEY_PREFIX}{template_id}"
+    return base if unit_id is None else f"{base}:unit:{unit_id}"
+
+
+def is_foreign_related(event: Event, has_delegation: bool) -> bool:
+    return event.kind in FOREIGN_KINDS or has_delegation
+
+
+def applies(template: ChecklistTemplate, event: Event, has_delegation: bool) -> bool:
+    """Does the template's condition hold for the event?"""
+    foreign = is_foreign_related(event, has_delegation)
+    return {Condition.ALWAYS: True,
+            Condition.SENSITIVE: event.is_sensitive,
+            Condition.FOREIGN: foreign,
+            Condition.SENSITIVE_OR_FOREIGN: event.is_sensitive or foreign}[template.condition]
+
+
+def compute_due(event: Event, offset: int, offset_unit, anchor: Anchor) -> datetime:
+    """The one place an item's due time is derived from its event."""
+    base = event.ends_at if anchor is Anchor.END else event.starts_at
+    return due_at(base, offset, offset_unit, event.timezone or "Asia/Ho_Chi_Minh")
+
+
+class RoleUnits:
+    """Which unit answers for protocol, press liaison and steering items.
+
+    Units are data: protocol is the unit where most protocol officers work
+    (the Dept. of Foreign Affairs), and so on. Loaded once per sync run.
+    """
+
+    def __init__(self):
+        rows = db.session.execute(
+            sa.select(UserRole.role, User.unit_id).join(User, User.id == UserRole.user_id)
+            .where(User.active.is_(True), User.unit_id.is_not(None))).all()
+        counts: dict[Role, Counter] = defaultdict(Counter)
+        for role, unit_id in rows:
+            counts[role][unit_id] += 1
+        steering_unit = db.session.scalar(
+            sa.select(Unit.id).where(Unit.kind == UnitKind.STEERING, Unit.active.is_(True))
+            .order_by(Unit.id).limit(1))
+        self.by_role = {
+            ResponsibleRole.PROTOCOL: self._most_common(counts[Role.PROTOCOL]),
+            ResponsibleRole.PRESS_LIAISON: self._most_common(counts[Role.LIAISON]),
+            ResponsibleRole.STEERING: steering_unit or self._most_common(counts[Role.STEERING]),
+        }
+
+    @staticmethod
+    def _most_common(counter: Counter) -> int | None:
+        # Ties go to the lower id so that regeneration is deterministic.
+        return min(counter, key=lambda u: (-counter[u], u)) if counter else None
+
+    def unit_for(self, role: ResponsibleRole, event: Event) -> int | None:
+        if role in self.by_role:
+            return self.by_role[role] or event.lead_unit_id
+        return event.lead_unit_id  # lead unit and spokesperson (of the lead unit)
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    closed: int = 0  # included in ``updated``
+
+
+def active_templates() -> list[ChecklistTemplate]:
+    return list(db.session.scalars(
+        sa.select(ChecklistTemplate).where(ChecklistTemplate.active.is_(True))
+        .order_by(ChecklistTemplate.id)))
+
+
+def desired_items(event: Event, templates: list[ChecklistTemplate], role_units: RoleUnits,
+                  has_delegation: bool) -> dict[str, tuple[ChecklistTemplate, int | None]]:
+    """key -> (template, responsible unit) of every item the event should have."""
+    wanted = {}
+    for template in templates:
+        if template.kind not in (None, event.kind) or not applies(template, event, has_delegation):
+            continue
+        if template.role is ResponsibleRole.COORDINATING_UNIT:
+            for unit in event.coordinating_units:
+                wanted[item_key(template.id, unit.id)] = (template, unit.id)
+        else:
+            wanted[item_key(template.id)] = (template, role_units.unit_for(template.role, event))
+    return wanted
+
+
+def _new_item_row(event: Event, key: str, template: ChecklistTemplate, unit_id, now) -> dict:
+    return dict(event_id=event.id, key=key, title_vi=template.title_vi, title_en=template.title_en,
+                role=template.role, unit_id=unit_id, user_id=None,
+                due_at=compute_due(event, template.offset, template.offset_unit, template.anchor),
+                requires_submission=template.requires_submission, status=ItemStatus.OPEN,
+                legal_basis=template.legal_basis, legal_verified=template.legal_verified,
+                template_id=template.id, offset=template.offset, offset_unit=template.offset_unit,
+                anchor=template.anchor, created_at=now, updated_at=now)
+
+
+def sync_checklists(events: Iterable[Event], *, refresh_template_ids: set[int] = frozenset(),
+                    actor: User | None = None) -> SyncResult:
+    """Bring the checklists of ``events`` in line with their current state. Idempotent.
+
+    - draft events get nothing; cancelled events' open items become not needed;
+    - missing items are added (a new coordinating unit gets its own items);
+    - open items follow a reschedule (due time recomputed from the item's own offset);
+      done and not-needed items are left as they are;
+    - open items no longer wanted (unit removed, kind changed) become not needed;
+      their submissions stay;
+    - an item wanted again (unit added back) is reopened;
+    - for templates in ``refresh_template_ids`` open items take the template's
+      current title, offset and rules (an admin's "also update open items").
+
+    Flushes; the caller commits.
+    """
+    from app.press.briefings import sync_proposed_briefings
+
+    events = list(events)
+    result = SyncResult()
+    if not events:
+        return result
+    templates = active_templates()
+    role_units = RoleUnits()
+    now = utcnow()
+    with_delegation: set[int] = set()
+    for start in range(0, len(events), CHUNK):
+        chunk = events[start:start + CHUNK]
+        with_delegation |= _sync_chunk(chunk, templates, role_units, refresh_template_ids, now,
+                                       actor, result)
+    sync_proposed_briefings(events, templates, with_delegation)
+    _expire_loaded_items()
+    return result
+
+
+def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -> set[int]:
+    """Sync one chunk of events; returns the ids of those with a delegation record."""
+    ids = [e.id for e in chunk]
+    existing: dict[int, dict[str, sa.Row]] = defaultdict(dict)
+    for row in db.session.execute(
+            sa.select(ChecklistItem.id, ChecklistItem.event_id, ChecklistItem.key,
+                      ChecklistItem.status, ChecklistItem.due_at, ChecklistItem.unit_id,
+                      ChecklistItem.offset, ChecklistItem.offset_unit, ChecklistItem.anchor)
+            .where(ChecklistItem.event_id.in_(ids))):
+        existing[row.event_id][row.key] = row
+    with_delegation = set(db.session.scalars(
+        sa.select(Delegation.event_id).where(Delegation.event_id.in_(ids))))
+
+    # moved: only the due time changes (one lean executemany); other: any columns (ORM bulk).
+    inserts, moved, other, steps = [], [], [], []
+    for event in chunk:
+        items = existing.get(event.id, {})
+        cancelled = event.status is EventStatus.CANCELLED
+        if event.status not in ACTIVE_STATUSES and not cancelled:
+            continue  # draft: nothing generated yet
+        wanted = {} if cancelled else desired_items(event, templates, role_units,
+                                                    event.id in with_delegation)
+        matched = 0
+        for key, (template, unit_id) in wanted.items():
+            row = items.get(key)
+            if row is None:
+                inserts.append(_new_item_row(event, key, template, unit_id, now))
+                continue
+            matched += 1
+            change = _open_item_update(event, row, template, unit_id, refresh_ids)
+            if change is None:
+                continue
+            if len(change) == 2 and "due_at" in change:  # the common case: a reschedule
+                moved.append({"b_id": row.id, "b_due": change["due_at"], "b_now": now})
+            else:
+                other.append(change)
+        if matched == len(items):
+            continue  # every existing item is still wanted
+        for key, row in items.items():
+            # Items not generated from templates are left alone unless the event is cancelled.
+            managed = cancelled or key.startswith(TEMPLATE_KEY_PREFIX)
+            if key not in wanted and managed and row.status in OPEN_STATUSES:
+                other.append({"id": row.id, "status": ItemStatus.NOT_NEEDED, "updated_at": now})
+                steps.append({"item_id": row.id, "action": StepAction.NOT_NEEDED,
+                              "actor_id": actor.id if actor else None, "at": now, "comment": ""})
+                result.closed += 1
+    if inserts:
+        db.session.execute(ITEMS.insert(), inserts)
+        result.created += len(inserts)
+    moved.sort(key=lambda m: m["b_id"])  # row order: fewer page reads in the table
+    if moved:
+        db.session.execute(MOVE_ITEM, moved)
+    if other:
+        for change in other:
+            change.setdefault("updated_at", now)
+            if change.get("status") is ItemStatus.OPEN:
+                steps.append({"item_id": change["id"], "action": StepAction.REOPENED,
+                              "actor_id": actor.id if actor else None, "at": now, "comment": ""})
+        db.session.execute(sa.update(ChecklistItem), other)
+    result.updated += len(moved) + len(other)
+    if steps:
+        db.session.execute(sa.insert(ChecklistStep), steps)
+    return with_delegation
+
+
+def _open_item_update(event, row, template, unit_id, refresh_ids) -> dict | None:
+    """The changes an existing item needs, or None. Done items never change."""
+    if row.status is ItemStatus.DONE:
+        return None
+    if row.status is not ItemStatus.NOT_NEEDED and template.id not in refresh_ids:
+        # Fast path (a reschedule): only the due time and the unit can change.
+        due = compute_due(event, row.offset, row.offset_unit, row.anchor)
+        if due == row.due_at and unit_id == row.unit_id:
+            return None
+        change = {"id": row.id}
+        if due != row.due_at:
+            change["due_at"] = due
+        if unit_id != row.unit_id:
+            change["unit_id"] = unit_id
+        return change
+    change: dict = {"id": row.id}
+    offset, offset_unit, anchor = row.offset, row.offset_unit, row.anchor
+    if row.status is ItemStatus.NOT_NEEDED:
+        # Wanted again (e.g. the unit was added back): open it again.
+        change["status"] = ItemStatus.OPEN
+    if template.id in refresh_ids:
+        offset, offset_unit, anchor = template.offset, template.offset_unit, template.anchor
+        change.update(title_vi=template.title_vi, title_en=template.title_en,
+                      requires_submission=template.requires_submission,
+                      legal_basis=template.legal_basis, legal_verified=template.legal_verified,
+                      offset=offset, offset_unit=offset_unit, anchor=anchor)
+    due = compute_due(event, offset, offset_unit, anchor)
+    if due != row.due_at:
+        change["due_at"] = due
+    if unit_id != row.unit_id:
+        change["unit_id"] = unit_id
+    return change if len(change) > 1 else None
+
+
+def _expire_loaded_items() -> None:
+    """Bulk statements bypass the identity map: make loaded items re-read their rows."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, ChecklistItem):
+            db.session.expire(obj)
+
+
+def sync_checklist(event: Event, actor: User | None = None) -> SyncResult:
+    """Regenerate one event's checklist (called on every save of the event)."""
+    return sync_checklists([event], actor=actor)
+
+
+def load_events_for_sync(query: sa.Select) -> list[Event]:
+    """Events with what the sync reads, loaded in a few queries."""
+    return list(db.session.scalars(query.options(selectinload(Event.coordinating_units))))
+
+
+def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ignored) -> None:
+    """Receiver of ``app.events.signals.event_saved``: keep the checklist in step."""
+    sync_checklist(event, actor=actor)

@@ -1,0 +1,265 @@
+"""Information provision: who may see, submit, complete, accept or return an item.
+
+A focal point works only for their own unit; acceptance and return belong to the
+lead unit (its focal points and head), protocol and admins. Every step is kept.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
+
+from app.auth.permissions import belongs_to, has_role
+from app.auth.roles import Role
+from app.checklists import storage
+from app.checklists.models import (
+    OPEN_STATUSES,
+    ChecklistItem,
+    ChecklistStep,
+    ChecklistSubmission,
+    ItemStatus,
+    ResponsibleRole,
+    StepAction,
+    SubmissionAttachment,
+)
+from app.errors import NotVisible, PermissionDenied, ValidationFailed
+from app.events import access
+from app.events.models import Event, EventStatus
+from app.extensions import db
+from app.i18n import _
+from app.timeutil import utcnow
+
+REVIEW_ANY_ROLES = (Role.ADMIN, Role.PROTOCOL)
+# The role that may act for an item inside the item's unit, besides focal points and the head.
+ROLE_FOR_ITEM = {
+    ResponsibleRole.PROTOCOL: Role.PROTOCOL,
+    ResponsibleRole.PRESS_LIAISON: Role.LIAISON,
+    ResponsibleRole.SPOKESPERSON: Role.SPOKESPERSON,
+    ResponsibleRole.STEERING: Role.STEERING,
+}
+MAX_FILES = 5
+DUE_SOON = timedelta(days=7)
+
+
+def _active(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.active
+
+
+def can_work_on(user, item: ChecklistItem) -> bool:
+    """The item's own unit: its focal points, its head, or holders of the item's role."""
+    if not _active(user):
+        return False
+    if item.user_id is not None and item.user_id == user.id:
+        return True
+    if not belongs_to(user, item.unit_id):
+        return False
+    role = ROLE_FOR_ITEM.get(item.role)
+    return user.is_unit_head or has_role(user, Role.FOCAL) or (role is not None and has_role(user, role))
+
+
+def can_review(user, item: ChecklistItem) -> bool:
+    """The lead unit's focal points and head, protocol and admins."""
+    if has_role(user, *REVIEW_ANY_ROLES):
+        return True
+    return _active(user) and belongs_to(user, item.event.lead_unit_id) and (
+        user.is_unit_head or has_role(user, Role.FOCAL))
+
+
+def can_see(user, item: ChecklistItem) -> bool:
+    """Details and files: the item's unit, the reviewers, and the steering committee."""
+    if not access.can_view(user, item.event):
+        return False
+    return can_work_on(user, item) or can_review(user, item) or has_role(user, Role.STEERING) \
+        or belongs_to(user, item.unit_id)
+
+
+def get_item(user, item_id: int) -> ChecklistItem:
+    """The item if the user may see its details; 404 if not even the event is visible."""
+    item = db.session.get(ChecklistItem, item_id)
+    if item is None:
+        raise NotVisible()
+    access.require_view(user, item.event)
+    if not can_see(user, item):
+        raise PermissionDenied()
+    return item
+
+
+def _step(item, action, user, comment="", submission=None) -> None:
+    db.session.add(ChecklistStep(item=item, action=action, actor_id=user.id if user else None,
+                                 comment=comment, submission_id=submission.id if submission else None,
+                                 at=utcnow()))
+
+
+def _refuse_if_closed(item: ChecklistItem) -> None:
+    if item.event.status is EventStatus.CANCELLED:
+        raise ValidationFailed(_("The event is cancelled: nothing more can be submitted."))
+    if item.status is ItemStatus.NOT_NEEDED:
+        raise ValidationFailed(_("This item is no longer needed."))
+    if item.status is ItemStatus.DONE:
+        raise ValidationFailed(_("This item is already done."))
+
+
+def submit(user, item: ChecklistItem, text: str, uploads: list[FileStorage]) -> ChecklistSubmission:
+    """A unit provides its information. Late submissions are accepted and marked late.
+
+    Every file is checked before anything is written; if the database refuses,
+    the files already stored are removed again.
+    """
+    if not can_work_on(user, item):
+        raise PermissionDenied()
+    _refuse_if_closed(item)
+    uploads = [u for u in uploads if u and u.filename]
+    if len(uploads) > MAX_FILES:
+        raise ValidationFailed(_("At most %(n)d files per submission.", n=MAX_FILES), "attachments")
+    checked = [storage.check_upload(u) for u in uploads]
+    text = (text or "").strip()
+    if not text and not checked:
+        raise ValidationFailed(_("Write the information or attach a file."), "text")
+    now = utcnow()
+    submission = ChecklistSubmission(item=item, text=text, submitted_by=user, submitted_at=now,
+                                     is_late=now > item.due_at, status=ItemStatus.SUBMITTED)
+    db.session.add(submission)
+    stored = []
+    try:
+        for f in checked:
+            name = storage.store(f.data)
+            stored.append(name)
+            db.session.add(SubmissionAttachment(submission=submission, original_name=f.original_name,
+                                                stored_name=name, content_type=f.content_type,
+                                                size=len(f.data)))
+        item.status = ItemStatus.SUBMITTED
+        db.session.flush()
+        _step(item, StepAction.SUBMITTED, user, submission=submission)
+        db.session.flush()
+    except Exception:
+        for name in stored:
+            storage.remove(name)
+        raise
+    return submission
+
+
+def _latest_submission(item: ChecklistItem) -> ChecklistSubmission:
+    pending = [s for s in item.submissions if s.status is ItemStatus.SUBMITTED]
+    if item.status is not ItemStatus.SUBMITTED or not pending:
+        raise ValidationFailed(_("There is no submission waiting for review."))
+    return pending[-1]
+
+
+def accept(user, item: ChecklistItem, comment: str = "") -> None:
+    if not can_review(user, item):
+        raise PermissionDenied()
+    submission = _latest_submission(item)
+    now = utcnow()
+    submission.status = ItemStatus.DONE
+    item.status = ItemStatus.DONE
+    item.completed_at, item.completed_by = now, user
+    _step(item, StepAction.ACCEPTED, user, comment.strip(), submission)
+    db.session.flush()
+
+
+def return_item(user, item: ChecklistItem, comment: str) -> None:
+    if not can_review(user, item):
+        raise PermissionDenied()
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationFailed(_("Say what is missing when returning a submission."), "comment")
+    submission = _latest_submission(item)
+    submission.status = ItemStatus.RETURNED
+    item.status = ItemStatus.RETURNED
+    _step(item, StepAction.RETURNED, user, comment, submission)
+    db.session.flush()
+
+
+def complete(user, item: ChecklistItem, comment: str = "") -> None:
+    """Mark an item that needs no submission as done."""
+    if not (can_work_on(user, item) or can_review(user, item)):
+        raise PermissionDenied()
+    _refuse_if_closed(item)
+    if item.requires_submission:
+        raise ValidationFailed(_("This item needs a submission that the lead unit accepts."))
+    item.status = ItemStatus.DONE
+    item.completed_at, item.completed_by = utcnow(), user
+    _step(item, StepAction.COMPLETED, user, comment.strip())
+    db.session.flush()
+
+
+def attachment_for(user, attachment_id: int) -> SubmissionAttachment:
+    attachment = db.session.get(SubmissionAttachment, attachment_id)
+    if attachment is None:
+        raise NotVisible()
+    get_item(user, attachment.submission.item_id)
+    return attachment
+
+
+# --- work views ---------------------------------------------------------------------------
+
+@dataclass
+class Tasks:
+    overdue: list[ChecklistItem]
+    due_soon: list[ChecklistItem]
+    later: list[ChecklistItem]
+    waiting: list[ChecklistItem]      # submitted, waiting for the lead unit
+    to_review: list[ChecklistItem]    # submissions the user may accept or return
+    done: list[ChecklistItem]
+
+
+def my_tasks(user, now: datetime | None = None, done_days: int = 30) -> Tasks:
+    """The user's and their unit's items on events they may see."""
+    now = now or utcnow()
+    mine = sa.or_(ChecklistItem.user_id == user.id, ChecklistItem.unit_id == user.unit_id) \
+        if user.unit_id else ChecklistItem.user_id == user.id
+    base = (sa.select(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
+            .where(access.visible_clause(user))
+            .options(selectinload(ChecklistItem.event), selectinload(ChecklistItem.unit))
+            .order_by(ChecklistItem.due_at, ChecklistItem.id))
+    items = [i for i in db.session.scalars(base.where(mine, sa.or_(
+        ChecklistItem.status.in_([s.value for s in OPEN_STATUSES]),
+        sa.and_(ChecklistItem.status == ItemStatus.DONE,
+                ChecklistItem.completed_at >= now - timedelta(days=done_days)))))
+        if can_work_on(user, i) or belongs_to(user, i.unit_id)]
+    tasks = Tasks([], [], [], [], [], [])
+    for item in items:
+        if item.status is ItemStatus.DONE:
+            tasks.done.append(item)
+        elif item.status is ItemStatus.SUBMITTED:
+            tasks.waiting.append(item)
+        elif item.due_at < now:
+            tasks.overdue.append(item)
+        elif item.due_at < now + DUE_SOON:
+            tasks.due_soon.append(item)
+        else:
+            tasks.later.append(item)
+    review = base.where(ChecklistItem.status == ItemStatus.SUBMITTED)
+    if not has_role(user, *REVIEW_ANY_ROLES):
+        if user.unit_id is None or not (user.is_unit_head or has_role(user, Role.FOCAL)):
+            return tasks
+        review = review.where(Event.lead_unit_id == user.unit_id)
+    tasks.to_review = list(db.session.scalars(review.limit(200)))
+    return tasks
+
+
+def event_checklist(event: Event) -> list[ChecklistItem]:
+    return list(db.session.scalars(
+        sa.select(ChecklistItem).where(ChecklistItem.event_id == event.id)
+        .options(selectinload(ChecklistItem.unit))
+        .order_by(ChecklistItem.due_at, ChecklistItem.id)))
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int  # not counting items no longer needed
+    overdue: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def progress(items: list[ChecklistItem], now: datetime | None = None) -> Progress:
+    now = now or utcnow()
+    counted = [i for i in items if i.status is not ItemStatus.NOT_NEEDED]
+    return Progress(done=sum(i.status is ItemStatus.DONE for i in counted), total=len(counted),
+                    overdue=sum(i.status in OPEN_STATUSES and i.status is not ItemStatus.SUBMITTED
+                                and i.due_at < now for i in counted))

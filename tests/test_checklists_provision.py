@@ -1,0 +1,220 @@
+"""Information provision: submit, accept, return; permissions and bad input."""
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from app.checklists.models import (
+    ChecklistItem,
+    ChecklistStep,
+    ChecklistSubmission,
+    ChecklistTemplate,
+    ItemStatus,
+    StepAction,
+    SubmissionAttachment,
+)
+from app.checklists.services import item_key, sync_checklist
+from app.events.models import EventStatus
+from app.extensions import db
+from tests.conftest import log_in
+from tests.fixtures_checklists import setting, templates, uploads  # noqa: F401
+
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+PDF = b"%PDF-1.4 minimal"
+
+
+@pytest.fixture(autouse=True)
+def frozen(clock):
+    clock(NOW)
+
+
+def _item(setting, unit):
+    sync_checklist(setting.event)
+    db.session.commit()
+    code = db.session.scalar(sa.select(ChecklistTemplate.id).where(
+        ChecklistTemplate.code == "core-provide-info"))
+    return db.session.scalar(sa.select(ChecklistItem).where(
+        ChecklistItem.event_id == setting.event.id, ChecklistItem.key == item_key(code, unit.id)))
+
+
+def _submit(client, item, text="Thông tin của đơn vị", files=()):
+    data = {"text": text, "attachments": [(io.BytesIO(content), name) for name, content in files]}
+    return client.post(f"/checklists/items/{item.id}/submit", data=data,
+                       content_type="multipart/form-data")
+
+
+def test_focal_point_submits_with_a_file_and_the_lead_unit_accepts(client, setting, uploads):
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    assert "Cung cấp thông tin" in client.get("/tasks").get_data(as_text=True)
+    response = _submit(client, item, files=[("bao-cao.pdf", PDF)])
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert item.status is ItemStatus.SUBMITTED
+    submission = item.submissions[0]
+    assert not submission.is_late and submission.submitted_by_id == setting.focal_a.id
+    attachment = submission.attachments[0]
+    assert (uploads / attachment.stored_name).read_bytes() == PDF
+    assert attachment.stored_name != "bao-cao.pdf"
+
+    download = client.get(f"/checklists/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data == PDF
+
+    client.post("/logout")
+    log_in(client, setting.lead_focal)
+    assert client.post(f"/checklists/items/{item.id}/accept", data={"comment": "Tốt"}).status_code == 302
+    db.session.expire_all()
+    assert item.status is ItemStatus.DONE and item.completed_by_id == setting.lead_focal.id
+    actions = [(s.action, s.actor_id) for s in item.steps]
+    assert actions == [(StepAction.SUBMITTED, setting.focal_a.id),
+                       (StepAction.ACCEPTED, setting.lead_focal.id)]
+
+
+def test_return_needs_a_comment_and_reopens_the_item(client, setting, uploads):
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    _submit(client, item)
+    client.post("/logout")
+    log_in(client, setting.protocol)
+    refused = client.post(f"/checklists/items/{item.id}/return", data={"comment": ""})
+    assert refused.status_code == 400
+    assert "Say what is missing" in refused.get_data(as_text=True) or \
+        "Nêu rõ" in refused.get_data(as_text=True)
+    assert client.post(f"/checklists/items/{item.id}/return",
+                       data={"comment": "Thiếu số liệu"}).status_code == 302
+    db.session.expire_all()
+    assert item.status is ItemStatus.RETURNED
+    assert item.steps[-1].comment == "Thiếu số liệu"
+    # The unit can submit again.
+    client.post("/logout")
+    log_in(client, setting.focal_a)
+    assert _submit(client, item, text="Bổ sung").status_code == 302
+    db.session.expire_all()
+    assert item.status is ItemStatus.SUBMITTED and len(item.submissions) == 2
+
+
+def test_late_submission_is_accepted_and_marked_late(client, setting, uploads, clock):
+    item = _item(setting, setting.coord_a)
+    clock(item.due_at + timedelta(hours=1))
+    log_in(client, setting.focal_a)
+    assert _submit(client, item).status_code == 302
+    db.session.expire_all()
+    assert item.submissions[0].is_late
+
+
+# --- denials ---------------------------------------------------------------------------
+
+def test_focal_point_of_another_unit_may_neither_see_nor_submit(client, setting, uploads):
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_b)
+    assert client.get(f"/checklists/items/{item.id}").status_code == 403
+    assert _submit(client, item).status_code == 403
+    assert "Cung cấp thông tin" in client.get("/tasks").get_data(as_text=True)  # their own item
+    db.session.expire_all()
+    assert item.submissions == [] and item.status is ItemStatus.OPEN
+
+
+def test_a_viewer_of_the_unit_may_not_submit(client, setting, uploads):
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.viewer_a)
+    assert _submit(client, item).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["focal_a", "focal_b", "focal_other", "viewer_a"])
+def test_only_lead_unit_protocol_or_admin_accept_or_return(client, setting, uploads, who):
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    _submit(client, item)
+    client.post("/logout")
+    log_in(client, getattr(setting, who))
+    assert client.post(f"/checklists/items/{item.id}/accept").status_code in (403, 404)
+    assert client.post(f"/checklists/items/{item.id}/return",
+                       data={"comment": "x"}).status_code in (403, 404)
+    db.session.expire_all()
+    assert item.status is ItemStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("who", ["lead_focal", "protocol", "admin"])
+def test_reviewers(client, setting, uploads, who):
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    _submit(client, item)
+    client.post("/logout")
+    log_in(client, getattr(setting, who))
+    assert client.post(f"/checklists/items/{item.id}/accept").status_code == 302
+
+
+def test_attachments_are_not_served_to_other_units(client, setting, uploads):
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    _submit(client, item, files=[("a.txt", "Xin chào".encode())])
+    attachment = db.session.scalar(sa.select(SubmissionAttachment))
+    client.post("/logout")
+    log_in(client, setting.focal_other)
+    assert client.get(f"/checklists/attachments/{attachment.id}").status_code == 403
+    client.post("/logout")
+    assert client.get(f"/checklists/attachments/{attachment.id}").status_code == 302  # to login
+
+
+def test_confidential_event_items_do_not_exist_for_outsiders(client, setting, uploads):
+    from app.events.models import Visibility
+
+    item = _item(setting, setting.coord_a)
+    setting.event.visibility = Visibility.CONFIDENTIAL
+    db.session.commit()
+    log_in(client, setting.focal_other)
+    assert client.get(f"/checklists/items/{item.id}").status_code == 404
+
+
+# --- bad input ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, content, message", [
+    ("virus.exe", b"MZ...", "not accepted"),
+    ("fake.pdf", b"not a pdf", "does not contain"),
+    ("big.pdf", b"%PDF" + b"0" * 2048, "larger than"),
+])
+def test_bad_attachments_are_refused_and_nothing_is_written(client, app, setting, uploads,
+                                                            name, content, message):
+    app.config["CHECKLIST_MAX_UPLOAD_BYTES"] = 1024
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    client.post("/locale", data={"locale": "en"})
+    response = _submit(client, item, files=[("ok.txt", b"fine"), (name, content)])
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(ChecklistSubmission.id))) == 0
+    assert item.status is ItemStatus.OPEN
+    assert not uploads.exists() or list(uploads.iterdir()) == []
+
+
+def test_submission_on_a_cancelled_event_is_refused(client, setting, uploads):
+    item = _item(setting, setting.coord_a)
+    setting.event.status = EventStatus.CANCELLED
+    db.session.commit()
+    log_in(client, setting.focal_a)
+    client.post("/locale", data={"locale": "en"})
+    response = _submit(client, item)
+    assert response.status_code == 400
+    assert "The event is cancelled" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(ChecklistSubmission.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(ChecklistStep.id))) == 0
+
+
+def test_empty_submission_is_refused(client, setting, uploads):
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    assert _submit(client, item, text="").status_code == 400
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(client, app, setting, uploads):
+    app.config["CHECKLIST_MAX_UPLOAD_BYTES"] = 1024
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    client.post("/locale", data={"locale": "en"})
+    big = [(f"f{n}.txt", b"x" * 1000) for n in range(2000)]
+    response = _submit(client, item, files=big)
+    assert response.status_code == 413
+    assert "The upload is too large" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(ChecklistSubmission.id))) == 0
