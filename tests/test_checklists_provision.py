@@ -218,3 +218,28 @@ def test_an_oversized_request_is_refused_before_it_is_read(client, app, setting,
     assert response.status_code == 413
     assert "The upload is too large" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(ChecklistSubmission.id))) == 0
+
+
+def test_owners_hear_of_new_items_and_submitters_of_reviews(client, setting, uploads):
+    from app.events.signals import event_saved
+    from app.notifications.models import Notification
+
+    def kinds(user):
+        return [n.kind.value for n in db.session.scalars(
+            sa.select(Notification).where(Notification.recipient_id == user.id).order_by(Notification.id))]
+
+    event_saved.send(setting.event, actor=setting.protocol, changes={"status": (None, "planned")},
+                     created=False)
+    event_saved.send(setting.event, actor=setting.protocol, changes={"title_vi": ("a", "b")},
+                     created=False)  # a second save tells nobody twice
+    db.session.commit()
+    assert kinds(setting.focal_a) == ["item_assigned"]
+    assert kinds(setting.focal_other) == []
+
+    item = _item(setting, setting.coord_a)
+    log_in(client, setting.focal_a)
+    _submit(client, item, files=[("bao-cao.pdf", PDF)])
+    client.post("/logout")
+    log_in(client, setting.lead_focal)
+    client.post(f"/checklists/items/{item.id}/return", data={"comment": "Thiếu số liệu"})
+    assert kinds(setting.focal_a) == ["item_assigned", "submission_returned"]

@@ -29,6 +29,7 @@ from app.checklists.models import (
 from app.checklists.schedule import Anchor, due_at
 from app.events.models import DELEGATION_KINDS, Delegation, Event, EventKind, EventStatus
 from app.extensions import db
+from app.notifications import services as notifications
 from app.timeutil import utcnow
 from app.units.models import Unit, UnitKind
 
@@ -292,5 +293,8 @@ def load_events_for_sync(query: sa.Select) -> list[Event]:
 
 
 def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ignored) -> None:
-    """Receiver of ``app.events.signals.event_saved``: keep the checklist in step."""
+    """Receiver of ``app.events.signals.event_saved``: keep the checklist in step and tell
+    the owners of new items (each owner hears of an item once)."""
     sync_checklist(event, actor=actor)
+    items = db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.event_id == event.id))
+    notifications.notify_open_items(list(items))

@@ -28,6 +28,7 @@ from app.events import access
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.i18n import _
+from app.notifications import services as notifications
 from app.timeutil import utcnow
 
 REVIEW_ANY_ROLES = (Role.ADMIN, Role.PROTOCOL)
@@ -156,6 +157,7 @@ def accept(user, item: ChecklistItem, comment: str = "") -> None:
     item.completed_at, item.completed_by = now, user
     _step(item, StepAction.ACCEPTED, user, comment.strip(), submission)
     db.session.flush()
+    notifications.notify_submission_reviewed(submission, True, comment=comment.strip())
 
 
 def return_item(user, item: ChecklistItem, comment: str) -> None:
@@ -169,6 +171,7 @@ def return_item(user, item: ChecklistItem, comment: str) -> None:
     item.status = ItemStatus.RETURNED
     _step(item, StepAction.RETURNED, user, comment, submission)
     db.session.flush()
+    notifications.notify_submission_reviewed(submission, False, comment=comment)
 
 
 def complete(user, item: ChecklistItem, comment: str = "") -> None:

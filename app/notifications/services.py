@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.checklists.models import ChecklistItem
+from app.checklists.models import OPEN_STATUSES, ChecklistItem
 from app.events.models import Event, EventStatus
 from app.events.signals import event_saved
 from app.extensions import db
@@ -159,11 +159,18 @@ def notify_item_assigned(item: ChecklistItem,
                   params=item_params(item), url=event_url(item.event_id), event=item.event)
 
 
+def notify_open_items(items: list[ChecklistItem]) -> int:
+    """Tell the owners of open items they owe them; safe to repeat (each is told once)."""
+    directory = Directory.load()
+    return sum(len(notify_item_assigned(item, directory)) for item in items
+               if item.status in OPEN_STATUSES and (item.unit_id or item.user_id))
+
+
 def _owner_key(item) -> str:
     return f"user{item.user_id}" if item.user_id else f"unit{item.unit_id}"
 
 
-def notify_submission_reviewed(submission, accepted: bool) -> list[Notification]:
+def notify_submission_reviewed(submission, accepted: bool, comment: str = "") -> list[Notification]:
     """Tell whoever submitted (else the item's owners) that it was accepted or returned.
 
     ``submission`` needs ``id`` and ``item`` (a ChecklistItem); optional
@@ -172,7 +179,8 @@ def notify_submission_reviewed(submission, accepted: bool) -> list[Notification]
     item = submission.item
     author = getattr(submission, "submitted_by", None) or getattr(submission, "author", None)
     recipients = [author] if author is not None else Directory.load().item_owners(item)
-    comment = getattr(submission, "review_comment", None) or getattr(submission, "comment", "") or ""
+    comment = (comment or getattr(submission, "review_comment", None)
+               or getattr(submission, "comment", "") or "")
     kind = Kind.SUBMISSION_ACCEPTED if accepted else Kind.SUBMISSION_RETURNED
     return notify(recipients, kind, submission, step="accepted" if accepted else "returned",
                   params={**item_params(item), "comment": comment}, url=event_url(item.event_id),
