@@ -296,5 +296,6 @@ def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ign
     """Receiver of ``app.events.signals.event_saved``: keep the checklist in step and tell
     the owners of new items (each owner hears of an item once)."""
     sync_checklist(event, actor=actor)
-    items = db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.event_id == event.id))
-    notifications.notify_open_items(list(items))
+    generated = db.session.scalars(sa.select(ChecklistItem).where(
+        ChecklistItem.event_id == event.id, ChecklistItem.key.startswith(TEMPLATE_KEY_PREFIX)))
+    notifications.notify_open_items(list(generated))
