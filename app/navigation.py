@@ -26,11 +26,11 @@ NAV = [
     NavEntry("press.briefings", _l("Press conferences")),
     NavEntry("notes.index", _l("Briefing notes")),
     NavEntry("spokespeople.roster_index", _l("Spokespeople")),
-    NavEntry("feeds.index", _l("Calendar feeds")),
 ]
 
 # The second menu row: registers, directories and administration.
 TOOLS_NAV = [
+    NavEntry("feeds.index", _l("Calendar feeds")),
     NavEntry("spokespeople.briefings", _l("Briefing assignments"), (Role.ADMIN, Role.PROTOCOL)),
     NavEntry("spokespeople.bank", _l("Q&A bank")),
     NavEntry("events.venues", _l("Venues"), (Role.PROTOCOL, Role.ADMIN)),
