@@ -1,4 +1,5 @@
 """Unbound extensions; ``create_app`` binds them."""
+import sqlalchemy as sa
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -28,3 +29,10 @@ migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_mi
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def enum_type(cls, length: int = 20) -> sa.Enum:
+    """A StrEnum stored as its values in a VARCHAR: the same on SQLite and PostgreSQL,
+    and new members need no ALTER TYPE."""
+    return sa.Enum(cls, native_enum=False, length=length,
+                   values_callable=lambda members: [m.value for m in members])

@@ -56,7 +56,7 @@ def test_press_liaison_subscribes_and_sees_a_cancellation(live_server, page):
     page.fill("input[name=password]", "demo")
     page.click("button[type=submit].primary")
     page.click("button[name=locale][value=en]")
-    page.click("nav.mainnav >> text=Calendar feeds")
+    page.click("nav.toolsnav >> text=Calendar feeds")
     page.click("[data-testid=new-feed]")
     page.fill("input[name=name]", "Diplomatic events for the press")
     page.select_option("select[name=language]", "en")

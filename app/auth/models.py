@@ -6,11 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.roles import Role
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
 
-role_type = sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+role_type = enum_type(Role)
 
 
 class User(UserMixin, db.Model):

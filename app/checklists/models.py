@@ -8,14 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.checklists.schedule import Anchor, OffsetUnit
 from app.events.models import Event, EventKind
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
-
-
-def _enum(cls):
-    return sa.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class ResponsibleRole(StrEnum):
@@ -72,12 +68,12 @@ class ChecklistItem(db.Model):
     key: Mapped[str] = mapped_column(sa.String(100))
     title_vi: Mapped[str] = mapped_column(sa.String(300))
     title_en: Mapped[str] = mapped_column(sa.String(300), default="")
-    role: Mapped[ResponsibleRole] = mapped_column(_enum(ResponsibleRole))
+    role: Mapped[ResponsibleRole] = mapped_column(enum_type(ResponsibleRole))
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))   # responsible unit
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))   # responsible person
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     requires_submission: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus), default=ItemStatus.OPEN)
+    status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus), default=ItemStatus.OPEN)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     legal_basis: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -95,8 +91,8 @@ class ChecklistItem(db.Model):
     template_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("checklist_templates.id", ondelete="SET NULL"))
     offset: Mapped[int] = mapped_column(default=0)
-    offset_unit: Mapped[OffsetUnit] = mapped_column(_enum(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
-    anchor: Mapped[Anchor] = mapped_column(_enum(Anchor), default=Anchor.START)
+    offset_unit: Mapped[OffsetUnit] = mapped_column(enum_type(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
+    anchor: Mapped[Anchor] = mapped_column(enum_type(Anchor), default=Anchor.START)
     legal_verified: Mapped[bool] = mapped_column(default=False)
 
     submissions: Mapped[list["ChecklistSubmission"]] = relationship(
@@ -148,16 +144,16 @@ class ChecklistTemplate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable name of a seeded row so that `flask checklists seed` never duplicates it.
     code: Mapped[str] = mapped_column(sa.String(60), unique=True)
-    kind: Mapped[EventKind | None] = mapped_column(_enum(EventKind), index=True)
+    kind: Mapped[EventKind | None] = mapped_column(enum_type(EventKind), index=True)
     title_vi: Mapped[str] = mapped_column(sa.String(300))
     title_en: Mapped[str] = mapped_column(sa.String(300), default="")
-    phase: Mapped[TemplatePhase] = mapped_column(_enum(TemplatePhase), default=TemplatePhase.BEFORE)
+    phase: Mapped[TemplatePhase] = mapped_column(enum_type(TemplatePhase), default=TemplatePhase.BEFORE)
     offset: Mapped[int] = mapped_column(default=0)
-    offset_unit: Mapped[OffsetUnit] = mapped_column(_enum(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
-    anchor: Mapped[Anchor] = mapped_column(_enum(Anchor), default=Anchor.START)
-    role: Mapped[ResponsibleRole] = mapped_column(_enum(ResponsibleRole))
+    offset_unit: Mapped[OffsetUnit] = mapped_column(enum_type(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
+    anchor: Mapped[Anchor] = mapped_column(enum_type(Anchor), default=Anchor.START)
+    role: Mapped[ResponsibleRole] = mapped_column(enum_type(ResponsibleRole))
     requires_submission: Mapped[bool] = mapped_column(default=False)
-    condition: Mapped[Condition] = mapped_column(_enum(Condition), default=Condition.ALWAYS)
+    condition: Mapped[Condition] = mapped_column(enum_type(Condition), default=Condition.ALWAYS)
     legal_basis: Mapped[str] = mapped_column(sa.String(300), default="")
     legal_verified: Mapped[bool] = mapped_column(default=False)
     # The item means a press conference: a Briefing is proposed for the event.
@@ -182,7 +178,7 @@ class ChecklistSubmission(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     is_late: Mapped[bool] = mapped_column(default=False)
     # submitted → accepted | returned
-    status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus), default=ItemStatus.SUBMITTED)
+    status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus), default=ItemStatus.SUBMITTED)
 
     item: Mapped[ChecklistItem] = relationship(back_populates="submissions")
     submitted_by: Mapped[User] = relationship()
@@ -237,7 +233,7 @@ class ChecklistStep(db.Model):
         sa.ForeignKey("checklist_items.id", ondelete="CASCADE"), index=True)
     submission_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("checklist_submissions.id", ondelete="SET NULL"))
-    action: Mapped[StepAction] = mapped_column(_enum(StepAction))
+    action: Mapped[StepAction] = mapped_column(enum_type(StepAction))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str] = mapped_column(sa.Text, default="")

@@ -10,14 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
-
-
-def _enum(cls):
-    return sa.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class EventKind(StrEnum):
@@ -135,12 +131,12 @@ class Event(db.Model):
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
     # Never shown in press-safe or public output.
     internal_notes: Mapped[str] = mapped_column(sa.Text, default="")
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind), index=True)
-    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.DRAFT,
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind), index=True)
+    status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus), default=EventStatus.DRAFT,
                                                 index=True)
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.INTERNAL)
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.INTERNAL)
     is_sensitive: Mapped[bool] = mapped_column(default=False)
     # A sensitive event's details reach feeds only once released by steering or after the embargo.
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -206,7 +202,7 @@ class Delegation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"),
                                           unique=True)
-    direction: Mapped[DelegationDirection] = mapped_column(_enum(DelegationDirection))
+    direction: Mapped[DelegationDirection] = mapped_column(enum_type(DelegationDirection))
     country: Mapped[str] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2, e.g. "LA"
     locality: Mapped[str] = mapped_column(sa.String(200), default="")  # e.g. Attapeu
     arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,13 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
-
-
-def _enum(cls):
-    return sa.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class DetailLevel(StrEnum):
@@ -58,8 +54,8 @@ class FeedToken(db.Model):
     # {"kinds": [...], "unit_ids": [...], "mine": bool, "delegation_event_id": int | None}
     filters: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     language: Mapped[str] = mapped_column(sa.String(5), default="vi")
-    detail: Mapped[DetailLevel] = mapped_column(_enum(DetailLevel), default=DetailLevel.PRESS_SAFE)
-    alarms: Mapped[AlarmPreset] = mapped_column(_enum(AlarmPreset), default=AlarmPreset.NONE)
+    detail: Mapped[DetailLevel] = mapped_column(enum_type(DetailLevel), default=DetailLevel.PRESS_SAFE)
+    alarms: Mapped[AlarmPreset] = mapped_column(enum_type(AlarmPreset), default=AlarmPreset.NONE)
     days_back: Mapped[int] = mapped_column(default=DEFAULT_DAYS_BACK)
     days_ahead: Mapped[int] = mapped_column(default=DEFAULT_DAYS_AHEAD)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)

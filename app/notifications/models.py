@@ -6,13 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
-
-
-def _enum(cls):
-    return sa.Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
 class Kind(StrEnum):
@@ -84,7 +80,7 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[Kind] = mapped_column(_enum(Kind))
+    kind: Mapped[Kind] = mapped_column(enum_type(Kind, length=30))
     object_type: Mapped[str] = mapped_column(sa.String(30))
     object_id: Mapped[int]
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"),
@@ -119,12 +115,12 @@ class Delivery(db.Model):
     object_type: Mapped[str] = mapped_column(sa.String(30))
     object_id: Mapped[int]
     step: Mapped[str] = mapped_column(sa.String(60))
-    kind: Mapped[Kind] = mapped_column(_enum(Kind))
+    kind: Mapped[Kind] = mapped_column(enum_type(Kind, length=30))
     notification_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("notifications.id", ondelete="SET NULL"))
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"),
                                                  index=True)
-    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus),
+    status: Mapped[DeliveryStatus] = mapped_column(enum_type(DeliveryStatus, length=30),
                                                    default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -155,6 +151,6 @@ class NotificationPreference(db.Model):
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
                                          primary_key=True)
-    mode: Mapped[Mode] = mapped_column(_enum(Mode), default=Mode.EMAIL)
+    mode: Mapped[Mode] = mapped_column(enum_type(Mode, length=30), default=Mode.EMAIL)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="")  # "" = APP_TIMEZONE
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -6,13 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.events.models import Event, Venue, Visibility
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
-
-
-def _enum(cls):
-    return sa.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class BriefingStatus(StrEnum):
@@ -48,7 +44,7 @@ class PressOutlet(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    scope: Mapped[OutletScope] = mapped_column(_enum(OutletScope), default=OutletScope.DOMESTIC)
+    scope: Mapped[OutletScope] = mapped_column(enum_type(OutletScope), default=OutletScope.DOMESTIC)
     contact: Mapped[str] = mapped_column(sa.String(300), default="")
     languages: Mapped[str] = mapped_column(sa.String(100), default="vi")
     active: Mapped[bool] = mapped_column(default=True)
@@ -81,10 +77,10 @@ class Briefing(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Ho_Chi_Minh")
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
     location: Mapped[str] = mapped_column(sa.String(300), default="")
-    status: Mapped[BriefingStatus] = mapped_column(_enum(BriefingStatus),
+    status: Mapped[BriefingStatus] = mapped_column(enum_type(BriefingStatus),
                                                    default=BriefingStatus.PROPOSED)
     # PUBLIC briefings of public, non-sensitive events appear in the public feed.
-    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility), default=Visibility.INTERNAL)
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.INTERNAL)
     version: Mapped[int] = mapped_column(default=1)
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,15 +6,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.i18n import _l
 from app.press.models import Briefing
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
-
-
-def _enum(cls):
-    return sa.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class AssignmentRole(StrEnum):
@@ -48,8 +44,8 @@ class SpokespersonAssignment(db.Model):
                                              index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))  # the unit spoken for
-    role: Mapped[AssignmentRole] = mapped_column(_enum(AssignmentRole))
-    status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus),
+    role: Mapped[AssignmentRole] = mapped_column(enum_type(AssignmentRole))
+    status: Mapped[AssignmentStatus] = mapped_column(enum_type(AssignmentStatus),
                                                      default=AssignmentStatus.PROPOSED)
     decline_reason: Mapped[str] = mapped_column(sa.Text, default="")
     assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -148,7 +144,7 @@ class BriefingNote(db.Model):
                                              unique=True)
     # Number and status of the newest version; 0 before the first save.
     latest_number: Mapped[int] = mapped_column(default=0)
-    status: Mapped[NoteStatus] = mapped_column(_enum(NoteStatus), default=NoteStatus.DRAFT)
+    status: Mapped[NoteStatus] = mapped_column(enum_type(NoteStatus), default=NoteStatus.DRAFT)
     approved_number: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -181,7 +177,7 @@ class BriefingNoteVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     note_id: Mapped[int] = mapped_column(sa.ForeignKey("briefing_notes.id", ondelete="CASCADE"))
     number: Mapped[int]
-    status: Mapped[NoteStatus] = mapped_column(_enum(NoteStatus), default=NoteStatus.DRAFT)
+    status: Mapped[NoteStatus] = mapped_column(enum_type(NoteStatus), default=NoteStatus.DRAFT)
     key_messages_vi: Mapped[str] = mapped_column(sa.Text, default="")
     key_messages_en: Mapped[str] = mapped_column(sa.Text, default="")
     background_vi: Mapped[str] = mapped_column(sa.Text, default="")

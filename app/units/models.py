@@ -4,7 +4,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 
@@ -40,7 +40,7 @@ class Unit(db.Model):
     name_vi: Mapped[str] = mapped_column(sa.String(200))
     name_en: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[UnitKind] = mapped_column(
-        sa.Enum(UnitKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
+        enum_type(UnitKind))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
