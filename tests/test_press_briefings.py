@@ -137,3 +137,24 @@ def test_outlet_directory_is_for_protocol_and_liaison(client, app, login, make_u
     assert duplicate.status_code == 400
     assert "already exists" in duplicate.get_data(as_text=True)
     assert "Asahi Shimbun" in client.get("/press/outlets/").get_data(as_text=True)
+
+
+def test_a_proposed_briefing_follows_its_event_but_a_scheduled_one_stays(briefing, setting,
+                                                                          make_event):
+    proposed_at, sequence = briefing.starts_at, briefing.sequence
+    setting.event.starts_at += timedelta(days=7)
+    setting.event.ends_at += timedelta(days=7)
+    db.session.commit()
+    sync_checklist(setting.event)
+    db.session.commit()
+    assert briefing.starts_at == proposed_at + timedelta(days=7)
+    assert briefing.sequence == sequence + 1
+
+    briefing.status = BriefingStatus.SCHEDULED
+    db.session.commit()
+    setting.event.starts_at += timedelta(days=7)
+    setting.event.ends_at += timedelta(days=7)
+    db.session.commit()
+    sync_checklist(setting.event)
+    db.session.commit()
+    assert briefing.starts_at == proposed_at + timedelta(days=7)

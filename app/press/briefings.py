@@ -58,6 +58,7 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
             existing.setdefault(briefing.event_id, {})[briefing.checklist_key] = briefing
     if not briefing_templates and not existing:
         return
+    moves = []  # proposed briefings following their event: one executemany, not one UPDATE each
     for event in events:
         wanted = {}
         if event.status in OPEN_EVENT_STATUSES:
@@ -76,8 +77,8 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
                     starts_at=starts, ends_at=ends, timezone=event.timezone,
                     venue_id=event.venue_id, location=event.location or ""))
             elif briefing.status is BriefingStatus.PROPOSED and briefing.starts_at != starts:
-                briefing.starts_at, briefing.ends_at = starts, ends
-                briefing.sequence += 1
+                moves.append({"b_id": briefing.id, "b_version": briefing.version,
+                              "b_starts": starts, "b_ends": ends})
         cancel = (BriefingStatus.PROPOSED, BriefingStatus.SCHEDULED) \
             if event.status is EventStatus.CANCELLED else (BriefingStatus.PROPOSED,)
         for key, briefing in mine.items():
@@ -85,6 +86,25 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
                 briefing.status = BriefingStatus.CANCELLED
                 briefing.sequence += 1
     db.session.flush()
+    if moves:
+        _move_proposed(moves)
+
+
+def _move_proposed(moves: list[dict]) -> None:
+    """Move proposed briefings with their event. The version and status guards leave alone a
+    briefing someone changed meanwhile (it is no longer this sync's to move)."""
+    table = Briefing.__table__
+    db.session.execute(
+        table.update()
+        .where(table.c.id == sa.bindparam("b_id"), table.c.version == sa.bindparam("b_version"),
+               table.c.status == BriefingStatus.PROPOSED)
+        .values(starts_at=sa.bindparam("b_starts"), ends_at=sa.bindparam("b_ends"),
+                sequence=table.c.sequence + 1, version=table.c.version + 1, updated_at=utcnow()),
+        moves)
+    for move in moves:  # loaded objects re-read their rows
+        briefing = db.session.get(Briefing, move["b_id"])
+        if briefing is not None:
+            db.session.expire(briefing)
 
 
 # --- permissions ------------------------------------------------------------------------
