@@ -11,7 +11,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.units.services import unit_choices
-from app.web import show_validation_error
+from app.web import apply_and_flash, show_validation_error
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -77,14 +77,8 @@ def edit(user_id: int):
 def toggle_active(user_id: int):
     user = db.get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.set_user_active(current_user, user, not user.active)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s reactivated.", name=user.name) if user.active
-                  else _("%(name)s deactivated; nothing of theirs was deleted.", name=user.name),
-                  "success")
+        apply_and_flash(
+            lambda: services.set_user_active(current_user, user, not user.active),
+            lambda _result: _("%(name)s reactivated.", name=user.name) if user.active
+            else _("%(name)s deactivated; nothing of theirs was deleted.", name=user.name))
     return redirect(url_for("users.index"))

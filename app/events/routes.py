@@ -36,7 +36,7 @@ from app.events.models import (
 from app.extensions import db
 from app.i18n import _
 from app.units.services import unit_choices
-from app.web import choices, show_validation_error
+from app.web import apply_and_flash, choices, show_validation_error
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 calendar_bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -366,14 +366,8 @@ def add_member(event_id: int):
 @bp.post("/<int:event_id>/members/<int:member_id>/delete")
 def remove_member(event_id: int, member_id: int):
     event = _editable(event_id)
-    try:
-        services.remove_member(current_user, event, member_id)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Member removed."), "success")
+    apply_and_flash(lambda: services.remove_member(current_user, event, member_id),
+                    _("Member removed."))
     return redirect(url_for("events.delegation", event_id=event_id) + "#members")
 
 
@@ -419,14 +413,8 @@ def programme(event_id: int):
 @bp.post("/<int:event_id>/programme/<int:item_id>/delete")
 def remove_programme_item(event_id: int, item_id: int):
     event = _editable(event_id)
-    try:
-        services.remove_programme_item(current_user, event, item_id)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Programme item removed."), "success")
+    apply_and_flash(lambda: services.remove_programme_item(current_user, event, item_id),
+                    _("Programme item removed."))
     return redirect(url_for("events.programme", event_id=event_id))
 
 

@@ -29,7 +29,7 @@ from app.feeds.models import ALARM_LABELS, DETAIL_LABELS, FeedToken
 from app.i18n import _
 from app.timeutil import utcnow
 from app.units.models import Unit
-from app.web import show_validation_error
+from app.web import apply_and_flash, show_validation_error
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -222,12 +222,6 @@ def revoke(feed_id: int):
 @bp.post("/events/<int:event_id>/release")
 @login_required
 def release(event_id: int):
-    try:
-        services.release_event(current_user, event_id)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Released: the event's details now reach calendar feeds."), "success")
+    apply_and_flash(lambda: services.release_event(current_user, event_id),
+                    _("Released: the event's details now reach calendar feeds."))
     return redirect(f"/events/{event_id}")

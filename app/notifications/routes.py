@@ -19,7 +19,7 @@ from app.notifications.mail import MailSettings
 from app.notifications.models import DELIVERY_STATUS_LABELS, DeliveryStatus
 from app.notifications.rules import SETTINGS, load_rules, set_rule
 from app.notifications.texts import render
-from app.web import show_validation_error
+from app.web import apply_and_flash, show_validation_error
 
 bp = Blueprint("notifications", __name__, cli_group="reminders")
 
@@ -88,14 +88,8 @@ def deliveries():
 @bp.post("/admin/deliveries/<int:delivery_id>/retry")
 def retry(delivery_id: int):
     if ConfirmForm().validate_on_submit():
-        try:
-            inbox.retry_delivery(current_user, delivery_id)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The delivery will be retried at the next run."), "success")
+        apply_and_flash(lambda: inbox.retry_delivery(current_user, delivery_id),
+                        _("The delivery will be retried at the next run."))
     return redirect(url_for("notifications.deliveries"))
 
 

@@ -19,7 +19,7 @@ from app.spokespeople import document, notes, roster
 from app.spokespeople.diff import html_diff
 from app.spokespeople.forms import NoteForm, ReviewForm, VersionActionForm
 from app.spokespeople.models import NOTE_STATUS_LABELS, BriefingNote, NoteStatus
-from app.web import show_validation_error
+from app.web import apply_and_flash, show_validation_error
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
 EXTRA_ROWS = 2  # blank figure and answer rows offered on the form
@@ -129,14 +129,8 @@ def submit(note_id: int):
     note = _note(note_id)
     form = VersionActionForm()
     if form.validate_on_submit():
-        try:
-            version = notes.submit(current_user, note, form.number.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Version %(n)d submitted for approval.", n=version.number), "success")
+        apply_and_flash(lambda: notes.submit(current_user, note, form.number.data),
+                        lambda version: _("Version %(n)d submitted for approval.", n=version.number))
     return redirect(url_for("notes.show", note_id=note.id))
 
 
@@ -146,16 +140,10 @@ def review(note_id: int):
     form = ReviewForm()
     approve = request.form.get("decision") == "approve"
     if form.validate_on_submit():
-        try:
-            version = notes.review(current_user, note, form.number.data, approve,
-                                   form.comment.data or "")
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Version %(n)d approved.", n=version.number) if approve
-                  else _("Version %(n)d returned with comments.", n=version.number), "success")
+        apply_and_flash(
+            lambda: notes.review(current_user, note, form.number.data, approve, form.comment.data or ""),
+            lambda version: _("Version %(n)d approved.", n=version.number) if approve
+            else _("Version %(n)d returned with comments.", n=version.number))
     return redirect(url_for("notes.show", note_id=note.id))
 
 

@@ -43,7 +43,7 @@ from app.spokespeople.models import (
 )
 from app.units.models import Unit
 from app.units.services import unit_choices
-from app.web import choices, show_validation_error
+from app.web import apply_and_flash, choices, show_validation_error
 
 bp = Blueprint("spokespeople", __name__, url_prefix="/spokespeople")
 
@@ -135,14 +135,8 @@ def end_designation(designation_id: int):
     if not form.validate_on_submit():
         flash(_("Give the last day of the designation."), "error")
         return redirect(url_for("spokespeople.roster_index"))
-    try:
-        roster.end_designation(current_user, designation, form.until.data)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Designation ended."), "success")
+    apply_and_flash(lambda: roster.end_designation(current_user, designation, form.until.data),
+                    _("Designation ended."))
     return redirect(url_for("spokespeople.roster_index"))
 
 
@@ -290,15 +284,8 @@ def _back() -> str:
 def accept(assignment_id: int):
     assignment = _assignment(assignment_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            assignments.accept(current_user, assignment)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("You accepted to brief at “%(title)s”.", title=assignment.briefing.title_vi),
-                  "success")
+        apply_and_flash(lambda: assignments.accept(current_user, assignment),
+                        _("You accepted to brief at “%(title)s”.", title=assignment.briefing.title_vi))
     return redirect(_back())
 
 
@@ -309,16 +296,11 @@ def decline(assignment_id: int):
     if not form.validate_on_submit():
         flash(_("Give a reason for declining."), "error")
         return redirect(_back())
-    try:
-        successor = assignments.decline(current_user, assignment, form.reason.data)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(_back())
-    db.session.commit()
-    flash(_("You declined; %(name)s has been proposed instead.", name=successor.user.name)
-          if successor else _("You declined; no other eligible person is free, protocol will "
-                              "find someone."), "success")
+    apply_and_flash(
+        lambda: assignments.decline(current_user, assignment, form.reason.data),
+        lambda successor: _("You declined; %(name)s has been proposed instead.",
+                            name=successor.user.name) if successor
+        else _("You declined; no other eligible person is free, protocol will find someone."))
     return redirect(_back())
 
 
