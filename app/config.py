@@ -38,6 +38,9 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+    # Werkzeug's password hash method for new hashes (``app.auth.models.hash_password`` reads
+    # it). Deliberately not read from the environment: production keeps the memory-hard default.
+    PASSWORD_HASH_METHOD = "scrypt"
 
     PAGE_SIZE = 50
 
@@ -52,3 +55,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     BASE_URL = "http://localhost"
+    # One iteration: tests create thousands of users, each scrypt hash costs ~0.1-0.5 s.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"

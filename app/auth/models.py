@@ -1,6 +1,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -11,6 +12,13 @@ from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
 
 role_type = enum_type(Role)
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of ``password`` by the app's ``PASSWORD_HASH_METHOD``, the one place
+    that reads it. Checking accepts any method Werkzeug knows, so changing it needs no
+    migration: older hashes keep working."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class User(UserMixin, db.Model):
@@ -45,7 +53,7 @@ class User(UserMixin, db.Model):
             UserRole(role=r) for r in sorted(wanted - self.roles)]
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
