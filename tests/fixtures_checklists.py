@@ -1,4 +1,4 @@
-"""Fixtures for the checklist tests; import them explicitly from the test modules."""
+"""Fixtures for the checklist tests (registered by ``pytest_plugins`` in conftest.py)."""
 import pytest
 
 from app.auth.roles import Role

@@ -1,6 +1,6 @@
 """Fixtures for the spokespeople tests: briefings, designations and authorisations.
 
-Import explicitly: ``from tests.fixtures_spokespeople import *  # noqa: F401,F403``.
+Registered for every test by ``pytest_plugins`` in conftest.py.
 """
 from datetime import UTC, date, datetime, timedelta
 

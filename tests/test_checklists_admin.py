@@ -9,7 +9,6 @@ from app.checklists.models import ChecklistItem, ChecklistTemplate, ItemStatus
 from app.checklists.seed import SEEDS, seed_templates
 from app.checklists.services import item_key, sync_checklist
 from app.extensions import db
-from tests.fixtures_checklists import setting, templates  # noqa: F401
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
 
@@ -156,7 +155,7 @@ def test_sync_command_generates_missing_items(app, setting):
     assert db.session.scalar(sa.select(sa.func.count(ChecklistItem.id))) == count
 
 
-def test_demo_load_seeds_templates_and_the_press_directory(app):
+def test_demo_load_seeds_templates_and_the_press_directory(demo_app):
     from app import demo
     from app.press.models import PressOutlet
 

@@ -17,8 +17,7 @@ from app.checklists.models import (
 from app.checklists.services import item_key, sync_checklist
 from app.events.models import EventStatus
 from app.extensions import db
-from tests.conftest import log_in
-from tests.fixtures_checklists import setting, templates, uploads  # noqa: F401
+from tests.helpers import log_in
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
 PDF = b"%PDF-1.4 minimal"

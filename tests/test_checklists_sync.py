@@ -16,7 +16,6 @@ from app.events.models import Delegation, DelegationDirection, EventKind, EventS
 from app.events.signals import event_saved
 from app.extensions import db
 from app.press.models import Briefing, BriefingStatus
-from tests.fixtures_checklists import setting, templates  # noqa: F401
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
 

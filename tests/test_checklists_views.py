@@ -12,8 +12,7 @@ from app.checklists.services import sync_checklist
 from app.extensions import db
 from app.navigation import DASHBOARD_PANELS, EVENT_PANELS
 from app.press.models import Briefing, BriefingStatus
-from tests.conftest import log_in
-from tests.fixtures_checklists import setting, templates  # noqa: F401
+from tests.helpers import log_in
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from fixtures_feeds import parse_three, vevents
 
 from app import create_app
 from app.config import TestConfig
@@ -14,6 +13,7 @@ from app.events.models import Event, EventKind, EventStatus, Visibility
 from app.extensions import db
 from app.timeutil import utcnow
 from app.units.models import Unit
+from tests.fixtures_feeds import parse_three, vevents
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ def _count(model, *where):
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
-def test_default_demo_events_load_once_with_every_kind(app):
+def test_default_demo_events_load_once_with_every_kind(demo_app):
     demo.load()
     db.session.commit()
     assert _count(Event) == 150

@@ -1,8 +1,6 @@
 """Golden tests of the serializer: escaping, folding, time zones, all-day, cancellations."""
 from datetime import date, datetime, timedelta, timezone
 
-from fixtures_feeds import NOW, parse_three, vevents
-
 from app.events.models import (
     Delegation,
     DelegationDirection,
@@ -16,6 +14,7 @@ from app.extensions import db
 from app.feeds import ical
 from app.feeds.models import AlarmPreset, DetailLevel
 from app.press.models import Briefing, BriefingStatus
+from tests.fixtures_feeds import NOW, parse_three, vevents
 
 BASE = "https://lich.example.vn"
 

@@ -2,7 +2,6 @@
 import itertools
 
 import pytest
-from fixtures_feeds import feed_cache_dir_fixture, make_feed_fixture, parse_three, vevents  # noqa: F401  (fixtures)
 
 from app.auth.roles import Role
 from app.events.access import can_view
@@ -11,6 +10,7 @@ from app.extensions import db
 from app.feeds import services
 from app.feeds.models import DetailLevel
 from app.timeutil import utcnow
+from tests.fixtures_feeds import parse_three, vevents
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
 

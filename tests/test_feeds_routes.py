@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from fixtures_feeds import feed_cache_dir_fixture, make_feed_fixture, parse_three, vevents  # noqa: F401  (fixtures)
 
 from app.auth.roles import Role
 from app.events.models import EventKind, EventStatus, Visibility
@@ -15,6 +14,7 @@ from app.feeds import services
 from app.feeds.models import DetailLevel, FeedToken
 from app.press.models import Briefing, BriefingStatus
 from app.timeutil import utcnow
+from tests.fixtures_feeds import parse_three, vevents
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
 

@@ -10,8 +10,7 @@ from app.extensions import db
 from app.navigation import BRIEFING_PANELS
 from app.press.briefings import seed_outlets
 from app.press.models import Briefing, BriefingStatus, PressOutlet
-from tests.conftest import log_in
-from tests.fixtures_checklists import setting, templates  # noqa: F401
+from tests.helpers import log_in
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
 
@@ -112,10 +111,10 @@ def test_briefing_panels_are_included(client, briefing, setting, monkeypatch):
     try:
         from jinja2 import ChoiceLoader, DictLoader
         app = client.application
-        monkeypatch.setattr(app, "jinja_loader", ChoiceLoader([
+        # The app outlives the test: monkeypatch puts its loader back afterwards.
+        monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([
             DictLoader({"checklists/_test_briefing_panel.html": "<p>PANEL {{ briefing.id }}</p>"}),
-            app.jinja_loader]))
-        app.jinja_env.loader = app.jinja_loader
+            app.jinja_env.loader]))
         log_in(client, setting.protocol)
         assert f"PANEL {briefing.id}" in client.get(f"/briefings/{briefing.id}").get_data(as_text=True)
     finally:

@@ -18,7 +18,6 @@ from app.notifications.services import (
 )
 from app.press.models import Briefing
 from app.spokespeople.models import AssignmentRole, SpokespersonAssignment
-from tests.fixtures_reminders import *
 
 START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
 DUE = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from app.notifications.models import (
     NotificationPreference,
 )
 from app.notifications.services import notify
-from tests.conftest import log_in
+from tests.helpers import log_in
 
 EVENT_TIME = "2026-12-10T01:00:00+00:00"
 

@@ -19,8 +19,7 @@ from app.notifications.models import (
     NotificationPreference,
 )
 from app.notifications.services import notify_item_assigned
-from tests.conftest import log_in
-from tests.fixtures_reminders import *
+from tests.helpers import log_in
 
 START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
 DUE = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)

@@ -10,7 +10,6 @@ from app.events.models import ProgrammeItem
 from app.extensions import db
 from app.spokespeople import assignments
 from app.spokespeople.models import AssignmentRole, AssignmentStatus, SpokespersonAssignment
-from tests.fixtures_spokespeople import *
 from tests.fixtures_spokespeople import BRIEFING_START, NOW
 
 
@@ -138,7 +137,7 @@ def test_only_the_person_answers_their_assignment(setting):
 
 def test_protocol_assigns_through_the_page_and_sees_the_clash(setting, client, make_event):
     unit, (an, bui, _cao), briefing, protocol = setting
-    from tests.conftest import log_in
+    from tests.helpers import log_in
     log_in(client, protocol)
     make_event(title_vi="Tiếp Tổng Lãnh sự Lào", starts_at=BRIEFING_START, hosts=[an])
     page = client.get(f"/spokespeople/briefings/{briefing.id}").get_data(as_text=True)
@@ -154,7 +153,7 @@ def test_protocol_assigns_through_the_page_and_sees_the_clash(setting, client, m
 
 def test_the_dashboard_panel_shows_and_answers_assignments(setting, client):
     unit, (an, bui, _cao), briefing, protocol = setting
-    from tests.conftest import log_in
+    from tests.helpers import log_in
     assignment = assignments.assign(protocol, briefing, an, unit, AssignmentRole.LEAD)
     db.session.commit()
     log_in(client, an)
@@ -170,7 +169,7 @@ def test_the_dashboard_panel_shows_and_answers_assignments(setting, client):
 def test_a_briefing_of_an_invisible_event_is_404(setting, client, make_user, make_event, make_briefing,
                                                  make_unit):
     from app.events.models import Visibility
-    from tests.conftest import log_in
+    from tests.helpers import log_in
     secret = make_briefing(event=make_event(visibility=Visibility.CONFIDENTIAL, lead_unit=make_unit()))
     log_in(client, make_user(Role.SPOKESPERSON))
     assert client.get(f"/spokespeople/briefings/{secret.id}").status_code == 404

@@ -3,7 +3,6 @@ from datetime import date
 
 from app.auth.roles import Role
 from app.spokespeople import vcard
-from tests.fixtures_spokespeople import *
 
 
 def test_escaping_and_folding():

@@ -10,9 +10,8 @@ from app.events.models import Delegation, DelegationDirection, Visibility
 from app.extensions import db
 from app.spokespeople import assignments, notes
 from app.spokespeople.models import AssignmentRole, BriefingNote, NoteStatus
-from tests.conftest import log_in
-from tests.fixtures_spokespeople import *
 from tests.fixtures_spokespeople import NOW
+from tests.helpers import log_in
 
 
 @pytest.fixture

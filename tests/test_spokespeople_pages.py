@@ -5,7 +5,6 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.spokespeople import assignments, notes
 from app.spokespeople.models import AssignmentRole
-from tests.fixtures_spokespeople import *
 from tests.fixtures_spokespeople import NOW
 
 

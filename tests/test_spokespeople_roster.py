@@ -6,7 +6,6 @@ import pytest
 from app.auth.roles import Role
 from app.errors import PermissionDenied, ValidationFailed
 from app.spokespeople import roster
-from tests.fixtures_spokespeople import *
 
 # The briefing day is 10 Dec 2026 in Hà Nội; 23:30 UTC on 9 Dec is already 10 Dec there.
 AT = datetime(2026, 12, 9, 23, 30, tzinfo=UTC)
