@@ -9,6 +9,7 @@ from app.checklists.models import ChecklistItem, ChecklistTemplate, ItemStatus
 from app.checklists.seed import SEEDS, seed_templates
 from app.checklists.services import item_key, sync_checklist
 from app.extensions import db
+from tests.helpers import nothing_written
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
 
@@ -55,8 +56,11 @@ def test_only_admins_reach_the_template_pages(client, login, templates):
     login(Role.FOCAL)
     assert client.get("/admin/checklist-templates/").status_code == 403
     template = _template("core-plan")
-    assert client.post(f"/admin/checklist-templates/{template.id}/edit",
-                       data=_form(template, offset="-40")).status_code == 403
+    with nothing_written():
+        assert client.post(f"/admin/checklist-templates/{template.id}/edit",
+                           data=_form(template, offset="-40")).status_code == 403
+        assert client.post("/admin/checklist-templates/new",
+                           data=_form(template, title_vi="Mẫu lén")).status_code == 403
     db.session.expire_all()
     assert _template("core-plan").offset == -30
 

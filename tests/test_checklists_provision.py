@@ -17,7 +17,7 @@ from app.checklists.models import (
 from app.checklists.services import item_key, sync_checklist
 from app.events.models import EventStatus
 from app.extensions import db
-from tests.helpers import log_in
+from tests.helpers import log_in, nothing_written
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
 PDF = b"%PDF-1.4 minimal"
@@ -108,7 +108,9 @@ def test_focal_point_of_another_unit_may_neither_see_nor_submit(client, setting,
     item = _item(setting, setting.coord_a)
     log_in(client, setting.focal_b)
     assert client.get(f"/checklists/items/{item.id}").status_code == 403
-    assert _submit(client, item).status_code == 403
+    with nothing_written():
+        assert _submit(client, item, files=[("bao-cao.pdf", PDF)]).status_code == 403
+    assert not uploads.exists() or list(uploads.iterdir()) == []
     assert "Cung cấp thông tin" in client.get("/tasks").get_data(as_text=True)  # their own item
     db.session.expire_all()
     assert item.submissions == [] and item.status is ItemStatus.OPEN
@@ -117,7 +119,8 @@ def test_focal_point_of_another_unit_may_neither_see_nor_submit(client, setting,
 def test_a_viewer_of_the_unit_may_not_submit(client, setting, uploads):
     item = _item(setting, setting.coord_a)
     log_in(client, setting.viewer_a)
-    assert _submit(client, item).status_code == 403
+    with nothing_written():
+        assert _submit(client, item).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["focal_a", "focal_b", "focal_other", "viewer_a"])
@@ -127,9 +130,10 @@ def test_only_lead_unit_protocol_or_admin_accept_or_return(client, setting, uplo
     _submit(client, item)
     client.post("/logout")
     log_in(client, getattr(setting, who))
-    assert client.post(f"/checklists/items/{item.id}/accept").status_code in (403, 404)
-    assert client.post(f"/checklists/items/{item.id}/return",
-                       data={"comment": "x"}).status_code in (403, 404)
+    with nothing_written():
+        assert client.post(f"/checklists/items/{item.id}/accept").status_code in (403, 404)
+        assert client.post(f"/checklists/items/{item.id}/return",
+                           data={"comment": "x"}).status_code in (403, 404)
     db.session.expire_all()
     assert item.status is ItemStatus.SUBMITTED
 
@@ -164,6 +168,8 @@ def test_confidential_event_items_do_not_exist_for_outsiders(client, setting, up
     db.session.commit()
     log_in(client, setting.focal_other)
     assert client.get(f"/checklists/items/{item.id}").status_code == 404
+    with nothing_written():
+        assert _submit(client, item).status_code == 404
 
 
 # --- bad input ------------------------------------------------------------------------

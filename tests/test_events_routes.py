@@ -8,6 +8,7 @@ from app.auth.roles import Role
 from app.events.models import ClashOverride, Event, EventKind, EventStatus, Visibility
 from app.extensions import db
 from tests.fixtures_events import form_fields
+from tests.helpers import nothing_written
 
 
 @pytest.fixture
@@ -121,7 +122,13 @@ def test_confidential_event_is_404_for_outsiders_and_hidden_from_lists(client, l
     login(Role.VIEWER)
     assert client.get(f"/events/{event.id}").status_code == 404
     assert client.get(f"/events/{event.id}/edit").status_code == 404
-    assert client.post(f"/events/{event.id}/status", data={"status": "confirmed"}).status_code == 404
+    with nothing_written():
+        assert client.post(f"/events/{event.id}/status",
+                           data={"status": "confirmed"}).status_code == 404
+        assert client.post(f"/events/{event.id}/edit",
+                           data=form_fields(unit.id, version="1")).status_code == 404
+    db.session.expire_all()
+    assert event.status is EventStatus.PLANNED and event.version == 1
     assert "Hội đàm kín" not in client.get("/events/?from=").get_data(as_text=True)
     assert "Hội đàm kín" not in client.get("/calendar?view=month&date=2026-12-01").get_data(
         as_text=True)
@@ -135,6 +142,14 @@ def test_viewer_may_read_but_not_edit(client, login, make_event):
     assert client.get(f"/events/{event.id}/edit").status_code == 403
     assert client.get("/events/new").status_code == 403
     assert client.get("/events/venues/").status_code == 403
+    with nothing_written():
+        assert client.post("/events/new", data=form_fields(event.lead_unit_id)).status_code == 403
+        assert client.post(f"/events/{event.id}/edit", data=form_fields(
+            event.lead_unit_id, title_vi="Sửa lén", version="1")).status_code == 403
+        assert client.post(f"/events/{event.id}/status",
+                           data={"status": "cancelled", "version": "1"}).status_code == 403
+    db.session.expire_all()
+    assert event.title_vi == "Hội nghị xúc tiến đầu tư" and event.version == 1
 
 
 def test_list_filters_and_text_search_in_both_languages(client, login, make_event, unit):

@@ -12,6 +12,7 @@ from app.events.models import ClashOverride, EventChange, EventKind, EventStatus
 from app.events.signals import event_saved
 from app.extensions import db
 from tests.fixtures_events import event_data
+from tests.helpers import nothing_written
 
 
 @pytest.fixture
@@ -166,42 +167,51 @@ def test_focal_point_creates_and_edits_only_for_their_unit(make_user, make_unit,
     focal = make_user(Role.FOCAL, unit=unit)
     own = services.create_event(focal, event_data(unit.id))
     db.session.commit()
-    with pytest.raises(PermissionDenied):
-        services.create_event(focal, event_data(make_unit().id))
-    other_focal = make_user(Role.FOCAL)
-    with pytest.raises(PermissionDenied):
-        services.update_event(other_focal, own, event_data(unit.id, title_vi="x"), 1)
-    with pytest.raises(PermissionDenied):
-        services.change_status(other_focal, own, "planned", "", 1)
-    # ...nor may they hand their event to a unit that is not theirs.
-    with pytest.raises(PermissionDenied):
-        services.update_event(focal, own, event_data(make_unit().id), 1)
+    elsewhere, other_focal = make_unit(), make_user(Role.FOCAL)
+    with nothing_written():
+        with pytest.raises(PermissionDenied):
+            services.create_event(focal, event_data(elsewhere.id))
+        with pytest.raises(PermissionDenied):
+            services.update_event(other_focal, own, event_data(unit.id, title_vi="x"), 1)
+        with pytest.raises(PermissionDenied):
+            services.change_status(other_focal, own, "planned", "", 1)
+        # ...nor may they hand their event to a unit that is not theirs.
+        with pytest.raises(PermissionDenied):
+            services.update_event(focal, own, event_data(elsewhere.id), 1)
+    assert (own.title_vi, own.lead_unit_id, own.status, own.version) == (
+        "Tiếp đoàn tỉnh Attapeu", unit.id, EventStatus.DRAFT, 1)
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.SPOKESPERSON, Role.LIAISON, Role.STEERING])
 def test_other_roles_cannot_create_or_edit(make_user, protocol, unit, role):
     event = _create(protocol, unit)
     user = make_user(role)
-    with pytest.raises(PermissionDenied):
-        services.create_event(user, event_data(unit.id))
-    with pytest.raises(PermissionDenied):
-        services.update_event(user, event, event_data(unit.id, title_vi="x"), 1)
+    with nothing_written():
+        with pytest.raises(PermissionDenied):
+            services.create_event(user, event_data(unit.id))
+        with pytest.raises(PermissionDenied):
+            services.update_event(user, event, event_data(unit.id, title_vi="x"), 1)
+    assert event.title_vi == "Tiếp đoàn tỉnh Attapeu" and event.version == 1
 
 
 def test_confidential_events_are_not_visible_to_outsiders(make_user, make_unit, protocol, unit):
     event = _create(protocol, unit, visibility=Visibility.CONFIDENTIAL.value)
     outsider = make_user(Role.FOCAL)
-    with pytest.raises(NotVisible):
-        services.update_event(outsider, event, event_data(unit.id), 1)
-    with pytest.raises(NotVisible):
-        services.change_status(outsider, event, "planned", "", 1)
-    with pytest.raises(NotVisible):
-        services.add_member(outsider, event, "Somphone")
+    with nothing_written():
+        with pytest.raises(NotVisible):
+            services.update_event(outsider, event, event_data(unit.id, title_vi="x"), 1)
+        with pytest.raises(NotVisible):
+            services.change_status(outsider, event, "planned", "", 1)
+        with pytest.raises(NotVisible):
+            services.add_member(outsider, event, "Somphone")
+    assert (event.title_vi, event.status, event.version) == (
+        "Tiếp đoàn tỉnh Attapeu", EventStatus.DRAFT, 1)
 
 
 def test_only_protocol_and_admin_manage_venues(make_user):
-    with pytest.raises(PermissionDenied):
-        services.save_venue(make_user(Role.FOCAL), None, "Hội trường")
+    focal = make_user(Role.FOCAL)
+    with nothing_written(), pytest.raises(PermissionDenied):
+        services.save_venue(focal, None, "Hội trường")
     venue = services.save_venue(make_user(Role.PROTOCOL), None, "Hội trường", capacity=200)
     assert venue.id
 
@@ -227,11 +237,21 @@ def test_venue_clash_is_a_warning_that_can_be_overridden(protocol, unit, make_ve
 
 def test_back_to_back_and_cancelled_events_do_not_clash(protocol, unit, make_venue):
     venue = make_venue()
-    first = _create(protocol, unit, venue_id=venue.id)
-    _create(protocol, unit, venue_id=venue.id, start_time=time(10, 0), end_time=time(11, 0))
+    first = _create(protocol, unit, venue_id=venue.id)  # 08:00-10:00
+    # Starting in the hall when the first event ends is no clash (saved without a reason).
+    after = _create(protocol, unit, venue_id=venue.id, start_time=time(10, 0), end_time=time(11, 0))
+    assert after.id is not None
+    # 08:30-09:30 clashes with the first event while it takes place...
+    inside = dict(venue_id=venue.id, start_time=time(8, 30), end_time=time(9, 30))
+    with pytest.raises(ClashesFound) as caught:
+        services.create_event(protocol, event_data(unit.id, **inside))
+    assert [(c.kind, c.other_event_id) for c in caught.value.clashes] == [("venue", first.id)]
+    db.session.rollback()
+    # ...and no longer once it is cancelled.
     services.change_status(protocol, first, "cancelled", "Hủy", first.version)
     db.session.commit()
-    _create(protocol, unit, venue_id=venue.id, start_time=time(8, 30), end_time=time(9, 30))
+    assert _create(protocol, unit, **inside).id is not None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ClashOverride)) == 0
 
 
 def test_same_host_in_overlapping_event_or_programme_item(protocol, unit, make_user):

@@ -15,6 +15,7 @@ from app.feeds.models import DetailLevel, FeedToken
 from app.press.models import Briefing, BriefingStatus
 from app.timeutil import utcnow
 from tests.fixtures_feeds import parse_three, vevents
+from tests.helpers import nothing_written
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
 
@@ -173,11 +174,17 @@ def test_rotate_kills_old_address(client, login, make_feed):
 def test_someone_elses_feed_is_not_found(client, login, make_user, make_feed):
     other = make_user(Role.LIAISON)
     feed, _token = make_feed(other)
+    digest = feed.token_hash
     login(Role.ADMIN)
-    assert client.post(f"/feeds/{feed.id}/revoke").status_code == 404
-    assert client.post(f"/feeds/{feed.id}/rotate").status_code == 404
+    with nothing_written():
+        assert client.post(f"/feeds/{feed.id}/revoke").status_code == 404
+        assert client.post(f"/feeds/{feed.id}/rotate").status_code == 404
+        assert client.post(f"/feeds/{feed.id}/edit", data={"name": "Của tôi"}).status_code == 404
     assert client.get(f"/feeds/{feed.id}/edit").status_code == 404
-    assert db.session.get(FeedToken, feed.id).revoked_at is None
+    db.session.expire_all()
+    feed = db.session.get(FeedToken, feed.id)
+    assert feed.revoked_at is None
+    assert (feed.token_hash, feed.name) == (digest, "Lịch của tôi")
 
 
 def test_edit_feed_changes_settings(client, login, make_feed):
@@ -280,7 +287,10 @@ def test_release_route_for_steering_only(client, login, make_user, make_event, m
     _feed, token = make_feed(owner)
     assert "Đàm phán Z" not in client.get(_path(token)).get_data(as_text=True)
     login(Role.LIAISON)
-    assert client.post(f"/feeds/events/{event.id}/release").status_code == 403
+    with nothing_written():
+        assert client.post(f"/feeds/events/{event.id}/release").status_code == 403
+    db.session.refresh(event)
+    assert event.released_at is None
     client.post("/logout")
     steering = login(Role.STEERING)
     assert client.post(f"/feeds/events/{event.id}/release").status_code == 302
@@ -292,8 +302,11 @@ def test_release_route_for_steering_only(client, login, make_user, make_event, m
 def test_release_of_invisible_event_is_404(client, login, make_event):
     event = make_event(is_sensitive=True, visibility=Visibility.CONFIDENTIAL)
     login(Role.FOCAL)
-    assert client.post(f"/feeds/events/{event.id}/release").status_code == 404
-    assert client.post("/feeds/events/999999/release").status_code == 404
+    with nothing_written():
+        assert client.post(f"/feeds/events/{event.id}/release").status_code == 404
+        assert client.post("/feeds/events/999999/release").status_code == 404
+    db.session.refresh(event)
+    assert event.released_at is None
 
 
 def test_single_event_download(client, login, make_event):

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.navigation import BRIEFING_PANELS
 from app.press.briefings import seed_outlets
 from app.press.models import Briefing, BriefingStatus, PressOutlet
-from tests.helpers import log_in
+from tests.helpers import log_in, nothing_written
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
 
@@ -60,12 +60,18 @@ def test_protocol_edits_time_venue_status_and_invited_outlets(client, briefing, 
 
 
 def test_a_focal_point_of_another_unit_may_not_edit(client, briefing, setting):
+    outlet = db.session.scalars(sa.select(PressOutlet)).first()
     log_in(client, setting.focal_other)
     assert client.get(f"/briefings/{briefing.id}").status_code == 200
-    assert client.post(f"/briefings/{briefing.id}/edit", data=_edit_data(briefing)).status_code == 403
+    with nothing_written():
+        assert client.post(f"/briefings/{briefing.id}/edit", data={
+            **_edit_data(briefing), "outlet_ids": [str(outlet.id)]}).status_code == 403
+        assert client.post(f"/briefings/{briefing.id}/release", data={
+            "release_vi": "Thông cáo lén", "release_en": ""}).status_code == 403
     assert client.get(f"/briefings/{briefing.id}/notice").status_code == 403
     db.session.expire_all()
     assert briefing.status is BriefingStatus.PROPOSED
+    assert briefing.outlets == [] and not briefing.release_vi
 
 
 def test_end_before_start_is_refused(client, briefing, setting):
@@ -126,7 +132,13 @@ def test_outlet_directory_is_for_protocol_and_liaison(client, app, login, make_u
     db.session.commit()
     login(Role.FOCAL)
     assert client.get("/press/outlets/").status_code == 403
-    assert client.post("/press/outlets/new", data={"name": "X", "scope": "domestic"}).status_code == 403
+    with nothing_written():
+        assert client.post("/press/outlets/new",
+                           data={"name": "X", "scope": "domestic"}).status_code == 403
+        outlet = db.session.scalars(sa.select(PressOutlet)).first()
+        assert client.post(f"/press/outlets/{outlet.id}/edit",
+                           data={"name": "X", "scope": "domestic"}).status_code == 403
+    assert db.session.scalar(sa.select(PressOutlet).where(PressOutlet.name == "X")) is None
     client.post("/logout")
     log_in(client, make_user(Role.LIAISON, locale="en"))
     assert client.post("/press/outlets/new", data={

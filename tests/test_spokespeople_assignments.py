@@ -11,6 +11,7 @@ from app.extensions import db
 from app.spokespeople import assignments
 from app.spokespeople.models import AssignmentRole, AssignmentStatus, SpokespersonAssignment
 from tests.fixtures_spokespeople import BRIEFING_START, NOW
+from tests.helpers import nothing_written
 
 
 @pytest.fixture
@@ -107,8 +108,9 @@ def test_one_lead_and_deputies(setting):
 
 def test_only_protocol_and_admin_assign(setting, make_user):
     unit, (an, *_rest), briefing, _protocol = setting
-    with pytest.raises(PermissionDenied):
-        assignments.assign(make_user(Role.FOCAL, unit=unit), briefing, an, unit, AssignmentRole.LEAD)
+    focal = make_user(Role.FOCAL, unit=unit)
+    with nothing_written(), pytest.raises(PermissionDenied):
+        assignments.assign(focal, briefing, an, unit, AssignmentRole.LEAD)
 
 
 def test_a_decline_proposes_the_next_free_candidate(setting):
@@ -128,9 +130,11 @@ def test_a_decline_proposes_the_next_free_candidate(setting):
 def test_only_the_person_answers_their_assignment(setting):
     unit, (an, bui, _cao), briefing, protocol = setting
     assignment = assignments.assign(protocol, briefing, an, unit, AssignmentRole.LEAD)
+    db.session.commit()
     from app.errors import NotVisible
-    with pytest.raises(NotVisible):
+    with nothing_written(), pytest.raises(NotVisible):
         assignments.accept(bui, assignment)
+    assert assignment.status is AssignmentStatus.PROPOSED
     assignments.accept(an, assignment)
     assert assignment.status is AssignmentStatus.ACCEPTED
 
@@ -171,8 +175,12 @@ def test_a_briefing_of_an_invisible_event_is_404(setting, client, make_user, mak
     from app.events.models import Visibility
     from tests.helpers import log_in
     secret = make_briefing(event=make_event(visibility=Visibility.CONFIDENTIAL, lead_unit=make_unit()))
+    unit, (an, *_rest), _briefing, _protocol = setting
     log_in(client, make_user(Role.SPOKESPERSON))
     assert client.get(f"/spokespeople/briefings/{secret.id}").status_code == 404
+    with nothing_written():
+        assert client.post(f"/spokespeople/briefings/{secret.id}", data={
+            "unit_id": unit.id, "user_id": an.id, "role": "lead"}).status_code == 404
 
 
 def test_two_officers_booking_the_same_person_at_once(setting, app, make_briefing):

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.spokespeople import assignments, notes
 from app.spokespeople.models import AssignmentRole, BriefingNote, NoteStatus
 from tests.fixtures_spokespeople import NOW
-from tests.helpers import log_in
+from tests.helpers import log_in, nothing_written
 
 
 @pytest.fixture
@@ -70,8 +70,9 @@ def test_a_sensitive_event_needs_steering(note_setting, make_user):
     notes.submit(speaker, note, 1)
     head = make_user(Role.FOCAL, unit=unit, is_unit_head=True)
     for reviewer in (protocol, head):
-        with pytest.raises((PermissionDenied, NotVisible)):
+        with nothing_written(), pytest.raises((PermissionDenied, NotVisible)):
             notes.review(reviewer, note, 1, approve=True)
+    assert note.status is NoteStatus.SUBMITTED and note.approved_number is None
     notes.review(make_user(Role.STEERING), note, 1, approve=True)
     assert note.status is NoteStatus.APPROVED
 
@@ -80,10 +81,13 @@ def test_the_lead_unit_head_approves_an_ordinary_note_but_a_member_cannot(note_s
     unit, speaker, _briefing, note, _protocol = note_setting
     notes.save_version(speaker, note, 0, content())
     notes.submit(speaker, note, 1)
-    with pytest.raises(PermissionDenied):
-        notes.review(make_user(Role.FOCAL, unit=unit), note, 1, approve=True)
-    with pytest.raises(PermissionDenied):
-        notes.review(make_user(Role.STEERING), note, 1, approve=True)
+    member, steering = make_user(Role.FOCAL, unit=unit), make_user(Role.STEERING)
+    with nothing_written():
+        with pytest.raises(PermissionDenied):
+            notes.review(member, note, 1, approve=True)
+        with pytest.raises(PermissionDenied):
+            notes.review(steering, note, 1, approve=True)
+    assert note.status is NoteStatus.SUBMITTED and note.approved_number is None
     with pytest.raises(ValidationFailed):  # returning needs comments
         notes.review(make_user(Role.FOCAL, unit=unit, is_unit_head=True), note, 1, approve=False)
     notes.review(make_user(Role.FOCAL, unit=unit, is_unit_head=True), note, 1, approve=False,
@@ -115,6 +119,12 @@ def test_readers_are_the_assigned_the_lead_unit_steering_and_admin(note_setting,
         log_in(client, user)
         for path in ("", "/edit", "/diff", "/print", ".docx"):
             assert client.get(f"/notes/{note.id}{path}").status_code == 404, (user, path)
+        with nothing_written():
+            assert client.post(f"/notes/{note.id}/edit", data={
+                "base_number": 1, "key_messages_vi": "Sửa lén"}).status_code == 404
+            assert client.post(f"/notes/{note.id}/submit", data={"number": 1}).status_code == 404
+            assert client.post(f"/notes/{note.id}/review",
+                               data={"number": 1, "decision": "approve"}).status_code == 404
         client.post("/logout")
 
 

@@ -6,6 +6,7 @@ import pytest
 from app.auth.roles import Role
 from app.errors import PermissionDenied, ValidationFailed
 from app.spokespeople import roster
+from tests.helpers import nothing_written
 
 # The briefing day is 10 Dec 2026 in Hà Nội; 23:30 UTC on 9 Dec is already 10 Dec there.
 AT = datetime(2026, 12, 9, 23, 30, tzinfo=UTC)
@@ -94,7 +95,7 @@ def test_only_protocol_admin_or_the_unit_head_keep_the_roster(app, make_unit, ma
     unit = make_unit()
     focal = make_user(Role.FOCAL, unit=unit)
     data = roster.DesignationData(unit.id, focal.id, "Người phát ngôn", "", "", date(2026, 1, 1))
-    with pytest.raises(PermissionDenied):
+    with nothing_written(), pytest.raises(PermissionDenied):
         roster.designate(focal, data)
     head = make_user(Role.FOCAL, unit=unit, is_unit_head=True)
     assert roster.designate(head, data).unit is unit
