@@ -70,7 +70,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories(app.root_path))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
@@ -87,12 +86,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.context_processor(lambda: {"current_locale": str(get_locale() or "vi")})
     cli.register(app)
     return app
-
-
-def translation_directories(root: str) -> list[str]:
-    """The shared catalog plus one per feature package (app/<feature>/translations)."""
-    features = sorted(str(p) for p in Path(root).glob("*/translations") if p.is_dir())
-    return [str(Path(root) / "translations"), *features]
 
 
 def _load_user(user_id: str):

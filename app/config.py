@@ -24,6 +24,7 @@ class Config:
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"  # app/translations: one catalog per language
     LANGUAGES = ("vi", "en")
 
     SESSION_COOKIE_HTTPONLY = True

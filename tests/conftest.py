@@ -33,6 +33,7 @@ from app.extensions import db
 from app.timeutil import freeze
 from app.units.models import Unit, UnitKind
 from tests.helpers import PASSWORD, log_in
+from tools.translate import compile_catalogs
 
 pytest_plugins = [
     "tests.fixtures_checklists",
@@ -43,6 +44,11 @@ pytest_plugins = [
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_sessionstart(session):
+    """A bare ``pytest`` (no ``make``) also gets translated pages: compile stale catalogs."""
+    compile_catalogs()
 
 
 @sa.event.listens_for(sa.pool.Pool, "connect")

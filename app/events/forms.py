@@ -22,7 +22,7 @@ from app.events.models import (
     EventStatus,
     Visibility,
 )
-from app.i18n import _l
+from app.i18n import _l, _lp
 from app.web import choices
 
 DIRECTION_LABELS = {DelegationDirection.INCOMING: _l("Incoming (to the province)"),
@@ -54,8 +54,8 @@ class OverrideMixin:
 
 class EventForm(OverrideMixin, FlaskForm):
     version = HiddenField()
-    title_vi = StringField(_l("Title in Vietnamese"), validators=[required(), max_length(300)])
-    title_en = StringField(_l("Title in English"), validators=[max_length(300)])
+    title_vi = StringField(_lp("event", "Title in Vietnamese"), validators=[required(), max_length(300)])
+    title_en = StringField(_lp("event", "Title in English"), validators=[max_length(300)])
     kind = SelectField(_l("Kind"), choices=choices((k.value, EVENT_KIND_LABELS[k]) for k in EventKind))
     visibility = SelectField(_l("Visibility"), default=Visibility.INTERNAL.value,
                              choices=choices((v.value, VISIBILITY_LABELS[v]) for v in Visibility))
@@ -113,8 +113,8 @@ class MemberForm(OverrideMixin, FlaskForm):
 
 class ProgrammeForm(OverrideMixin, FlaskForm):
     day = DateField(_l("Date"), validators=[required()])
-    start_time = TimeField(_l("From"), validators=[required()])
-    end_time = TimeField(_l("To"), validators=[required()])
+    start_time = TimeField(_lp("time", "From"), validators=[required()])
+    end_time = TimeField(_lp("time", "To"), validators=[required()])
     activity_vi = StringField(_l("Activity in Vietnamese"), validators=[required(),
                                                                          max_length(500)])
     activity_en = StringField(_l("Activity in English"), validators=[max_length(500)])
