@@ -145,10 +145,11 @@ def _delegation_event(make_event, **fields):
 
 def test_detail_levels_hide_what_they_must(app, make_event):
     event = _delegation_event(make_event)
-    full = _feed(event, detail=DetailLevel.FULL).decode()
+    # Unfolded: where a long line folds depends on the length of the labels before it.
+    full = _feed(event, detail=DetailLevel.FULL).decode().replace("\r\n ", "")
     for secret in ("Ghi chú nội bộ XYZ", "Khamphan", "Phiên dịch ABC", "Xe biển số 12A"):
         assert secret in full
-    press = _feed(event, detail=DetailLevel.PRESS_SAFE).decode()
+    press = _feed(event, detail=DetailLevel.PRESS_SAFE).decode().replace("\r\n ", "")
     for secret in ("Ghi chú nội bộ XYZ", "Khamphan", "Phiên dịch ABC", "Xe biển số 12A"):
         assert secret not in press
     assert "Attapeu" in press and "Hội đàm" in press
