@@ -329,3 +329,32 @@ def test_the_place_line_of_a_briefing_note_follows_its_setting(client, note_sett
     header = "\n".join(c.text for c in document.tables[0].rows[0].cells)
     assert "Kon Tum, ngày" in header and "Quảng Ngãi" not in header
 
+
+def test_the_migration_moves_the_reminder_rules_and_back(make_database):
+    from flask_migrate import downgrade, upgrade
+
+    from app import create_app
+    from app.config import TestConfig
+    from app.notifications.rules import load_rules
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = make_database("fold")
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade(revision="106bdd2bc5b7")  # the settings tables, before the fold
+        db.session.execute(sa.text(
+            "UPDATE reminder_settings SET value = '5,2' WHERE name = 'due_soon_days'"))
+        db.session.commit()
+        upgrade(revision="493e13ca6ba3")
+        assert db.session.get(DomainSetting, "reminders.due_soon_days").value == "5,2"
+        assert load_rules().due_soon_days == (5, 2)
+        services.change("reminders.digest_time", value="08:15")
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="106bdd2bc5b7")
+        rows = dict(db.session.execute(sa.text("SELECT name, value FROM reminder_settings")).all())
+        assert rows["due_soon_days"] == "5,2" and rows["digest_time"] == "08:15" and len(rows) == 7
+        assert db.session.scalar(sa.text("SELECT count(*) FROM domain_settings")) == 0
+        db.session.remove()
+        db.engine.dispose()
