@@ -38,8 +38,8 @@ class Setting:
         """The typed value of ``text``, or InvalidValue with a message for the user."""
         value = self.type.parse(text)
         for number in self.type.numbers(value) if self.type.numbers else ():
-            if self.minimum is not None and number < self.minimum or \
-                    self.maximum is not None and number > self.maximum:
+            if (self.minimum is not None and number < self.minimum) or \
+                    (self.maximum is not None and number > self.maximum):
                 raise InvalidValue(self._bounds_message())
         return value
 

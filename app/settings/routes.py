@@ -55,11 +55,10 @@ def edit(key: str):
 
 def _describe(entry: services.Entry) -> str:
     unit = entry.definition.type.unit
-    basis = entry.legal_basis or "-"
-    state = "verified" if entry.verified else "unverified"
+    basis = f"[{'verified' if entry.verified else 'unverified'}] {entry.legal_basis}" \
+        if entry.legal_basis else "-"
     stored = "" if entry.row is not None and not entry.row_is_invalid else "  (default)"
-    return f"{entry.definition.key} = {entry.shown}{' ' + str(unit) if unit else ''}{stored}" \
-           f"  [{state}] {basis}"
+    return f"{entry.definition.key} = {entry.shown}{' ' + str(unit) if unit else ''}{stored}  {basis}"
 
 
 @bp.cli.command("list")

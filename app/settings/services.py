@@ -22,7 +22,7 @@ from app.settings.registry import Setting
 from app.settings.types import InvalidValue
 from app.timeutil import utcnow
 
-_CACHE = "_domain_settings"   # attribute of flask.g: {key: stored text}
+_CACHE = "_domain_settings"   # attribute of flask.g: ({key: stored text}, {key: typed value})
 
 
 def setting(key: str) -> Any:
@@ -31,7 +31,10 @@ def setting(key: str) -> Any:
     Raises LookupError for a key no module declared (a programming error).
     """
     definition = registry.get(key)
-    return _in_force(definition, _stored_values().get(key))
+    texts, typed = _cached()
+    if key not in typed:
+        typed[key] = _in_force(definition, texts.get(key))
+    return typed[key]
 
 
 def _in_force(definition: Setting, text: str | None) -> Any:
@@ -43,12 +46,13 @@ def _in_force(definition: Setting, text: str | None) -> Any:
     return definition.default
 
 
-def _stored_values() -> dict[str, str]:
-    values = g.get(_CACHE)
-    if values is None:
-        values = dict(db.session.execute(sa.select(DomainSetting.key, DomainSetting.value)).all())
-        setattr(g, _CACHE, values)
-    return values
+def _cached() -> tuple[dict[str, str], dict[str, Any]]:
+    cached = g.get(_CACHE)
+    if cached is None:
+        texts = dict(db.session.execute(sa.select(DomainSetting.key, DomainSetting.value)).all())
+        cached = (texts, {})
+        setattr(g, _CACHE, cached)
+    return cached
 
 
 def _forget_values() -> None:
@@ -152,17 +156,25 @@ def seed() -> int:
 
 @dataclass
 class Entry:
+    """A declared setting as the page and the command line show it."""
+
     definition: Setting
     row: DomainSetting | None     # None: never stored, the default applies
     value: Any                    # the typed value in force
+    row_is_invalid: bool          # the row does not parse: the default applies
+
+    @classmethod
+    def of(cls, definition: Setting, row: DomainSetting | None) -> "Entry":
+        if row is None:
+            return cls(definition, None, definition.default, False)
+        try:
+            return cls(definition, row, definition.parse(row.value), False)
+        except InvalidValue:
+            return cls(definition, row, definition.default, True)
 
     @property
     def shown(self) -> str:
         return self.definition.format(self.value)
-
-    @property
-    def row_is_invalid(self) -> bool:
-        return self.row is not None and self.definition.format(self.value) != self.row.value
 
     @property
     def legal_basis(self) -> str:
@@ -180,8 +192,7 @@ def all_entries() -> list[tuple[str, Any, list[Entry]]]:
     """
     rows = {r.key: r for r in db.session.scalars(
         sa.select(DomainSetting).options(joinedload(DomainSetting.updated_by)))}
-    return [(key, label, [Entry(d, rows.get(d.key), _in_force(d, _text_of(rows.get(d.key))))
-                          for d in definitions])
+    return [(key, label, [Entry.of(d, rows.get(d.key)) for d in definitions])
             for key, label, definitions in registry.by_group()]
 
 
@@ -192,7 +203,7 @@ def entries(admin) -> list[tuple[str, Any, list[Entry]]]:
 
 
 def entry(admin, key: str) -> Entry:
-    """One setting for its edit page: administrators only."""
+    """One setting for its edit page: administrators only (an unknown key is not found)."""
     require_admin(admin)
     if key not in registry.SETTINGS:
         raise NotVisible()
@@ -202,12 +213,7 @@ def entry(admin, key: str) -> Entry:
 def entry_of(key: str) -> Entry:
     """One setting with its row (ValidationFailed for an unknown key). No permission check."""
     definition = _definition(key)
-    row = db.session.get(DomainSetting, key)
-    return Entry(definition, row, _in_force(definition, _text_of(row)))
-
-
-def _text_of(row: DomainSetting | None) -> str | None:
-    return row.value if row is not None else None
+    return Entry.of(definition, db.session.get(DomainSetting, key))
 
 
 def history(admin, key: str | None = None, limit: int = 50) -> list[SettingChange]:

@@ -40,11 +40,12 @@ def _whole_number(text: str) -> int:
     return int(text)
 
 
-def _number_type(name: str, unit, low: int | None = None, high: int | None = None) -> ValueType:
+def _number_type(name: str, unit, bounds: tuple[int, int] | None = None) -> ValueType:
     def parse(text: str) -> int:
         number = _whole_number(text)
-        if (low is not None and number < low) or (high is not None and number > high):
-            raise InvalidValue(_("Enter a number from %(low)d to %(high)d.", low=low, high=high))
+        if bounds and not bounds[0] <= number <= bounds[1]:
+            raise InvalidValue(_("Enter a number from %(low)d to %(high)d.",
+                                 low=bounds[0], high=bounds[1]))
         return number
     return ValueType(name, parse, str, unit, numbers=lambda n: (n,))
 
@@ -117,7 +118,7 @@ DAYS = _number_type("days", _l("days"))
 HOURS = _number_type("hours", _l("hours"))
 MINUTES = _number_type("minutes", _l("minutes"))
 WORKING_DAYS = _number_type("working_days", _l("working days"))
-PERCENT = _number_type("percent", "%", 0, 100)
+PERCENT = _number_type("percent", "%", (0, 100))
 DAY_LIST = ValueType("day_list", _day_list, lambda v: ",".join(str(d) for d in v), _l("days"),
                      _l("Comma-separated, e.g. 3,1."), numbers=lambda v: v)
 TIME_OF_DAY = ValueType("time_of_day", _time_of_day, lambda v: v.strftime("%H:%M"), "",
