@@ -27,12 +27,13 @@ from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
 from app.notifications.routes import bp as notifications_bp
 from app.press.routes import bp as press_bp
+from app.settings.routes import bp as settings_bp
 from app.spokespeople.note_routes import bp as notes_bp
 from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
 
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
-              notifications_bp, feeds_bp, checklists_bp, press_bp)
+              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -14,6 +14,7 @@ from app.events.demo import load_events
 from app.extensions import db
 from app.feeds.services import ensure_demo_feeds
 from app.notifications import demo as notifications_demo
+from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
 from app.timeutil import utcnow
 from app.units.models import Unit, UnitKind
@@ -111,6 +112,7 @@ def _upsert_users(units: dict[str, Unit], password: str) -> dict[str, User]:
 def load(password: str = "demo", n_events: int | None = None) -> Summary:
     """Create or refresh the demo data. Flushes; the caller commits."""
     summary = Summary(password=password)
+    summary.counts["settings added"] = seed_settings()
     units = _upsert_units()
     users = _upsert_users(units, password)
     summary.counts["units"] = len(units)

@@ -40,6 +40,7 @@ TOOLS_NAV = [
     NavEntry("users.index", _l("Users"), (Role.ADMIN,)),
     NavEntry("units.index", _l("Units"), (Role.ADMIN,)),
     NavEntry("notifications.deliveries", _l("E-mail deliveries"), (Role.ADMIN,)),
+    NavEntry("settings.index", _l("Settings"), (Role.ADMIN,)),
 ]
 
 # Templates included on the dashboard, in order; each decides what to show to whom.

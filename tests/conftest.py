@@ -206,7 +206,8 @@ class FreshRequestClient(FlaskClient):
     The ``app`` fixture keeps one app context pushed so tests can use the
     database; Flask reuses it for every request, and with it ``g``, where
     Flask-Login caches the user and Flask-Babel the locale. In production each
-    request has its own context, so drop those caches around each request.
+    request has its own context, so drop those caches (and the domain settings read
+    by ``app.settings.setting``) around each request.
     """
 
     def open(self, *args, **kwargs):
@@ -219,7 +220,7 @@ class FreshRequestClient(FlaskClient):
 
 def _drop_request_caches():
     if g:
-        for key in ("_login_user", "_flask_babel"):
+        for key in ("_login_user", "_flask_babel", "_domain_settings"):
             g.pop(key, None)
 
 

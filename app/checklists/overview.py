@@ -13,20 +13,25 @@ from app.checklists.models import OPEN_STATUSES, ChecklistItem, ItemStatus
 from app.errors import PermissionDenied
 from app.events.models import Event
 from app.extensions import db
+from app.i18n import _l
 from app.press.models import Briefing, BriefingStatus
+from app.settings import define, group, setting, types
 from app.timeutil import utcnow
 from app.units.models import Unit
 
-PROPAGANDA_UNIT = "ban-tgdv"          # Ban Tuyên giáo và Dân vận: monitors implementation
-PPC_UNIT = "ubnd-tinh"                # the provincial People's Committee
-PPC_BRIEFING_INTERVAL = timedelta(days=90)  # rule 2: at least one press conference a quarter
+group("oversight", _l("Oversight and standing alerts"))
+define("oversight.ppc_briefing_interval_days",
+       _l("Longest interval between the Provincial People's Committee's press conferences"),
+       types.DAYS, 90, legal_basis="Nghị định 09/2017/NĐ-CP, Điều 5 (ít nhất 3 tháng một lần)",
+       verified=True, minimum=1,
+       help=_l("The overview warns when the last one held is older than this (rule 2: every 3 months)."))
 
 
 def can_see_overview(user) -> bool:
     if has_role(user, Role.STEERING, Role.ADMIN):
         return True
     return (user is not None and getattr(user, "is_authenticated", False) and user.active
-            and user.unit is not None and user.unit.slug == PROPAGANDA_UNIT)
+            and user.unit is not None and user.unit.slug == setting("organisation.propaganda_unit"))
 
 
 def require_overview(user) -> None:
@@ -77,17 +82,17 @@ class Alert:
 
 
 def standing_alerts(now: datetime | None = None, tz: str = "Asia/Ho_Chi_Minh") -> list[Alert]:
-    """More than 90 days since the PPC's last press conference; monthly press information."""
+    """Too long since the PPC's last press conference (a setting); monthly press information."""
     now = now or utcnow()
     alerts = []
     last = db.session.scalar(
         sa.select(sa.func.max(Briefing.starts_at)).join(Event, Event.id == Briefing.event_id)
         .join(Unit, Unit.id == Event.lead_unit_id)
-        .where(Unit.slug == PPC_UNIT, Briefing.status == BriefingStatus.HELD,
+        .where(Unit.slug == setting("organisation.ppc_unit"), Briefing.status == BriefingStatus.HELD,
                Briefing.starts_at <= now))
     if last is not None and last.tzinfo is None:  # max() loses the column type on SQLite
         last = datetime.fromisoformat(str(last)).replace(tzinfo=ZoneInfo("UTC"))
-    if last is None or now - last > PPC_BRIEFING_INTERVAL:
+    if last is None or now - last > timedelta(days=setting("oversight.ppc_briefing_interval_days")):
         alerts.append(Alert("ppc_briefing", "warning",
                             {"last": last, "days": (now - last).days if last else None}))
     today = now.astimezone(ZoneInfo(tz)).date()

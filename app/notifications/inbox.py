@@ -15,7 +15,6 @@ from app.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from app.notifications.rules import SETTINGS, load_rules, set_rule
 from app.timeutil import utcnow
 
 
@@ -107,22 +106,3 @@ def retry_delivery(admin, delivery_id: int) -> Delivery:
     db.session.flush()
     return delivery
 
-
-def current_rules(admin) -> dict[str, str]:
-    """The rules as the form shows them."""
-    require_admin(admin)
-    rules = load_rules()
-    return {name: fmt(getattr(rules, name)) for name, (_parse, fmt) in SETTINGS.items()}
-
-
-def save_rules(admin, values: dict[str, str]) -> None:
-    """Check every value, then store them all; nothing is stored if one is wrong."""
-    require_admin(admin)
-    for name, (parse, _fmt) in SETTINGS.items():
-        try:
-            parse(values[name].strip())
-        except (ValueError, KeyError):
-            raise ValidationFailed(_("Enter a positive number (days: e.g. 3,1; time: 07:30)."),
-                                   name) from None
-    for name in SETTINGS:
-        set_rule(name, values[name].strip())

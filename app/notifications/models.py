@@ -1,4 +1,4 @@
-"""Notifications (the bell), deliveries (the exactly-once e-mail ledger), rules and preferences."""
+"""Notifications (the bell), deliveries (the exactly-once e-mail ledger) and preferences."""
 from datetime import datetime
 from enum import StrEnum
 
@@ -132,16 +132,6 @@ class Delivery(db.Model):
 
     recipient: Mapped[User] = relationship()
     notification: Mapped[Notification | None] = relationship()
-
-
-class ReminderSetting(db.Model):
-    """Reminder rules as data: a row overrides the code default of the same name (see rules.py)."""
-
-    __tablename__ = "reminder_settings"
-
-    name: Mapped[str] = mapped_column(sa.String(50), primary_key=True)
-    value: Mapped[str] = mapped_column(sa.String(200))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class NotificationPreference(db.Model):

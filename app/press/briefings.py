@@ -15,15 +15,20 @@ from app.errors import PermissionDenied, ValidationFailed
 from app.events import access
 from app.events.models import Event, EventStatus
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l
 from app.press.models import Briefing, BriefingStatus, OutletScope, PressOutlet
+from app.settings import define, group, setting, types
 from app.timeutil import utcnow
 
+group("press", _l("Press conferences"))
+define("press.notice_lead_hours", _l("Written notice to the press authority before a press conference"),
+       types.HOURS, 24, legal_basis="Luật Báo chí 2016, khoản 3 Điều 41", verified=True, minimum=1,
+       help=_l("At least this long before it starts; a briefing closer than this shows a warning."))
 # A proposed briefing is set at this local time on the day its checklist item is due.
-PROPOSED_START = time(9, 0)
-PROPOSED_LENGTH = timedelta(hours=1)
-# Press Law Art. 41(3): written notice to the press authority at least 24 h before.
-NOTICE_LEAD_TIME = timedelta(hours=24)
+define("press.proposed_start", _l("Start of a proposed press conference"), types.TIME_OF_DAY,
+       time(9, 0), help=_l("Local time, on the day the checklist asks for the press conference."))
+define("press.proposed_length_minutes", _l("Length of a proposed press conference"), types.MINUTES,
+       60, minimum=15, maximum=24 * 60)
 OPEN_EVENT_STATUSES = frozenset({EventStatus.PLANNED, EventStatus.CONFIRMED, EventStatus.POSTPONED})
 MANAGE_OUTLET_ROLES = (Role.ADMIN, Role.PROTOCOL, Role.LIAISON)
 
@@ -35,9 +40,10 @@ def _proposed_times(event: Event, template) -> tuple[datetime, datetime]:
 
     zone = ZoneInfo(event.timezone or "Asia/Ho_Chi_Minh")
     due = compute_due(event, template.offset, template.offset_unit, template.anchor)
-    starts = datetime.combine(due.astimezone(zone).date(), PROPOSED_START, tzinfo=zone)
+    starts = datetime.combine(due.astimezone(zone).date(), setting("press.proposed_start"),
+                              tzinfo=zone)
     starts = starts.astimezone(timezone.utc)
-    return starts, starts + PROPOSED_LENGTH
+    return starts, starts + timedelta(minutes=setting("press.proposed_length_minutes"))
 
 
 def sync_proposed_briefings(events: list[Event], templates, with_delegation: set[int]) -> None:
@@ -203,11 +209,11 @@ def update_release(user, briefing: Briefing, release_vi: str, release_en: str,
 
 def notice_deadline(briefing: Briefing) -> datetime:
     """Latest time the written notice may reach the press authority (rule 7)."""
-    return briefing.starts_at - NOTICE_LEAD_TIME
+    return briefing.starts_at - timedelta(hours=setting("press.notice_lead_hours"))
 
 
 def notice_is_late(briefing: Briefing, now: datetime | None = None) -> bool:
-    """True when a briefing not yet held is less than 24 hours away (or past)."""
+    """True when a briefing not yet held is closer than the notice lead time (or past)."""
     if briefing.status in (BriefingStatus.HELD, BriefingStatus.CANCELLED):
         return False
     return (now or utcnow()) > notice_deadline(briefing)

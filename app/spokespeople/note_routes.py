@@ -3,7 +3,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,6 +14,7 @@ from flask_login import current_user
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
+from app.settings import setting
 from app.spokespeople import document, notes, roster
 from app.spokespeople.diff import html_diff
 from app.spokespeople.forms import NoteForm, ReviewForm, VersionActionForm
@@ -172,7 +172,7 @@ def docx(note_id: int):
         version, unit_name=unit.name_vi,
         parent_unit_name=unit.parent.name_vi if unit.parent else "",
         briefing_title=note.briefing.title_vi,
-        place=current_app.config.get("DOCUMENT_PLACE", "Quảng Ngãi"),
+        place=setting("organisation.document_place"),
         day=roster.local_day(version.reviewed_at or version.created_at),
         approved_by=version.reviewed_by.name if version.status is NoteStatus.APPROVED else None)
     return Response(content, headers={
