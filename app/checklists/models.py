@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.checklists.rules import Condition  # noqa: F401  (re-exported with its labels)
 from app.checklists.schedule import Anchor, OffsetUnit
 from app.events.models import Event, EventKind
 from app.extensions import db, enum_type
@@ -119,13 +120,6 @@ TEMPLATE_PHASE_LABELS = {
     TemplatePhase.DURING: _l("During the event"),
     TemplatePhase.AFTER: _l("After the event"),
 }
-
-
-class Condition(StrEnum):
-    ALWAYS = "always"
-    SENSITIVE = "sensitive"
-    FOREIGN = "foreign"                            # delegations, signings, promotion
-    SENSITIVE_OR_FOREIGN = "sensitive_or_foreign"
 
 
 CONDITION_LABELS = {
