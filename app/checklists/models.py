@@ -51,6 +51,9 @@ ITEM_STATUS_LABELS = {
 }
 
 OPEN_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.RETURNED, ItemStatus.SUBMITTED})
+# The owner still has to act: only these items can be overdue, and they get the reminders
+# (a submitted item waits for the reviewer, not for its owner).
+AWAITING_OWNER_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.RETURNED})
 
 
 class ChecklistItem(db.Model):
@@ -107,6 +110,25 @@ class ChecklistItem(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def awaits_owner(self) -> bool:
+        """The owner still has to provide or complete it (open or returned)."""
+        return self.status in AWAITING_OWNER_STATUSES
+
+    @classmethod
+    def awaits_owner_clause(cls) -> sa.ColumnElement[bool]:
+        """SQL twin of ``awaits_owner``."""
+        return cls.status.in_(AWAITING_OWNER_STATUSES)
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Past its due time while its owner still has to act."""
+        return self.awaits_owner and self.due_at < now
+
+    @classmethod
+    def overdue_clause(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """SQL twin of ``is_overdue``."""
+        return sa.and_(cls.awaits_owner_clause(), cls.due_at < now)
 
 
 class TemplatePhase(StrEnum):

@@ -48,25 +48,32 @@ class UnitRow:
 
 
 def unit_overview(user, start: datetime, end: datetime, now: datetime | None = None) -> list[UnitRow]:
-    """Items due in [start, end) per responsible unit: open, overdue, on-time rate of done ones."""
+    """Items due in [start, end) per responsible unit: open, overdue, on-time rate of done ones.
+
+    One aggregate query; "overdue" is ``ChecklistItem.overdue_clause``.
+    """
     require_overview(user)
     now = now or utcnow()
-    rows: dict[int, UnitRow] = {}
-    units = {u.id: u for u in db.session.scalars(sa.select(Unit))}
-    query = (sa.select(ChecklistItem.unit_id, ChecklistItem.status, ChecklistItem.due_at,
-                       ChecklistItem.completed_at)
+
+    def count(condition) -> sa.ColumnElement[int]:
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    done = ChecklistItem.status == ItemStatus.DONE
+    query = (sa.select(ChecklistItem.unit_id,
+                       count(ChecklistItem.status.in_(OPEN_STATUSES)),
+                       count(ChecklistItem.overdue_clause(now)),
+                       count(done),
+                       count(sa.and_(done, ChecklistItem.completed_at <= ChecklistItem.due_at)))
              .where(ChecklistItem.due_at >= start, ChecklistItem.due_at < end,
                     ChecklistItem.unit_id.is_not(None),
-                    ChecklistItem.status != ItemStatus.NOT_NEEDED))
-    for unit_id, status, due, completed in db.session.execute(query):
-        row = rows.setdefault(unit_id, UnitRow(units[unit_id]))
-        if status is ItemStatus.DONE:
-            row.done += 1
-            row.done_on_time += completed is not None and completed <= due
-        elif status in OPEN_STATUSES:
-            row.open += 1
-            row.overdue += status is not ItemStatus.SUBMITTED and due < now
-    return sorted(rows.values(), key=lambda r: (-r.overdue, -r.open, r.unit.name_vi))
+                    ChecklistItem.status != ItemStatus.NOT_NEEDED)
+             .group_by(ChecklistItem.unit_id))
+    counts = db.session.execute(query).all()
+    units = {u.id: u for u in db.session.scalars(
+        sa.select(Unit).where(Unit.id.in_([row[0] for row in counts])))}
+    rows = [UnitRow(units[unit_id], int(n_open), int(overdue), int(n_done), int(on_time))
+            for unit_id, n_open, overdue, n_done, on_time in counts]
+    return sorted(rows, key=lambda r: (-r.overdue, -r.open, r.unit.name_vi))
 
 
 @dataclass

@@ -227,7 +227,7 @@ def my_tasks(user, now: datetime | None = None, done_days: int = 30) -> Tasks:
             tasks.done.append(item)
         elif item.status is ItemStatus.SUBMITTED:
             tasks.waiting.append(item)
-        elif item.due_at < now:
+        elif item.is_overdue(now):
             tasks.overdue.append(item)
         elif item.due_at < now + DUE_SOON:
             tasks.due_soon.append(item)
@@ -264,5 +264,4 @@ def progress(items: list[ChecklistItem], now: datetime | None = None) -> Progres
     now = now or utcnow()
     counted = [i for i in items if i.status is not ItemStatus.NOT_NEEDED]
     return Progress(done=sum(i.status is ItemStatus.DONE for i in counted), total=len(counted),
-                    overdue=sum(i.status in OPEN_STATUSES and i.status is not ItemStatus.SUBMITTED
-                                and i.due_at < now for i in counted))
+                    overdue=sum(i.is_overdue(now) for i in counted))
