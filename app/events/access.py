@@ -61,7 +61,13 @@ def can_edit(user, event: Event) -> bool:
     return has_role(user, Role.FOCAL) and belongs_to(user, event.lead_unit_id)
 
 
+def can_create_events(user) -> bool:
+    """Whether the user may create events at all (for some lead unit)."""
+    return has_role(user, *EDIT_ANY_ROLES, Role.FOCAL)
+
+
 def can_create_for(user, lead_unit_id: int | None) -> bool:
+    """Protocol and admin create events for any unit; a focal point for their own unit."""
     if has_role(user, *EDIT_ANY_ROLES):
         return True
     return has_role(user, Role.FOCAL) and belongs_to(user, lead_unit_id)

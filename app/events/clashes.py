@@ -20,6 +20,7 @@ from app.events.models import (
     event_hosts,
     programme_item_hosts,
 )
+from app.events.validation import TEXT_MAX, check_length
 from app.extensions import db
 
 # Events that no longer take place do not clash with anything.
@@ -53,6 +54,16 @@ class ClashesFound(Exception):
     def __init__(self, clashes: list[Clash]):
         super().__init__(f"{len(clashes)} clash(es)")
         self.clashes = clashes
+
+
+def clear_clashes(planned: Planned, override_reason: str) -> tuple[list[Clash], str]:
+    """The clashes of ``planned`` and the cleaned reason; raises ClashesFound unless the user
+    confirmed with a reason."""
+    clashes = find_clashes(planned)
+    reason = check_length(override_reason, TEXT_MAX, "override_reason")
+    if clashes and not reason:
+        raise ClashesFound(clashes)
+    return clashes, reason
 
 
 def _overlapping_events(planned: Planned):

@@ -24,7 +24,7 @@ from app.events.models import (
     Venue,
     event_coordinating_units,
 )
-from app.events.services import MAX_EVENT_DAYS, to_utc
+from app.events.validation import MAX_EVENT_DAYS, to_utc
 from app.extensions import db
 from app.timeutil import UTCDateTime
 from app.units.models import Unit

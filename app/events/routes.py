@@ -9,10 +9,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from app.auth.models import User
-from app.auth.permissions import has_role, require_role
-from app.auth.roles import Role
 from app.errors import ValidationFailed
-from app.events import access, display, queries, services
+from app.events import access, delegations, display, history, queries, services, validation
 from app.events.clashes import ClashesFound
 from app.events.forms import (
     DelegationForm,
@@ -29,10 +27,10 @@ from app.events.models import (
     TRANSITIONS,
     VISIBILITY_LABELS,
     Event,
-    EventKind,
     EventStatus,
     Venue,
 )
+from app.events.venues import list_venues, require_manage_venues, save_venue
 from app.extensions import db
 from app.i18n import _
 from app.units.services import unit_choices
@@ -67,7 +65,7 @@ def _zone() -> str:
 # --- choices ----------------------------------------------------------------------------
 
 def _venue_choices(current_id=None):
-    venues = [v for v in services.list_venues() if v.active or v.id == current_id]
+    venues = [v for v in list_venues() if v.active or v.id == current_id]
     return choices([(0, "—"), *((v.id, v.name) for v in venues)])
 
 
@@ -179,7 +177,7 @@ def _clash_context(exc: ClashesFound, form) -> list[str]:
     return [display.clash_text(c, titles) for c in exc.clashes]
 
 
-def _stale_context(exc: services.StaleVersion, form, event_id: int):
+def _stale_context(exc: history.StaleVersion, form, event_id: int):
     """Roll back, then let the next save apply over what is now in the database."""
     db.session.rollback()
     fresh = db.session.get(Event, event_id)
@@ -192,7 +190,7 @@ def _stale_context(exc: services.StaleVersion, form, event_id: int):
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
-    if not (has_role(current_user, *access.EDIT_ANY_ROLES) or has_role(current_user, Role.FOCAL)):
+    if not access.can_create_events(current_user):
         abort(403)
     form = EventForm()
     _fill_event_choices(form)
@@ -250,7 +248,7 @@ def edit(event_id: int):
             show_validation_error(form, exc)
         except ClashesFound as exc:
             clashes = _clash_context(exc, form)
-        except services.StaleVersion as exc:
+        except history.StaleVersion as exc:
             stale = _stale_context(exc, form, event_id)
         else:
             db.session.commit()
@@ -273,7 +271,7 @@ def change_status(event_id: int):
                                    form.version.data)
         except ValidationFailed as exc:
             show_validation_error(form, exc)
-        except services.StaleVersion as exc:
+        except history.StaleVersion as exc:
             db.session.rollback()
             form.form_errors.append(_("Someone else saved this event after you opened the page; "
                                       "check their changes and try again."))
@@ -306,9 +304,8 @@ def _delegation_page(event, form=None, member_form=None, clashes=(), code=200):
                     getattr(form, f"{name}_date").data = local.date()
                     getattr(form, f"{name}_time").data = local.time().replace(tzinfo=None)
         else:
-            form.direction.data = ("outgoing" if event.kind is EventKind.DELEGATION_OUT
-                                   else "incoming")
-            form.border_gate.data = "Bờ Y" if event.kind is EventKind.DELEGATION_IN else ""
+            form.direction.data = delegations.default_direction(event.kind).value
+            form.border_gate.data = delegations.default_border_gate(event.kind)
     form.country.choices = choices(display.country_choices())
     return render_template("events/delegation.html", event=event, form=form,
                            member_form=member_form or MemberForm(formdata=None),
@@ -326,7 +323,7 @@ def delegation(event_id: int):
     form.country.choices = choices(display.country_choices())
     if form.validate_on_submit():
         try:
-            services.save_delegation(current_user, event, services.DelegationData(
+            delegations.save_delegation(current_user, event, delegations.DelegationData(
                 direction=form.direction.data, country=form.country.data or "",
                 locality=form.locality.data or "", arrival_date=form.arrival_date.data,
                 arrival_time=form.arrival_time.data, departure_date=form.departure_date.data,
@@ -349,7 +346,7 @@ def add_member(event_id: int):
     clashes = []
     if form.validate_on_submit():
         try:
-            services.add_member(current_user, event, form.name.data, form.title.data or "",
+            delegations.add_member(current_user, event, form.name.data, form.title.data or "",
                                 form.is_head.data, _override_reason(form))
         except ValidationFailed as exc:
             show_validation_error(form, exc)
@@ -366,7 +363,7 @@ def add_member(event_id: int):
 @bp.post("/<int:event_id>/members/<int:member_id>/delete")
 def remove_member(event_id: int, member_id: int):
     event = _editable(event_id)
-    apply_and_flash(lambda: services.remove_member(current_user, event, member_id),
+    apply_and_flash(lambda: delegations.remove_member(current_user, event, member_id),
                     _("Member removed."))
     return redirect(url_for("events.delegation", event_id=event_id) + "#members")
 
@@ -392,7 +389,7 @@ def programme(event_id: int):
     clashes = []
     if form.validate_on_submit():
         try:
-            services.add_programme_item(current_user, event, services.ProgrammeData(
+            delegations.add_programme_item(current_user, event, delegations.ProgrammeData(
                 day=form.day.data, start_time=form.start_time.data, end_time=form.end_time.data,
                 activity_vi=form.activity_vi.data or "", activity_en=form.activity_en.data or "",
                 place=form.place.data or "", venue_id=form.venue_id.data,
@@ -413,7 +410,7 @@ def programme(event_id: int):
 @bp.post("/<int:event_id>/programme/<int:item_id>/delete")
 def remove_programme_item(event_id: int, item_id: int):
     event = _editable(event_id)
-    apply_and_flash(lambda: services.remove_programme_item(current_user, event, item_id),
+    apply_and_flash(lambda: delegations.remove_programme_item(current_user, event, item_id),
                     _("Programme item removed."))
     return redirect(url_for("events.programme", event_id=event_id))
 
@@ -422,19 +419,19 @@ def remove_programme_item(event_id: int, item_id: int):
 
 @bp.get("/venues/")
 def venues():
-    require_role(current_user, Role.PROTOCOL, Role.ADMIN)
-    return render_template("events/venues.html", venues=services.list_venues())
+    require_manage_venues(current_user)
+    return render_template("events/venues.html", venues=list_venues())
 
 
 @bp.route("/venues/new", methods=["GET", "POST"], defaults={"venue_id": None})
 @bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
 def venue_form(venue_id: int | None):
-    require_role(current_user, Role.PROTOCOL, Role.ADMIN)
+    require_manage_venues(current_user)
     venue = db.get_or_404(Venue, venue_id) if venue_id else None
     form = VenueForm(obj=venue)
     if form.validate_on_submit():
         try:
-            services.save_venue(current_user, venue, form.name.data, form.address.data or "",
+            save_venue(current_user, venue, form.name.data, form.address.data or "",
                                 form.capacity.data, form.active.data)
         except ValidationFailed as exc:
             show_validation_error(form, exc)
@@ -452,7 +449,7 @@ VIEWS = ("month", "week", "agenda")
 
 def _anchor(name: str = "date") -> date:
     day = _date_arg(name)
-    if day is None or not services.MIN_YEAR <= day.year <= services.MAX_YEAR:
+    if day is None or not validation.MIN_YEAR <= day.year <= validation.MAX_YEAR:
         return queries.local_today(_zone())
     return day
 
