@@ -76,5 +76,4 @@ def register(app: Flask) -> None:
                     "event_panels": [], "briefing_panels": [], "now": utcnow()}
         return {"nav_items": nav_items(NAV), "tools_nav_items": nav_items(TOOLS_NAV),
                 "dashboard_panels": DASHBOARD_PANELS, "event_panels": EVENT_PANELS,
-                "briefing_panels": BRIEFING_PANELS, "now": utcnow(),
-                "release_roles": frozenset({Role.STEERING, Role.ADMIN})}
+                "briefing_panels": BRIEFING_PANELS, "now": utcnow()}

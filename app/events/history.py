@@ -41,7 +41,7 @@ def snapshot(event: Event) -> dict:
         "status": event.status.value if event.status else None,
         "status_reason": event.status_reason,
         "visibility": event.visibility.value if event.visibility else None,
-        "is_sensitive": bool(event.is_sensitive),
+        "is_sensitive": bool(event.is_sensitive), "released_at": event.released_at,
         "starts_at": event.starts_at, "ends_at": event.ends_at, "timezone": event.timezone,
         "all_day": bool(event.all_day), "venue_id": event.venue_id, "location": event.location,
         "lead_unit_id": event.lead_unit_id,

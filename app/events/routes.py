@@ -48,7 +48,8 @@ def _field_labels() -> dict:
     labels.update({"delegation.arrival_at": _("Arrival"), "delegation.departure_at": _("Departure")})
     labels.update({"status": _("Status"), "status_reason": _("Reason"),
                    "starts_at": _("Start"), "ends_at": _("End"),
-                   "programme": _("Programme"), "delegation.member": _("Delegation member")})
+                   "programme": _("Programme"), "delegation.member": _("Delegation member"),
+                   "released_at": _("Released to calendar feeds")})
     return labels
 
 

@@ -20,6 +20,7 @@ from werkzeug.wsgi import wrap_file
 
 from app.auth.routes import public
 from app.errors import ValidationFailed
+from app.events import release as release_rules
 from app.events.models import Event
 from app.extensions import db
 from app.feeds import ical, services
@@ -219,9 +220,16 @@ def revoke(feed_id: int):
     return redirect(url_for(".index"))
 
 
+@bp.app_template_global()
+def event_release_panel(event: Event) -> dict:
+    """What the event page's calendar panel says about releasing a sensitive event."""
+    return {"state": release_rules.release_state(event, utcnow()),
+            "can_release": release_rules.can_release(current_user, event)}
+
+
 @bp.post("/events/<int:event_id>/release")
 @login_required
 def release(event_id: int):
-    apply_and_flash(lambda: services.release_event(current_user, event_id),
+    apply_and_flash(lambda: release_rules.release_event(current_user, event_id),
                     _("Released: the event's details now reach calendar feeds."))
     return redirect(f"/events/{event_id}")

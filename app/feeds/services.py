@@ -20,8 +20,6 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User, UserRole
-from app.auth.permissions import has_role
-from app.auth.roles import Role
 from app.checklists.models import ChecklistItem
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events.access import can_view, visible_clause
@@ -36,6 +34,7 @@ from app.events.models import (
     event_coordinating_units,
     event_hosts,
 )
+from app.events.release import embargo_times, unreleased_clause
 from app.extensions import db
 from app.feeds import ical
 from app.feeds.cache import FeedCache
@@ -228,24 +227,6 @@ def feed_urls(token: str) -> dict[str, str]:
                        + quote(https, safe="") + "&name=" + quote("Briefing Desk", safe="")}
 
 
-# --- releasing sensitive events ----------------------------------------------------------
-
-def release_event(actor: User, event_id: int) -> Event:
-    """Steering (or admin) lets a sensitive event's details reach feeds now."""
-    event = db.session.get(Event, event_id)
-    if event is None or not can_view(actor, event):
-        raise NotVisible()
-    if not has_role(actor, Role.STEERING, Role.ADMIN):
-        raise PermissionDenied()
-    if not event.is_sensitive:
-        raise ValidationFailed(_("Only sensitive events need releasing."))
-    if event.released_at is None:
-        event.released_at = utcnow()
-        event.released_by = actor
-        db.session.flush()
-    return event
-
-
 # --- what a feed holds -------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -302,14 +283,12 @@ def _event_conditions(spec: FeedSpec, now: datetime) -> list:
     keep_since = _day_start(now) - timedelta(days=ical.KEEP_CANCELLED_DAYS)
     changed = sa.func.coalesce(Event.status_changed_at, Event.updated_at)
     conditions = [
-        visible_clause(spec.owner),
+        visible_clause(spec.owner),  # the public feed (no owner): public, non-sensitive events
         Event.status != EventStatus.DRAFT,
         sa.or_(Event.status.not_in([EventStatus.CANCELLED, EventStatus.POSTPONED]),
                changed >= keep_since),
         Event.ends_at >= start, Event.starts_at < end,
     ]
-    if spec.owner is None:  # the public feed: public, non-sensitive, whoever asks
-        conditions += [Event.visibility == Visibility.PUBLIC, Event.is_sensitive.is_(False)]
     if spec.kinds:
         conditions.append(Event.kind.in_([EventKind(k) for k in spec.kinds]))
     if spec.unit_ids:
@@ -371,9 +350,7 @@ _EMBARGOES: dict[tuple, list[datetime]] = {}
 def _last_passed_embargo(events_state: tuple, now: datetime) -> datetime | None:
     times = _EMBARGOES.get(events_state)
     if times is None:
-        times = sorted(db.session.scalars(sa.select(Event.embargo_until).where(
-            Event.is_sensitive.is_(True), Event.released_at.is_(None),
-            Event.embargo_until.is_not(None))))
+        times = embargo_times()
         _EMBARGOES.clear()
         _EMBARGOES[events_state] = times
     passed = bisect.bisect_right(times, now)
@@ -514,8 +491,7 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
     names_tag = hashlib.sha256(repr(sorted(tuple(r) for r in names)).encode()).hexdigest()[:16]
     tag = f"{opts.cache_tag()}|{opts.detail}|{names_tag}"
 
-    unreleased = sa.and_(Event.is_sensitive.is_(True), Event.released_at.is_(None),
-                         sa.or_(Event.embargo_until.is_(None), Event.embargo_until > now))
+    unreleased = unreleased_clause(now)
     # The version part of each key is concatenated by the database: this query runs on
     # every rebuild, and 10,000 plain strings are far cheaper than 10,000 typed rows.
     version = (sa.literal("e|") + sa.cast(Event.id, sa.String) + "|"
