@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.auth.permissions import has_role
-from app.auth.roles import Role
+from app.auth.permissions import has_role, is_active_user
 from app.checklists.models import OPEN_STATUSES, ChecklistItem, ItemStatus
 from app.errors import PermissionDenied
+from app.events import access
 from app.events.models import Event
 from app.extensions import db
 from app.press.models import Briefing, BriefingStatus
@@ -23,10 +23,10 @@ PPC_BRIEFING_INTERVAL = timedelta(days=90)  # rule 2: at least one press confere
 
 
 def can_see_overview(user) -> bool:
-    if has_role(user, Role.STEERING, Role.ADMIN):
+    """Those who see every event (steering, admins) and the propaganda commission."""
+    if has_role(user, *access.SEE_ALL_ROLES):
         return True
-    return (user is not None and getattr(user, "is_authenticated", False) and user.active
-            and user.unit is not None and user.unit.slug == PROPAGANDA_UNIT)
+    return is_active_user(user) and user.unit is not None and user.unit.slug == PROPAGANDA_UNIT
 
 
 def require_overview(user) -> None:

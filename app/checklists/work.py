@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from app.auth.permissions import belongs_to, has_role
+from app.auth.permissions import belongs_to, has_role, is_active_user
 from app.auth.roles import Role
 from app.checklists import storage
 from app.checklists.models import (
@@ -43,13 +43,9 @@ MAX_FILES = 5
 DUE_SOON = timedelta(days=7)
 
 
-def _active(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.active
-
-
 def can_work_on(user, item: ChecklistItem) -> bool:
     """The item's own unit: its focal points, its head, or holders of the item's role."""
-    if not _active(user):
+    if not is_active_user(user):
         return False
     if item.user_id is not None and item.user_id == user.id:
         return True
@@ -63,7 +59,7 @@ def can_review(user, item: ChecklistItem) -> bool:
     """The lead unit's focal points and head, protocol and admins."""
     if has_role(user, *REVIEW_ANY_ROLES):
         return True
-    return _active(user) and belongs_to(user, item.event.lead_unit_id) and (
+    return is_active_user(user) and belongs_to(user, item.event.lead_unit_id) and (
         user.is_unit_head or has_role(user, Role.FOCAL))
 
 

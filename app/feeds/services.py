@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User, UserRole
+from app.auth.permissions import is_active_user
 from app.checklists.models import ChecklistItem
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events.access import can_view, visible_clause
@@ -123,7 +124,7 @@ def _apply(feed: FeedToken, settings: FeedSettings) -> None:
 
 def create_feed(owner: User, settings: FeedSettings) -> tuple[FeedToken, str]:
     """A new named feed for ``owner``; returns it with its token (shown once, never stored)."""
-    if not (owner and owner.is_authenticated and owner.active):
+    if not is_active_user(owner):
         raise PermissionDenied()
     now = utcnow()
     _validate(owner, settings, now)

@@ -26,14 +26,6 @@ MANAGE_OUTLET_ROLES = (Role.ADMIN, Role.PROTOCOL, Role.LIAISON)
 
 # --- permissions ------------------------------------------------------------------------
 
-def is_event_insider(user, event: Event) -> bool:
-    """Members of the event's lead and coordinating units, steering and admins."""
-    if has_role(user, Role.ADMIN, Role.STEERING):
-        return True
-    return user is not None and getattr(user, "is_authenticated", False) and user.active \
-        and user.unit_id is not None and user.unit_id in event.unit_ids
-
-
 def can_manage(user, briefing: Briefing) -> bool:
     """Protocol, admins, press liaisons and whoever may edit the event."""
     return access.can_view(user, briefing.event) and (
@@ -54,7 +46,7 @@ def can_see_release(user, briefing: Briefing, now: datetime | None = None) -> bo
     embargo = briefing.release_embargo_until
     if embargo is None or (now or utcnow()) >= embargo:
         return True
-    return is_event_insider(user, briefing.event)
+    return access.is_insider(user, briefing.event)
 
 
 def get_visible(user, briefing_id: int) -> Briefing:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import format_datetime
 
 from app.auth.models import User
-from app.auth.permissions import has_role
+from app.auth.permissions import has_role, is_active_user
 from app.auth.roles import Role
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
@@ -238,7 +238,7 @@ def decline(actor, assignment: SpokespersonAssignment, reason: str) -> Spokesper
 
 def my_assignments(user) -> list[SpokespersonAssignment]:
     """The user's open assignments at briefings that have not ended yet, soonest first."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_active_user(user):
         return []
     return db.session.scalars(
         sa.select(SpokespersonAssignment).join(SpokespersonAssignment.briefing)

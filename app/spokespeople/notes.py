@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.permissions import belongs_to, has_role
+from app.auth.permissions import belongs_to, has_role, is_active_user
 from app.auth.roles import Role
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
@@ -35,7 +35,7 @@ def _assigned(user, briefing: Briefing) -> bool:
 def can_read_briefing_notes(user, briefing: Briefing) -> bool:
     """Assigned spokespeople, the lead unit, steering and admin; protocol as the approver of
     non-sensitive notes. Always within what the user may see of the event."""
-    if not getattr(user, "is_authenticated", False) or not user.active:
+    if not is_active_user(user):
         return False
     event = briefing.event
     if not access.can_view(user, event):

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.models import User
-from app.auth.permissions import has_role
+from app.auth.permissions import belongs_to, has_role
 from app.auth.roles import Role
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
@@ -41,8 +41,7 @@ def can_manage(user, unit_id: int) -> bool:
     """Protocol and admin keep the roster; a unit's head keeps their own unit's."""
     if keeps_every_roster(user):
         return True
-    return (getattr(user, "is_authenticated", False) and user.active and user.is_unit_head
-            and user.unit_id == unit_id)
+    return belongs_to(user, unit_id) and user.is_unit_head
 
 
 def keeps_a_roster(user) -> bool:
