@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.events.vocabulary import (  # noqa: F401  (re-exported: the words live there, labels here)
     DELEGATION_KINDS,
+    NOT_TAKING_PLACE,
     TRANSITIONS,
     EventKind,
     EventStatus,
@@ -147,6 +148,16 @@ class Event(db.Model):
     def unit_ids(self) -> set[int]:
         """The lead unit and every coordinating unit."""
         return {self.lead_unit_id, *(u.id for u in self.coordinating_units)}
+
+    @property
+    def takes_place(self) -> bool:
+        """Not cancelled or postponed: it occupies its venue, hosts and members."""
+        return self.status not in NOT_TAKING_PLACE
+
+    @classmethod
+    def takes_place_clause(cls) -> sa.ColumnElement[bool]:
+        """SQL twin of ``takes_place``."""
+        return cls.status.not_in(NOT_TAKING_PLACE)
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.kind} {self.starts_at:%Y-%m-%d}>"

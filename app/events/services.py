@@ -24,6 +24,7 @@ from app.events.history import (
 )
 from app.events.models import (
     DELEGATION_KINDS,
+    NOT_TAKING_PLACE,
     TRANSITIONS,
     Delegation,
     Event,
@@ -183,7 +184,7 @@ def change_status(actor, event: Event, status, reason: str, expected_version) ->
         raise ValidationFailed(_("An event cannot go from %(old)s to %(new)s.",
                                  old=status_label(event.status), new=status_label(new)), "status")
     reason = check_length(reason, TEXT_MAX, "reason")
-    if new in (EventStatus.POSTPONED, EventStatus.CANCELLED) and not reason:
+    if new in NOT_TAKING_PLACE and not reason:
         raise ValidationFailed(_("Give the reason for postponing or cancelling."), "reason")
     old = snapshot(event)
     event.status = new

@@ -32,6 +32,10 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# Cancelled and postponed events do not take place at their recorded time: they occupy no
+# venue, host or delegation member, and clash with nothing.
+NOT_TAKING_PLACE = frozenset({EventStatus.CANCELLED, EventStatus.POSTPONED})
+
 # The allowed status transitions; postponed events can be planned again.
 TRANSITIONS = {
     EventStatus.DRAFT: {EventStatus.PLANNED, EventStatus.CANCELLED},

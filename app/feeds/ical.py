@@ -232,7 +232,7 @@ def _event_title(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel)
 
 def _event_description(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel) -> str:
     parts = [event.description(opts.language)]
-    if event.status in (EventStatus.CANCELLED, EventStatus.POSTPONED) and event.status_reason:
+    if not event.takes_place and event.status_reason:
         parts.append(f"{w.reason}: {event.status_reason}")
     delegation = event.delegation
     if delegation is not None:

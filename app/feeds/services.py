@@ -286,8 +286,7 @@ def _event_conditions(spec: FeedSpec, now: datetime) -> list:
     conditions = [
         visible_clause(spec.owner),  # the public feed (no owner): public, non-sensitive events
         Event.status != EventStatus.DRAFT,
-        sa.or_(Event.status.not_in([EventStatus.CANCELLED, EventStatus.POSTPONED]),
-               changed >= keep_since),
+        sa.or_(Event.takes_place_clause(), changed >= keep_since),  # cancelled: 30 days more
         Event.ends_at >= start, Event.starts_at < end,
     ]
     if spec.kinds:
