@@ -83,7 +83,19 @@ class SpokespersonDesignation(db.Model):
     user: Mapped[User] = relationship()
 
     def covers(self, day: date) -> bool:
-        return self.since <= day and (self.until is None or day <= self.until)
+        """In force on ``day``: within its window, its person and its unit active."""
+        return (self.since <= day and (self.until is None or day <= self.until)
+                and self.user.active and self.unit.active)
+
+    @classmethod
+    def covers_clause(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL twin of ``covers``."""
+        return sa.and_(cls.since <= day, sa.or_(cls.until.is_(None), cls.until >= day),
+                       cls.user.has(User.active.is_(True)), cls.unit.has(Unit.active.is_(True)))
+
+    def ended_before(self, day: date) -> bool:
+        """Its last day is before ``day`` (it can no longer be ended)."""
+        return self.until is not None and self.until < day
 
 
 class Authorisation(db.Model):
@@ -114,7 +126,15 @@ class Authorisation(db.Model):
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
     def covers(self, day: date) -> bool:
-        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+        """In force on ``day``: not revoked, within its window, its person and unit active."""
+        return (self.revoked_at is None and self.valid_from <= day <= self.valid_until
+                and self.user.active and self.unit.active)
+
+    @classmethod
+    def covers_clause(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL twin of ``covers``."""
+        return sa.and_(cls.revoked_at.is_(None), cls.valid_from <= day, cls.valid_until >= day,
+                       cls.user.has(User.active.is_(True)), cls.unit.has(Unit.active.is_(True)))
 
 
 # --- briefing notes -------------------------------------------------------------------

@@ -99,9 +99,8 @@ def briefing_when(briefing: Briefing) -> str:
 
 @bp.get("/")
 def roster_index():
-    return render_template("spokespeople/roster.html", roster=roster.roster(),
-                           today=roster.today(), can_manage=roster.can_manage,
-                           may_record=roster.keeps_a_roster(current_user),
+    return render_template("spokespeople/roster.html", roster=roster.roster(current_user),
+                           today=roster.today(), may_record=roster.keeps_a_roster(current_user),
                            end_form=EndDesignationForm(), confirm=ConfirmForm())
 
 
@@ -188,8 +187,8 @@ def directory():
 @bp.get("/directory/<int:designation_id>.vcf")
 @public
 def vcard_download(designation_id: int):
-    designation = db.session.get(SpokespersonDesignation, designation_id)
-    if designation is None or designation not in roster.current_designations():
+    designation = roster.published_designation(designation_id)
+    if designation is None:
         abort(404)  # only people in the published directory
     version = request.args.get("version", "3.0")
     if version not in ("3.0", "4.0"):
