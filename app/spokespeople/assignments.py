@@ -173,8 +173,13 @@ def candidates(briefing: Briefing, unit: Unit, viewer=None) -> list[Candidate]:
     return sorted(found, key=lambda c: (not c.free, c.recent, c.user.name, c.user.id))
 
 
+def is_assigner(user) -> bool:
+    """Protocol and admins assign spokespeople (to the briefings they may see)."""
+    return has_role(user, *ASSIGNER_ROLES)
+
+
 def can_assign(user, briefing: Briefing) -> bool:
-    return has_role(user, *ASSIGNER_ROLES) and access.can_view(user, briefing.event)
+    return is_assigner(user) and access.can_view(user, briefing.event)
 
 
 def assign(actor, briefing: Briefing, user: User | None, unit: Unit | None,
