@@ -67,8 +67,8 @@ def tasks():
 def _item_page(item, form=None, review=None, status=200):
     return render_template(
         "checklists/item.html", item=item, form=form or SubmissionForm(),
-        review=review or ReviewForm(), can_work=work.can_work_on(current_user, item),
-        can_review=work.can_review(current_user, item), max_mb=storage.max_bytes() // 2**20,
+        review=review or ReviewForm(), actions=work.actions(current_user, item),
+        max_mb=storage.max_bytes() // 2**20,
         **LABELS), status
 
 

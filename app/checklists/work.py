@@ -71,6 +71,21 @@ def can_see(user, item: ChecklistItem) -> bool:
         or belongs_to(user, item.unit_id)
 
 
+@dataclass(frozen=True)
+class ItemActions:
+    """What the item's page offers ``user`` now."""
+
+    review: bool   # accept or return the submission waiting for review
+    provide: bool  # submit information, or mark done when no submission is required
+
+
+def actions(user, item: ChecklistItem) -> ItemActions:
+    return ItemActions(
+        review=item.status is ItemStatus.SUBMITTED and can_review(user, item),
+        provide=(item.awaits_owner and item.event.status is not EventStatus.CANCELLED
+                 and can_work_on(user, item)))
+
+
 def get_item(user, item_id: int) -> ChecklistItem:
     """The item if the user may see its details; 404 if not even the event is visible."""
     item = db.session.get(ChecklistItem, item_id)

@@ -18,6 +18,8 @@ from app.i18n import _
 from app.timeutil import utcnow
 from app.units.models import Unit
 
+# Only those who may edit the event see these fields, and their history.
+EDITORS_ONLY_FIELDS = frozenset({"internal_notes", "delegation.logistics"})
 # A change of any of these makes calendar clients update their copy (iCalendar SEQUENCE).
 SEQUENCE_FIELDS = {"title_vi", "title_en", "starts_at", "ends_at", "timezone", "all_day",
                    "venue_id", "location", "status"}

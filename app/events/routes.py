@@ -127,13 +127,15 @@ def _render_detail(event: Event, status_form: StatusForm, stale=None, code: int 
     allowed = sorted(TRANSITIONS[event.status], key=list(EventStatus).index)
     status_form.status.choices = choices((s.value, EVENT_STATUS_LABELS[s]) for s in allowed)
     overrides = queries.overrides(event)
+    can_edit = access.can_edit(current_user, event)
     titles = queries.visible_titles(current_user, [c.get("other_event_id") for o in overrides
                                                    for c in o.clashes], display.locale_name())
     return render_template(
-        "events/detail.html", event=event, history=queries.history(event), overrides=overrides,
+        "events/detail.html", event=event, history=queries.history(event, editor=can_edit),
+        overrides=overrides,
         override_texts={o.id: [display.clash_text(_stored_clash(c), titles) for c in o.clashes]
                         for o in overrides},
-        status_form=status_form, can_edit=access.can_edit(current_user, event),
+        status_form=status_form, can_edit=can_edit,
         field_labels=_field_labels(), stale=stale,
         delegation_kind=event.kind in DELEGATION_KINDS), code
 

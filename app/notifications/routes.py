@@ -16,7 +16,7 @@ from app.notifications import (
 )
 from app.notifications.forms import ConfirmForm, PreferenceForm, RulesForm
 from app.notifications.mail import MailSettings
-from app.notifications.models import DELIVERY_STATUS_LABELS, DeliveryStatus
+from app.notifications.models import DELIVERY_STATUS_LABELS
 from app.notifications.rules import SETTINGS, load_rules, set_rule
 from app.notifications.texts import render
 from app.web import apply_and_flash, show_validation_error
@@ -81,8 +81,7 @@ def deliveries():
     page = inbox.deliveries(current_user, status=status)
     return render_template("notifications/deliveries.html", page=page, status=status,
                            statuses=DELIVERY_STATUS_LABELS, mail=MailSettings.from_app(),
-                           rules=load_rules(), form=ConfirmForm(), failed=DeliveryStatus.FAILED,
-                           gave_up=DeliveryStatus.GAVE_UP)
+                           rules=load_rules(), form=ConfirmForm())
 
 
 @bp.post("/admin/deliveries/<int:delivery_id>/retry")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_datetime
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.auth.models import User
 from app.auth.permissions import has_role, is_active_user
@@ -221,7 +221,7 @@ def withdraw(actor, assignment: SpokespersonAssignment) -> None:
     require_briefing(actor, assignment.briefing)
     if not can_assign(actor, assignment.briefing):
         raise PermissionDenied()
-    if assignment.status in ACTIVE_ASSIGNMENT_STATUSES:
+    if assignment.is_active:
         assignment.status = AssignmentStatus.WITHDRAWN
     db.session.flush()
 
@@ -229,7 +229,7 @@ def withdraw(actor, assignment: SpokespersonAssignment) -> None:
 def _require_own_active(actor, assignment: SpokespersonAssignment) -> None:
     if assignment.user_id != getattr(actor, "id", None):
         raise NotVisible()
-    if assignment.status not in ACTIVE_ASSIGNMENT_STATUSES:
+    if not assignment.is_active:
         raise ValidationFailed(_("This assignment is no longer open."))
 
 
@@ -266,6 +266,8 @@ def my_assignments(user) -> list[SpokespersonAssignment]:
         return []
     return db.session.scalars(
         sa.select(SpokespersonAssignment).join(SpokespersonAssignment.briefing)
+        .options(contains_eager(SpokespersonAssignment.briefing),
+                 selectinload(SpokespersonAssignment.unit))
         .where(SpokespersonAssignment.user_id == user.id,
                SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES),
                Briefing.status != BriefingStatus.CANCELLED, Briefing.ends_at >= utcnow())

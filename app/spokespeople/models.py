@@ -57,6 +57,16 @@ class SpokespersonAssignment(db.Model):
     unit: Mapped[Unit] = relationship()
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
 
+    @property
+    def is_active(self) -> bool:
+        """Proposed or accepted: the person is on the briefing (and may be withdrawn)."""
+        return self.status in ACTIVE_ASSIGNMENT_STATUSES
+
+    @property
+    def awaits_answer(self) -> bool:
+        """Proposed: the person is asked to accept or decline."""
+        return self.status is AssignmentStatus.PROPOSED
+
 
 # --- roster: who may speak for a unit (Decree 09/2017, DOMAIN.md rule 3) ---------------
 

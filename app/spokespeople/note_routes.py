@@ -55,7 +55,8 @@ def show(note_id: int):
         sections_en=document.sections(version, "en") if version and document.has_english(version)
         else [],
         can_write=notes.can_write(current_user, note.briefing),
-        can_approve=notes.can_approve(current_user, note),
+        can_submit=notes.can_submit(current_user, note),
+        can_review=notes.can_review(current_user, note),
         action_form=VersionActionForm(number=note.latest_number),
         review_form=ReviewForm(number=note.latest_number))
 

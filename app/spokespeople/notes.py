@@ -73,6 +73,18 @@ def can_approve(user, note: BriefingNote) -> bool:
     return user.is_unit_head and belongs_to(user, event.lead_unit_id)
 
 
+def can_submit(user, note: BriefingNote) -> bool:
+    """The newest version is a draft that ``user`` may submit for approval."""
+    latest = note.latest
+    return latest is not None and latest.status is NoteStatus.DRAFT and can_write(user, note.briefing)
+
+
+def can_review(user, note: BriefingNote) -> bool:
+    """The newest version waits for approval and ``user`` may approve or return it."""
+    latest = note.latest
+    return latest is not None and latest.status is NoteStatus.SUBMITTED and can_approve(user, note)
+
+
 # --- content --------------------------------------------------------------------------
 
 @dataclass
@@ -139,6 +151,15 @@ def _clean(content: NoteContent) -> NoteContent:
 
 def note_for(briefing: Briefing) -> BriefingNote | None:
     return db.session.scalar(sa.select(BriefingNote).where(BriefingNote.briefing_id == briefing.id))
+
+
+def notes_by_briefing(briefing_ids) -> dict[int, BriefingNote]:
+    """The notes of several briefings, by briefing id, in one query."""
+    ids = set(briefing_ids)
+    if not ids:
+        return {}
+    return {n.briefing_id: n for n in db.session.scalars(
+        sa.select(BriefingNote).where(BriefingNote.briefing_id.in_(ids)))}
 
 
 def start_note(actor, briefing: Briefing) -> BriefingNote:

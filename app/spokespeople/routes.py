@@ -34,10 +34,10 @@ from app.spokespeople.forms import (
     EndDesignationForm,
 )
 from app.spokespeople.models import (
-    ACTIVE_ASSIGNMENT_STATUSES,
     ASSIGNMENT_STATUS_LABELS,
     AssignmentRole,
     Authorisation,
+    BriefingNote,
     SpokespersonAssignment,
     SpokespersonDesignation,
 )
@@ -74,13 +74,20 @@ def _head_choices():
 @bp.app_context_processor
 def panel_helpers():
     """Helpers for the dashboard and briefing panels, which are included without a view."""
-    return {"my_briefing_assignments": assignments.my_assignments,
+    return {"my_briefing_assignments": my_briefing_rows,
             "briefing_assignments": assignments.active_assignments,
             "assignment_status_labels": ASSIGNMENT_STATUS_LABELS,
             "assignment_role_labels": dict(ROLE_CHOICES),
             "can_read_briefing_notes": notes.can_read_briefing_notes,
             "briefing_note": notes.note_for,
             "briefing_when": briefing_when}
+
+
+def my_briefing_rows(user) -> list[tuple[SpokespersonAssignment, BriefingNote | None]]:
+    """The user's open assignments with their briefings' notes, in a fixed number of queries."""
+    mine = assignments.my_assignments(user)
+    found = notes.notes_by_briefing(a.briefing_id for a in mine)
+    return [(a, found.get(a.briefing_id)) for a in mine]
 
 
 def briefing_when(briefing: Briefing) -> str:
@@ -248,7 +255,7 @@ def briefing(briefing_id: int):
             return redirect(url_for("spokespeople.briefing", briefing_id=briefing.id))
     return render_template(
         "spokespeople/briefing.html", briefing=briefing, form=form, unit=unit,
-        history=assignments.all_assignments(briefing), active=ACTIVE_ASSIGNMENT_STATUSES,
+        history=assignments.all_assignments(briefing),
         candidates=suggested,
         can_assign=assignments.can_assign(current_user, briefing), confirm=ConfirmForm(),
         note=notes.note_for(briefing),
