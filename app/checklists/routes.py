@@ -40,11 +40,9 @@ from app.checklists.models import (
     TemplatePhase,
 )
 from app.checklists.schedule import Anchor, OffsetUnit
-from app.checklists.services import on_event_saved
 from app.errors import ValidationFailed
 from app.events import access
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind
-from app.events.signals import event_saved
 from app.extensions import db
 from app.i18n import _
 from app.timeutil import utcnow
@@ -52,8 +50,6 @@ from app.web import show_validation_error
 
 bp = Blueprint("checklists", __name__)
 register_filters(bp)
-# Keep every event's checklist in step with the event (created, moved, cancelled...).
-event_saved.connect(on_event_saved)
 
 LABELS = dict(status_labels=ITEM_STATUS_LABELS, role_labels=RESPONSIBLE_ROLE_LABELS,
               step_labels=STEP_ACTION_LABELS)

@@ -26,9 +26,9 @@ from app.checklists.models import (
 )
 from app.checklists.proposals import sync_proposed_briefings
 from app.checklists.rules import TEMPLATE_KEY_PREFIX, applies, compute_due, item_key
+from app.checklists.signals import checklist_synced
 from app.events.models import Delegation, Event, EventStatus
 from app.extensions import db
-from app.notifications import services as notifications
 from app.timeutil import utcnow
 from app.units.models import Unit, UnitKind
 
@@ -263,9 +263,13 @@ def load_events_for_sync(query: sa.Select) -> list[Event]:
 
 
 def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ignored) -> None:
-    """Receiver of ``app.events.signals.event_saved``: keep the checklist in step and tell
-    the owners of new items (each owner hears of an item once)."""
+    """Receiver of ``app.events.signals.event_saved``: keep the checklist in step, then
+    announce it (``checklist_synced``: notifications tell the owners of new items)."""
     sync_checklist(event, actor=actor)
-    generated = db.session.scalars(sa.select(ChecklistItem).where(
-        ChecklistItem.event_id == event.id, ChecklistItem.key.startswith(TEMPLATE_KEY_PREFIX)))
-    notifications.notify_open_items(list(generated))
+    checklist_synced.send(event, actor=actor)
+
+
+def generated_items(event: Event) -> list[ChecklistItem]:
+    """The event's items generated from templates."""
+    return list(db.session.scalars(sa.select(ChecklistItem).where(
+        ChecklistItem.event_id == event.id, ChecklistItem.key.startswith(TEMPLATE_KEY_PREFIX))))

@@ -23,12 +23,12 @@ from app.checklists.models import (
     StepAction,
     SubmissionAttachment,
 )
+from app.checklists.signals import submission_reviewed
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.i18n import _
-from app.notifications import services as notifications
 from app.timeutil import utcnow
 
 REVIEW_ANY_ROLES = (Role.ADMIN, Role.PROTOCOL)
@@ -168,7 +168,7 @@ def accept(user, item: ChecklistItem, comment: str = "") -> None:
     item.completed_at, item.completed_by = now, user
     _step(item, StepAction.ACCEPTED, user, comment.strip(), submission)
     db.session.flush()
-    notifications.notify_submission_reviewed(submission, True, comment=comment.strip())
+    submission_reviewed.send(submission, accepted=True, comment=comment.strip(), actor=user)
 
 
 def return_item(user, item: ChecklistItem, comment: str) -> None:
@@ -182,7 +182,7 @@ def return_item(user, item: ChecklistItem, comment: str) -> None:
     item.status = ItemStatus.RETURNED
     _step(item, StepAction.RETURNED, user, comment, submission)
     db.session.flush()
-    notifications.notify_submission_reviewed(submission, False, comment=comment)
+    submission_reviewed.send(submission, accepted=False, comment=comment, actor=user)
 
 
 def complete(user, item: ChecklistItem, comment: str = "") -> None:

@@ -9,11 +9,7 @@ from flask_login import current_user
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.notifications import (
-    inbox,
-    sending,
-    services,  # noqa: F401  (connects the event_saved receiver)
-)
+from app.notifications import inbox, sending
 from app.notifications.forms import ConfirmForm, PreferenceForm, RulesForm
 from app.notifications.mail import MailSettings
 from app.notifications.models import DELIVERY_STATUS_LABELS

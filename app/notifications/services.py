@@ -1,7 +1,8 @@
 """Creating notifications: the bell entry plus a claimed row in the delivery ledger.
 
-Features call the ``notify_*`` functions from their services; they flush,
-never commit. The same (recipient, object, step) is recorded once: a second
+Features announce what happened with signals (``app.<feature>.signals``);
+``subscriptions.register`` connects the ``notify_*`` functions below to them. They
+flush, never commit. The same (recipient, object, step) is recorded once: a second
 call finds the key taken (INSERT … ON CONFLICT DO NOTHING) and does nothing.
 """
 from datetime import datetime, timedelta
@@ -11,7 +12,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.checklists.models import OPEN_STATUSES, ChecklistItem
 from app.events.models import Event, EventStatus
-from app.events.signals import event_saved
 from app.extensions import db
 from app.notifications.models import (
     Delivery,
@@ -271,5 +271,3 @@ def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ext
     notify(event_stakeholders(event), kind, event, step=step, params=params,
            url=event_url(event.id), event=event, urgent=urgent)
 
-
-event_saved.connect(on_event_saved)

@@ -19,7 +19,6 @@ from app.events.clashes import host_engagements
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
 from app.i18n import _
-from app.notifications import services as notifications
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople import roster
 from app.spokespeople.models import (
@@ -28,6 +27,7 @@ from app.spokespeople.models import (
     AssignmentStatus,
     SpokespersonAssignment,
 )
+from app.spokespeople.signals import assignment_proposed
 from app.timeutil import utcnow
 from app.units.models import Unit
 
@@ -213,7 +213,7 @@ def assign(actor, briefing: Briefing, user: User | None, unit: Unit | None,
                                         status=AssignmentStatus.PROPOSED, assigned_by_id=actor.id)
     db.session.add(assignment)
     db.session.flush()
-    notifications.notify_assignment(assignment)
+    assignment_proposed.send(assignment, actor=actor)
     return assignment
 
 
@@ -256,7 +256,7 @@ def decline(actor, assignment: SpokespersonAssignment, reason: str) -> Spokesper
                                        assigned_by_id=assignment.assigned_by_id)
     db.session.add(successor)
     db.session.flush()
-    notifications.notify_assignment(successor)
+    assignment_proposed.send(successor, actor=actor)
     return successor
 
 

@@ -17,10 +17,10 @@ from app.events import access
 from app.events.models import Delegation, Event
 from app.extensions import db
 from app.i18n import _
-from app.notifications import services as notifications
 from app.press.models import Briefing
 from app.spokespeople.assignments import active_assignments
 from app.spokespeople.models import BriefingNote, BriefingNoteVersion, NoteAnswer, NoteStatus
+from app.spokespeople.signals import note_reviewed
 from app.timeutil import utcnow
 
 BANK_LIMIT = 50
@@ -262,7 +262,7 @@ def review(actor, note: BriefingNote, number: int, approve: bool,
     version.reviewed_at = utcnow()
     version.review_comment = comment.strip()
     _flush_or_refuse()
-    notifications.notify_note_reviewed(version, approve)
+    note_reviewed.send(version, approved=approve, actor=actor)
     return version
 
 
