@@ -23,7 +23,7 @@ from app.errors import ValidationFailed
 from app.events import release as release_rules
 from app.events.models import Event
 from app.extensions import db
-from app.feeds import ical, services
+from app.feeds import build, ical, services, tokens, validators
 from app.feeds.fastpath import NotModifiedFastPath, feed_headers
 from app.feeds.forms import FeedForm
 from app.feeds.models import ALARM_LABELS, DETAIL_LABELS, FeedToken
@@ -66,11 +66,11 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
     return response
 
 
-def _open_body(spec: services.FeedSpec, etag: str, gzipped: bool):
+def _open_body(spec: build.FeedSpec, etag: str, gzipped: bool):
     """The cached body, opened; the WSGI server closes it after sending (sendfile)."""
-    path = services.feed_body(spec, etag, utcnow())
+    path = build.feed_body(spec, etag, utcnow())
     if gzipped:
-        path = services.feed_cache().gzipped(path)
+        path = build.feed_cache().gzipped(path)
     return open(path, "rb")  # noqa: SIM115  (stays readable if a newer body replaces it)
 
 
@@ -78,26 +78,26 @@ def _open_body(spec: services.FeedSpec, etag: str, gzipped: bool):
 @public
 def public_feed():
     language = request.args.get("lang", "vi")
-    spec = services.public_spec(language if language in services.LANGUAGES else "vi")
-    etag, last_modified = services.validators(spec, utcnow())
-    return _serve(lambda: spec, etag, last_modified, services.PUBLIC_CACHE)
+    spec = build.public_spec(language if language in services.LANGUAGES else "vi")
+    etag, last_modified = validators.validators(spec, utcnow())
+    return _serve(lambda: spec, etag, last_modified, validators.PUBLIC_CACHE)
 
 
 @bp.route("/<token>.ics", methods=["GET", "HEAD"])
 @public
 def token_feed(token: str):
     now = utcnow()
-    check = services.check_token(token, now)
+    check = tokens.check_token(token, now)
     if check is None:  # unknown, revoked, expired, inactive owner: one plain, identical answer
         return Response("Not Found\n", status=404, mimetype="text/plain",
                         headers={"Cache-Control": "no-store"})
-    if services.record_use(check, request.headers.get("User-Agent", ""), now):
+    if tokens.record_use(check, request.headers.get("User-Agent", ""), now):
         db.session.commit()
 
     def spec_for():
-        return services.token_spec(db.session.get(FeedToken, check.feed_id))
+        return build.token_spec(db.session.get(FeedToken, check.feed_id))
 
-    return _serve(spec_for, check.etag, check.last_modified, services.PRIVATE_CACHE)
+    return _serve(spec_for, check.etag, check.last_modified, validators.PRIVATE_CACHE)
 
 
 def event_download(event_id: int):
