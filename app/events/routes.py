@@ -2,14 +2,14 @@
 
 Thin: parse the form, call a service, commit, render or redirect.
 """
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.models import User
-from app.errors import ValidationFailed
 from app.events import access, delegations, display, history, queries, services, validation
 from app.events.clashes import ClashesFound
 from app.events.forms import (
@@ -34,7 +34,7 @@ from app.events.venues import list_venues, require_manage_venues, save_venue
 from app.extensions import db
 from app.i18n import _
 from app.units.services import unit_choices
-from app.web import apply_and_flash, choices, show_validation_error
+from app.web import Outcome, apply_and_flash, choices
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 calendar_bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -191,6 +191,24 @@ def _stale_context(exc: history.StaleVersion, form, event_id: int):
     return exc.changes
 
 
+@dataclass
+class Saved:
+    """``apply_and_flash`` on an event form, with what the form shows when it did not apply."""
+
+    outcome: Outcome
+    clashes: list[str] = field(default_factory=list)  # warnings to confirm with a reason
+    stale: list | None = None  # the changes someone else saved meanwhile
+
+
+def _save(action, success, form, event_id: int | None = None) -> Saved:
+    try:
+        return Saved(apply_and_flash(action, success, form=form))
+    except ClashesFound as exc:
+        return Saved(Outcome(False), clashes=_clash_context(exc, form))
+    except history.StaleVersion as exc:
+        return Saved(Outcome(False), stale=_stale_context(exc, form, event_id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     if not access.can_create_events(current_user):
@@ -201,19 +219,14 @@ def create():
         form.timezone.data = _zone()
         form.lead_unit_id.data = current_user.unit_id
         form.start_date.data = form.end_date.data = queries.local_today(_zone()) + timedelta(days=7)
-    clashes = []
+    saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        try:
-            event = services.create_event(current_user, _event_data(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        except ClashesFound as exc:
-            clashes = _clash_context(exc, form)
-        else:
-            db.session.commit()
-            flash(_("Event created."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None, clashes=clashes, stale=None,
+        saved = _save(lambda: services.create_event(current_user, _event_data(form)),
+                      _("Event created."), form)
+        if saved.outcome:
+            return redirect(url_for("events.detail", event_id=saved.outcome.result.id))
+    return render_template("events/form.html", form=form, event=None, clashes=saved.clashes,
+                           stale=None,
                            zones=display.COMMON_TIMEZONES, field_labels=_field_labels())
 
 
@@ -243,24 +256,17 @@ def edit(event_id: int):
     _fill_event_choices(form, event)
     if not form.is_submitted():
         _prefill(form, event)
-    clashes, stale = [], None
+    saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        try:
-            services.update_event(current_user, event, _event_data(form), form.version.data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        except ClashesFound as exc:
-            clashes = _clash_context(exc, form)
-        except history.StaleVersion as exc:
-            stale = _stale_context(exc, form, event_id)
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
+        saved = _save(lambda: services.update_event(current_user, event, _event_data(form),
+                                                    form.version.data),
+                      _("Changes saved."), form, event_id)
+        if saved.outcome:
             return redirect(url_for("events.detail", event_id=event_id))
     event = db.session.get(Event, event_id)
-    return render_template("events/form.html", form=form, event=event, clashes=clashes,
-                           stale=stale, zones=display.COMMON_TIMEZONES,
-                           field_labels=_field_labels()), (409 if stale is not None else 200)
+    return render_template("events/form.html", form=form, event=event, clashes=saved.clashes,
+                           stale=saved.stale, zones=display.COMMON_TIMEZONES,
+                           field_labels=_field_labels()), (409 if saved.stale is not None else 200)
 
 
 @bp.post("/<int:event_id>/status")
@@ -270,19 +276,17 @@ def change_status(event_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.change_status(current_user, event, form.status.data, form.reason.data or "",
-                                   form.version.data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
+            changed = apply_and_flash(
+                lambda: services.change_status(current_user, event, form.status.data,
+                                               form.reason.data or "", form.version.data),
+                lambda _changes: _("Status changed to %(status)s.",
+                                   status=services.status_label(event.status)), form=form)
         except history.StaleVersion as exc:
             db.session.rollback()
             form.form_errors.append(_("Someone else saved this event after you opened the page; "
                                       "check their changes and try again."))
             return _render_detail(queries.load_event(event_id), form, stale=exc.changes, code=409)
-        else:
-            db.session.commit()
-            flash(_("Status changed to %(status)s.", status=services.status_label(event.status)),
-                  "success")
+        if changed:
             return redirect(url_for("events.detail", event_id=event_id))
     return _render_detail(queries.load_event(event_id), form, code=400)
 
@@ -315,6 +319,16 @@ def _delegation_page(event, form=None, member_form=None, clashes=(), code=200):
                            clashes=list(clashes)), code
 
 
+def _delegation_data(form: DelegationForm) -> delegations.DelegationData:
+    return delegations.DelegationData(
+        direction=form.direction.data, country=form.country.data or "",
+        locality=form.locality.data or "", arrival_date=form.arrival_date.data,
+        arrival_time=form.arrival_time.data, departure_date=form.departure_date.data,
+        departure_time=form.departure_time.data, border_gate=form.border_gate.data or "",
+        languages=form.languages.data or "", interpreters=form.interpreters.data or "",
+        logistics=form.logistics.data or "")
+
+
 @bp.route("/<int:event_id>/delegation", methods=["GET", "POST"])
 def delegation(event_id: int):
     event = _editable(event_id)
@@ -324,21 +338,10 @@ def delegation(event_id: int):
         return _delegation_page(event)
     form = DelegationForm()
     form.country.choices = choices(display.country_choices())
-    if form.validate_on_submit():
-        try:
-            delegations.save_delegation(current_user, event, delegations.DelegationData(
-                direction=form.direction.data, country=form.country.data or "",
-                locality=form.locality.data or "", arrival_date=form.arrival_date.data,
-                arrival_time=form.arrival_time.data, departure_date=form.departure_date.data,
-                departure_time=form.departure_time.data, border_gate=form.border_gate.data or "",
-                languages=form.languages.data or "", interpreters=form.interpreters.data or "",
-                logistics=form.logistics.data or ""))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Delegation details saved."), "success")
-            return redirect(url_for("events.delegation", event_id=event_id))
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: delegations.save_delegation(current_user, event, _delegation_data(form)),
+            _("Delegation details saved."), form=form):
+        return redirect(url_for("events.delegation", event_id=event_id))
     return _delegation_page(queries.load_event(event_id), form=form, code=400)
 
 
@@ -346,21 +349,16 @@ def delegation(event_id: int):
 def add_member(event_id: int):
     event = _editable(event_id)
     form = MemberForm()
-    clashes = []
+    saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        try:
-            delegations.add_member(current_user, event, form.name.data, form.title.data or "",
-                                form.is_head.data, _override_reason(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        except ClashesFound as exc:
-            clashes = _clash_context(exc, form)
-        else:
-            db.session.commit()
-            flash(_("Member added."), "success")
+        saved = _save(lambda: delegations.add_member(current_user, event, form.name.data,
+                                                     form.title.data or "", form.is_head.data,
+                                                     _override_reason(form)),
+                      _("Member added."), form)
+        if saved.outcome:
             return redirect(url_for("events.delegation", event_id=event_id) + "#members")
-    return _delegation_page(queries.load_event(event_id), member_form=form, clashes=clashes,
-                            code=200 if clashes else 400)
+    return _delegation_page(queries.load_event(event_id), member_form=form, clashes=saved.clashes,
+                            code=200 if saved.clashes else 400)
 
 
 @bp.post("/<int:event_id>/members/<int:member_id>/delete")
@@ -389,25 +387,20 @@ def programme(event_id: int):
     form = ProgrammeForm()
     form.venue_id.choices = _venue_choices()
     form.host_ids.choices = _user_choices()
-    clashes = []
+    saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        try:
-            delegations.add_programme_item(current_user, event, delegations.ProgrammeData(
-                day=form.day.data, start_time=form.start_time.data, end_time=form.end_time.data,
-                activity_vi=form.activity_vi.data or "", activity_en=form.activity_en.data or "",
-                place=form.place.data or "", venue_id=form.venue_id.data,
-                host_ids=[i for i in form.host_ids.data or [] if i],
-                hosts_text=form.hosts_text.data or "", override_reason=_override_reason(form)))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        except ClashesFound as exc:
-            clashes = _clash_context(exc, form)
-        else:
-            db.session.commit()
-            flash(_("Programme item added."), "success")
+        data = delegations.ProgrammeData(
+            day=form.day.data, start_time=form.start_time.data, end_time=form.end_time.data,
+            activity_vi=form.activity_vi.data or "", activity_en=form.activity_en.data or "",
+            place=form.place.data or "", venue_id=form.venue_id.data,
+            host_ids=[i for i in form.host_ids.data or [] if i],
+            hosts_text=form.hosts_text.data or "", override_reason=_override_reason(form))
+        saved = _save(lambda: delegations.add_programme_item(current_user, event, data),
+                      _("Programme item added."), form)
+        if saved.outcome:
             return redirect(url_for("events.programme", event_id=event_id))
-    return _programme_page(queries.load_event(event_id), form=form, clashes=clashes,
-                           code=200 if clashes else 400)
+    return _programme_page(queries.load_event(event_id), form=form, clashes=saved.clashes,
+                           code=200 if saved.clashes else 400)
 
 
 @bp.post("/<int:event_id>/programme/<int:item_id>/delete")
@@ -432,16 +425,11 @@ def venue_form(venue_id: int | None):
     require_manage_venues(current_user)
     venue = db.get_or_404(Venue, venue_id) if venue_id else None
     form = VenueForm(obj=venue)
-    if form.validate_on_submit():
-        try:
-            save_venue(current_user, venue, form.name.data, form.address.data or "",
-                                form.capacity.data, form.active.data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Venue saved."), "success")
-            return redirect(url_for("events.venues"))
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: save_venue(current_user, venue, form.name.data, form.address.data or "",
+                               form.capacity.data, form.active.data),
+            _("Venue saved."), form=form):
+        return redirect(url_for("events.venues"))
     return render_template("events/venue_form.html", form=form, venue=venue)
 
 

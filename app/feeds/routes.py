@@ -8,7 +8,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -19,7 +18,6 @@ from flask_login import current_user, login_required
 from werkzeug.wsgi import wrap_file
 
 from app.auth.routes import public
-from app.errors import ValidationFailed
 from app.events import release as release_rules
 from app.events.models import Event
 from app.extensions import db
@@ -30,7 +28,7 @@ from app.feeds.models import ALARM_LABELS, DETAIL_LABELS, FeedToken
 from app.i18n import _
 from app.timeutil import utcnow
 from app.units.models import Unit
-from app.web import apply_and_flash, show_validation_error
+from app.web import apply_and_flash
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -162,14 +160,10 @@ def create():
     if request.method == "GET":
         form.language.data = current_user.locale if current_user.locale in ("vi", "en") else "vi"
         form.detail.data = "press_safe"
-    if form.validate_on_submit():
-        try:
-            feed, token = services.create_feed(current_user, _settings(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            return _show_token(feed, token)
+    if form.validate_on_submit() and (
+            created := apply_and_flash(lambda: services.create_feed(current_user, _settings(form)),
+                                       form=form)):
+        return _show_token(*created.result)
     return render_template("feeds/form.html", form=form, feed=None)
 
 
@@ -186,37 +180,27 @@ def edit(feed_id: int):
                            "delegation_event_id": filters.get("delegation_event_id"),
                            "days_back": feed.days_back, "days_ahead": feed.days_ahead,
                            "expires_on": feed.expires_at.date() if feed.expires_at else None})
-    if form.validate_on_submit():
-        try:
-            services.update_feed(current_user, feed_id, _settings(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Feed saved."), "success")
-            return redirect(url_for(".index"))
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: services.update_feed(current_user, feed_id, _settings(form)),
+            _("Feed saved."), form=form):
+        return redirect(url_for(".index"))
     return render_template("feeds/form.html", form=form, feed=feed)
 
 
 @bp.post("/<int:feed_id>/rotate")
 @login_required
 def rotate(feed_id: int):
-    try:
-        feed, token = services.rotate_feed(current_user, feed_id)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    rotated = apply_and_flash(lambda: services.rotate_feed(current_user, feed_id))
+    if not rotated:
         return redirect(url_for(".index"))
-    db.session.commit()
-    return _show_token(feed, token)
+    return _show_token(*rotated.result)
 
 
 @bp.post("/<int:feed_id>/revoke")
 @login_required
 def revoke(feed_id: int):
-    services.revoke_feed(current_user, feed_id)
-    db.session.commit()
-    flash(_("Feed revoked: its address no longer works."), "success")
+    apply_and_flash(lambda: services.revoke_feed(current_user, feed_id),
+                    _("Feed revoked: its address no longer works."))
     return redirect(url_for(".index"))
 
 

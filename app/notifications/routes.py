@@ -2,11 +2,10 @@
 import logging
 
 import click
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.notifications import inbox, sending
@@ -15,7 +14,7 @@ from app.notifications.mail import MailSettings
 from app.notifications.models import DELIVERY_STATUS_LABELS
 from app.notifications.rules import SETTINGS, load_rules, set_rule
 from app.notifications.texts import render
-from app.web import apply_and_flash, show_validation_error
+from app.web import apply_and_flash
 
 bp = Blueprint("notifications", __name__, cli_group="reminders")
 
@@ -49,9 +48,8 @@ def read(notification_id: int):
 @bp.post("/notifications/read-all")
 def read_all():
     if ConfirmForm().validate_on_submit():
-        count = inbox.mark_all_read(current_user)
-        db.session.commit()
-        flash(_("%(n)d notifications marked as read.", n=count), "success")
+        apply_and_flash(lambda: inbox.mark_all_read(current_user),
+                        lambda count: _("%(n)d notifications marked as read.", n=count))
     return redirect(url_for("notifications.index"))
 
 
@@ -60,13 +58,9 @@ def settings():
     preference = inbox.preference_of(current_user)
     form = PreferenceForm(obj=preference if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            inbox.save_preference(current_user, form.mode.data, form.timezone.data or "")
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Notification settings saved."), "success")
+        if apply_and_flash(lambda: inbox.save_preference(current_user, form.mode.data,
+                                                         form.timezone.data or ""),
+                           _("Notification settings saved."), form=form):
             return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form)
 
@@ -94,13 +88,9 @@ def rules():
     if request.method == "POST":
         inbox.current_rules(current_user)  # admins only, before reading the form
     if form.validate_on_submit():
-        try:
-            inbox.save_rules(current_user, {name: getattr(form, name).data for name in SETTINGS})
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Reminder rules saved."), "success")
+        if apply_and_flash(lambda: inbox.save_rules(
+                current_user, {name: getattr(form, name).data for name in SETTINGS}),
+                _("Reminder rules saved."), form=form):
             return redirect(url_for("notifications.rules"))
     return render_template("notifications/rules.html", form=form)
 

@@ -12,14 +12,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.spokespeople import document, notes, roster
 from app.spokespeople.diff import html_diff
 from app.spokespeople.forms import NoteForm, ReviewForm, VersionActionForm
 from app.spokespeople.models import NOTE_STATUS_LABELS, BriefingNote, NoteStatus
-from app.web import apply_and_flash, show_validation_error
+from app.web import apply_and_flash
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
 EXTRA_ROWS = 2  # blank figure and answer rows offered on the form
@@ -97,19 +96,16 @@ def edit(note_id: int):
         abort(403)
     form = NoteForm() if request.method == "POST" else _prefill(note)
     if form.validate_on_submit():
-        try:
-            version = notes.save_version(current_user, note, form.base_number.data, _form_data(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-            if form.base_number.data != note.latest_number:
-                # Stale base: keep their text; the next save goes on top of the newest version,
-                # which stays in the history and can be compared.
-                form.base_number.raw_data = None
-                form.base_number.data = note.latest_number
-        else:
-            db.session.commit()
-            flash(_("Saved as version %(n)d.", n=version.number), "success")
+        if apply_and_flash(
+                lambda: notes.save_version(current_user, note, form.base_number.data,
+                                           _form_data(form)),
+                lambda version: _("Saved as version %(n)d.", n=version.number), form=form):
             return redirect(url_for("notes.show", note_id=note.id))
+        if form.base_number.data != note.latest_number:
+            # Stale base: keep their text; the next save goes on top of the newest version,
+            # which stays in the history and can be compared.
+            form.base_number.raw_data = None
+            form.base_number.data = note.latest_number
     return render_template("spokespeople/note_form.html", note=note, form=form)
 
 
