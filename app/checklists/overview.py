@@ -20,6 +20,8 @@ from app.units.models import Unit
 PROPAGANDA_UNIT = "ban-tgdv"          # Ban Tuyên giáo và Dân vận: monitors implementation
 PPC_UNIT = "ubnd-tinh"                # the provincial People's Committee
 PPC_BRIEFING_INTERVAL = timedelta(days=90)  # rule 2: at least one press conference a quarter
+# The overview's default period around today.
+DEFAULT_DAYS_BACK, DEFAULT_DAYS_AHEAD = 90, 30
 
 
 def can_see_overview(user) -> bool:
@@ -32,6 +34,14 @@ def can_see_overview(user) -> bool:
 def require_overview(user) -> None:
     if not can_see_overview(user):
         raise PermissionDenied()
+
+
+def period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """The days the overview covers: those given (in order), by default 90 days back and
+    30 ahead of ``today``."""
+    start = start or today - timedelta(days=DEFAULT_DAYS_BACK)
+    end = end or today + timedelta(days=DEFAULT_DAYS_AHEAD)
+    return (start, end) if start <= end else (end, start)
 
 
 @dataclass

@@ -137,17 +137,16 @@ def event_checklist(event_id: int):
     return render_template("checklists/event.html", event=event)
 
 
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
 def _period() -> tuple[date, date]:
     today = utcnow().astimezone(ZoneInfo(current_app.config["APP_TIMEZONE"])).date()
-    try:
-        start = date.fromisoformat(request.args.get("from", ""))
-    except ValueError:
-        start = today - timedelta(days=90)
-    try:
-        end = date.fromisoformat(request.args.get("to", ""))
-    except ValueError:
-        end = today + timedelta(days=30)
-    return (start, end) if start <= end else (end, start)
+    return overview_service.period(_date_arg("from"), _date_arg("to"), today)
 
 
 @bp.get("/checklists/overview")

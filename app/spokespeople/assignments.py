@@ -178,6 +178,18 @@ def is_assigner(user) -> bool:
     return has_role(user, *ASSIGNER_ROLES)
 
 
+def default_role(briefing: Briefing) -> AssignmentRole:
+    """What the assignment form proposes: a deputy once the briefing has a lead."""
+    if any(a.role is AssignmentRole.LEAD for a in active_assignments(briefing)):
+        return AssignmentRole.DEPUTY
+    return AssignmentRole.LEAD
+
+
+def first_free(candidates: list[Candidate]) -> User | None:
+    """The person the assignment form preselects: the first candidate, if free."""
+    return candidates[0].user if candidates and candidates[0].free else None
+
+
 def can_assign(user, briefing: Briefing) -> bool:
     return is_assigner(user) and access.can_view(user, briefing.event)
 

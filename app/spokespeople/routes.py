@@ -223,15 +223,13 @@ def briefing(briefing_id: int):
     if not form.is_submitted():
         form.unit_id.data = briefing.event.lead_unit_id
         form.user_id.data = request.args.get("user_id", type=int)
-        form.role.data = request.args.get("role") or (
-            AssignmentRole.DEPUTY.value if any(a.role is AssignmentRole.LEAD for a in
-                                               assignments.active_assignments(briefing))
-            else AssignmentRole.LEAD.value)
+        form.role.data = request.args.get("role") or assignments.default_role(briefing).value
     unit = db.session.get(Unit, request.args.get("unit_id", type=int) or form.unit_id.data
                           or briefing.event.lead_unit_id)
     suggested = assignments.candidates(briefing, unit, current_user) if unit else []
-    if not form.is_submitted() and form.user_id.data is None and suggested and suggested[0].free:
-        form.user_id.data = suggested[0].user.id  # the first suggestion, preselected
+    if not form.is_submitted() and form.user_id.data is None:
+        first = assignments.first_free(suggested)
+        form.user_id.data = first.id if first else None
     if form.validate_on_submit() and apply_and_flash(
             lambda: assignments.assign(current_user, briefing,
                                        db.session.get(User, form.user_id.data),
