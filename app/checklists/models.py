@@ -108,10 +108,6 @@ class ChecklistItem(db.Model):
         return self.title_en if locale == "en" and self.title_en else self.title_vi
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
     def awaits_owner(self) -> bool:
         """The owner still has to provide or complete it (open or returned)."""
         return self.status in AWAITING_OWNER_STATUSES

@@ -171,16 +171,12 @@ def _owner_key(item) -> str:
 
 
 def notify_submission_reviewed(submission, accepted: bool, comment: str = "") -> list[Notification]:
-    """Tell whoever submitted (else the item's owners) that it was accepted or returned.
+    """Tell whoever submitted that it was accepted or returned, with the reviewer's comment.
 
-    ``submission`` needs ``id`` and ``item`` (a ChecklistItem); optional
-    ``submitted_by`` (User) and ``comment``/``review_comment``.
+    ``submission`` needs ``id``, ``item`` (a ChecklistItem) and ``submitted_by`` (User).
     """
     item = submission.item
-    author = getattr(submission, "submitted_by", None) or getattr(submission, "author", None)
-    recipients = [author] if author is not None else Directory.load().item_owners(item)
-    comment = (comment or getattr(submission, "review_comment", None)
-               or getattr(submission, "comment", "") or "")
+    recipients = [submission.submitted_by]
     kind = Kind.SUBMISSION_ACCEPTED if accepted else Kind.SUBMISSION_RETURNED
     return notify(recipients, kind, submission, step="accepted" if accepted else "returned",
                   params={**item_params(item), "comment": comment}, url=event_url(item.event_id),
