@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from app.errors import ValidationFailed
 from app.events import access
 from app.events.clashes import Planned, clear_clashes
-from app.events.history import describe, diff, keep_override, record
+from app.events.history import describe, diff, record
 from app.events.models import (
     DELEGATION_KINDS,
     Delegation,
@@ -135,9 +135,7 @@ def add_member(actor, event: Event, name: str, title: str = "", is_head: bool = 
     delegation.members.append(member)
     db.session.flush()
     record(actor, event, {"delegation.member": (None, f"{name} — {title}" if title else name)},
-            note=reason if clashes else "")
-    if clashes:
-        keep_override(actor, event, clashes, reason)
+           clashes=clashes, reason=reason)
     db.session.flush()
     return member
 
@@ -195,9 +193,7 @@ def add_programme_item(actor, event: Event, data: ProgrammeData) -> ProgrammeIte
     db.session.flush()
     zone = event.timezone
     record(actor, event, {"programme": (None, f"{describe('t', starts_at, zone)} {activity_vi}")},
-            note=reason if clashes else "")
-    if clashes:
-        keep_override(actor, event, clashes, reason)
+           clashes=clashes, reason=reason)
     db.session.flush()
     return item
 

@@ -79,7 +79,13 @@ def describe(name: str, value, zone: str):
     return str(value)
 
 
-def record(actor, event: Event, changes: dict, note: str = "") -> EventChange:
+def record(actor, event: Event, changes: dict, note: str = "", clashes=(),
+           reason: str = "") -> EventChange:
+    """Write the history row of a change. When the user saved despite ``clashes``, their
+    ``reason`` is the row's note and the override is kept with the clashes."""
+    if clashes:
+        note = reason
+        _keep_override(actor, event, list(clashes), reason)
     zone = event.timezone or "UTC"
     row = EventChange(event_id=event.id, user_id=getattr(actor, "id", None),
                       changed_at=utcnow(), note=note, version=event.version,
@@ -89,7 +95,7 @@ def record(actor, event: Event, changes: dict, note: str = "") -> EventChange:
     return row
 
 
-def keep_override(actor, event: Event, clashes: list[Clash], reason: str) -> None:
+def _keep_override(actor, event: Event, clashes: list[Clash], reason: str) -> None:
     db.session.add(ClashOverride(
         event_id=event.id, user_id=getattr(actor, "id", None), created_at=utcnow(), reason=reason,
         clashes=[{"kind": c.kind, "other_event_id": c.other_event_id, "subject": c.subject,
@@ -139,9 +145,7 @@ def save_changes(actor, event: Event, old: dict, expected_version, note: str = "
         event.sequence = (event.sequence or 0) + 1
     event.updated_at = utcnow()  # always an UPDATE of the row, so the version moves
     flush_versioned(event, expected_version)
-    record(actor, event, changes, note=note)
-    if clashes:
-        keep_override(actor, event, list(clashes), reason)
+    record(actor, event, changes, note=note, clashes=clashes, reason=reason)
     db.session.flush()
     event_saved.send(event, actor=actor, changes=changes, created=False)
     return changes

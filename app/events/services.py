@@ -17,7 +17,6 @@ from app.events.delegations import default_direction
 from app.events.history import (
     check_version,
     diff,
-    keep_override,
     record,
     save_changes,
     snapshot,
@@ -150,9 +149,7 @@ def create_event(actor, data: EventData) -> Event:
     db.session.add(event)
     db.session.flush()
     changes = diff({}, snapshot(event))
-    record(actor, event, changes, note=reason if clashes else "")
-    if clashes:
-        keep_override(actor, event, clashes, reason)
+    record(actor, event, changes, clashes=clashes, reason=reason)
     db.session.flush()
     event_saved.send(event, actor=actor, changes=changes, created=True)
     return event
@@ -171,8 +168,7 @@ def update_event(actor, event: Event, data: EventData, expected_version) -> dict
         clashes, reason = ([], "")
         if CLASH_FIELDS & diff(old, snapshot(event)).keys():
             clashes, reason = clear_clashes(_planned(event), data.override_reason)
-    return save_changes(actor, event, old, expected_version, note=reason if clashes else "",
-                         clashes=clashes, reason=reason)
+    return save_changes(actor, event, old, expected_version, clashes=clashes, reason=reason)
 
 
 def change_status(actor, event: Event, status, reason: str, expected_version) -> dict:

@@ -215,15 +215,17 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
     if spec.owner is None:  # the public feed: public, agreed briefings only
         briefing_query = briefing_query.where(Briefing.visibility == Visibility.PUBLIC,
                                               Briefing.status != BriefingStatus.PROPOSED)
-    for row in db.session.execute(briefing_query):
-        if row.event_id not in details:
-            continue
-        detail, _tz = details[row.event_id]
-        key = (f"b|{row.id}|{row.updated_at.isoformat()}|{row.sequence}|{row.venue_id}|"
-               f"{detail}|{tag}")
+    def add_child(kind: str, row, tzid: str, extra: str = "") -> None:
+        """A briefing ("b") or programme item ("p") of an event in the feed, at its detail."""
+        key = (f"{kind}|{row.id}|{row.updated_at.isoformat()}|{row.sequence}|{row.venue_id}|"
+               f"{details[row.event_id][0]}|{extra}{tag}")
         keys.append(key)
-        wanted[key] = ("b", row.id)
-        tzids.add(ical.used_tzid(row.timezone, False))
+        wanted[key] = (kind, row.id)
+        tzids.add(ical.used_tzid(tzid, False))
+
+    for row in db.session.execute(briefing_query):
+        if row.event_id in details:
+            add_child("b", row, row.timezone)
 
     if spec.owner is not None:  # delegation programmes are for staff feeds
         item_rows = db.session.execute(
@@ -233,14 +235,9 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
                    ProgrammeItem.starts_at < end)
             .order_by(ProgrammeItem.starts_at, ProgrammeItem.id))
         for row in item_rows:
-            if row.event_id not in details:
-                continue
-            detail, tzid = details[row.event_id]
-            key = (f"p|{row.id}|{row.updated_at.isoformat()}|{row.sequence}|{row.venue_id}|"
-                   f"{detail}|{tzid}|{tag}")
-            keys.append(key)
-            wanted[key] = ("p", row.id)
-            tzids.add(ical.used_tzid(tzid, False))
+            if row.event_id in details:
+                tzid = details[row.event_id][1]
+                add_child("p", row, tzid, extra=f"{tzid}|")
 
     blocks = {key: previous[key] for key in keys if key in previous}
     missing = [key for key in keys if key not in blocks]
