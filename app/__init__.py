@@ -16,6 +16,7 @@ from app.auth.admin import bp as users_bp
 from app.auth.models import User
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
+from app.checklists import subscriptions as checklists_subscriptions
 from app.checklists.routes import bp as checklists_bp
 from app.config import Config
 from app.errors import register_error_handlers
@@ -25,6 +26,7 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 from app.feeds.routes import bp as feeds_bp
 from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
+from app.notifications import subscriptions as notifications_subscriptions
 from app.notifications.routes import bp as notifications_bp
 from app.press.routes import bp as press_bp
 from app.settings.routes import bp as settings_bp
@@ -32,6 +34,9 @@ from app.spokespeople.note_routes import bp as notes_bp
 from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
 
+# Each feature's receivers of other features' signals, connected explicitly (never as a
+# side effect of importing a module).
+SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
               notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp)
 
@@ -84,6 +89,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.before_request(require_login_by_default)
     register_error_handlers(app)
     navigation.register(app)
+    for register in SUBSCRIPTIONS:
+        register(app)
     app.context_processor(lambda: {"current_locale": str(get_locale() or "vi")})
     cli.register(app)
     return app

@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.events.demo import load_events
 from app.extensions import db
-from app.feeds.services import ensure_demo_feeds
+from app.feeds.demo import ensure_demo_feeds
 from app.notifications import demo as notifications_demo
 from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
@@ -131,7 +131,7 @@ def _load_checklists(summary: Summary) -> None:
     from app.checklists.seed import seed_templates
     from app.checklists.services import load_events_for_sync, sync_checklists
     from app.events.models import Event
-    from app.press.briefings import seed_outlets
+    from app.press.demo import seed_outlets
 
     seed_templates()
     seed_outlets()

@@ -1,5 +1,7 @@
 """Small helpers shared by the blueprints' routes."""
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -24,15 +26,37 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def apply_and_flash(action: Callable[[], object], success: str | Callable[[object], str]) -> bool:
-    """Run a service call whose result the view commits: on a rule violation roll back and
-    flash the reason, else commit and flash ``success`` (a message, or one made from the result)."""
+@dataclass(frozen=True)
+class Outcome:
+    """What ``apply_and_flash`` did: truthy when the change was applied and committed."""
+
+    applied: bool
+    result: Any = None
+
+    def __bool__(self) -> bool:
+        return self.applied
+
+
+def apply_and_flash(action: Callable[[], Any], success: str | Callable[[Any], str] | None = None,
+                    *, form: FlaskForm | None = None) -> Outcome:
+    """Run a service call whose result the view commits: the one way routes apply a change.
+
+    On a rule violation (``ValidationFailed``) roll back and show the reason: on the field
+    of ``form`` it names (or the whole form) when a form is given, else as a flashed error.
+    Otherwise commit and flash ``success``: a message, one made from the result, or None
+    for no message. Other exceptions (clash warnings, stale versions) propagate.
+    """
     try:
         result = action()
     except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return False
+        if form is not None:
+            show_validation_error(form, exc)
+        else:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return Outcome(False)
     db.session.commit()
-    flash(success(result) if callable(success) else success, "success")
-    return True
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+    return Outcome(True, result)

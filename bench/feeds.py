@@ -117,14 +117,14 @@ def _icalendar_reference(app, token: str) -> tuple[float, float, int]:
 
     from app.events.models import Event
     from app.extensions import db
-    from app.feeds import services
+    from app.feeds import build, tokens
     from app.timeutil import utcnow
 
     with app.app_context():
         now = utcnow()
-        spec = services.token_spec(services.find_usable_feed(token, now))
+        spec = build.token_spec(tokens.find_usable_feed(token, now))
         started = time.perf_counter()
-        body = services.build_feed(spec, now, cache=None)
+        body = build.build_feed(spec, now, cache=None)
         ours = time.perf_counter() - started
         ids = re.findall(rb"UID:event-(\d+)@", body)
         events = list(db.session.scalars(

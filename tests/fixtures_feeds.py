@@ -49,5 +49,4 @@ NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
 def feed_cache_dir_fixture(app, tmp_path):
     """Each test its own feed cache: bodies are keyed by ETag, and tests reuse ids and clocks."""
     app.config["FEED_CACHE_DIR"] = str(tmp_path / "feed_cache")
-    services.forget_embargoes()
     return tmp_path / "feed_cache"

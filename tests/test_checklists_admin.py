@@ -6,8 +6,9 @@ import sqlalchemy as sa
 
 from app.auth.roles import Role
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ItemStatus
+from app.checklists.rules import item_key
 from app.checklists.seed import SEEDS, seed_templates
-from app.checklists.services import item_key, sync_checklist
+from app.checklists.services import sync_checklist
 from app.extensions import db
 from tests.helpers import nothing_written
 

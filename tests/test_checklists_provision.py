@@ -14,7 +14,8 @@ from app.checklists.models import (
     StepAction,
     SubmissionAttachment,
 )
-from app.checklists.services import item_key, sync_checklist
+from app.checklists.rules import item_key
+from app.checklists.services import sync_checklist
 from app.events.models import EventStatus
 from app.extensions import db
 from tests.helpers import log_in, nothing_written

@@ -11,7 +11,8 @@ from app.checklists.models import (
     ItemStatus,
     ResponsibleRole,
 )
-from app.checklists.services import item_key, sync_checklist
+from app.checklists.rules import item_key
+from app.checklists.services import sync_checklist
 from app.events.models import Delegation, DelegationDirection, EventKind, EventStatus
 from app.events.signals import event_saved
 from app.extensions import db

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.auth.roles import Role
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
-from app.events import services
+from app.events import delegations, history, services, venues
 from app.events.clashes import ClashesFound
 from app.events.models import ClashOverride, EventChange, EventKind, EventStatus, Visibility
 from app.events.signals import event_saved
@@ -83,7 +83,7 @@ def test_stale_version_is_refused_with_the_changes_since(protocol, make_user, un
     services.update_event(protocol, event, event_data(unit.id, title_vi="Bản của người thứ nhất"), 1)
     db.session.commit()
     other = make_user(Role.PROTOCOL)
-    with pytest.raises(services.StaleVersion) as caught:
+    with pytest.raises(history.StaleVersion) as caught:
         services.update_event(other, event, event_data(unit.id, title_vi="Bản thứ hai"), 1)
     db.session.rollback()
     assert caught.value.changes[0].changes["title_vi"][1] == "Bản của người thứ nhất"
@@ -97,7 +97,7 @@ def test_a_racing_update_raises_stale_version(protocol, unit):
     with db.engine.begin() as other:  # ...when another process commits a save
         other.execute(sa.text("UPDATE events SET version = 2, title_vi = 'x' WHERE id = :id"),
                       {"id": event.id})
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(history.StaleVersion):
         services.update_event(protocol, event, event_data(unit.id, title_vi="Của tôi"), 1)
     db.session.rollback()
     db.session.expire_all()
@@ -203,7 +203,7 @@ def test_confidential_events_are_not_visible_to_outsiders(make_user, make_unit, 
         with pytest.raises(NotVisible):
             services.change_status(outsider, event, "planned", "", 1)
         with pytest.raises(NotVisible):
-            services.add_member(outsider, event, "Somphone")
+            delegations.add_member(outsider, event, "Somphone")
     assert (event.title_vi, event.status, event.version) == (
         "Tiếp đoàn tỉnh Attapeu", EventStatus.DRAFT, 1)
 
@@ -211,8 +211,8 @@ def test_confidential_events_are_not_visible_to_outsiders(make_user, make_unit, 
 def test_only_protocol_and_admin_manage_venues(make_user):
     focal = make_user(Role.FOCAL)
     with nothing_written(), pytest.raises(PermissionDenied):
-        services.save_venue(focal, None, "Hội trường")
-    venue = services.save_venue(make_user(Role.PROTOCOL), None, "Hội trường", capacity=200)
+        venues.save_venue(focal, None, "Hội trường")
+    venue = venues.save_venue(make_user(Role.PROTOCOL), None, "Hội trường", capacity=200)
     assert venue.id
 
 
@@ -258,7 +258,7 @@ def test_same_host_in_overlapping_event_or_programme_item(protocol, unit, make_u
     host = make_user(Role.SPOKESPERSON, name="Phạm Minh Tuấn")
     other = _create(protocol, unit, title_vi="Sự kiện khác", start_date=date(2026, 12, 11),
                     end_date=date(2026, 12, 11))
-    services.add_programme_item(protocol, other, services.ProgrammeData(
+    delegations.add_programme_item(protocol, other, delegations.ProgrammeData(
         day=date(2026, 12, 11), start_time=time(8, 0), end_time=time(9, 0),
         activity_vi="Hội đàm", host_ids=[host.id]))
     _create(protocol, unit, host_ids=[host.id])
@@ -275,15 +275,15 @@ def test_same_host_in_overlapping_event_or_programme_item(protocol, unit, make_u
 
 def test_same_delegation_member_in_overlapping_events(protocol, unit):
     first = _create(protocol, unit, kind="delegation_in", country="LA", locality="Attapeu")
-    services.add_member(protocol, first, "Leuth Xaiyaphone", "Governor", is_head=True)
+    delegations.add_member(protocol, first, "Leuth Xaiyaphone", "Governor", is_head=True)
     db.session.commit()
     second = _create(protocol, unit, kind="signing", country="LA", start_time=time(9, 0),
                      end_time=time(11, 0), override_reason="LA holiday irrelevant")
     with pytest.raises(ClashesFound) as caught:
-        services.add_member(protocol, second, "leuth xaiyaphone")
+        delegations.add_member(protocol, second, "leuth xaiyaphone")
     assert caught.value.clashes[0].kind == "member"
     db.session.rollback()
-    services.add_member(protocol, second, "Leuth Xaiyaphone",
+    delegations.add_member(protocol, second, "Leuth Xaiyaphone",
                         override_reason="Cùng đoàn, hai hoạt động liên tiếp")
     db.session.commit()
 
@@ -310,11 +310,11 @@ def test_lao_new_year_clashes_for_a_lao_delegation_only(protocol, unit):
 def test_delegation_programme_and_members(protocol, unit):
     event = _create(protocol, unit, kind=EventKind.DELEGATION_IN.value, country="LA",
                     locality="Attapeu")
-    services.save_delegation(protocol, event, services.DelegationData(
+    delegations.save_delegation(protocol, event, delegations.DelegationData(
         direction="incoming", country="LA", locality="Attapeu", border_gate="Bờ Y",
         arrival_date=date(2026, 12, 10), arrival_time=time(7, 0), languages="Lào, Việt"))
-    services.add_member(protocol, event, "Leuth Xaiyaphone", "Tỉnh trưởng", is_head=True)
-    services.add_programme_item(protocol, event, services.ProgrammeData(
+    delegations.add_member(protocol, event, "Leuth Xaiyaphone", "Tỉnh trưởng", is_head=True)
+    delegations.add_programme_item(protocol, event, delegations.ProgrammeData(
         day=date(2026, 12, 10), start_time=time(8, 0), end_time=time(9, 0),
         activity_vi="Hội đàm", activity_en="Talks"))
     db.session.commit()
@@ -322,7 +322,7 @@ def test_delegation_programme_and_members(protocol, unit):
     assert event.delegation.border_gate == "Bờ Y"
     assert event.programme[0].starts_at == datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
     with pytest.raises(ValidationFailed):
-        services.add_programme_item(protocol, event, services.ProgrammeData(
+        delegations.add_programme_item(protocol, event, delegations.ProgrammeData(
             day=date(2026, 12, 10), start_time=time(9, 0), end_time=time(8, 0), activity_vi="x"))
 
 

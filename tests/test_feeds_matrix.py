@@ -7,7 +7,7 @@ from app.auth.roles import Role
 from app.events.access import can_view
 from app.events.models import EventStatus, Visibility
 from app.extensions import db
-from app.feeds import services
+from app.feeds import tokens
 from app.feeds.models import DetailLevel
 from app.timeutil import utcnow
 from tests.fixtures_feeds import parse_three, vevents
@@ -87,4 +87,4 @@ def test_embargo_passing_changes_etag_and_shows_details(client, clock, world, ma
     second = client.get(f"/feeds/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     assert "TIEU-DE-internal-sensitive" in second.get_data(as_text=True)
-    assert services.find_usable_feed(token, utcnow()) is not None
+    assert tokens.find_usable_feed(token, utcnow()) is not None

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from app.auth.roles import Role
 from app.events.models import EventKind, EventStatus, Visibility
 from app.extensions import db
-from app.feeds import services
+from app.feeds import services, tokens
 from app.feeds.models import DetailLevel, FeedToken
 from app.press.models import Briefing, BriefingStatus
 from app.timeutil import utcnow
@@ -37,7 +37,7 @@ def test_create_feed_shows_token_once_and_stores_only_its_hash(client, login):
     feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.owner_id == user.id))
     html = response.get_data(as_text=True)
     token = _token_in(html)
-    assert len(token) >= 43 and feed.token_hash == services.hash_token(token)
+    assert len(token) >= 43 and feed.token_hash == tokens.hash_token(token)
     assert token not in str(feed.filters) and feed.token_hash != token
     assert "webcal://" in html and "calendar.google.com/calendar/render?cid=webcal" in html
     assert "outlook.office.com/calendar/0/addfromweb?url=" in html
@@ -330,7 +330,7 @@ def test_cli_issues_a_token_url(app, make_user):
     url = result.output.strip()
     assert url.startswith("http://localhost/feeds/") and url.endswith(".ics")
     token = url.rsplit("/", 1)[1][:-4]
-    feed = services.find_usable_feed(token, utcnow())
+    feed = tokens.find_usable_feed(token, utcnow())
     assert feed is not None and feed.detail is DetailLevel.PRESS_SAFE
     bad = CliRunner().invoke(app.cli, ["feeds", "token", "nobody@example.com"])
     assert bad.exit_code != 0

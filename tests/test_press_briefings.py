@@ -8,7 +8,7 @@ from app.auth.roles import Role
 from app.checklists.services import sync_checklist
 from app.extensions import db
 from app.navigation import BRIEFING_PANELS
-from app.press.briefings import seed_outlets
+from app.press.demo import seed_outlets
 from app.press.models import Briefing, BriefingStatus, PressOutlet
 from tests.helpers import log_in, nothing_written
 

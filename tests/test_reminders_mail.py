@@ -76,8 +76,8 @@ def test_item_assigned(world, smtp, who, subject, phrase):
 ])
 def test_submission_reviewed(world, smtp, accepted, who, subject, phrase):
     user = getattr(world, who)
-    submission = SimpleNamespace(id=7, item=world.item, submitted_by=user, comment="Thiếu số liệu")
-    notify_submission_reviewed(submission, accepted)
+    submission = SimpleNamespace(id=7, item=world.item, submitted_by=user)
+    notify_submission_reviewed(submission, accepted, comment="Thiếu số liệu")
     db.session.commit()
     got_subject, text, _html, _m = sent_to(smtp, user)
     assert got_subject == subject and phrase in text

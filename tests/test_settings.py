@@ -10,8 +10,6 @@ from app.settings import registry, services, setting, types
 from app.settings.models import DomainSetting, SettingChange
 from app.settings.registry import Setting
 from app.settings.types import InvalidValue, MonthDay
-from tests.fixtures_spokespeople import designate, make_briefing
-from tests.test_spokespeople_notes import note_setting
 
 
 def _definition(value_type, default, **bounds):
@@ -318,7 +316,7 @@ def test_the_place_line_of_a_briefing_note_follows_its_setting(client, note_sett
     from docx import Document
 
     from app.spokespeople import notes
-    from tests.conftest import log_in
+    from tests.helpers import log_in
 
     _unit, speaker, _briefing, note, protocol = note_setting
     notes.save_version(speaker, note, 0, notes.NoteContent(key_messages_vi="Thông điệp."))

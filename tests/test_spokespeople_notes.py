@@ -9,25 +9,8 @@ from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events.models import Delegation, DelegationDirection, Visibility
 from app.extensions import db
 from app.spokespeople import assignments, notes
-from app.spokespeople.models import AssignmentRole, BriefingNote, NoteStatus
-from tests.fixtures_spokespeople import NOW
+from app.spokespeople.models import BriefingNote, NoteStatus
 from tests.helpers import log_in, nothing_written
-
-
-@pytest.fixture
-def note_setting(app, clock, make_unit, make_user, make_event, make_briefing, designate):
-    """A briefing of an event led by ``unit``, an assigned spokesperson and an empty note."""
-    clock(NOW)
-    unit = make_unit("so-ngoai-vu", name_vi="Sở Ngoại vụ")
-    speaker = make_user(Role.SPOKESPERSON, name="Phạm Minh Tuấn")
-    designate(speaker, unit)
-    event = make_event(lead_unit=unit)
-    briefing = make_briefing(event=event)
-    protocol = make_user(Role.PROTOCOL)
-    assignments.assign(protocol, briefing, speaker, unit, AssignmentRole.LEAD)
-    note = notes.start_note(speaker, briefing)
-    db.session.commit()
-    return unit, speaker, briefing, note, protocol
 
 
 def content(key="Tỉnh chào đón đoàn Attapeu.", **fields):

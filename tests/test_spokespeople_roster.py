@@ -2,9 +2,12 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
+from app.auth.models import User
 from app.auth.roles import Role
 from app.errors import PermissionDenied, ValidationFailed
+from app.extensions import db
 from app.spokespeople import roster
 from tests.helpers import nothing_written
 
@@ -52,6 +55,29 @@ def test_eligibility_is_per_unit_and_ends_with_revocation_or_deactivation(
     designate(person, unit)
     person.active = False
     assert not roster.is_eligible(person, unit, AT)
+
+
+def _eligible_in_sql(unit) -> set[int]:
+    return set(db.session.scalars(sa.select(User.id).where(roster.eligible_clause(unit.id, AT))))
+
+
+@pytest.mark.parametrize("how", ["designated", "authorised"])
+def test_eligibility_in_python_and_sql_agree_and_need_an_active_unit(
+        make_unit, make_user, authorise, designate, how):
+    unit = make_unit()
+    person = make_user(Role.SPOKESPERSON, unit=unit)
+    if how == "designated":
+        designate(person, unit)
+    else:
+        authorise(person, unit, date(2026, 12, 1), date(2026, 12, 31))
+    assert roster.is_eligible(person, unit, AT)
+    assert _eligible_in_sql(unit) == {person.id}
+    assert [u.id for u in roster.eligible_users(unit, AT)] == [person.id]
+    unit.active = False  # a deactivated unit has no spokespeople (as in the public directory)
+    db.session.commit()
+    assert not roster.is_eligible(person, unit, AT)
+    assert _eligible_in_sql(unit) == set()
+    assert roster.eligible_users(unit, AT) == []
 
 
 def _data(unit, issuer, person, valid_from=date(2026, 12, 1), valid_until=date(2026, 12, 31)):

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.checklists.rules import Condition  # noqa: F401  (re-exported with its labels)
 from app.checklists.schedule import Anchor, OffsetUnit
 from app.events.models import Event, EventKind
 from app.extensions import db, enum_type
@@ -50,6 +51,9 @@ ITEM_STATUS_LABELS = {
 }
 
 OPEN_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.RETURNED, ItemStatus.SUBMITTED})
+# The owner still has to act: only these items can be overdue, and they get the reminders
+# (a submitted item waits for the reviewer, not for its owner).
+AWAITING_OWNER_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.RETURNED})
 
 
 class ChecklistItem(db.Model):
@@ -104,8 +108,23 @@ class ChecklistItem(db.Model):
         return self.title_en if locale == "en" and self.title_en else self.title_vi
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    def awaits_owner(self) -> bool:
+        """The owner still has to provide or complete it (open or returned)."""
+        return self.status in AWAITING_OWNER_STATUSES
+
+    @classmethod
+    def awaits_owner_clause(cls) -> sa.ColumnElement[bool]:
+        """SQL twin of ``awaits_owner``."""
+        return cls.status.in_(AWAITING_OWNER_STATUSES)
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Past its due time while its owner still has to act."""
+        return self.awaits_owner and self.due_at < now
+
+    @classmethod
+    def overdue_clause(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """SQL twin of ``is_overdue``."""
+        return sa.and_(cls.awaits_owner_clause(), cls.due_at < now)
 
 
 class TemplatePhase(StrEnum):
@@ -119,13 +138,6 @@ TEMPLATE_PHASE_LABELS = {
     TemplatePhase.DURING: _l("During the event"),
     TemplatePhase.AFTER: _l("After the event"),
 }
-
-
-class Condition(StrEnum):
-    ALWAYS = "always"
-    SENSITIVE = "sensitive"
-    FOREIGN = "foreign"                            # delegations, signings, promotion
-    SENSITIVE_OR_FOREIGN = "sensitive_or_foreign"
 
 
 CONDITION_LABELS = {

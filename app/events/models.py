@@ -10,22 +10,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.events.vocabulary import (  # noqa: F401  (re-exported: the words live there, labels here)
+    DELEGATION_KINDS,
+    NOT_TAKING_PLACE,
+    TRANSITIONS,
+    EventKind,
+    EventStatus,
+    Visibility,
+)
 from app.extensions import db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
-
-
-class EventKind(StrEnum):
-    POLITICAL = "political"
-    CULTURAL = "cultural"
-    DIPLOMATIC = "diplomatic"
-    DELEGATION_IN = "delegation_in"
-    DELEGATION_OUT = "delegation_out"
-    SIGNING = "signing"
-    PROMOTION = "promotion"
-    TRAINING = "training"
-
 
 EVENT_KIND_LABELS = {
     EventKind.POLITICAL: _l("Political event"),
@@ -38,20 +34,6 @@ EVENT_KIND_LABELS = {
     EventKind.TRAINING: _l("Training course"),
 }
 
-# Kinds that carry a Delegation record.
-DELEGATION_KINDS = frozenset({EventKind.DELEGATION_IN, EventKind.DELEGATION_OUT, EventKind.SIGNING})
-
-
-class EventStatus(StrEnum):
-    DRAFT = "draft"
-    PLANNED = "planned"
-    CONFIRMED = "confirmed"
-    HELD = "held"
-    REPORTED = "reported"
-    POSTPONED = "postponed"
-    CANCELLED = "cancelled"
-
-
 EVENT_STATUS_LABELS = {
     EventStatus.DRAFT: _l("Draft"),
     EventStatus.PLANNED: _l("Planned"),
@@ -61,24 +43,6 @@ EVENT_STATUS_LABELS = {
     EventStatus.POSTPONED: _l("Postponed"),
     EventStatus.CANCELLED: _l("Cancelled"),
 }
-
-# The allowed status transitions; postponed events can be planned again.
-TRANSITIONS = {
-    EventStatus.DRAFT: {EventStatus.PLANNED, EventStatus.CANCELLED},
-    EventStatus.PLANNED: {EventStatus.CONFIRMED, EventStatus.POSTPONED, EventStatus.CANCELLED},
-    EventStatus.CONFIRMED: {EventStatus.HELD, EventStatus.POSTPONED, EventStatus.CANCELLED},
-    EventStatus.HELD: {EventStatus.REPORTED},
-    EventStatus.REPORTED: set(),
-    EventStatus.POSTPONED: {EventStatus.PLANNED, EventStatus.CANCELLED},
-    EventStatus.CANCELLED: set(),
-}
-
-
-class Visibility(StrEnum):
-    PUBLIC = "public"
-    INTERNAL = "internal"
-    CONFIDENTIAL = "confidential"
-
 
 VISIBILITY_LABELS = {
     Visibility.PUBLIC: _l("Public"),
@@ -184,6 +148,16 @@ class Event(db.Model):
     def unit_ids(self) -> set[int]:
         """The lead unit and every coordinating unit."""
         return {self.lead_unit_id, *(u.id for u in self.coordinating_units)}
+
+    @property
+    def takes_place(self) -> bool:
+        """Not cancelled or postponed: it occupies its venue, hosts and members."""
+        return self.status not in NOT_TAKING_PLACE
+
+    @classmethod
+    def takes_place_clause(cls) -> sa.ColumnElement[bool]:
+        """SQL twin of ``takes_place``."""
+        return cls.status.not_in(NOT_TAKING_PLACE)
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.kind} {self.starts_at:%Y-%m-%d}>"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.events import access
+from app.events.history import EDITORS_ONLY_FIELDS
 from app.events.models import (
     ClashOverride,
     Delegation,
@@ -24,7 +25,7 @@ from app.events.models import (
     Venue,
     event_coordinating_units,
 )
-from app.events.services import MAX_EVENT_DAYS, to_utc
+from app.events.validation import MAX_EVENT_DAYS, to_utc
 from app.extensions import db
 from app.timeutil import UTCDateTime
 from app.units.models import Unit
@@ -208,11 +209,24 @@ def load_event(event_id: int) -> Event | None:
                      joinedload(ProgrammeItem.venue))))
 
 
-def history(event: Event, limit: int = 100) -> list[EventChange]:
-    return db.session.scalars(
+@dataclass(frozen=True)
+class HistoryEntry:
+    changed_at: datetime
+    user: User | None
+    changes: dict  # field name -> [old, new] as text
+    note: str
+
+
+def history(event: Event, *, editor: bool, limit: int = 100) -> list[HistoryEntry]:
+    """The event's newest changes; fields only editors see are left out for others."""
+    rows = db.session.scalars(
         sa.select(EventChange).where(EventChange.event_id == event.id)
         .options(joinedload(EventChange.user).lazyload(User.role_rows))
         .order_by(EventChange.id.desc()).limit(limit)).all()
+    return [HistoryEntry(row.changed_at, row.user,
+                         {name: values for name, values in row.changes.items()
+                          if editor or name not in EDITORS_ONLY_FIELDS}, row.note)
+            for row in rows]
 
 
 def overrides(event: Event) -> list[ClashOverride]:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import force_locale
 
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind, EventStatus, ProgrammeItem, Venue
+from app.events.release import is_unreleased
 from app.feeds.models import AlarmPreset, DetailLevel
 from app.i18n import _
 from app.press.models import Briefing, BriefingStatus
@@ -201,20 +202,9 @@ def words(language: str) -> Words:
     return _words_cached(language, id(current_app._get_current_object()))
 
 
-def is_released(event: Event, now: datetime) -> bool:
-    """A sensitive event's details may go out once steering released it or its embargo passed."""
-    if not event.is_sensitive:
-        return True
-    return event.released_at is not None or (
-        event.embargo_until is not None and event.embargo_until <= now)
-
-
-def effective_detail(detail: DetailLevel, is_sensitive: bool, released_at, embargo_until,
-                     now: datetime) -> DetailLevel:
-    """The detail a feed may show for one event: busy-only while a sensitive one is unreleased."""
-    if is_sensitive and released_at is None and (embargo_until is None or embargo_until > now):
-        return DetailLevel.BUSY_ONLY
-    return detail
+def effective_detail(detail: DetailLevel, event: Event, now: datetime) -> DetailLevel:
+    """The detail a feed may show for one event: busy-only while it is unreleased."""
+    return DetailLevel.BUSY_ONLY if is_unreleased(event, now) else detail
 
 
 def _venue_text(venue: Venue | None, location: str) -> str:
@@ -242,7 +232,7 @@ def _event_title(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel)
 
 def _event_description(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel) -> str:
     parts = [event.description(opts.language)]
-    if event.status in (EventStatus.CANCELLED, EventStatus.POSTPONED) and event.status_reason:
+    if not event.takes_place and event.status_reason:
         parts.append(f"{w.reason}: {event.status_reason}")
     delegation = event.delegation
     if delegation is not None:
@@ -376,8 +366,7 @@ def calendar(blocks: list[bytes], tzids: set[str], years: tuple[int, int], opts:
 def event_blocks(event: Event, opts: FeedOptions, now: datetime,
                  briefings: list[Briefing] = ()) -> tuple[list[str], set[str]]:
     """The event's own VEVENT, its programme items and the given briefings, plus zones used."""
-    detail = effective_detail(opts.detail, event.is_sensitive, event.released_at,
-                              event.embargo_until, now)
+    detail = effective_detail(opts.detail, event, now)
     blocks = [render_event(event, opts, detail)]
     tzids = {used_tzid(event.timezone, event.all_day)}
     for item in event.programme:

@@ -70,4 +70,5 @@ class FeedToken(db.Model):
     owner: Mapped[User] = relationship()
 
     def is_usable(self, now: datetime) -> bool:
+        """Neither revoked nor expired."""
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

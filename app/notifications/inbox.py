@@ -99,7 +99,7 @@ def retry_delivery(admin, delivery_id: int) -> Delivery:
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is None:
         raise NotVisible()
-    if delivery.status not in (DeliveryStatus.FAILED, DeliveryStatus.GAVE_UP):
+    if not delivery.can_retry:
         raise ValidationFailed(_("Only failed deliveries can be retried."))
     delivery.status = DeliveryStatus.FAILED
     delivery.next_attempt_at = utcnow()

@@ -133,6 +133,11 @@ class Delivery(db.Model):
     recipient: Mapped[User] = relationship()
     notification: Mapped[Notification | None] = relationship()
 
+    @property
+    def can_retry(self) -> bool:
+        """Failed or given up: an administrator may send it again."""
+        return self.status in (DeliveryStatus.FAILED, DeliveryStatus.GAVE_UP)
+
 
 class NotificationPreference(db.Model):
     """How a person wants to hear about things; no row means e-mail and the app's time zone."""

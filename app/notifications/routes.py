@@ -2,7 +2,7 @@
 import logging
 
 import click
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,19 +10,15 @@ from app.auth.permissions import require_admin
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.notifications import (
-    inbox,
-    sending,
-    services,  # noqa: F401  (connects the event_saved receiver)
-)
+from app.notifications import inbox, sending
 from app.notifications.forms import ConfirmForm, PreferenceForm
 from app.notifications.mail import MailSettings
-from app.notifications.models import DELIVERY_STATUS_LABELS, DeliveryStatus
+from app.notifications.models import DELIVERY_STATUS_LABELS
 from app.notifications.rules import RULE_NAMES, load_rules
 from app.notifications.texts import render
 from app.settings import registry
 from app.settings import services as domain_settings
-from app.web import apply_and_flash, show_validation_error
+from app.web import apply_and_flash
 
 bp = Blueprint("notifications", __name__, cli_group="reminders")
 
@@ -56,9 +52,8 @@ def read(notification_id: int):
 @bp.post("/notifications/read-all")
 def read_all():
     if ConfirmForm().validate_on_submit():
-        count = inbox.mark_all_read(current_user)
-        db.session.commit()
-        flash(_("%(n)d notifications marked as read.", n=count), "success")
+        apply_and_flash(lambda: inbox.mark_all_read(current_user),
+                        lambda count: _("%(n)d notifications marked as read.", n=count))
     return redirect(url_for("notifications.index"))
 
 
@@ -67,13 +62,9 @@ def settings():
     preference = inbox.preference_of(current_user)
     form = PreferenceForm(obj=preference if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            inbox.save_preference(current_user, form.mode.data, form.timezone.data or "")
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Notification settings saved."), "success")
+        if apply_and_flash(lambda: inbox.save_preference(current_user, form.mode.data,
+                                                         form.timezone.data or ""),
+                           _("Notification settings saved."), form=form):
             return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form)
 
@@ -84,8 +75,7 @@ def deliveries():
     page = inbox.deliveries(current_user, status=status)
     return render_template("notifications/deliveries.html", page=page, status=status,
                            statuses=DELIVERY_STATUS_LABELS, mail=MailSettings.from_app(),
-                           rules=load_rules(), form=ConfirmForm(), failed=DeliveryStatus.FAILED,
-                           gave_up=DeliveryStatus.GAVE_UP)
+                           rules=load_rules(), form=ConfirmForm())
 
 
 @bp.post("/admin/deliveries/<int:delivery_id>/retry")

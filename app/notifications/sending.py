@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app.checklists.models import ChecklistItem, ItemStatus
+from app.checklists.models import ChecklistItem
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.notifications.mail import MailSettings, build_message, mailer_for, render_for
@@ -40,7 +40,6 @@ from app.timeutil import utcnow
 
 log = logging.getLogger("briefdesk.reminders")
 
-REMINDED_STATUSES = (ItemStatus.OPEN, ItemStatus.RETURNED)
 # Events whose items get reminders: agreed (not drafts), not cancelled or postponed.
 LIVE_EVENT_STATUSES = (EventStatus.PLANNED, EventStatus.CONFIRMED, EventStatus.HELD)
 # Kinds about the event's time and place carry its .ics; task reminders are about a deadline.
@@ -97,7 +96,7 @@ def due_items(now: datetime, rules: Rules) -> list[ChecklistItem]:
     return list(db.session.scalars(
         sa.select(ChecklistItem).join(ChecklistItem.event)
         .options(contains_eager(ChecklistItem.event))
-        .where(ChecklistItem.status.in_(REMINDED_STATUSES),
+        .where(ChecklistItem.awaits_owner_clause(),
                ChecklistItem.due_at > now - rules.lookback,
                ChecklistItem.due_at <= now + rules.lookahead,
                Event.status.in_(LIVE_EVENT_STATUSES))
@@ -315,7 +314,7 @@ def _withdraw_if_stale(delivery: Delivery) -> bool:
     if delivery.kind not in ITEM_REMINDERS or delivery.object_type != "item":
         return delivery.notification is not None and delivery.notification.withdrawn_at is not None
     item = db.session.get(ChecklistItem, delivery.object_id)
-    stale = (item is None or item.status not in REMINDED_STATUSES
+    stale = (item is None or not item.awaits_owner
              or item.event.status not in LIVE_EVENT_STATUSES
              or not delivery.step.endswith("@" + due_key(item.due_at)))
     if stale:

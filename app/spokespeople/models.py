@@ -57,6 +57,16 @@ class SpokespersonAssignment(db.Model):
     unit: Mapped[Unit] = relationship()
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
 
+    @property
+    def is_active(self) -> bool:
+        """Proposed or accepted: the person is on the briefing (and may be withdrawn)."""
+        return self.status in ACTIVE_ASSIGNMENT_STATUSES
+
+    @property
+    def awaits_answer(self) -> bool:
+        """Proposed: the person is asked to accept or decline."""
+        return self.status is AssignmentStatus.PROPOSED
+
 
 # --- roster: who may speak for a unit (Decree 09/2017, DOMAIN.md rule 3) ---------------
 
@@ -83,7 +93,19 @@ class SpokespersonDesignation(db.Model):
     user: Mapped[User] = relationship()
 
     def covers(self, day: date) -> bool:
-        return self.since <= day and (self.until is None or day <= self.until)
+        """In force on ``day``: within its window, its person and its unit active."""
+        return (self.since <= day and (self.until is None or day <= self.until)
+                and self.user.active and self.unit.active)
+
+    @classmethod
+    def covers_clause(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL twin of ``covers``."""
+        return sa.and_(cls.since <= day, sa.or_(cls.until.is_(None), cls.until >= day),
+                       cls.user.has(User.active.is_(True)), cls.unit.has(Unit.active.is_(True)))
+
+    def ended_before(self, day: date) -> bool:
+        """Its last day is before ``day`` (it can no longer be ended)."""
+        return self.until is not None and self.until < day
 
 
 class Authorisation(db.Model):
@@ -114,7 +136,15 @@ class Authorisation(db.Model):
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
     def covers(self, day: date) -> bool:
-        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+        """In force on ``day``: not revoked, within its window, its person and unit active."""
+        return (self.revoked_at is None and self.valid_from <= day <= self.valid_until
+                and self.user.active and self.unit.active)
+
+    @classmethod
+    def covers_clause(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL twin of ``covers``."""
+        return sa.and_(cls.revoked_at.is_(None), cls.valid_from <= day, cls.valid_until >= day,
+                       cls.user.has(User.active.is_(True)), cls.unit.has(Unit.active.is_(True)))
 
 
 # --- briefing notes -------------------------------------------------------------------
