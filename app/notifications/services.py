@@ -8,11 +8,10 @@ call finds the key taken (INSERT … ON CONFLICT DO NOTHING) and does nothing.
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.checklists.models import OPEN_STATUSES, ChecklistItem
 from app.events.models import Event, EventStatus
-from app.extensions import db
+from app.extensions import db, insert_ignoring_conflicts
 from app.notifications.models import (
     Delivery,
     DeliveryStatus,
@@ -43,12 +42,6 @@ def object_type(obj) -> str:
     return OBJECT_TYPES.get(name) or ("submission" if "Submission" in name else name.lower())
 
 
-def _insert(table):
-    """A dialect INSERT that supports ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
-
-
 def preferences(user_ids) -> dict[int, NotificationPreference]:
     ids = sorted(set(user_ids))
     if not ids:
@@ -69,7 +62,7 @@ def initial_status(kind: Kind, preference: NotificationPreference | None,
 def insert_delivery(*, recipient_id: int, kind: Kind, object_type: str, object_id: int, step: str,
                     status: DeliveryStatus, event_id: int | None, now: datetime) -> int | None:
     """INSERT the ledger row unless its key exists (ON CONFLICT DO NOTHING); its id or None."""
-    stmt = (_insert(Delivery.__table__)
+    stmt = (insert_ignoring_conflicts(Delivery.__table__)
             .values(recipient_id=recipient_id, kind=kind.value, object_type=object_type,
                     object_id=object_id, step=step, status=status.value, event_id=event_id,
                     attempts=0, next_attempt_at=now, last_error="", created_at=now)
