@@ -27,6 +27,7 @@ from app.checklists.models import (
 from app.checklists.proposals import sync_proposed_briefings
 from app.checklists.rules import TEMPLATE_KEY_PREFIX, applies, compute_due, item_key
 from app.checklists.signals import checklist_synced
+from app.events import access
 from app.events.models import Delegation, Event, EventStatus
 from app.extensions import db
 from app.timeutil import utcnow
@@ -70,9 +71,11 @@ class RoleUnits:
         return min(counter, key=lambda u: (-counter[u], u)) if counter else None
 
     def unit_for(self, role: ResponsibleRole, event: Event) -> int | None:
-        if role in self.by_role:
-            return self.by_role[role] or event.lead_unit_id
-        return event.lead_unit_id  # lead unit and spokesperson (of the lead unit)
+        """The unit answering for ``role`` at ``event``; the lead unit when that unit may not
+        view the event (a confidential event outside it): the lead unit always sees its
+        event and answers for it, and the duty (a notice to the press authority, say) stays."""
+        unit_id = self.by_role.get(role) or event.lead_unit_id  # lead unit and spokesperson
+        return unit_id if access.unit_may_view(unit_id, event) else event.lead_unit_id
 
 
 @dataclass
