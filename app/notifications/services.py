@@ -20,7 +20,7 @@ from app.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from app.notifications.recipients import Directory, event_stakeholders, unique
+from app.notifications.recipients import Directory, event_stakeholders, who_may_view
 from app.notifications.rules import load_rules
 from app.timeutil import utcnow
 
@@ -95,16 +95,17 @@ def claim(recipient_id: int, kind: Kind, obj_type: str, obj_id: int, step: str, 
     return notification
 
 
-def notify(recipients, kind: Kind, obj, *, step: str, params: dict | None = None, url: str = "",
-           event: Event | None = None, urgent: bool = False) -> list[Notification]:
+def notify(recipients, kind: Kind, obj, *, event: Event, step: str, params: dict | None = None,
+           url: str = "", urgent: bool = False) -> list[Notification]:
     """Tell each recipient once about ``obj`` at ``step``: bell entry + e-mail per preference.
 
-    ``urgent`` e-mails at the next run whatever the person chose (changes to an
-    event less than 48 hours away). Flushes; the caller commits.
+    Only recipients who may view ``event`` (what ``obj`` belongs to) hear of it; the send
+    checks again. ``urgent`` e-mails at the next run whatever the person chose (changes to
+    an event less than 48 hours away). Flushes; the caller commits.
     """
     if obj.id is None:
         db.session.flush()  # a new object gets its id
-    people = unique(recipients)
+    people = who_may_view(recipients, event)
     prefs = preferences(u.id for u in people)
     now = utcnow()
     created = []
@@ -112,7 +113,7 @@ def notify(recipients, kind: Kind, obj, *, step: str, params: dict | None = None
         notification = claim(
             user.id, Kind(kind), object_type(obj), obj.id, step,
             status=initial_status(Kind(kind), prefs.get(user.id), urgent),
-            event_id=event.id if event is not None else None, params=dict(params or {}),
+            event_id=event.id, params=dict(params or {}),
             url=url, now=now)
         if notification is not None:
             created.append(notification)
