@@ -89,6 +89,12 @@ class StatusForm(FlaskForm):
                            validators=[max_length(2000)])
 
 
+class SensitivityForm(FlaskForm):
+    """The steering committee's button on the event page: "1" sensitive, "" not."""
+
+    sensitive = HiddenField()
+
+
 class DelegationForm(FlaskForm):
     direction = SelectField(_l("Direction"), choices=choices(
         (d.value, DIRECTION_LABELS[d]) for d in DelegationDirection))
