@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     MultipleFileField,
     SelectField,
@@ -31,11 +32,13 @@ ANCHOR_LABELS = {Anchor.START: _l("the event's start"), Anchor.END: _l("the even
 
 
 class SubmissionForm(FlaskForm):
+    version = HiddenField()
     text = TextAreaField(_l("Information"), validators=[Optional(), Length(max=20000)])
     attachments = MultipleFileField(_l("Attachments (PDF, DOCX, XLSX, JPG, PNG, TXT; up to 10 MB each)"))
 
 
 class ReviewForm(FlaskForm):
+    version = HiddenField()
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
 
 

@@ -60,9 +60,13 @@ def tasks():
 
 
 def _item_page(item, form=None, review=None, status=200):
+    """The item as it is now; its forms carry its current version (after a refused action
+    too: the page shows the state the next try will act on) and keep what was typed."""
+    form, review = form or SubmissionForm(formdata=None), review or ReviewForm(formdata=None)
+    form.version.data = review.version.data = item.version
     return render_template(
-        "checklists/item.html", item=item, form=form or SubmissionForm(),
-        review=review or ReviewForm(), actions=work.actions(current_user, item),
+        "checklists/item.html", item=item, form=form,
+        review=review, actions=work.actions(current_user, item),
         max_mb=storage.max_bytes() // 2**20,
         **LABELS), status
 
@@ -85,7 +89,8 @@ def submit(item_id: int):
     if not form.validate_on_submit():
         return _item_page(item, form=form, status=400)
     if not apply_and_flash(lambda: work.submit(current_user, item, form.text.data,
-                                               request.files.getlist(form.attachments.name)),
+                                               request.files.getlist(form.attachments.name),
+                                               form.version.data),
                            _("Information submitted."), form=form):
         return _item_page(db.session.get(ChecklistItem, item_id), form=form, status=400)
     return redirect(url_for("checklists.item", item_id=item_id))
@@ -96,8 +101,8 @@ def _review(item_id: int, action, success: str):
     form = ReviewForm()
     if not form.validate_on_submit():
         return _item_page(item, review=form, status=400)
-    if not apply_and_flash(lambda: action(current_user, item, form.comment.data or ""), success,
-                           form=form):
+    if not apply_and_flash(lambda: action(current_user, item, form.comment.data or "",
+                                          form.version.data), success, form=form):
         return _item_page(db.session.get(ChecklistItem, item_id), review=form, status=400)
     return redirect(url_for("checklists.item", item_id=item_id))
 

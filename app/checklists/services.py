@@ -162,7 +162,8 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
     with_delegation = set(db.session.scalars(
         sa.select(Delegation.event_id).where(Delegation.event_id.in_(ids))))
 
-    # moved: only the due time changes (one lean executemany); other: any columns (ORM bulk).
+    # moved: only the due time changes (one lean executemany, the version stays); other: any
+    # columns, the version moves (``_update_items``).
     inserts, moved, other, steps = [], [], [], []
     for event in chunk:
         items = existing.get(event.id, {})
@@ -207,11 +208,25 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
             if change.get("status") is ItemStatus.OPEN:
                 steps.append({"item_id": change["id"], "action": StepAction.REOPENED,
                               "actor_id": actor.id if actor else None, "at": now, "comment": ""})
-        db.session.execute(sa.update(ChecklistItem), other)
+        _update_items(other)
     result.updated += len(moved) + len(other)
     if steps:
         db.session.execute(sa.insert(ChecklistStep), steps)
     return with_delegation
+
+
+def _update_items(changes: list[dict]) -> None:
+    """UPDATE each item's changed columns (``{"id": ..., column: value}``) and move its version,
+    so that a page opened before the change is refused; one executemany per set of columns."""
+    by_columns: dict[tuple, list[dict]] = defaultdict(list)
+    for change in changes:
+        by_columns[tuple(sorted(k for k in change if k != "id"))].append(change)
+    for columns, rows in by_columns.items():
+        statement = (ITEMS.update().where(ITEMS.c.id == sa.bindparam("b_id"))
+                     .values({**{c: sa.bindparam(f"b_{c}") for c in columns},
+                              "version": ITEMS.c.version + 1}))
+        db.session.execute(statement, [{"b_id": row["id"], **{f"b_{c}": row[c] for c in columns}}
+                                       for row in sorted(rows, key=lambda r: r["id"])])
 
 
 def _open_item_update(event, row, template, unit_id, refresh_ids) -> dict | None:
