@@ -18,6 +18,7 @@ from app.checklists.rules import item_key
 from app.checklists.services import sync_checklist
 from app.events.models import EventStatus
 from app.extensions import db
+from app.idempotency import issue
 from tests.helpers import log_in, nothing_written
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
@@ -46,7 +47,7 @@ def _version(item) -> str:
 
 def _submit(client, item, text="Thông tin của đơn vị", files=()):
     data = {"text": text, "attachments": [(io.BytesIO(content), name) for name, content in files],
-            "version": _version(item)}
+            "version": _version(item), "form_token": issue()}
     return client.post(f"/checklists/items/{item.id}/submit", data=data,
                        content_type="multipart/form-data")
 

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from app import idempotency
 from app.auth.permissions import require_admin
 from app.checklists import overview as overview_service
 from app.checklists import storage, templates_admin, work
@@ -88,10 +89,12 @@ def submit(item_id: int):
     form = SubmissionForm()
     if not form.validate_on_submit():
         return _item_page(item, form=form, status=400)
-    if not apply_and_flash(lambda: work.submit(current_user, item, form.text.data,
-                                               request.files.getlist(form.attachments.name),
-                                               form.version.data),
-                           _("Information submitted."), form=form):
+    if not apply_and_flash(lambda: idempotency.once(
+            form.form_token.data, current_user, "submission",
+            lambda: work.submit(current_user, item, form.text.data,
+                                request.files.getlist(form.attachments.name), form.version.data),
+            lambda submission: url_for("checklists.item", item_id=item_id)),
+            _("Information submitted."), form=form):
         return _item_page(db.session.get(ChecklistItem, item_id), form=form, status=400)
     return redirect(url_for("checklists.item", item_id=item_id))
 

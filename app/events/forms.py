@@ -23,6 +23,7 @@ from app.events.models import (
     Visibility,
 )
 from app.i18n import _l, _lp
+from app.idempotency import FormTokenField
 from app.web import choices
 
 DIRECTION_LABELS = {DelegationDirection.INCOMING: _l("Incoming (to the province)"),
@@ -79,6 +80,12 @@ class EventForm(OverrideMixin, FlaskForm):
     description_en = TextAreaField(_l("Description in English"), validators=[max_length(20000)])
     internal_notes = TextAreaField(_l("Internal notes (never published)"),
                                    validators=[max_length(20000)])
+
+
+class NewEventForm(EventForm):
+    """The create form: created once however often it is sent (``app.idempotency``)."""
+
+    form_token = FormTokenField()
 
 
 class StatusForm(FlaskForm):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import idempotency
 from app.auth.models import User
 from app.events import (
     access,
@@ -25,6 +26,7 @@ from app.events.forms import (
     DelegationForm,
     EventForm,
     MemberForm,
+    NewEventForm,
     ProgrammeForm,
     SensitivityForm,
     StatusForm,
@@ -228,7 +230,7 @@ def _save(action, success, form, event_id: int | None = None) -> Saved:
 def create():
     if not access.can_create_events(current_user):
         abort(403)
-    form = EventForm()
+    form = NewEventForm()
     _fill_event_choices(form)
     if not form.is_submitted():
         form.timezone.data = _zone()
@@ -236,8 +238,11 @@ def create():
         form.start_date.data = form.end_date.data = queries.local_today(_zone()) + timedelta(days=7)
     saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        saved = _save(lambda: services.create_event(current_user, _event_data(form)),
-                      _("Event created."), form)
+        saved = _save(lambda: idempotency.once(
+            form.form_token.data, current_user, "event",
+            lambda: services.create_event(current_user, _event_data(form)),
+            lambda event: url_for("events.detail", event_id=event.id)),
+            _("Event created."), form)
         if saved.outcome:
             return redirect(url_for("events.detail", event_id=saved.outcome.result.id))
     return render_template("events/form.html", form=form, event=None, clashes=saved.clashes,
