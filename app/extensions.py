@@ -32,7 +32,9 @@ babel = Babel()
 
 
 def enum_type(cls, length: int = 20) -> sa.Enum:
-    """A StrEnum stored as its values in a VARCHAR: the same on SQLite and PostgreSQL,
-    and new members need no ALTER TYPE."""
+    """A StrEnum stored as its values in a VARCHAR.
+
+    The same on SQLite and PostgreSQL, and new members need no ALTER TYPE.
+    """
     return sa.Enum(cls, native_enum=False, length=length,
                    values_callable=lambda members: [m.value for m in members])

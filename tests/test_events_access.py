@@ -24,7 +24,7 @@ def world(make_unit, make_user, make_event):
     return lead, coord, other, events
 
 
-@pytest.mark.parametrize("role, unit_key, sees_confidential", [
+@pytest.mark.parametrize(("role", "unit_key", "sees_confidential"), [
     (Role.VIEWER, "lead", True),
     (Role.FOCAL, "coord", True),
     (Role.PROTOCOL, "other", False),
@@ -73,7 +73,7 @@ def test_focal_point_edits_only_events_its_unit_leads(world, make_user):
         access.require_edit(make_user(Role.PROTOCOL), events[Visibility.CONFIDENTIAL])
 
 
-@pytest.mark.parametrize("role, unit_key, insider", [
+@pytest.mark.parametrize(("role", "unit_key", "insider"), [
     (Role.VIEWER, "lead", True),
     (Role.FOCAL, "coord", True),
     (Role.PROTOCOL, "other", False),

@@ -14,7 +14,7 @@ from app.extensions import db
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("sensitive, released, embargo, unreleased", [
+@pytest.mark.parametrize(("sensitive", "released", "embargo", "unreleased"), [
     (False, False, None, False),
     (True, False, None, True),
     (True, True, None, False),
@@ -43,12 +43,15 @@ def test_release_writes_history_and_sends_event_saved(clock, make_user, make_eve
     with event_saved.connected_to(listener):
         release.release_event(steering, event.id)
         db.session.commit()
-    assert event.released_at == NOW and event.released_by_id == steering.id
+    assert event.released_at == NOW
+    assert event.released_by_id == steering.id
     assert [(sender.id, kwargs["created"], set(kwargs["changes"])) for sender, kwargs in received] \
         == [(event.id, False, {"released_at"})]
     change = db.session.scalars(sa.select(EventChange).where(EventChange.event_id == event.id)).one()
-    assert change.user_id == steering.id and change.version == event.version
-    assert change.changes["released_at"][0] == "" and change.changes["released_at"][1]
+    assert change.user_id == steering.id
+    assert change.version == event.version
+    assert change.changes["released_at"][0] == ""
+    assert change.changes["released_at"][1]
     assert release.release_state(event, NOW) == "released"
 
     # Releasing again changes nothing and sends nothing.

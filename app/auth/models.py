@@ -15,9 +15,11 @@ role_type = enum_type(Role)
 
 
 def hash_password(password: str) -> str:
-    """A salted hash of ``password`` by the app's ``PASSWORD_HASH_METHOD``, the one place
-    that reads it. Checking accepts any method Werkzeug knows, so changing it needs no
-    migration: older hashes keep working."""
+    """A salted hash of ``password`` by the app's ``PASSWORD_HASH_METHOD``.
+
+    The one place that reads that key. Checking accepts any method Werkzeug knows, so changing
+    it needs no migration: older hashes keep working.
+    """
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 

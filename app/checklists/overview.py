@@ -1,5 +1,6 @@
-"""Overview for the steering committee and the propaganda commission: who is late,
-and the standing alerts of DOMAIN.md (rules 1 and 2).
+"""Overview for the steering committee and the propaganda commission.
+
+Who is late, and the standing alerts of DOMAIN.md (rules 1 and 2).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -43,8 +44,10 @@ def require_overview(user) -> None:
 
 
 def period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
-    """The days the overview covers: those given (in order), by default 90 days back and
-    30 ahead of ``today``."""
+    """The days the overview covers.
+
+    Those given (in order), by default 90 days back and 30 ahead of ``today``.
+    """
     start = start or today - timedelta(days=DEFAULT_DAYS_BACK)
     end = end or today + timedelta(days=DEFAULT_DAYS_AHEAD)
     return (start, end) if start <= end else (end, start)

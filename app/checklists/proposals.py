@@ -1,9 +1,11 @@
-"""Briefings proposed by the checklist: a template with ``creates_briefing`` that applies
-to an event proposes a press conference (a press ``Briefing``) on the day its item is due.
+"""Briefings proposed by the checklist.
+
+A template with ``creates_briefing`` that applies to an event proposes a press conference (a press
+``Briefing``) on the day its item is due.
 
 Called by ``sync_checklists`` for the events it syncs. Flushes, never commits.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -24,7 +26,7 @@ def _proposed_times(event: Event, template) -> tuple[datetime, datetime]:
     due = compute_due(event, template.offset, template.offset_unit, template.anchor)
     starts = datetime.combine(due.astimezone(zone).date(), setting("press.proposed_start"),
                               tzinfo=zone)
-    starts = starts.astimezone(timezone.utc)
+    starts = starts.astimezone(UTC)
     return starts, starts + timedelta(minutes=setting("press.proposed_length_minutes"))
 
 
@@ -76,8 +78,11 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
 
 
 def _move_proposed(moves: list[dict]) -> None:
-    """Move proposed briefings with their event. The version and status guards leave alone a
-    briefing someone changed meanwhile (it is no longer this sync's to move)."""
+    """Move proposed briefings with their event.
+
+    The version and status guards leave alone a briefing someone changed meanwhile (it is no longer
+    this sync's to move).
+    """
     table = Briefing.__table__
     db.session.execute(
         table.update()

@@ -1,5 +1,7 @@
-"""Checklist pages: my tasks, an item (submit / accept / return), an event's checklist,
-the steering overview and the template admin. Thin: parse, call a service, commit.
+"""Checklist pages.
+
+My tasks, an item (submit / accept / return), an event's checklist, the steering overview and the
+template admin. Thin: parse, call a service, commit.
 """
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo

@@ -7,8 +7,8 @@ given events in one query per chunk, then inserts and updates in bulk.
 Services flush, never commit.
 """
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -90,7 +90,7 @@ def active_templates() -> list[ChecklistTemplate]:
 
 def desired_items(event: Event, templates: list[ChecklistTemplate], role_units: RoleUnits,
                   has_delegation: bool) -> dict[str, tuple[ChecklistTemplate, int | None]]:
-    """key -> (template, responsible unit) of every item the event should have."""
+    """Key -> (template, responsible unit) of every item the event should have."""
     wanted = {}
     for template in templates:
         if not applies(template, event, has_delegation):
@@ -263,8 +263,11 @@ def load_events_for_sync(query: sa.Select) -> list[Event]:
 
 
 def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ignored) -> None:
-    """Receiver of ``app.events.signals.event_saved``: keep the checklist in step, then
-    announce it (``checklist_synced``: notifications tell the owners of new items)."""
+    """Receiver of ``app.events.signals.event_saved``.
+
+    Keep the checklist in step, then announce it (``checklist_synced``: notifications tell the
+    owners of new items).
+    """
     sync_checklist(event, actor=actor)
     checklist_synced.send(event, actor=actor)
 

@@ -37,8 +37,10 @@ def insider_clause(user) -> sa.ColumnElement[bool]:
 
 
 def can_view(user, event: Event) -> bool:
-    """Visitors see public, non-sensitive events; users every event but the confidential
-    ones of which they are not insiders."""
+    """Visitors see public, non-sensitive events.
+
+    Users every event but the confidential ones of which they are not insiders.
+    """
     if not is_active_user(user):
         return event.visibility is Visibility.PUBLIC and not event.is_sensitive
     return event.visibility is not Visibility.CONFIDENTIAL or is_insider(user, event)

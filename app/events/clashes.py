@@ -55,8 +55,10 @@ class ClashesFound(Exception):
 
 
 def clear_clashes(planned: Planned, override_reason: str) -> tuple[list[Clash], str]:
-    """The clashes of ``planned`` and the cleaned reason; raises ClashesFound unless the user
-    confirmed with a reason."""
+    """The clashes of ``planned`` and the cleaned reason.
+
+    Raises ClashesFound unless the user confirmed with a reason.
+    """
     clashes = find_clashes(planned)
     reason = check_length(override_reason, TEXT_MAX, "override_reason")
     if clashes and not reason:
@@ -77,8 +79,9 @@ class Engagement:
 
 def host_engagements(user_ids, starts_at: datetime, ends_at: datetime,
                      exclude_event_id: int | None = None) -> list[Engagement]:
-    """Events and programme items that take place, that any of ``user_ids`` hosts, and that
-    overlap [starts_at, ends_at); ``exclude_event_id``'s own event and items left out.
+    """What any of ``user_ids`` hosts that takes place and overlaps [starts_at, ends_at).
+
+    Events and programme items; ``exclude_event_id``'s own event and items are left out.
 
     One query, whatever the number of people: event clash checks and spokesperson
     double-booking both use it.

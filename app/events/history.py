@@ -1,5 +1,7 @@
-"""An event's history: snapshots, the EventChange rows, optimistic locking, and the one
-way a change to an existing event is saved (``save_changes``).
+"""An event's history.
+
+Snapshots, the EventChange rows, optimistic locking, and the one way a change to an existing event
+is saved (``save_changes``).
 """
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -81,8 +83,11 @@ def describe(name: str, value, zone: str):
 
 def record(actor, event: Event, changes: dict, note: str = "", clashes=(),
            reason: str = "") -> EventChange:
-    """Write the history row of a change. When the user saved despite ``clashes``, their
-    ``reason`` is the row's note and the override is kept with the clashes."""
+    """Write the history row of a change.
+
+    When the user saved despite ``clashes``, their ``reason`` is the row's note and the override is
+    kept with the clashes.
+    """
     if clashes:
         note = reason
         _keep_override(actor, event, list(clashes), reason)
@@ -133,9 +138,10 @@ def flush_versioned(event: Event, expected_version: int) -> None:
 
 def save_changes(actor, event: Event, old: dict, expected_version, note: str = "",
                  clashes=(), reason: str = "") -> dict:
-    """Save what changed on ``event`` since the snapshot ``old``: the one way an existing
-    event changes. Bumps SEQUENCE for time, place, status and title, moves the version
-    (StaleVersion if another save came first), writes the history row (and the clash
+    """Save what changed on ``event`` since the snapshot ``old``.
+
+    The one way an existing event changes. Bumps SEQUENCE for time, place, status and title, moves
+    the version (StaleVersion if another save came first), writes the history row (and the clash
     override), flushes and sends ``event_saved``. Returns the changes ({} when none).
     """
     changes = diff(old, snapshot(event))

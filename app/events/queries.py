@@ -114,8 +114,9 @@ class Day:
 
 
 def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
-    """At most ``per_day`` events per local day (by start; events begun before the first
-    day show on it) and whether there are more.
+    """At most ``per_day`` events per local day, and whether there are more.
+
+    Days by start; events begun before the first day show on it.
 
     Cost does not grow with the number of events: one index seek per day, limited to
     ``per_day + 1`` rows (one LATERAL query on PostgreSQL), then the columns of the

@@ -38,15 +38,19 @@ def unreleased_clause(now: datetime) -> sa.ColumnElement[bool]:
 
 
 def embargo_times() -> list[datetime]:
-    """The embargo times of sensitive events not released by hand, ascending: the moments
-    at which details reach the feeds without any row changing."""
+    """The embargo times of sensitive events not released by hand, ascending.
+
+    The moments at which details reach the feeds without any row changing.
+    """
     return sorted(db.session.scalars(sa.select(Event.embargo_until).where(
         _not_released_by_hand(), Event.embargo_until.is_not(None))))
 
 
 def release_state(event: Event, now: datetime) -> str | None:
-    """For the event page: None (not sensitive), "released" (by hand), "embargo_passed"
-    or "withheld"."""
+    """The release state of ``event``, for the event page.
+
+    None (not sensitive), "released" (by hand), "embargo_passed" or "withheld".
+    """
     if not event.is_sensitive:
         return None
     if event.released_at is not None:
@@ -60,8 +64,11 @@ def can_release(user, event: Event) -> bool:
 
 
 def release_event(actor, event_id: int) -> Event:
-    """Let a sensitive event's details reach feeds now. Recorded in the event's history and
-    announced with ``event_saved`` like every change; releasing twice changes nothing."""
+    """Let a sensitive event's details reach feeds now.
+
+    Recorded in the event's history and announced with ``event_saved`` like every change; releasing
+    twice changes nothing.
+    """
     event = access.require_view(actor, db.session.get(Event, event_id))
     if not can_release(actor, event):
         raise PermissionDenied()

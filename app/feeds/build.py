@@ -1,5 +1,7 @@
-"""What a feed holds and how it is built: specs, the window, the event conditions, and the
-renderer that re-serializes only the VEVENT blocks whose source changed.
+"""What a feed holds and how it is built.
+
+Specs, the window, the event conditions, and the renderer that re-serializes only the VEVENT blocks
+whose source changed.
 
 A feed holds only what its owner could open in the app at the time of the
 request: every build re-reads the owner and applies ``visible_clause``.
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -82,7 +84,7 @@ def token_spec(feed: FeedToken) -> FeedSpec:
 
 def day_start(now: datetime) -> datetime:
     """Windows move by whole UTC days, so a feed's content is stable within a day."""
-    return datetime.combine(now.astimezone(timezone.utc).date(), time(), tzinfo=timezone.utc)
+    return datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
 
 
 def window(spec: FeedSpec, now: datetime) -> tuple[datetime, datetime]:

@@ -15,7 +15,7 @@ string, so callers may cache blocks keyed by ``fragment_key``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -94,7 +94,7 @@ def text_prop(name: str, value: str) -> str:
 # --- dates and times ---------------------------------------------------------------------
 
 def utc_stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 @lru_cache(maxsize=512)
@@ -112,7 +112,7 @@ def time_props(start: datetime, end: datetime, tzid: str, all_day: bool) -> str:
     """DTSTART/DTEND in the event's own zone, as DATE values for all-day events."""
     zone = _zone(tzid)
     if all_day:
-        local = zone or timezone.utc
+        local = zone or UTC
         first = start.astimezone(local).date()
         last = end.astimezone(local).date()
         # DTEND of an all-day event is exclusive: the day after the last day.

@@ -1,6 +1,6 @@
 """Feed routes: the public feed, private token feeds, single-event downloads, feed management."""
 import os
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 from flask import (
@@ -138,7 +138,7 @@ def _settings(form: FeedForm) -> services.FeedSettings:
         unit_ids=list(form.unit_ids.data or []), mine=form.mine.data,
         delegation_event_id=form.delegation_event_id.data,
         days_back=form.days_back.data, days_ahead=form.days_ahead.data,
-        expires_at=datetime.combine(expires, time(), tzinfo=timezone.utc) if expires else None)
+        expires_at=datetime.combine(expires, time(), tzinfo=UTC) if expires else None)
 
 
 @bp.get("/")

@@ -67,8 +67,11 @@ def unique(users) -> list[User]:
 
 
 def event_stakeholders(event: Event, directory: Directory | None = None) -> list[User]:
-    """Focal points and heads of the lead and coordinating units, owners of the event's
-    unfinished items, its active spokespeople, hosts and organiser."""
+    """The people an event concerns.
+
+    Focal points and heads of the lead and coordinating units, owners of the event's
+    unfinished items, its active spokespeople, hosts and organiser.
+    """
     from app.press.models import Briefing
     from app.spokespeople.models import ACTIVE_ASSIGNMENT_STATUSES, SpokespersonAssignment
 

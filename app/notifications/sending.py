@@ -73,8 +73,11 @@ def due_key(due_at: datetime) -> str:
 
 
 def step_key(step_name: str, due_at: datetime) -> str:
-    """The ledger step: the rule step plus the deadline it is about, so a moved
-    deadline gets its own reminders and the old ones become stale."""
+    """The ledger step.
+
+    The rule step plus the deadline it is about, so a moved deadline gets its own reminders and the
+    old ones become stale.
+    """
     return f"{step_name}@{due_key(due_at)}"
 
 

@@ -39,7 +39,10 @@ RECEIVERS = [
 
 
 def register(app: Flask) -> None:
-    """Connect the receivers. Called by ``create_app``; blinker keeps one connection per
-    receiver function, so calling it for every app (tests build many) connects once."""
+    """Connect the receivers.
+
+    Called by ``create_app``; blinker keeps one connection per receiver function, so calling it for
+    every app (tests build many) connects once.
+    """
     for signal, receiver in RECEIVERS:
         signal.connect(receiver)

@@ -1,5 +1,7 @@
-"""Press briefings (họp báo) of events: editing, outlets, notice and release (proposals from
-the checklist are in ``app.checklists.proposals``).
+"""Press briefings (họp báo) of events.
+
+Editing, outlets, notice and release (proposals from the checklist are in
+``app.checklists.proposals``).
 
 Every function takes the acting user where a permission applies, flushes and
 never commits.

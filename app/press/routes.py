@@ -1,5 +1,5 @@
 """Briefing pages (/briefings/<id>), the press release, the notice letter and the outlet directory."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, redirect, render_template, url_for
@@ -26,7 +26,7 @@ bp = Blueprint("press", __name__)
 
 def _to_utc(local: datetime | None, tz: str) -> datetime | None:
     """A datetime-local input, read in the briefing's zone."""
-    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc) if local else None
+    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC) if local else None
 
 
 def _to_local(moment: datetime | None, tz: str) -> datetime | None:
