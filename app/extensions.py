@@ -1,4 +1,6 @@
 """Unbound extensions; ``create_app`` binds them."""
+from typing import TYPE_CHECKING, ClassVar
+
 import sqlalchemy as sa
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -22,9 +24,19 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        __table__: ClassVar[sa.Table]  # every model maps one Table (for .insert(), .update())
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model: Flask-SQLAlchemy's ``db.Model``, a subclass of ``Base``. Type
+# checkers cannot see through the attribute ``db.Model``, so they are shown ``Base`` (typed, with
+# ``Mapped`` columns); models subclass ``Model``, never ``db.Model``.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_type)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -88,7 +88,7 @@ def unit_overview(user, start: datetime, end: datetime, now: datetime | None = N
                     ChecklistItem.status != ItemStatus.NOT_NEEDED)
              .group_by(ChecklistItem.unit_id))
     counts = db.session.execute(query).all()
-    units = {u.id: u for u in db.session.scalars(
+    units: dict[int | None, Unit] = {u.id: u for u in db.session.scalars(  # keys: the rows' unit_id
         sa.select(Unit).where(Unit.id.in_([row[0] for row in counts])))}
     rows = [UnitRow(units[unit_id], int(n_open), int(overdue), int(n_done), int(on_time))
             for unit_id, n_open, overdue, n_done, on_time in counts]

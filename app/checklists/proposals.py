@@ -39,11 +39,11 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
     """
     briefing_templates = [t for t in templates if t.creates_briefing]
     ids = [e.id for e in events]
-    existing: dict[int, dict[str, Briefing]] = {}
+    existing: dict[int, dict[str | None, Briefing]] = {}  # keys: checklist_key, never NULL here
     for start in range(0, len(ids), 500):
-        for briefing in db.session.scalars(sa.select(Briefing).where(
+        for found in db.session.scalars(sa.select(Briefing).where(
                 Briefing.event_id.in_(ids[start:start + 500]), Briefing.checklist_key.is_not(None))):
-            existing.setdefault(briefing.event_id, {})[briefing.checklist_key] = briefing
+            existing.setdefault(found.event_id, {})[found.checklist_key] = found
     if not briefing_templates and not existing:
         return
     moves = []  # proposed briefings following their event: one executemany, not one UPDATE each
@@ -68,8 +68,8 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
                               "b_starts": starts, "b_ends": ends})
         cancel = (BriefingStatus.PROPOSED, BriefingStatus.SCHEDULED) \
             if event.status is EventStatus.CANCELLED else (BriefingStatus.PROPOSED,)
-        for key, briefing in mine.items():
-            if key not in wanted and briefing.status in cancel:
+        for old_key, briefing in mine.items():
+            if old_key not in wanted and briefing.status in cancel:
                 briefing.status = BriefingStatus.CANCELLED
                 briefing.sequence += 1
     db.session.flush()

@@ -7,7 +7,7 @@ given events in one query per chunk, then inserts and updates in bulk.
 Services flush, never commit.
 """
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -91,7 +91,7 @@ def active_templates() -> list[ChecklistTemplate]:
 def desired_items(event: Event, templates: list[ChecklistTemplate], role_units: RoleUnits,
                   has_delegation: bool) -> dict[str, tuple[ChecklistTemplate, int | None]]:
     """Key -> (template, responsible unit) of every item the event should have."""
-    wanted = {}
+    wanted: dict[str, tuple[ChecklistTemplate, int | None]] = {}
     for template in templates:
         if not applies(template, event, has_delegation):
             continue
@@ -113,7 +113,7 @@ def _new_item_row(event: Event, key: str, template: ChecklistTemplate, unit_id, 
                 anchor=template.anchor, created_at=now, updated_at=now)
 
 
-def sync_checklists(events: Iterable[Event], *, refresh_template_ids: set[int] = frozenset(),
+def sync_checklists(events: Iterable[Event], *, refresh_template_ids: Collection[int] = frozenset(),
                     actor: User | None = None) -> SyncResult:
     """Bring the checklists of ``events`` in line with their current state. Idempotent.
 
@@ -150,17 +150,18 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
     """Sync one chunk of events; returns the ids of those with a delegation record."""
     ids = [e.id for e in chunk]
     existing: dict[int, dict[str, sa.Row]] = defaultdict(dict)
-    for row in db.session.execute(
+    for found in db.session.execute(
             sa.select(ChecklistItem.id, ChecklistItem.event_id, ChecklistItem.key,
                       ChecklistItem.status, ChecklistItem.due_at, ChecklistItem.unit_id,
                       ChecklistItem.offset, ChecklistItem.offset_unit, ChecklistItem.anchor)
             .where(ChecklistItem.event_id.in_(ids))):
-        existing[row.event_id][row.key] = row
+        existing[found.event_id][found.key] = found
     with_delegation = set(db.session.scalars(
         sa.select(Delegation.event_id).where(Delegation.event_id.in_(ids))))
 
     # moved: only the due time changes (one lean executemany); other: any columns (ORM bulk).
-    inserts, moved, other, steps = [], [], [], []
+    inserts: list[dict] = []
+    moved, other, steps = [], [], []
     for event in chunk:
         items = existing.get(event.id, {})
         cancelled = event.status is EventStatus.CANCELLED
@@ -226,7 +227,7 @@ def _open_item_update(event, row, template, unit_id, refresh_ids) -> dict | None
         if unit_id != row.unit_id:
             change["unit_id"] = unit_id
         return change
-    change: dict = {"id": row.id}
+    change = {"id": row.id}
     offset, offset_unit, anchor = row.offset, row.offset_unit, row.anchor
     if row.status is ItemStatus.NOT_NEEDED:
         # Wanted again (e.g. the unit was added back): open it again.

@@ -143,10 +143,10 @@ def find_clashes(planned: Planned) -> list[Clash]:
     if planned.host_ids:
         hosted = {(e.event_id, e.user_id) for e in host_engagements(
             planned.host_ids, planned.starts_at, planned.ends_at, planned.event_id)}
-        names = dict(db.session.execute(sa.select(User.id, User.name).where(
+        host_names = dict(db.session.execute(sa.select(User.id, User.name).where(
             User.id.in_({user_id for _event, user_id in hosted}))).all()) if hosted else {}
-        found += [Clash("host", i, name)
-                  for i, name in sorted({(event_id, names[user_id]) for event_id, user_id in hosted})]
+        found += [Clash("host", i, name) for i, name in sorted(
+            {(event_id, host_names[user_id]) for event_id, user_id in hosted})]
     names = {n.strip().lower() for n in planned.member_names if n.strip()}
     if names:
         rows = set(db.session.execute(

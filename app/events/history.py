@@ -3,6 +3,7 @@
 Snapshots, the EventChange rows, optimistic locking, and the one way a change to an existing event
 is saved (``save_changes``).
 """
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -30,7 +31,7 @@ SEQUENCE_FIELDS = {"title_vi", "title_en", "starts_at", "ends_at", "timezone", "
 class StaleVersion(Exception):
     """The form was based on an older version; ``changes`` are the EventChange rows since."""
 
-    def __init__(self, changes: list[EventChange]):
+    def __init__(self, changes: Sequence[EventChange]):
         super().__init__("stale version")
         self.changes = changes
 
@@ -107,7 +108,7 @@ def _keep_override(actor, event: Event, clashes: list[Clash], reason: str) -> No
                   "day": c.day.isoformat() if c.day else None} for c in clashes]))
 
 
-def changes_since(event: Event, version: int) -> list[EventChange]:
+def changes_since(event: Event, version: int) -> Sequence[EventChange]:
     """The history rows written after ``version``, oldest first."""
     return db.session.scalars(
         sa.select(EventChange).options(selectinload(EventChange.user))

@@ -18,7 +18,7 @@ from app.events.vocabulary import (  # noqa: F401  (re-exported: the words live 
     EventStatus,
     Visibility,
 )
-from app.extensions import db, enum_type
+from app.extensions import Model, db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
@@ -64,7 +64,7 @@ event_hosts = sa.Table(
 )
 
 
-class Venue(db.Model):
+class Venue(Model):
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +74,7 @@ class Venue(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "events"
     __table_args__ = (
         sa.Index("ix_events_starts_at", "starts_at"),
@@ -168,7 +168,7 @@ class DelegationDirection(StrEnum):
     OUTGOING = "outgoing"
 
 
-class Delegation(db.Model):
+class Delegation(Model):
     """The foreign or outgoing delegation of a delegation or signing event."""
 
     __tablename__ = "delegations"
@@ -197,7 +197,7 @@ class Delegation(db.Model):
         return next((m for m in self.members if m.is_head), None)
 
 
-class DelegationMember(db.Model):
+class DelegationMember(Model):
     __tablename__ = "delegation_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,7 +211,7 @@ class DelegationMember(db.Model):
     delegation: Mapped[Delegation] = relationship(back_populates="members")
 
 
-class ProgrammeItem(db.Model):
+class ProgrammeItem(Model):
     """One item of an event's (usually a delegation's) programme."""
 
     __tablename__ = "programme_items"
@@ -243,7 +243,7 @@ programme_item_hosts = sa.Table(
 )
 
 
-class EventChange(db.Model):
+class EventChange(Model):
     """History: who changed which fields of an event, from what to what."""
 
     __tablename__ = "event_changes"
@@ -261,7 +261,7 @@ class EventChange(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class ClashOverride(db.Model):
+class ClashOverride(Model):
     """A user saved despite clash warnings; the reason and the clashes are kept and shown."""
 
     __tablename__ = "event_clash_overrides"

@@ -48,7 +48,8 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
     elif request.if_modified_since and last_modified.replace(microsecond=0) <= \
             request.if_modified_since:
         return response
-    gzipped = "gzip" in request.accept_encodings
+    # Accept's `in` takes a value (Werkzeug types Accept as a list of (value, quality) pairs).
+    gzipped = "gzip" in request.accept_encodings  # type: ignore[comparison-overlap]
     spec = spec_for()
     try:
         handle = _open_body(spec, etag, gzipped)
@@ -93,7 +94,7 @@ def token_feed(token: str):
         db.session.commit()
 
     def spec_for():
-        return build.token_spec(db.session.get(FeedToken, check.feed_id))
+        return build.token_spec(db.session.get_one(FeedToken, check.feed_id))
 
     return _serve(spec_for, check.etag, check.last_modified, validators.PRIVATE_CACHE)
 

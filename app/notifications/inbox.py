@@ -1,5 +1,6 @@
 """The bell, the list page, personal preferences and the admin view of deliveries."""
 from dataclasses import dataclass
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -45,9 +46,9 @@ def mark_read(user, notification_id: int) -> Notification:
 
 
 def mark_all_read(user) -> int:
-    count = db.session.execute(sa.update(Notification)
-                               .where(_visible(user), Notification.read_at.is_(None))
-                               .values(read_at=utcnow())).rowcount
+    count = cast(sa.CursorResult, db.session.execute(
+        sa.update(Notification).where(_visible(user), Notification.read_at.is_(None))
+        .values(read_at=utcnow()))).rowcount
     db.session.flush()
     return count
 

@@ -76,7 +76,7 @@ def event_stakeholders(event: Event, directory: Directory | None = None) -> list
     from app.spokespeople.models import ACTIVE_ASSIGNMENT_STATUSES, SpokespersonAssignment
 
     directory = directory or Directory.load()
-    users = []
+    users: list[User | None] = []  # unique() drops the None of an unknown id
     for unit_id in sorted(event.unit_ids):
         users += directory.focal_by_unit.get(unit_id, []) + directory.heads_by_unit.get(unit_id, [])
     items = db.session.scalars(sa.select(ChecklistItem).where(

@@ -10,8 +10,10 @@
    back-off and retried by a later run, without stopping the others.
 """
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -145,10 +147,10 @@ def claim_item_reminders(now: datetime, rules: Rules, report: RunReport) -> None
 
 
 def _taken_steps(item_ids: set[int]) -> set[tuple[int, str]]:
-    taken = set()
+    taken: set[tuple[int, str]] = set()
     ids = sorted(item_ids)
     for start in range(0, len(ids), 500):
-        taken |= {tuple(row) for row in db.session.execute(
+        taken |= {(row[0], row[1]) for row in db.session.execute(
             sa.select(Delivery.object_id, Delivery.step)
             .where(Delivery.object_type == "item",
                    Delivery.object_id.in_(ids[start:start + 500])))}
@@ -176,11 +178,11 @@ def assemble_digests(now: datetime, rules: Rules, report: RunReport) -> None:
         notification_free = claim_digest(recipient_id, day, now)
         if notification_free is None:
             continue
-        gathered = db.session.execute(
+        gathered = cast(sa.CursorResult, db.session.execute(
             sa.update(Delivery)
             .where(Delivery.recipient_id == recipient_id, Delivery.status == DeliveryStatus.DIGEST,
                    Delivery.created_at <= moment)
-            .values(status=DeliveryStatus.IN_DIGEST, digest_id=notification_free)).rowcount
+            .values(status=DeliveryStatus.IN_DIGEST, digest_id=notification_free))).rowcount
         if not gathered:
             db.session.execute(sa.update(Delivery).where(Delivery.id == notification_free)
                                .values(status=DeliveryStatus.EMPTY))
@@ -231,7 +233,7 @@ def send_pending(now: datetime, rules: Rules, report: RunReport) -> None:
             mailer.close()
 
 
-def _take(ids: list[int], now: datetime) -> list[int]:
+def _take(ids: Sequence[int], now: datetime) -> list[int]:
     """Atomically move rows from pending/failed to sending; only the rows this run got.
 
     Two runs racing for the same rows: PostgreSQL re-checks the WHERE clause
@@ -246,7 +248,7 @@ def _take(ids: list[int], now: datetime) -> list[int]:
     return sorted(taken)
 
 
-def _load_batch(ids: list[int]) -> list[Delivery]:
+def _load_batch(ids: list[int]) -> Sequence[Delivery]:
     """The rows with their recipients, bell entries, items and events, in a few queries."""
     if not ids:
         return []

@@ -233,7 +233,8 @@ def roster(viewer) -> list[RosterUnit]:
     """
     units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True))
                                .order_by(Unit.name_vi)).all()
-    designations, authorisations = {}, {}
+    designations: dict[int, list[SpokespersonDesignation]] = {}
+    authorisations: dict[int, list[Authorisation]] = {}
     for d in db.session.scalars(sa.select(SpokespersonDesignation)
                                 .options(selectinload(SpokespersonDesignation.user),
                                          selectinload(SpokespersonDesignation.unit))
