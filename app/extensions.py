@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
-migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_type)
+migrate = Migrate(compare_type=True, compare_server_default=True, render_as_batch=True,
+                  render_item=render_migration_type)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
