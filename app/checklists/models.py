@@ -67,7 +67,8 @@ class ChecklistItem(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # Indexed by uq_checklist_items_event_key, which starts with it.
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     # Stable identity within the event, e.g. "tpl:12" or "tpl:12:unit:7".
     key: Mapped[str] = mapped_column(sa.String(100))
     title_vi: Mapped[str] = mapped_column(sa.String(300))
@@ -93,7 +94,7 @@ class ChecklistItem(Model):
     # recomputes the due time from this copy, so a later template edit only reaches
     # existing items when the admin asks for it.
     template_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("checklist_templates.id", ondelete="SET NULL"))
+        sa.ForeignKey("checklist_templates.id", ondelete="SET NULL"), index=True)
     offset: Mapped[int] = mapped_column(default=0)
     offset_unit: Mapped[OffsetUnit] = mapped_column(enum_type(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
     anchor: Mapped[Anchor] = mapped_column(enum_type(Anchor), default=Anchor.START)

@@ -77,13 +77,12 @@ class Venue(Model):
 class Event(Model):
     __tablename__ = "events"
     __table_args__ = (
-        sa.Index("ix_events_starts_at", "starts_at"),
         sa.Index("ix_events_ends_at", "ends_at"),
         sa.Index("ix_events_venue_starts", "venue_id", "starts_at"),
         sa.Index("ix_events_lead_unit_starts", "lead_unit_id", "starts_at"),
         sa.Index("ix_events_updated_at", "updated_at"),
         # Covers the list's and calendar's range scans in (starts_at, id) order, with the
-        # visibility test, without reading the rows.
+        # visibility test, without reading the rows; serves every other range on starts_at.
         sa.Index("ix_events_calendar", "starts_at", "id", "ends_at", "visibility", "lead_unit_id"),
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
     )
@@ -116,7 +115,7 @@ class Event(Model):
     location: Mapped[str] = mapped_column(sa.String(300), default="")
 
     lead_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
-    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
     # Optimistic locking: a save based on an older version is refused.
     version: Mapped[int] = mapped_column(default=1)
