@@ -36,16 +36,16 @@ DEFAULTS = {
 
 
 def upgrade():
-    for table, columns in DEFAULTS.items():
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            for name, type_, _default in columns:
-                batch_op.alter_column(name, existing_type=type_, existing_nullable=False,
-                                      server_default=None)
+    _set_server_defaults(restore=False)
 
 
 def downgrade():
+    _set_server_defaults(restore=True)
+
+
+def _set_server_defaults(restore: bool):
     for table, columns in DEFAULTS.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
             for name, type_, default in columns:
                 batch_op.alter_column(name, existing_type=type_, existing_nullable=False,
-                                      server_default=default)
+                                      server_default=default if restore else None)
