@@ -58,9 +58,15 @@ bench-reminders: install
 bench-checklists: install
 	$(BIN)/python -m bench.checklists
 
-lint: install
-	$(BIN)/python -m pip install --quiet ruff
-	$(BIN)/ruff check app tests bench
+# The linters, pinned in the `dev` extra (installed once per change of pyproject.toml).
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+# ruff on all Python code, mypy on app/ (settings in pyproject.toml); both must be clean.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check app tests bench tools migrations
+	$(BIN)/mypy
 
 # Re-extract strings after changing them, then translate the new entries of the one catalog,
 # app/translations/vi/LC_MESSAGES/messages.po (written sorted, without line numbers or dates).

@@ -142,8 +142,10 @@ def _load_checklists(summary: Summary) -> None:
 
 
 def _complete_past_work(since) -> None:
-    """Items just generated for events already held are done (one in ten late), so the demo
-    shows a working office: only upcoming events have open and overdue items."""
+    """Items just generated for events already held are done (one in ten late).
+
+    So the demo shows a working office: only upcoming events have open and overdue items.
+    """
     from app.checklists.models import ChecklistItem, ItemStatus
     from app.events.models import Event
 

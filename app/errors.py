@@ -25,8 +25,10 @@ class ValidationFailed(Exception):
 
 
 class AlreadyDone(Exception):
-    """A form that creates something was sent again (``app.idempotency``): nothing is
-    created; the user is sent to ``url``, where the first sending's result is."""
+    """A form that creates something was sent again (``app.idempotency``).
+
+    Nothing is created; the user is sent to ``url``, where the first sending's result is.
+    """
 
     def __init__(self, url: str):
         super().__init__(url)

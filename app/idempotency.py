@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 
 from app.errors import AlreadyDone, ValidationFailed
-from app.extensions import db, insert_ignoring_conflicts
+from app.extensions import Model, db, insert_ignoring_conflicts
 from app.i18n import _
 from app.timeutil import UTCDateTime, utcnow
 
@@ -28,9 +28,11 @@ T = TypeVar("T")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
-class FormToken(db.Model):
-    """A claimed form token (its hash: the token itself is never stored) and where to find
-    what its POST created."""
+class FormToken(Model):
+    """A claimed form token and where to find what its POST created.
+
+    Only the token's hash is stored, never the token.
+    """
 
     __tablename__ = "form_tokens"
 
@@ -51,12 +53,14 @@ def well_formed(token) -> bool:
 
 
 class FormTokenField(HiddenField):
-    """The create form's token: the one it was sent with, else (first display, or a form
-    sent without a valid one) a fresh one."""
+    """The create form's token: the one it was sent with, else a fresh one.
+
+    Fresh on the form's first display, and after a form sent without a valid one.
+    """
 
     def _value(self) -> str:
         if not well_formed(self.data):
-            self.data = issue()
+            self.data: str = issue()
         return self.data
 
 
@@ -65,11 +69,13 @@ def _expired() -> ValidationFailed:
 
 
 def once(token, user, purpose: str, create: Callable[[], T], url_of: Callable[[T], str]) -> T:
-    """Run ``create`` unless ``user`` already sent the form with this ``token`` for
-    ``purpose`` (e.g. "event"): then raise ``AlreadyDone`` with the URL ``url_of`` gave for
-    the first result. A missing, malformed or foreign token is refused (ValidationFailed; the
-    form then shows a fresh one). Claims the token before creating anything; flushes, the
-    caller commits (or rolls back, which frees the token for another try)."""
+    """Run ``create`` unless ``user`` already sent this form (``token``) for ``purpose``.
+
+    A repeat raises ``AlreadyDone`` with the URL ``url_of`` gave for the first result. A
+    missing, malformed or foreign token is refused (ValidationFailed; the form then shows a
+    fresh one). Claims the token before creating anything; flushes, the caller commits (or
+    rolls back, which frees the token for another try).
+    """
     if not well_formed(token):
         raise _expired()
     digest = hashlib.sha256(token.encode("ascii")).hexdigest()

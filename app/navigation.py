@@ -1,6 +1,7 @@
-"""The header menu. Each entry asks the service's own permission function whether the
-user may open its page, so the menu never disagrees with the pages. Features add their
-entries here.
+"""The header menu.
+
+Each entry asks the service's own permission function whether the user may open its page, so the
+menu never disagrees with the pages. Features add their entries here.
 """
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -153,8 +154,11 @@ def _test_context(app):
 
 @pytest.fixture(scope="session")
 def suite_app(database_url):
-    """The app most tests use. Building one (its URL map) costs ~0.2 s, so it is built once;
-    ``app`` gives each test a fresh app context, empty tables and the configuration restored."""
+    """The app most tests use.
+
+    Building one (its URL map) costs ~0.2 s, so it is built once; ``app`` gives each test a fresh
+    app context, empty tables and the configuration restored.
+    """
     app = create_app(_test_config(database_url))
     app.test_client_class = FreshRequestClient
     yield app
@@ -171,8 +175,10 @@ def app(suite_app):
 
 @pytest.fixture(scope="session")
 def demo_rows(suite_app):
-    """The demo data (``demo load``, as ``make run`` runs it), loaded once per run and kept
-    as rows; ``demo_app`` writes them back for each test, which is much cheaper."""
+    """The demo data (``demo load``, as ``make run`` runs it), loaded once per run and kept as rows.
+
+    ``demo_app`` writes them back for each test, which is much cheaper.
+    """
     with _test_context(suite_app):
         _empty_all_tables()
         loaded = suite_app.test_cli_runner().invoke(args=["demo", "load"])
@@ -292,8 +298,10 @@ def _free_port() -> int:
 
 
 class LiveServer(str):
-    """The server's base URL (a str, as before) that also names its database and upload folder,
-    so a test can arrange data in the database the server uses."""
+    """The server's base URL (a str, as before) that also names its database and upload folder.
+
+    So a test can arrange data in the database the server uses.
+    """
 
     database_url: str
     upload_folder: str
@@ -318,7 +326,8 @@ def live_server(make_database, tmp_path_factory):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env["BASE_URL"] = base
-    log = open(tmp_path_factory.mktemp("server") / "server.log", "w")
+    # Open for the server's whole life, closed after the yield below.
+    log = open(tmp_path_factory.mktemp("server") / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -380,12 +389,12 @@ def make_venue(app):
 @pytest.fixture
 def make_event(app, make_unit):
     """Factory: an event with sensible defaults; pass any Event field to override."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from app.events.models import Event, EventKind, EventStatus, Visibility
 
     def _make(**fields) -> Event:
-        starts_at = fields.pop("starts_at", datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc))
+        starts_at = fields.pop("starts_at", datetime(2026, 12, 10, 1, 0, tzinfo=UTC))
         coordinating = fields.pop("coordinating_units", [])
         event = Event(
             title_vi=fields.pop("title_vi", "Hội nghị xúc tiến đầu tư"),

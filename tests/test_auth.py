@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -36,7 +36,8 @@ def test_production_hashes_with_scrypt_and_tests_with_the_configured_method(app,
     app.config["PASSWORD_HASH_METHOD"] = Config.PASSWORD_HASH_METHOD
     user = make_user()
     assert user.password_hash.startswith("scrypt:")
-    assert user.check_password(PASSWORD) and not user.check_password("wrong")
+    assert user.check_password(PASSWORD)
+    assert not user.check_password("wrong")
 
 
 def test_wrong_password_shows_a_clear_message_in_vietnamese(client, make_user):
@@ -73,7 +74,7 @@ def test_logout_needs_a_post_and_ends_the_session(client, login):
 
 def test_account_is_throttled_after_repeated_failures(app, client, make_user, clock):
     user = make_user()
-    start = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     clock(start)
     for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
         log_in(client, user, "wrong")
@@ -125,7 +126,7 @@ def test_failed_logins_are_recorded_for_auditing(client, make_user):
     assert [(r.email, r.succeeded) for r in rows] == [(user.email, False)]
 
 
-@pytest.mark.parametrize("target, safe", [
+@pytest.mark.parametrize(("target", "safe"), [
     ("/events/?kind=cultural", True),
     ("/", True),
     ("https://evil.example/", False),

@@ -1,5 +1,5 @@
 """Admins edit checklist templates; wrong-side offsets are refused."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from app.checklists.services import sync_checklist
 from app.extensions import db
 from tests.helpers import nothing_written
 
-NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +66,7 @@ def test_only_admins_reach_the_template_pages(client, login, templates):
     assert _template("core-plan").offset == -30
 
 
-@pytest.mark.parametrize("changes, message", [
+@pytest.mark.parametrize(("changes", "message"), [
     ({"offset": "3"}, "needs a negative offset"),
     ({"offset": "0"}, "needs a negative offset"),
     ({"anchor": "end"}, "counts from its start"),

@@ -1,6 +1,6 @@
 """Information provision: submit, accept, return; permissions and bad input."""
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from app.extensions import db
 from app.idempotency import issue
 from tests.helpers import log_in, nothing_written
 
-NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 PDF = b"%PDF-1.4 minimal"
 
 
@@ -68,19 +68,22 @@ def test_focal_point_submits_with_a_file_and_the_lead_unit_accepts(client, setti
     db.session.expire_all()
     assert item.status is ItemStatus.SUBMITTED
     submission = item.submissions[0]
-    assert not submission.is_late and submission.submitted_by_id == setting.focal_a.id
+    assert not submission.is_late
+    assert submission.submitted_by_id == setting.focal_a.id
     attachment = submission.attachments[0]
     assert (uploads / attachment.stored_name).read_bytes() == PDF
     assert attachment.stored_name != "bao-cao.pdf"
 
     download = client.get(f"/checklists/attachments/{attachment.id}")
-    assert download.status_code == 200 and download.data == PDF
+    assert download.status_code == 200
+    assert download.data == PDF
 
     client.post("/logout")
     log_in(client, setting.lead_focal)
     assert _review(client, item, "accept", "Tốt").status_code == 302
     db.session.expire_all()
-    assert item.status is ItemStatus.DONE and item.completed_by_id == setting.lead_focal.id
+    assert item.status is ItemStatus.DONE
+    assert item.completed_by_id == setting.lead_focal.id
     actions = [(s.action, s.actor_id) for s in item.steps]
     assert actions == [(StepAction.SUBMITTED, setting.focal_a.id),
                        (StepAction.ACCEPTED, setting.lead_focal.id)]
@@ -105,7 +108,8 @@ def test_return_needs_a_comment_and_reopens_the_item(client, setting, uploads):
     log_in(client, setting.focal_a)
     assert _submit(client, item, text="Bổ sung").status_code == 302
     db.session.expire_all()
-    assert item.status is ItemStatus.SUBMITTED and len(item.submissions) == 2
+    assert item.status is ItemStatus.SUBMITTED
+    assert len(item.submissions) == 2
 
 
 def test_late_submission_is_accepted_and_marked_late(client, setting, uploads, clock):
@@ -128,7 +132,8 @@ def test_focal_point_of_another_unit_may_neither_see_nor_submit(client, setting,
     assert not uploads.exists() or list(uploads.iterdir()) == []
     assert "Cung cấp thông tin" in client.get("/tasks").get_data(as_text=True)  # their own item
     db.session.expire_all()
-    assert item.submissions == [] and item.status is ItemStatus.OPEN
+    assert item.submissions == []
+    assert item.status is ItemStatus.OPEN
 
 
 def test_a_viewer_of_the_unit_may_not_submit(client, setting, uploads):
@@ -188,7 +193,7 @@ def test_confidential_event_items_do_not_exist_for_outsiders(client, setting, up
 
 # --- bad input ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, content, message", [
+@pytest.mark.parametrize(("name", "content", "message"), [
     ("virus.exe", b"MZ...", "not accepted"),
     ("fake.pdf", b"not a pdf", "does not contain"),
     ("big.pdf", b"%PDF" + b"0" * 2048, "larger than"),

@@ -1,7 +1,10 @@
-"""Checklist items are locked optimistically: a review based on an older page is refused with
-its input kept, and accept and return racing for the same submission cannot both succeed."""
+"""Checklist items are locked optimistically, like events and briefing notes.
+
+A review based on an older page is refused with its input kept, and accept and return
+racing for the same submission cannot both succeed.
+"""
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -24,7 +27,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from tests.helpers import count, log_in
 
-NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 STALE = "Someone else changed this item after you opened it"
 
 
@@ -59,7 +62,8 @@ def test_a_review_from_an_older_page_is_refused_and_keeps_the_comment(client, se
     refused = client.post(f"/checklists/items/{submitted.id}/return",
                           data={"version": opened, "comment": "Thiếu số liệu quý III"})
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 400 and STALE in page
+    assert refused.status_code == 400
+    assert STALE in page
     assert "Thiếu số liệu quý III" in page  # kept in the form
     db.session.expire_all()
     assert submitted.status is ItemStatus.DONE
@@ -72,7 +76,8 @@ def test_a_form_without_its_version_is_refused(client, setting, submitted):
     log_in(client, setting.protocol)
     client.post("/locale", data={"locale": "en"})
     refused = client.post(f"/checklists/items/{submitted.id}/accept", data={})
-    assert refused.status_code == 400 and "missing its version" in refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "missing its version" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert submitted.status is ItemStatus.SUBMITTED
 
@@ -80,7 +85,8 @@ def test_a_form_without_its_version_is_refused(client, setting, submitted):
 def _read(item_id, user_id):
     """What a review request reads before it writes: the item, its event and submissions."""
     item = db.session.get(ChecklistItem, item_id)
-    assert item.event.lead_unit_id and item.submissions
+    assert item.event.lead_unit_id
+    assert item.submissions
     return item, db.session.get(User, user_id)
 
 
@@ -111,8 +117,11 @@ def _return(user, item, version):
 
 
 def test_accept_and_return_interleaved_only_the_first_counts(app, setting, submitted):
-    """Both reviewers read the item, then the first commits: the second one's UPDATE finds
-    the version moved (version_id_col) and is refused, on SQLite and PostgreSQL alike."""
+    """Both reviewers read the item, then the first commits.
+
+    The second one's UPDATE finds the version moved (version_id_col) and is refused, on
+    SQLite and PostgreSQL alike.
+    """
     outcome = {}
     with app.app_context(), force_locale("en"):  # the second reviewer reads the item first...
         item, late = _read(submitted.id, setting.lead_focal.id)
@@ -127,17 +136,21 @@ def test_accept_and_return_interleaved_only_the_first_counts(app, setting, submi
             outcome["return"] = exc.message
         finally:
             db.session.remove()
-    assert outcome["accept"] == "done" and STALE in outcome["return"]
+    assert outcome["accept"] == "done"
+    assert STALE in outcome["return"]
     db.session.expire_all()
-    assert submitted.status is ItemStatus.DONE and review_steps(submitted) == [StepAction.ACCEPTED]
+    assert submitted.status is ItemStatus.DONE
+    assert review_steps(submitted) == [StepAction.ACCEPTED]
     assert db.session.scalar(sa.select(ChecklistSubmission.status)) is ItemStatus.DONE
     assert count(Notification, Notification.kind.in_(["submission_accepted",
                                                       "submission_returned"])) == 1
 
 
 def test_accept_and_return_at_the_same_instant_on_postgresql(app, setting, submitted):
-    """Two threads, two connections: the second UPDATE waits for the first transaction and
-    then matches no row; exactly one review stands, whichever came first."""
+    """Two threads, two connections: exactly one review stands, whichever came first.
+
+    The second UPDATE waits for the first transaction and then matches no row.
+    """
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer at a time; the interleaved test covers it")
     outcome = {}
@@ -198,7 +211,9 @@ def test_a_reschedule_keeps_the_version_a_change_of_owner_or_state_moves_it(
     sync_checklist(setting.event)
     db.session.commit()
     db.session.expire_all()
-    assert messages.unit_id == setting.lead.id and messages.version == versions[1] + 1
-    assert provide.status is ItemStatus.NOT_NEEDED and provide.version == versions[0] + 2
+    assert messages.unit_id == setting.lead.id
+    assert messages.version == versions[1] + 1
+    assert provide.status is ItemStatus.NOT_NEEDED
+    assert provide.version == versions[0] + 2
     with pytest.raises(ValidationFailed):  # a review from the page before the close
         work.accept(setting.protocol, provide, "", versions[0] + 1)

@@ -1,5 +1,8 @@
-"""Dependencies run one way: each package imports only from its own layer and the layers below
-(README, "Layout"). Every import counts, at module level and inside functions."""
+"""Dependencies run one way.
+
+Each package imports only from its own layer and the layers below (README, "Layout"). Every import
+counts, at module level and inside functions.
+"""
 import ast
 from pathlib import Path
 
@@ -93,6 +96,6 @@ def test_pure_modules_import_neither_flask_nor_the_database(module):
 
 
 def test_the_checklists_press_circle_is_gone():
-    """press is below checklists: nothing in press imports checklists."""
+    """Press is below checklists: nothing in press imports checklists."""
     for path in (APP / "press").rglob("*.py"):
         assert not [m for m, _line in _imports(path) if m.startswith("app.checklists")], path

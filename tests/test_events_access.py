@@ -24,7 +24,7 @@ def world(make_unit, make_user, make_event):
     return lead, coord, other, events
 
 
-@pytest.mark.parametrize("role, unit_key, sees_confidential", [
+@pytest.mark.parametrize(("role", "unit_key", "sees_confidential"), [
     (Role.VIEWER, "lead", True),
     (Role.FOCAL, "coord", True),
     (Role.PROTOCOL, "other", False),
@@ -73,7 +73,7 @@ def test_focal_point_edits_only_events_its_unit_leads(world, make_user):
         access.require_edit(make_user(Role.PROTOCOL), events[Visibility.CONFIDENTIAL])
 
 
-@pytest.mark.parametrize("role, unit_key, insider", [
+@pytest.mark.parametrize(("role", "unit_key", "insider"), [
     (Role.VIEWER, "lead", True),
     (Role.FOCAL, "coord", True),
     (Role.PROTOCOL, "other", False),
@@ -95,7 +95,7 @@ def test_insiders_in_python_and_sql(world, make_user, role, unit_key, insider):
     assert not access.is_insider(AnonymousUserMixin(), internal)
 
 
-@pytest.mark.parametrize("unit_key, visibility, may_view", [
+@pytest.mark.parametrize(("unit_key", "visibility", "may_view"), [
     ("lead", Visibility.CONFIDENTIAL, True),
     ("coord", Visibility.CONFIDENTIAL, True),
     ("other", Visibility.CONFIDENTIAL, False),

@@ -16,7 +16,7 @@ from tests.helpers import log_in, nothing_written
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("sensitive, released, embargo, unreleased", [
+@pytest.mark.parametrize(("sensitive", "released", "embargo", "unreleased"), [
     (False, False, None, False),
     (True, False, None, True),
     (True, True, None, False),
@@ -45,12 +45,15 @@ def test_release_writes_history_and_sends_event_saved(clock, make_user, make_eve
     with event_saved.connected_to(listener):
         release.release_event(steering, event.id)
         db.session.commit()
-    assert event.released_at == NOW and event.released_by_id == steering.id
+    assert event.released_at == NOW
+    assert event.released_by_id == steering.id
     assert [(sender.id, kwargs["created"], set(kwargs["changes"])) for sender, kwargs in received] \
         == [(event.id, False, {"released_at"})]
     change = db.session.scalars(sa.select(EventChange).where(EventChange.event_id == event.id)).one()
-    assert change.user_id == steering.id and change.version == event.version
-    assert change.changes["released_at"][0] == "" and change.changes["released_at"][1]
+    assert change.user_id == steering.id
+    assert change.version == event.version
+    assert change.changes["released_at"][0] == ""
+    assert change.changes["released_at"][1]
     assert release.release_state(event, NOW) == "released"
 
     # Releasing again changes nothing and sends nothing.
@@ -95,8 +98,11 @@ def sensitive_event(make_unit, make_event):
 @pytest.mark.parametrize("role", [Role.FOCAL, Role.PROTOCOL])
 def test_an_editor_cannot_clear_the_flag_of_an_unreleased_event(client, make_user, sensitive_event,
                                                                 role):
-    """The bypass: saving the form without the box ticked published the event with
-    released_at NULL. The service refuses; the form's field is disabled and ignored."""
+    """The bypass: saving the form without the box ticked published the event.
+
+    It went to the public feed with released_at NULL. The service refuses; the form's field
+    is disabled and ignored.
+    """
     editor = make_user(role, unit=sensitive_event.lead_unit)
     with nothing_written(), pytest.raises(ValidationFailed) as refused:
         services.update_event(editor, sensitive_event,
@@ -115,10 +121,12 @@ def test_an_editor_cannot_clear_the_flag_of_an_unreleased_event(client, make_use
         version=str(sensitive_event.version), visibility="public"))
     assert response.status_code == 302
     db.session.expire_all()
-    assert sensitive_event.is_sensitive and sensitive_event.released_at is None
+    assert sensitive_event.is_sensitive
+    assert sensitive_event.released_at is None
     assert sensitive_event.title_vi == "Hội đàm (đã sửa)"
     changes = db.session.scalars(sa.select(EventChange.changes)).all()
-    assert changes and all("is_sensitive" not in c for c in changes)
+    assert changes
+    assert all("is_sensitive" not in c for c in changes)
     feed = client.get("/feeds/public.ics").get_data(as_text=True)
     assert "Hội đàm" not in feed
 
@@ -145,7 +153,8 @@ def test_steering_changes_the_sensitivity_from_the_event_page_recorded_in_the_hi
     db.session.expire_all()
     assert not sensitive_event.is_sensitive
     change = db.session.scalars(sa.select(EventChange)).one()
-    assert change.user_id == steering.id and change.changes["is_sensitive"] == ["✓", "✗"]
+    assert change.user_id == steering.id
+    assert change.changes["is_sensitive"] == ["✓", "✗"]
     assert "Hội đàm nhạy cảm" in client.get("/feeds/public.ics").get_data(as_text=True)
 
     # Released, then marked sensitive again: withheld again until the next release.
@@ -158,7 +167,8 @@ def test_steering_changes_the_sensitivity_from_the_event_page_recorded_in_the_hi
     assert client.post(f"/events/{sensitive_event.id}/sensitivity",
                        data={"sensitive": "1"}).status_code == 302
     db.session.expire_all()
-    assert sensitive_event.is_sensitive and sensitive_event.released_at is None
+    assert sensitive_event.is_sensitive
+    assert sensitive_event.released_at is None
     assert release.is_unreleased(sensitive_event, NOW)
     assert len(db.session.scalars(sa.select(EventChange)).all()) == 5
 
@@ -193,4 +203,5 @@ def test_whoever_creates_an_event_may_mark_it_sensitive(make_user, make_unit):
     focal = make_user(Role.FOCAL, unit=unit)
     event = services.create_event(focal, event_data(unit.id, is_sensitive=True))
     db.session.commit()
-    assert event.is_sensitive and release.is_unreleased(event, NOW)
+    assert event.is_sensitive
+    assert release.is_unreleased(event, NOW)

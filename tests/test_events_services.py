@@ -40,13 +40,18 @@ def test_create_stores_utc_writes_history_and_sends_the_signal(protocol, unit):
     with event_saved.connected_to(listener):
         event = _create(protocol, unit, timezone="Asia/Tokyo")
     assert event.starts_at == datetime(2026, 12, 9, 23, 0, tzinfo=UTC)
-    assert event.status is EventStatus.DRAFT and event.version == 1 and event.sequence == 0
+    assert event.status is EventStatus.DRAFT
+    assert event.version == 1
+    assert event.sequence == 0
     assert event.organiser_id == protocol.id
     (sender, kwargs), = received
-    assert sender is event and kwargs["created"] is True and kwargs["actor"] is protocol
+    assert sender is event
+    assert kwargs["created"] is True
+    assert kwargs["actor"] is protocol
     assert kwargs["changes"]["title_vi"] == (None, "Tiếp đoàn tỉnh Attapeu")
     change = db.session.scalar(sa.select(EventChange).where(EventChange.event_id == event.id))
-    assert change.user_id == protocol.id and change.changes["title_vi"][1] == "Tiếp đoàn tỉnh Attapeu"
+    assert change.user_id == protocol.id
+    assert change.changes["title_vi"][1] == "Tiếp đoàn tỉnh Attapeu"
 
 
 def test_all_day_and_multi_day_events(protocol, unit):
@@ -64,8 +69,10 @@ def test_update_records_old_and_new_bumps_sequence_and_version(protocol, unit):
             unit.id, title_vi="Tiếp đoàn tỉnh Salavan", start_time=time(9, 0)), 1)
     db.session.commit()
     assert set(changes) == {"title_vi", "starts_at"}
-    assert event.version == 2 and event.sequence == 1
-    assert received[0]["created"] is False and "starts_at" in received[0]["changes"]
+    assert event.version == 2
+    assert event.sequence == 1
+    assert received[0]["created"] is False
+    assert "starts_at" in received[0]["changes"]
     last = db.session.scalars(sa.select(EventChange).order_by(EventChange.id.desc())).first()
     assert last.changes["title_vi"] == ["Tiếp đoàn tỉnh Attapeu", "Tiếp đoàn tỉnh Salavan"]
     assert last.version == 2
@@ -75,7 +82,8 @@ def test_description_change_keeps_the_sequence(protocol, unit):
     event = _create(protocol, unit)
     services.update_event(protocol, event, event_data(unit.id, description_vi="Nội dung"), 1)
     db.session.commit()
-    assert event.sequence == 0 and event.version == 2
+    assert event.sequence == 0
+    assert event.version == 2
 
 
 def test_stale_version_is_refused_with_the_changes_since(protocol, make_user, unit):
@@ -136,10 +144,11 @@ def test_cancelling_keeps_the_reason_and_bumps_the_sequence(protocol, unit):
     services.change_status(protocol, event, "planned", "", 1)
     services.change_status(protocol, event, "cancelled", "Đối tác hoãn chuyến thăm", event.version)
     db.session.commit()
-    assert event.status_reason == "Đối tác hoãn chuyến thăm" and event.sequence == 2
+    assert event.status_reason == "Đối tác hoãn chuyến thăm"
+    assert event.sequence == 2
 
 
-@pytest.mark.parametrize("fields, field", [
+@pytest.mark.parametrize(("fields", "field"), [
     ({"end_time": time(7, 0)}, "end_time"),
     ({"timezone": "Mars/Olympus"}, "timezone"),
     ({"lead_unit_id": 99999}, "lead_unit_id"),
@@ -191,7 +200,8 @@ def test_other_roles_cannot_create_or_edit(make_user, protocol, unit, role):
             services.create_event(user, event_data(unit.id))
         with pytest.raises(PermissionDenied):
             services.update_event(user, event, event_data(unit.id, title_vi="x"), 1)
-    assert event.title_vi == "Tiếp đoàn tỉnh Attapeu" and event.version == 1
+    assert event.title_vi == "Tiếp đoàn tỉnh Attapeu"
+    assert event.version == 1
 
 
 def test_confidential_events_are_not_visible_to_outsiders(make_user, make_unit, protocol, unit):

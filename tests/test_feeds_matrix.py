@@ -19,8 +19,10 @@ SENSITIVITY = ("plain", "sensitive", "released")
 
 @pytest.fixture
 def world(app, make_unit, make_user, make_event, make_venue):
-    """One event per visibility × sensitivity, led by unit A; users of every role in unit B,
-    plus a focal point of unit A."""
+    """One event per visibility × sensitivity, led by unit A.
+
+    Users of every role in unit B, plus a focal point of unit A.
+    """
     unit_a, unit_b = make_unit("unit-a"), make_unit("unit-b")
     venue = make_venue("Địa điểm bí mật V")
     events = {}
@@ -68,7 +70,9 @@ def test_public_feed_in_matrix(client, world):
     entries = vevents(parse_three(body.encode()))
     shown = {tag for tag, e in events.items() if f"event-{e.id}@localhost" in entries}
     assert shown == {"public-plain"}
-    assert "NOI-BO" not in body and "sensitive" not in body and "released" not in body
+    assert "NOI-BO" not in body
+    assert "sensitive" not in body
+    assert "released" not in body
 
 
 def test_embargo_passing_changes_etag_and_shows_details(client, clock, world, make_feed):

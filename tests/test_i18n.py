@@ -1,4 +1,5 @@
 import re
+from datetime import UTC
 
 from babel.messages.catalog import Catalog
 from flask_babel import force_locale
@@ -44,10 +45,10 @@ def test_the_switch_ignores_unknown_locales_and_foreign_next(client):
 
 def test_dates_are_formatted_for_the_locale(client, login):
     login(locale="en")
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from app.timeutil import freeze
-    freeze(datetime(2026, 1, 31, 20, 0, tzinfo=timezone.utc))  # 1 Feb 03:00 in Hà Nội
+    freeze(datetime(2026, 1, 31, 20, 0, tzinfo=UTC))  # 1 Feb 03:00 in Hà Nội
     assert "February 1, 2026" in client.get("/").get_data(as_text=True)
     client.post("/locale", data={"locale": "vi"})
     assert "1 tháng 2, 2026" in client.get("/").get_data(as_text=True)
@@ -74,7 +75,8 @@ def test_the_check_finds_conflicts_across_catalogs_fuzzy_and_empty_entries(tmp_p
     found = translate.problems([one, other, tmp_path / "fuzzy.po"])
     assert len(found) == 3, found
     assert "'Accept' has 2 translations" in found[2]  # "Show" agrees; contexts differ
-    assert "no translation for 'Draft'" in found[0] and "fuzzy 'Event'" in found[1]
+    assert "no translation for 'Draft'" in found[0]
+    assert "fuzzy 'Event'" in found[1]
 
 
 def test_a_feature_catalog_from_another_branch_is_folded_in_unless_it_contradicts(tmp_path):
@@ -91,7 +93,8 @@ def test_a_feature_catalog_from_another_branch_is_folded_in_unless_it_contradict
 def test_the_catalog_is_in_the_merge_friendly_format(tmp_path):
     """Sorted, no line numbers, no dates: written again, it is byte for byte the same."""
     text = translate.CATALOG.read_text(encoding="utf-8")
-    assert "POT-Creation-Date" not in text and not re.search(r"^#: .*:\d", text, re.M)
+    assert "POT-Creation-Date" not in text
+    assert not re.search(r"^#: .*:\d", text, re.M)
     translate.write(tmp_path / "again.po", translate.read(translate.CATALOG))
     assert (tmp_path / "again.po").read_text(encoding="utf-8") == text
     assert not translate.feature_catalogs(), "`make translations` folds them into the catalog"
@@ -103,14 +106,16 @@ def test_one_english_string_keeps_each_of_its_meanings(app, client, login):
         assert (_("From"), _p("time", "From")) == ("Từ ngày", "Từ")
     login(Role.ADMIN)
     template_form = client.get("/admin/checklist-templates/new").get_data(as_text=True)
-    assert "Tiêu đề tiếng Anh" in template_form and "Tên sự kiện" not in template_form
+    assert "Tiêu đề tiếng Anh" in template_form
+    assert "Tên sự kiện" not in template_form
     assert "Tên sự kiện (tiếng Anh)" in client.get("/events/new").get_data(as_text=True)
 
 
 def test_the_test_setup_compiled_the_catalog():
     """A bare ``pytest`` on a fresh clone shows translated pages: conftest compiles."""
     mo = translate.CATALOG.with_suffix(".mo")
-    assert mo.exists() and mo.stat().st_mtime >= translate.CATALOG.stat().st_mtime
+    assert mo.exists()
+    assert mo.stat().st_mtime >= translate.CATALOG.stat().st_mtime
 
 
 def _catalog(*entries) -> Catalog:

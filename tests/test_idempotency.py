@@ -1,10 +1,12 @@
-"""Forms that create something create it once: the event, submission and feed forms carry a
-one-time token, claimed in the database with what the POST creates; a second POST of the
-same form is sent to what the first one created."""
+"""Forms that create something create it once.
+
+The event, submission and feed forms carry a one-time token, claimed in the database with
+what the POST creates; a second POST of the same form is sent to what the first created.
+"""
 import io
 import re
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +21,7 @@ from app.idempotency import FormToken, issue, well_formed
 from tests.fixtures_events import form_fields
 from tests.helpers import count, log_in, nothing_written
 
-NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 ALREADY = "This form had already been sent: here is what it created."
 EXPIRED = "This form has expired. Your input is kept below: send it again."
 
@@ -39,7 +41,9 @@ def token_in(page: str) -> str:
 def test_the_create_form_carries_a_fresh_token_each_time(client, protocol):
     first = token_in(client.get("/events/new").get_data(as_text=True))
     second = token_in(client.get("/events/new").get_data(as_text=True))
-    assert well_formed(first) and well_formed(second) and first != second
+    assert well_formed(first)
+    assert well_formed(second)
+    assert first != second
     assert count(FormToken) == 0  # showing a form writes nothing
 
 
@@ -50,18 +54,21 @@ def test_an_event_form_sent_twice_creates_one_event(client, protocol):
     assert first.status_code == 302
     with nothing_written():
         again = client.post("/events/new", data=fields)
-    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
     assert ALREADY in client.get(again.headers["Location"]).get_data(as_text=True)
     assert count(Event) == 1
     stored = db.session.scalars(sa.select(FormToken)).one()
-    assert stored.token_hash != fields["form_token"] and stored.purpose == "event"
+    assert stored.token_hash != fields["form_token"]
+    assert stored.purpose == "event"
     assert stored.result_url == first.headers["Location"]
 
 
 def test_a_refused_first_sending_does_not_use_the_token(client, protocol):
     fields = form_fields(protocol.unit_id)
     refused = client.post("/events/new", data={**fields, "end_time": "07:00"})
-    assert refused.status_code == 200 and token_in(refused.get_data(as_text=True)) == \
+    assert refused.status_code == 200
+    assert token_in(refused.get_data(as_text=True)) == \
         fields["form_token"]
     assert count(FormToken) == 0
     assert client.post("/events/new", data=fields).status_code == 302
@@ -78,7 +85,8 @@ def test_a_form_without_a_valid_token_is_refused_and_gets_a_fresh_one(client, pr
     with nothing_written():
         refused = client.post("/events/new", data=fields)
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 200 and EXPIRED in page
+    assert refused.status_code == 200
+    assert EXPIRED in page
     assert "Hội nghị giữ nguyên nội dung" in page  # the input is kept
     fresh = token_in(page)
     assert well_formed(fresh)
@@ -92,7 +100,8 @@ def test_another_users_token_reveals_nothing(client, protocol, make_user):
     log_in(client, make_user(Role.PROTOCOL, unit=protocol.unit, locale="en"))
     with nothing_written():
         refused = client.post("/events/new", data=fields)
-    assert refused.status_code == 200 and EXPIRED in refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert EXPIRED in refused.get_data(as_text=True)
     assert first.headers["Location"] not in refused.get_data(as_text=True)
 
 
@@ -114,7 +123,8 @@ def test_a_submission_sent_twice_is_stored_once(client, app, clock, setting, upl
     assert send().status_code == 302
     with nothing_written():
         again = send()
-    assert again.status_code == 302 and again.headers["Location"].endswith(
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(
         f"/checklists/items/{item.id}")
     assert (count(ChecklistSubmission), count(SubmissionAttachment)) == (1, 1)
     assert len(list(uploads.iterdir())) == 1
@@ -127,13 +137,17 @@ def test_a_feed_form_sent_twice_creates_one_feed(client, login):
     assert client.post("/feeds/new", data=fields).status_code == 200  # the address, shown once
     with nothing_written():
         again = client.post("/feeds/new", data=fields)
-    assert again.status_code == 302 and again.headers["Location"].endswith("/feeds/")
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith("/feeds/")
     assert count(FeedToken, FeedToken.owner_id == user.id) == 1
 
 
 def test_two_sendings_at_the_same_instant_create_one_event(app, client, protocol):
-    """Two workers get the same form at once: the second claim waits for the first
-    transaction (PostgreSQL) or the single writer (SQLite), then finds the token taken."""
+    """Two workers get the same form at the same instant: one event.
+
+    The second claim waits for the first transaction (PostgreSQL) or the single writer
+    (SQLite), then finds the token taken.
+    """
     fields = form_fields(protocol.unit_id)
     clients = [app.test_client() for _ in range(2)]
     for each in clients:
@@ -153,7 +167,9 @@ def test_two_sendings_at_the_same_instant_create_one_event(app, client, protocol
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert not errors and [a.status_code for a in answers] == [302, 302]
+    assert not errors
+    assert [a.status_code for a in answers] == [302, 302]
     assert len({a.headers["Location"] for a in answers}) == 1
     db.session.expire_all()
-    assert count(Event) == 1 and count(FormToken) == 1
+    assert count(Event) == 1
+    assert count(FormToken) == 1

@@ -15,7 +15,7 @@ def _urls(app) -> list[str]:
         return [url_for(entry.endpoint) for entry in ENTRIES]
 
 
-@pytest.mark.parametrize("role, unit_slug", [(role, None) for role in Role]
+@pytest.mark.parametrize(("role", "unit_slug"), [(role, None) for role in Role]
                          + [(Role.VIEWER, "ban-tgdv")])
 def test_menu_entries_agree_with_the_pages(client, make_user, make_unit, role, unit_slug):
     unit = make_unit(unit_slug) if unit_slug else make_unit()

@@ -1,5 +1,5 @@
 """Briefings of events: proposal, editing, invited outlets, notice letter, embargoed release."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from app.press.demo import seed_outlets
 from app.press.models import Briefing, BriefingStatus, PressOutlet
 from tests.helpers import log_in, nothing_written
 
-NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,7 @@ def test_a_political_event_gets_a_proposed_briefing_before_it(briefing, setting)
     assert briefing.status is BriefingStatus.PROPOSED
     assert briefing.starts_at < setting.event.starts_at
     # T-7 days, 09:00 in Hà Nội.
-    assert briefing.starts_at == datetime(2026, 12, 3, 2, 0, tzinfo=timezone.utc)
+    assert briefing.starts_at == datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 
 
 def test_protocol_edits_time_venue_status_and_invited_outlets(client, briefing, setting):
@@ -53,7 +53,7 @@ def test_protocol_edits_time_venue_status_and_invited_outlets(client, briefing, 
     assert response.status_code == 302
     db.session.expire_all()
     assert briefing.status is BriefingStatus.SCHEDULED
-    assert briefing.starts_at == datetime(2026, 12, 4, 7, 0, tzinfo=timezone.utc)
+    assert briefing.starts_at == datetime(2026, 12, 4, 7, 0, tzinfo=UTC)
     assert {o.id for o in briefing.outlets} == {outlets[0].id, outlets[4].id}
     page = client.get(f"/briefings/{briefing.id}").get_data(as_text=True)
     assert outlets[4].name in page
@@ -71,7 +71,8 @@ def test_a_focal_point_of_another_unit_may_not_edit(client, briefing, setting):
     assert client.get(f"/briefings/{briefing.id}/notice").status_code == 403
     db.session.expire_all()
     assert briefing.status is BriefingStatus.PROPOSED
-    assert briefing.outlets == [] and not briefing.release_vi
+    assert briefing.outlets == []
+    assert not briefing.release_vi
 
 
 def test_end_before_start_is_refused(client, briefing, setting):
@@ -96,7 +97,7 @@ def test_the_release_is_hidden_outside_the_event_units_until_the_embargo(client,
     client.post("/logout")
     log_in(client, setting.focal_other)
     assert "THÔNG CÁO BÁO CHÍ bí mật" not in client.get(f"/briefings/{briefing.id}").get_data(as_text=True)
-    clock(datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc))  # 08:00 in Hà Nội
+    clock(datetime(2026, 12, 10, 1, 0, tzinfo=UTC))  # 08:00 in Hà Nội
     assert "THÔNG CÁO BÁO CHÍ bí mật" in client.get(f"/briefings/{briefing.id}").get_data(as_text=True)
 
 

@@ -52,8 +52,10 @@ def statements(app):
 
 
 def _get(client, url: str):
-    """A request in its own app context, hence its own session: nothing it reads comes from
-    the objects the test holds."""
+    """A request in its own app context, hence its own session.
+
+    Nothing it reads comes from the objects the test holds.
+    """
     with client.application.app_context():
         return client.get(url)
 

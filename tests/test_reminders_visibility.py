@@ -1,13 +1,14 @@
-"""Confidential means confidential in every channel: the bell, e-mails (subject, text, HTML,
-.ics attachment) and digests tell nobody about an event they may not view, when the notice
-is created and again when it is sent.
+"""Confidential means confidential in every channel.
+
+The bell, e-mails (subject, text, HTML, .ics attachment) and digests tell nobody about an
+event they may not view, when the notice is created and again when it is sent.
 
 The sweep: every notification kind, each against six events (public / internal /
 confidential, sensitive or not) plus one made confidential after the notice and before the
 send, and a person of every role inside the events' units and outside them, half reading
-e-mail at once and half a daily digest. Every person is a
-recipient the kind would reach (owner of an item, submitter, spokesperson, author, host):
-those who may view an event must hear of it, the others must get nothing about it.
+e-mail at once and half a daily digest. Every person is a recipient the kind would reach
+(owner of an item, submitter, spokesperson, author, host): those who may view an event must
+hear of it, the others must get nothing about it.
 """
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -61,9 +62,12 @@ def label(visibility, sensitive) -> str:
 
 
 def tag(event) -> str:
-    """The label the event was created with, e.g. "[confidential-sensitive]". It is written
-    into every text of the event (and of its items and briefings) that a notice could carry:
-    finding it in what someone received means they heard of that event."""
+    """The label the event was created with, e.g.
+
+    "[confidential-sensitive]". It is written into every text of the event (and of its items and
+    briefings) that a notice could carry: finding it in what someone received means they heard
+    of that event.
+    """
     return event.title_en[event.title_en.index("["):]
 
 
@@ -82,8 +86,11 @@ class World:
 
 @pytest.fixture
 def world(app, clock, make_unit, make_user):
-    """Inside: the lead unit (e-mail at once) or the coordinating unit (daily digest), one
-    person of each role; outside: another unit, one person of each role, the other mode."""
+    """One person of each role inside the events' units, and one outside.
+
+    Inside: the lead unit (e-mail at once) or the coordinating unit (daily digest); outside:
+    another unit, the other mode.
+    """
     clock(T0)
     lead, coordinating, outside = make_unit("lead"), make_unit("coord"), make_unit("outside")
     people = {}
@@ -321,21 +328,27 @@ def test_sweep_nobody_hears_of_an_event_they_may_not_view(world, smtp, kind):
 
 
 def test_the_bell_page_follows_the_visibility_of_now(world, client):
-    """The header count and /notifications: a notice about an event the reader no longer
-    sees disappears, and comes back when they see it again."""
+    """The header count and /notifications follow the visibility of now.
+
+    A notice about an event the reader no longer sees disappears, and comes back when they
+    see it again.
+    """
     event = world.events[-1]  # internal
     world.events = [event]
     outsider = world.people[Role.FOCAL, False]
     trigger(world, Kind.EVENT_RESCHEDULED)
     log_in(client, outsider)
     page = client.get("/notifications").get_data(as_text=True)
-    assert tag(event) in page and 'data-testid="bell-count">1<' in page
+    assert tag(event) in page
+    assert 'data-testid="bell-count">1<' in page
     notice = inbox.list_notifications(outsider)[0]
 
     _edit(world, lambda e: setattr(e, "visibility", Visibility.CONFIDENTIAL))
     db.session.commit()
     page = client.get("/notifications").get_data(as_text=True)
-    assert "Talks" not in page and "Hội đàm" not in page and 'data-testid="bell-count"' not in page
+    assert "Talks" not in page
+    assert "Hội đàm" not in page
+    assert 'data-testid="bell-count"' not in page
     assert client.post(f"/notifications/{notice.id}/read").status_code == 404
     assert client.post("/notifications/read-all").status_code == 302
     _edit(world, lambda e: setattr(e, "visibility", Visibility.INTERNAL))
@@ -347,8 +360,11 @@ def test_the_bell_page_follows_the_visibility_of_now(world, client):
 
 def test_a_confidential_event_planned_by_an_admin_reaches_only_its_lead_unit(
         app, smtp, clock, templates, make_unit, make_user):
-    """Its press-liaison, protocol and steering items go to the lead unit; the other units'
-    focal points, heads and protocol staff hear nothing, neither now nor when it escalates."""
+    """Its press-liaison, protocol and steering items go to the lead unit.
+
+    The other units' focal points, heads and protocol staff hear nothing, neither now nor
+    when it escalates.
+    """
     from app.events.services import create_event
     from app.units.models import UnitKind
     from tests.fixtures_events import event_data
@@ -380,9 +396,11 @@ def test_a_confidential_event_planned_by_an_admin_reaches_only_its_lead_unit(
     for moment in (T0, T0 + 20 * DAY, T0 + 30 * DAY, T0 + 38 * DAY, T0 + 45 * DAY):
         sending.run(moment)  # due soon, overdue, escalated
     for user in insiders:
-        assert smtp.to(user.email) and inbox.list_notifications(user)
+        assert smtp.to(user.email)
+        assert inbox.list_notifications(user)
     assert {Kind.ITEM_ESCALATED} <= {n.kind for n in inbox.list_notifications(insiders[1])}
     for user in outsiders:
-        assert smtp.to(user.email) == [] and inbox.unread_count(user) == 0
+        assert smtp.to(user.email) == []
+        assert inbox.unread_count(user) == 0
     assert not db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(
         Delivery.recipient_id.in_([u.id for u in outsiders])))

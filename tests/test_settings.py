@@ -1,5 +1,5 @@
 """Domain settings: types, the registry, typed reads with one query per context, CLI, seed."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ def _definition(value_type, default, **bounds):
 
 # --- types -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value_type, text, expected", [
+@pytest.mark.parametrize(("value_type", "text", "expected"), [
     (types.HOURS, " 48 ", 48),
     (types.DAYS, "90", 90),
     (types.WORKING_DAYS, "1", 1),
@@ -35,7 +35,7 @@ def test_values_are_parsed_to_their_type(value_type, text, expected):
     assert _definition(value_type, expected).parse(text) == expected
 
 
-@pytest.mark.parametrize("value_type, text", [
+@pytest.mark.parametrize(("value_type", "text"), [
     (types.HOURS, "24h"), (types.HOURS, ""), (types.HOURS, "-1"), (types.DAYS, "1.5"),
     (types.PERCENT, "101"), (types.DAY_LIST, "3,x"), (types.DAY_LIST, ""),
     (types.TIME_OF_DAY, "24:00"), (types.TIME_OF_DAY, "7.30"),
@@ -93,7 +93,8 @@ def test_the_examples_of_the_code_are_registered(app):
             "oversight.ppc_briefing_interval_days", "organisation.document_place",
             "organisation.ppc_unit", "organisation.propaganda_unit"} <= set(registry.SETTINGS)
     notice = registry.get("press.notice_lead_hours")
-    assert notice.legal_basis == "Luật Báo chí 2016, khoản 3 Điều 41" and notice.verified
+    assert notice.legal_basis == "Luật Báo chí 2016, khoản 3 Điều 41"
+    assert notice.verified
 
 
 # --- typed reads ------------------------------------------------------------------------
@@ -113,7 +114,8 @@ def test_a_stored_value_that_no_longer_parses_gives_the_default(app):
     db.session.commit()
     assert setting("press.notice_lead_hours") == 24
     entry = services.entry_of("press.notice_lead_hours")
-    assert entry.row_is_invalid and entry.shown == "24"
+    assert entry.row_is_invalid
+    assert entry.shown == "24"
 
 
 def test_an_undeclared_key_is_a_programming_error(app):
@@ -142,7 +144,8 @@ def test_one_query_per_context_however_many_settings_are_read(app, statements):
         for _round in range(3):
             for key in registry.SETTINGS:
                 setting(key)
-        assert len(statements) == 1 and "domain_settings" in statements[0]
+        assert len(statements) == 1
+        assert "domain_settings" in statements[0]
 
 
 def test_a_change_is_seen_by_the_next_context_not_a_stale_copy(app):
@@ -191,7 +194,8 @@ def test_a_refused_value_writes_nothing(app, make_user):
     with pytest.raises(ValidationFailed) as refused:
         services.update(admin, "press.proposed_length_minutes", value="5", legal_basis="",
                         verified=False, note="")
-    assert refused.value.field == "value" and "15" in refused.value.message
+    assert refused.value.field == "value"
+    assert "15" in refused.value.message
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DomainSetting)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SettingChange)) == 0
@@ -234,15 +238,18 @@ def test_seed_writes_missing_rows_only(app, make_user):
 def test_the_commands_list_set_and_seed(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["settings", "seed"])
-    assert result.exit_code == 0 and f"{len(registry.SETTINGS)} settings added" in result.output
+    assert result.exit_code == 0
+    assert f"{len(registry.SETTINGS)} settings added" in result.output
     assert "0 settings added" in runner.invoke(args=["settings", "seed"]).output
     result = runner.invoke(args=["settings", "set", "press.notice_lead_hours", "48",
                                  "--basis", "Luật Báo chí 2016, Điều 41", "--unverified"])
     assert result.exit_code == 0, result.output
-    assert "press.notice_lead_hours = 48" in result.output and "[unverified]" in result.output
+    assert "press.notice_lead_hours = 48" in result.output
+    assert "[unverified]" in result.output
     listing = runner.invoke(args=["settings", "list"]).output
     assert "press.notice_lead_hours = 48" in listing
-    assert "organisation.document_place = Quảng Ngãi" in listing and "[verified]" in listing
+    assert "organisation.document_place = Quảng Ngãi" in listing
+    assert "[verified]" in listing
     change = db.session.scalars(sa.select(SettingChange).where(SettingChange.field == "value")).one()
     assert (change.old, change.new, change.changed_by_id) == ("24", "48", None)
 
@@ -250,9 +257,11 @@ def test_the_commands_list_set_and_seed(app):
 def test_the_set_command_refuses_bad_input_and_writes_nothing(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["settings", "set", "press.notice_lead_hours", "soon"])
-    assert result.exit_code != 0 and "press.notice_lead_hours" in result.output
+    assert result.exit_code != 0
+    assert "press.notice_lead_hours" in result.output
     result = runner.invoke(args=["settings", "set", "press.nothing", "1"])
-    assert result.exit_code != 0 and "press.nothing" in result.output
+    assert result.exit_code != 0
+    assert "press.nothing" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DomainSetting)) == 0
 
 
@@ -280,7 +289,7 @@ def test_the_ppc_briefing_alert_follows_its_interval_and_unit(app, make_unit, ma
     from app.checklists.overview import standing_alerts
     from app.press.models import Briefing, BriefingStatus
 
-    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
     held = now - timedelta(days=100)
     ppc = make_unit("ubnd-quang-ngai")  # a new slug after a merger, say
     db.session.add(Briefing(event=make_event(lead_unit=ppc, starts_at=held), title_vi="Họp báo",
@@ -306,7 +315,7 @@ def test_a_proposed_briefing_takes_its_hour_and_length_from_the_settings(app, ma
     event = make_event()  # political, 10 Dec 2026 08:00 in Hà Nội: T-7 days
     sync_checklist(event)
     briefing = db.session.scalar(sa.select(Briefing).where(Briefing.event_id == event.id))
-    assert briefing.starts_at == datetime(2026, 12, 3, 7, 0, tzinfo=timezone.utc)
+    assert briefing.starts_at == datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
     assert briefing.ends_at - briefing.starts_at == timedelta(minutes=90)
 
 
@@ -325,7 +334,8 @@ def test_the_place_line_of_a_briefing_note_follows_its_setting(client, note_sett
     log_in(client, speaker)
     document = Document(io.BytesIO(client.get(f"/notes/{note.id}.docx").data))
     header = "\n".join(c.text for c in document.tables[0].rows[0].cells)
-    assert "Kon Tum, ngày" in header and "Quảng Ngãi" not in header
+    assert "Kon Tum, ngày" in header
+    assert "Quảng Ngãi" not in header
 
 
 def test_the_migration_moves_the_reminder_rules_and_back(make_database):
@@ -352,7 +362,9 @@ def test_the_migration_moves_the_reminder_rules_and_back(make_database):
         db.session.remove()
         downgrade(revision="106bdd2bc5b7")
         rows = dict(db.session.execute(sa.text("SELECT name, value FROM reminder_settings")).all())
-        assert rows["due_soon_days"] == "5,2" and rows["digest_time"] == "08:15" and len(rows) == 7
+        assert rows["due_soon_days"] == "5,2"
+        assert rows["digest_time"] == "08:15"
+        assert len(rows) == 7
         assert db.session.scalar(sa.text("SELECT count(*) FROM domain_settings")) == 0
         db.session.remove()
         db.engine.dispose()

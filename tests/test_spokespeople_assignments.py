@@ -119,8 +119,10 @@ def test_a_decline_proposes_the_next_free_candidate(setting):
     with pytest.raises(ValidationFailed):
         assignments.decline(an, first, "  ")
     successor = assignments.decline(an, first, "Đi công tác Hà Nội")
-    assert first.status is AssignmentStatus.DECLINED and first.decline_reason == "Đi công tác Hà Nội"
-    assert successor.user is bui and successor.role is AssignmentRole.LEAD
+    assert first.status is AssignmentStatus.DECLINED
+    assert first.decline_reason == "Đi công tác Hà Nội"
+    assert successor.user is bui
+    assert successor.role is AssignmentRole.LEAD
     assert successor.status is AssignmentStatus.PROPOSED
     third = assignments.decline(bui, successor, "Trùng lịch tiếp dân")
     assert third.user is cao  # people who declined are not proposed again
@@ -148,7 +150,8 @@ def test_protocol_assigns_through_the_page_and_sees_the_clash(setting, client, m
     assert page.index("Bùi Thị Chi") < page.index("An Văn Bình")  # free candidates first
     response = client.post(f"/spokespeople/briefings/{briefing.id}",
                            data={"unit_id": unit.id, "user_id": an.id, "role": "lead"})
-    assert response.status_code == 200 and "Tiếp Tổng Lãnh sự Lào" in response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Tiếp Tổng Lãnh sự Lào" in response.get_data(as_text=True)
     response = client.post(f"/spokespeople/briefings/{briefing.id}",
                            data={"unit_id": unit.id, "user_id": bui.id, "role": "lead"})
     assert response.status_code == 302
@@ -162,7 +165,8 @@ def test_the_dashboard_panel_shows_and_answers_assignments(setting, client):
     db.session.commit()
     log_in(client, an)
     page = client.get("/").get_data(as_text=True)
-    assert "Họp báo thông tin sự kiện" in page and 'data-testid="my-briefing-assignments"' in page
+    assert "Họp báo thông tin sự kiện" in page
+    assert 'data-testid="my-briefing-assignments"' in page
     client.post(f"/spokespeople/assignments/{assignment.id}/decline",
                 data={"reason": "Đi công tác", "next": "/"})
     db.session.expire_all()
@@ -218,7 +222,8 @@ def test_two_officers_booking_the_same_person_at_once(setting, app, make_briefin
     assert thread.is_alive()  # waiting for the first officer's transaction
     db.session.commit()
     thread.join(timeout=10)
-    assert outcome["second"] != "assigned" and briefing.title_vi in outcome["second"]
+    assert outcome["second"] != "assigned"
+    assert briefing.title_vi in outcome["second"]
 
 
 def test_the_assigned_person_is_notified_once(setting):
@@ -233,8 +238,11 @@ def test_the_assigned_person_is_notified_once(setting):
 
 def test_nobody_briefs_at_a_confidential_event_they_may_not_see(setting, make_unit, make_user,
                                                                 designate):
-    """A spokesperson of another unit is no candidate, cannot be assigned, and an assignment
-    made before the event turned confidential leaves their dashboard."""
+    """A spokesperson of another unit may not brief at a confidential event.
+
+    They are no candidate and cannot be assigned, and an assignment made before the event
+    turned confidential leaves their dashboard.
+    """
     from app.events.models import Visibility
 
     unit, (an, *_rest), briefing, _protocol = setting

@@ -1,4 +1,4 @@
-"""The translation catalogs: one per language in app/translations, kept merge-friendly.
+r"""The translation catalogs: one per language in app/translations, kept merge-friendly.
 
     python tools/translate.py update     # `make translations`: extract the strings, update the catalogs
     python tools/translate.py missing    # JSON {key: ""} of strings lacking a Vietnamese translation
@@ -9,7 +9,7 @@ Source strings are English, so the only catalog is app/translations/vi/LC_MESSAG
 (English pages show the source strings). One string with two Vietnamese meanings takes a
 context: ``_p("submission", "Accept")`` in Python (``_lp`` lazily), ``pgettext("submission",
 "Accept")`` in templates. In the JSON of ``missing`` and ``add``, such a key is the context, the
-character U+0004 and the string (gettext's own notation), e.g. "submission\\u0004Accept".
+character U+0004 and the string (gettext's own notation), e.g. "submission\u0004Accept".
 
 The catalog is written so that branches adding strings in parallel merge cleanly: entries
 sorted by string, locations without line numbers, no wrapping, a fixed header without dates;
@@ -149,8 +149,10 @@ def all_catalogs() -> list[Path]:
 
 
 def problems(catalogs: list[Path]) -> list[str]:
-    """Fuzzy entries, empty translations, and strings that ``catalogs`` translate
-    differently (compared per language)."""
+    """Fuzzy entries, empty translations, and strings translated differently.
+
+    Differently by two of ``catalogs``, compared per language.
+    """
     found, seen = [], defaultdict(dict)
     for po in catalogs:
         where = _shown(po)
@@ -172,8 +174,10 @@ def problems(catalogs: list[Path]) -> list[str]:
 
 
 def compile_catalogs() -> None:
-    """Compile each catalog whose .mo is missing or older than it (``pybabel compile`` does
-    the same for production); a bare ``pytest`` calls this."""
+    """Compile each catalog whose .mo is missing or older than it.
+
+    ``pybabel compile`` does the same for production; a bare ``pytest`` calls this.
+    """
     for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.roles import Role
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
 
@@ -15,13 +15,15 @@ role_type = enum_type(Role)
 
 
 def hash_password(password: str) -> str:
-    """A salted hash of ``password`` by the app's ``PASSWORD_HASH_METHOD``, the one place
-    that reads it. Checking accepts any method Werkzeug knows, so changing it needs no
-    migration: older hashes keep working."""
+    """A salted hash of ``password`` by the app's ``PASSWORD_HASH_METHOD``.
+
+    The one place that reads that key. Checking accepts any method Werkzeug knows, so changing
+    it needs no migration: older hashes keep working.
+    """
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +68,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -75,7 +77,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One login try; recent failures throttle the account and the address."""
 
     __tablename__ = "login_attempts"

@@ -1,4 +1,5 @@
 """Login and logout. Every other page requires login unless marked ``@public``."""
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -29,7 +30,7 @@ def require_login_by_default():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Only paths on this site: no scheme, no host, no protocol-relative or backslash tricks."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False

@@ -1,5 +1,6 @@
 """Authentication, throttling and user administration."""
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -69,7 +70,7 @@ def check_throttle(email: str, address: str) -> None:
             raise LoginThrottled(minutes)
 
 
-def authenticate(email: str, password: str, address: str) -> User:
+def authenticate(email: str, password: str, address: str | None) -> User:
     """Return the user for these credentials, recording the attempt.
 
     Raises LoginThrottled before checking anything when the account or the
@@ -80,12 +81,13 @@ def authenticate(email: str, password: str, address: str) -> User:
     address = (address or "unknown")[:64]
     check_throttle(email, address)
     user = find_user_by_email(email)
-    ok = user is not None and user.check_password(password or "")
-    db.session.add(LoginAttempt(email=email[:254], address=address, succeeded=ok))
-    if ok:
+    if user is not None and not user.check_password(password or ""):
+        user = None  # a wrong password counts as an unknown account
+    db.session.add(LoginAttempt(email=email[:254], address=address, succeeded=user is not None))
+    if user is not None:
         user.last_login_at = utcnow()
     db.session.commit()
-    if not ok:
+    if user is None:
         raise InvalidCredentials()
     if not user.active:
         raise AccountDeactivated()
@@ -156,7 +158,7 @@ def set_user_active(actor, user: User, active: bool) -> None:
     db.session.flush()
 
 
-def list_users() -> list[User]:
+def list_users() -> Sequence[User]:
     return db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
 
 

@@ -9,7 +9,7 @@ from app.auth.models import User
 from app.checklists.rules import Condition  # noqa: F401  (re-exported with its labels)
 from app.checklists.schedule import Anchor, OffsetUnit
 from app.events.models import Event, EventKind
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
@@ -56,7 +56,7 @@ OPEN_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.RETURNED, ItemStatus.SUBM
 AWAITING_OWNER_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.RETURNED})
 
 
-class ChecklistItem(db.Model):
+class ChecklistItem(Model):
     __tablename__ = "checklist_items"
     __table_args__ = (
         # Regeneration is idempotent: one item per event and key.
@@ -67,7 +67,8 @@ class ChecklistItem(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # Indexed by uq_checklist_items_event_key, which starts with it.
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     # Stable identity within the event, e.g. "tpl:12" or "tpl:12:unit:7".
     key: Mapped[str] = mapped_column(sa.String(100))
     title_vi: Mapped[str] = mapped_column(sa.String(300))
@@ -98,7 +99,7 @@ class ChecklistItem(db.Model):
     # recomputes the due time from this copy, so a later template edit only reaches
     # existing items when the admin asks for it.
     template_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("checklist_templates.id", ondelete="SET NULL"))
+        sa.ForeignKey("checklist_templates.id", ondelete="SET NULL"), index=True)
     offset: Mapped[int] = mapped_column(default=0)
     offset_unit: Mapped[OffsetUnit] = mapped_column(enum_type(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
     anchor: Mapped[Anchor] = mapped_column(enum_type(Anchor), default=Anchor.START)
@@ -155,7 +156,7 @@ CONDITION_LABELS = {
 }
 
 
-class ChecklistTemplate(db.Model):
+class ChecklistTemplate(Model):
     """One default task: the core set (kind NULL) or the additions for one event kind."""
 
     __tablename__ = "checklist_templates"
@@ -184,7 +185,7 @@ class ChecklistTemplate(db.Model):
         return self.title_en if locale == "en" and self.title_en else self.title_vi
 
 
-class ChecklistSubmission(db.Model):
+class ChecklistSubmission(Model):
     """Information a unit provided for an item; reviewed by the lead unit."""
 
     __tablename__ = "checklist_submissions"
@@ -205,7 +206,7 @@ class ChecklistSubmission(db.Model):
         back_populates="submission", order_by="SubmissionAttachment.id", passive_deletes=True)
 
 
-class SubmissionAttachment(db.Model):
+class SubmissionAttachment(Model):
     """A file stored under the instance folder (never static) with a random name."""
 
     __tablename__ = "checklist_attachments"
@@ -242,7 +243,7 @@ STEP_ACTION_LABELS = {
 }
 
 
-class ChecklistStep(db.Model):
+class ChecklistStep(Model):
     """History of an item: who did what, when, with what comment."""
 
     __tablename__ = "checklist_steps"

@@ -1,5 +1,6 @@
-"""Overview for the steering committee and the propaganda commission: who is late,
-and the standing alerts of DOMAIN.md (rules 1 and 2).
+"""Overview for the steering committee and the propaganda commission.
+
+Who is late, and the standing alerts of DOMAIN.md (rules 1 and 2).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -43,8 +44,10 @@ def require_overview(user) -> None:
 
 
 def period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
-    """The days the overview covers: those given (in order), by default 90 days back and
-    30 ahead of ``today``."""
+    """The days the overview covers.
+
+    Those given (in order), by default 90 days back and 30 ahead of ``today``.
+    """
     start = start or today - timedelta(days=DEFAULT_DAYS_BACK)
     end = end or today + timedelta(days=DEFAULT_DAYS_AHEAD)
     return (start, end) if start <= end else (end, start)
@@ -85,7 +88,7 @@ def unit_overview(user, start: datetime, end: datetime, now: datetime | None = N
                     ChecklistItem.status != ItemStatus.NOT_NEEDED)
              .group_by(ChecklistItem.unit_id))
     counts = db.session.execute(query).all()
-    units = {u.id: u for u in db.session.scalars(
+    units: dict[int | None, Unit] = {u.id: u for u in db.session.scalars(  # keys: the rows' unit_id
         sa.select(Unit).where(Unit.id.in_([row[0] for row in counts])))}
     rows = [UnitRow(units[unit_id], int(n_open), int(overdue), int(n_done), int(on_time))
             for unit_id, n_open, overdue, n_done, on_time in counts]

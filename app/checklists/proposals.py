@@ -1,9 +1,11 @@
-"""Briefings proposed by the checklist: a template with ``creates_briefing`` that applies
-to an event proposes a press conference (a press ``Briefing``) on the day its item is due.
+"""Briefings proposed by the checklist.
+
+A template with ``creates_briefing`` that applies to an event proposes a press conference (a press
+``Briefing``) on the day its item is due.
 
 Called by ``sync_checklists`` for the events it syncs. Flushes, never commits.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -24,7 +26,7 @@ def _proposed_times(event: Event, template) -> tuple[datetime, datetime]:
     due = compute_due(event, template.offset, template.offset_unit, template.anchor)
     starts = datetime.combine(due.astimezone(zone).date(), setting("press.proposed_start"),
                               tzinfo=zone)
-    starts = starts.astimezone(timezone.utc)
+    starts = starts.astimezone(UTC)
     return starts, starts + timedelta(minutes=setting("press.proposed_length_minutes"))
 
 
@@ -37,11 +39,11 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
     """
     briefing_templates = [t for t in templates if t.creates_briefing]
     ids = [e.id for e in events]
-    existing: dict[int, dict[str, Briefing]] = {}
+    existing: dict[int, dict[str | None, Briefing]] = {}  # keys: checklist_key, never NULL here
     for start in range(0, len(ids), 500):
-        for briefing in db.session.scalars(sa.select(Briefing).where(
+        for found in db.session.scalars(sa.select(Briefing).where(
                 Briefing.event_id.in_(ids[start:start + 500]), Briefing.checklist_key.is_not(None))):
-            existing.setdefault(briefing.event_id, {})[briefing.checklist_key] = briefing
+            existing.setdefault(found.event_id, {})[found.checklist_key] = found
     if not briefing_templates and not existing:
         return
     moves = []  # proposed briefings following their event: one executemany, not one UPDATE each
@@ -66,8 +68,8 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
                               "b_starts": starts, "b_ends": ends})
         cancel = (BriefingStatus.PROPOSED, BriefingStatus.SCHEDULED) \
             if event.status is EventStatus.CANCELLED else (BriefingStatus.PROPOSED,)
-        for key, briefing in mine.items():
-            if key not in wanted and briefing.status in cancel:
+        for old_key, briefing in mine.items():
+            if old_key not in wanted and briefing.status in cancel:
                 briefing.status = BriefingStatus.CANCELLED
                 briefing.sequence += 1
     db.session.flush()
@@ -76,8 +78,11 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
 
 
 def _move_proposed(moves: list[dict]) -> None:
-    """Move proposed briefings with their event. The version and status guards leave alone a
-    briefing someone changed meanwhile (it is no longer this sync's to move)."""
+    """Move proposed briefings with their event.
+
+    The version and status guards leave alone a briefing someone changed meanwhile (it is no longer
+    this sync's to move).
+    """
     table = Briefing.__table__
     db.session.execute(
         table.update()

@@ -1,5 +1,7 @@
-"""Checklist pages: my tasks, an item (submit / accept / return), an event's checklist,
-the steering overview and the template admin. Thin: parse, call a service, commit.
+"""Checklist pages.
+
+My tasks, an item (submit / accept / return), an event's checklist, the steering overview and the
+template admin. Thin: parse, call a service, commit.
 """
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -61,8 +63,11 @@ def tasks():
 
 
 def _item_page(item, form=None, review=None, status=200):
-    """The item as it is now; its forms carry its current version (after a refused action
-    too: the page shows the state the next try will act on) and keep what was typed."""
+    """The item's page as the item is now.
+
+    Its forms carry the current version (after a refused action too: the page shows the
+    state the next try will act on) and keep what was typed.
+    """
     form, review = form or SubmissionForm(formdata=None), review or ReviewForm(formdata=None)
     form.version.data = review.version.data = item.version
     return render_template(

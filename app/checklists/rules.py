@@ -1,7 +1,8 @@
-"""The pure rules of checklist templates: which template applies to an event, the key of
-the item it generates, and when that item is due. No Flask, no database: callers pass
-objects (or anything with the same attributes), so every feature and the benchmark can
-use them without importing the services.
+"""The pure rules of checklist templates.
+
+Which template applies to an event, the key of the item it generates, and when that item is due. No
+Flask, no database: callers pass objects (or anything with the same attributes), so every feature
+and the benchmark can use them without importing the services.
 """
 from datetime import datetime
 from enum import StrEnum

@@ -7,8 +7,8 @@ given events in one query per chunk, then inserts and updates in bulk.
 Services flush, never commit.
 """
 from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -71,9 +71,12 @@ class RoleUnits:
         return min(counter, key=lambda u: (-counter[u], u)) if counter else None
 
     def unit_for(self, role: ResponsibleRole, event: Event) -> int | None:
-        """The unit answering for ``role`` at ``event``; the lead unit when that unit may not
-        view the event (a confidential event outside it): the lead unit always sees its
-        event and answers for it, and the duty (a notice to the press authority, say) stays."""
+        """The unit answering for ``role`` at ``event``.
+
+        The lead unit when that unit may not view the event (a confidential event outside it):
+        the lead unit always sees its event and answers for it, and the duty (a notice to the
+        press authority, say) stays.
+        """
         unit_id = self.by_role.get(role) or event.lead_unit_id  # lead unit and spokesperson
         return unit_id if access.unit_may_view(unit_id, event) else event.lead_unit_id
 
@@ -93,8 +96,8 @@ def active_templates() -> list[ChecklistTemplate]:
 
 def desired_items(event: Event, templates: list[ChecklistTemplate], role_units: RoleUnits,
                   has_delegation: bool) -> dict[str, tuple[ChecklistTemplate, int | None]]:
-    """key -> (template, responsible unit) of every item the event should have."""
-    wanted = {}
+    """Key -> (template, responsible unit) of every item the event should have."""
+    wanted: dict[str, tuple[ChecklistTemplate, int | None]] = {}
     for template in templates:
         if not applies(template, event, has_delegation):
             continue
@@ -116,7 +119,7 @@ def _new_item_row(event: Event, key: str, template: ChecklistTemplate, unit_id, 
                 anchor=template.anchor, created_at=now, updated_at=now)
 
 
-def sync_checklists(events: Iterable[Event], *, refresh_template_ids: set[int] = frozenset(),
+def sync_checklists(events: Iterable[Event], *, refresh_template_ids: Collection[int] = frozenset(),
                     actor: User | None = None) -> SyncResult:
     """Bring the checklists of ``events`` in line with their current state. Idempotent.
 
@@ -153,18 +156,19 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
     """Sync one chunk of events; returns the ids of those with a delegation record."""
     ids = [e.id for e in chunk]
     existing: dict[int, dict[str, sa.Row]] = defaultdict(dict)
-    for row in db.session.execute(
+    for found in db.session.execute(
             sa.select(ChecklistItem.id, ChecklistItem.event_id, ChecklistItem.key,
                       ChecklistItem.status, ChecklistItem.due_at, ChecklistItem.unit_id,
                       ChecklistItem.offset, ChecklistItem.offset_unit, ChecklistItem.anchor)
             .where(ChecklistItem.event_id.in_(ids))):
-        existing[row.event_id][row.key] = row
+        existing[found.event_id][found.key] = found
     with_delegation = set(db.session.scalars(
         sa.select(Delegation.event_id).where(Delegation.event_id.in_(ids))))
 
     # moved: only the due time changes (one lean executemany, the version stays); other: any
     # columns, the version moves (``_update_items``).
-    inserts, moved, other, steps = [], [], [], []
+    inserts: list[dict] = []
+    moved, other, steps = [], [], []
     for event in chunk:
         items = existing.get(event.id, {})
         cancelled = event.status is EventStatus.CANCELLED
@@ -216,8 +220,11 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
 
 
 def _update_items(changes: list[dict]) -> None:
-    """UPDATE each item's changed columns (``{"id": ..., column: value}``) and move its version,
-    so that a page opened before the change is refused; one executemany per set of columns."""
+    """UPDATE each item's changed columns and move its version.
+
+    ``changes`` are ``{"id": ..., column: value}``; moving the version refuses a page opened
+    before the change. One executemany per set of columns.
+    """
     by_columns: dict[tuple, list[dict]] = defaultdict(list)
     for change in changes:
         by_columns[tuple(sorted(k for k in change if k != "id"))].append(change)
@@ -244,7 +251,7 @@ def _open_item_update(event, row, template, unit_id, refresh_ids) -> dict | None
         if unit_id != row.unit_id:
             change["unit_id"] = unit_id
         return change
-    change: dict = {"id": row.id}
+    change = {"id": row.id}
     offset, offset_unit, anchor = row.offset, row.offset_unit, row.anchor
     if row.status is ItemStatus.NOT_NEEDED:
         # Wanted again (e.g. the unit was added back): open it again.
@@ -281,8 +288,11 @@ def load_events_for_sync(query: sa.Select) -> list[Event]:
 
 
 def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ignored) -> None:
-    """Receiver of ``app.events.signals.event_saved``: keep the checklist in step, then
-    announce it (``checklist_synced``: notifications tell the owners of new items)."""
+    """Receiver of ``app.events.signals.event_saved``.
+
+    Keep the checklist in step, then announce it (``checklist_synced``: notifications tell the
+    owners of new items).
+    """
     sync_checklist(event, actor=actor)
     checklist_synced.send(event, actor=actor)
 

@@ -6,6 +6,9 @@ from app.events.signals import event_saved
 
 
 def register(app: Flask) -> None:
-    """Connect the receivers. Called by ``create_app``; blinker keeps one connection per
-    receiver function, so calling it for every app (tests build many) connects once."""
+    """Connect the receivers.
+
+    Called by ``create_app``; blinker keeps one connection per receiver function, so calling it for
+    every app (tests build many) connects once.
+    """
     event_saved.connect(on_event_saved)

@@ -117,8 +117,10 @@ def _check_version(item: ChecklistItem, expected_version) -> None:
 
 
 def _flush_item() -> None:
-    """Flush; an action racing another on the same item (its version moved meanwhile) becomes
-    the same clear refusal, not a 500."""
+    """Flush, refusing clearly an action that raced another on the same item.
+
+    Its version moved meanwhile: the same refusal as a stale page, not a 500.
+    """
     try:
         db.session.flush()
     except StaleDataError:

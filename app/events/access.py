@@ -37,8 +37,10 @@ def insider_clause(user) -> sa.ColumnElement[bool]:
 
 
 def can_view(user, event: Event) -> bool:
-    """Visitors see public, non-sensitive events; users every event but the confidential
-    ones of which they are not insiders."""
+    """Visitors see public, non-sensitive events.
+
+    Users every event but the confidential ones of which they are not insiders.
+    """
     if not is_active_user(user):
         return event.visibility is Visibility.PUBLIC and not event.is_sensitive
     return event.visibility is not Visibility.CONFIDENTIAL or is_insider(user, event)
@@ -56,9 +58,11 @@ class _UnitMember:
 
 
 def unit_may_view(unit_id: int | None, event: Event) -> bool:
-    """Whether belonging to the unit is enough to view ``event`` (``can_view`` for a member
-    holding no role). Work given to a whole unit (a checklist item) goes only to such units:
-    every one of its focal points and its head can then open it."""
+    """Whether belonging to the unit is enough to view ``event``.
+
+    ``can_view`` for a member holding no role. Work given to a whole unit (a checklist item)
+    goes only to such units: every one of its focal points and its head can then open it.
+    """
     return can_view(_UnitMember(unit_id), event)
 
 

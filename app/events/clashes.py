@@ -55,8 +55,10 @@ class ClashesFound(Exception):
 
 
 def clear_clashes(planned: Planned, override_reason: str) -> tuple[list[Clash], str]:
-    """The clashes of ``planned`` and the cleaned reason; raises ClashesFound unless the user
-    confirmed with a reason."""
+    """The clashes of ``planned`` and the cleaned reason.
+
+    Raises ClashesFound unless the user confirmed with a reason.
+    """
     clashes = find_clashes(planned)
     reason = check_length(override_reason, TEXT_MAX, "override_reason")
     if clashes and not reason:
@@ -77,8 +79,9 @@ class Engagement:
 
 def host_engagements(user_ids, starts_at: datetime, ends_at: datetime,
                      exclude_event_id: int | None = None) -> list[Engagement]:
-    """Events and programme items that take place, that any of ``user_ids`` hosts, and that
-    overlap [starts_at, ends_at); ``exclude_event_id``'s own event and items left out.
+    """What any of ``user_ids`` hosts that takes place and overlaps [starts_at, ends_at).
+
+    Events and programme items; ``exclude_event_id``'s own event and items are left out.
 
     One query, whatever the number of people: event clash checks and spokesperson
     double-booking both use it.
@@ -140,10 +143,10 @@ def find_clashes(planned: Planned) -> list[Clash]:
     if planned.host_ids:
         hosted = {(e.event_id, e.user_id) for e in host_engagements(
             planned.host_ids, planned.starts_at, planned.ends_at, planned.event_id)}
-        names = dict(db.session.execute(sa.select(User.id, User.name).where(
+        host_names = dict(db.session.execute(sa.select(User.id, User.name).where(
             User.id.in_({user_id for _event, user_id in hosted}))).all()) if hosted else {}
-        found += [Clash("host", i, name)
-                  for i, name in sorted({(event_id, names[user_id]) for event_id, user_id in hosted})]
+        found += [Clash("host", i, name) for i, name in sorted(
+            {(event_id, host_names[user_id]) for event_id, user_id in hosted})]
     names = {n.strip().lower() for n in planned.member_names if n.strip()}
     if names:
         rows = set(db.session.execute(

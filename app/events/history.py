@@ -1,6 +1,9 @@
-"""An event's history: snapshots, the EventChange rows, optimistic locking, and the one
-way a change to an existing event is saved (``save_changes``).
+"""An event's history.
+
+Snapshots, the EventChange rows, optimistic locking, and the one way a change to an existing event
+is saved (``save_changes``).
 """
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,7 +31,7 @@ SEQUENCE_FIELDS = {"title_vi", "title_en", "starts_at", "ends_at", "timezone", "
 class StaleVersion(Exception):
     """The form was based on an older version; ``changes`` are the EventChange rows since."""
 
-    def __init__(self, changes: list[EventChange]):
+    def __init__(self, changes: Sequence[EventChange]):
         super().__init__("stale version")
         self.changes = changes
 
@@ -81,8 +84,11 @@ def describe(name: str, value, zone: str):
 
 def record(actor, event: Event, changes: dict, note: str = "", clashes=(),
            reason: str = "") -> EventChange:
-    """Write the history row of a change. When the user saved despite ``clashes``, their
-    ``reason`` is the row's note and the override is kept with the clashes."""
+    """Write the history row of a change.
+
+    When the user saved despite ``clashes``, their ``reason`` is the row's note and the override is
+    kept with the clashes.
+    """
     if clashes:
         note = reason
         _keep_override(actor, event, list(clashes), reason)
@@ -102,7 +108,7 @@ def _keep_override(actor, event: Event, clashes: list[Clash], reason: str) -> No
                   "day": c.day.isoformat() if c.day else None} for c in clashes]))
 
 
-def changes_since(event: Event, version: int) -> list[EventChange]:
+def changes_since(event: Event, version: int) -> Sequence[EventChange]:
     """The history rows written after ``version``, oldest first."""
     return db.session.scalars(
         sa.select(EventChange).options(selectinload(EventChange.user))
@@ -133,9 +139,10 @@ def flush_versioned(event: Event, expected_version: int) -> None:
 
 def save_changes(actor, event: Event, old: dict, expected_version, note: str = "",
                  clashes=(), reason: str = "") -> dict:
-    """Save what changed on ``event`` since the snapshot ``old``: the one way an existing
-    event changes. Bumps SEQUENCE for time, place, status and title, moves the version
-    (StaleVersion if another save came first), writes the history row (and the clash
+    """Save what changed on ``event`` since the snapshot ``old``.
+
+    The one way an existing event changes. Bumps SEQUENCE for time, place, status and title, moves
+    the version (StaleVersion if another save came first), writes the history row (and the clash
     override), flushes and sends ``event_saved``. Returns the changes ({} when none).
     """
     changes = diff(old, snapshot(event))

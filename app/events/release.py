@@ -38,15 +38,19 @@ def unreleased_clause(now: datetime) -> sa.ColumnElement[bool]:
 
 
 def embargo_times() -> list[datetime]:
-    """The embargo times of sensitive events not released by hand, ascending: the moments
-    at which details reach the feeds without any row changing."""
+    """The embargo times of sensitive events not released by hand, ascending.
+
+    The moments at which details reach the feeds without any row changing.
+    """
     return sorted(db.session.scalars(sa.select(Event.embargo_until).where(
         _not_released_by_hand(), Event.embargo_until.is_not(None))))
 
 
 def release_state(event: Event, now: datetime) -> str | None:
-    """For the event page: None (not sensitive), "released" (by hand), "embargo_passed"
-    or "withheld"."""
+    """The release state of ``event``, for the event page.
+
+    None (not sensitive), "released" (by hand), "embargo_passed" or "withheld".
+    """
     if not event.is_sensitive:
         return None
     if event.released_at is not None:
@@ -55,16 +59,20 @@ def release_state(event: Event, now: datetime) -> str | None:
 
 
 def can_release(user, event: Event) -> bool:
-    """The steering committee and admins release the sensitive events they may see, and
-    decide which events are sensitive (``classify``)."""
+    """Whether ``user`` may release ``event`` and decide if it is sensitive (``classify``).
+
+    The steering committee and admins, for the events they may see.
+    """
     return has_role(user, *RELEASE_ROLES) and access.can_view(user, event)
 
 
 def classify(actor, event: Event, sensitive: bool) -> None:
-    """Make ``event`` sensitive or not; only those who ``can_release`` it may (else
-    ValidationFailed on the form's field), since clearing the flag of an unreleased event
+    """Make ``event`` sensitive or not, for those who ``can_release`` it only.
+
+    Others get ValidationFailed on the form's field: clearing the flag of an unreleased event
     would publish it. Marked sensitive again, it is withheld until released again. Changes
-    the event only: the caller's save (``save_changes``) records it in the history."""
+    the event only: the caller's save (``save_changes``) records it in the history.
+    """
     sensitive = bool(sensitive)
     if sensitive == bool(event.is_sensitive):
         return
@@ -77,8 +85,10 @@ def classify(actor, event: Event, sensitive: bool) -> None:
 
 
 def set_sensitive(actor, event_id: int, sensitive: bool) -> dict:
-    """The steering committee's "sensitive / not sensitive" button on the event page (they
-    do not edit events). Idempotent; returns the changes ({} when it already was)."""
+    """The steering committee's "sensitive / not sensitive" button on the event page.
+
+    They do not edit events. Idempotent; returns the changes ({} when it already was).
+    """
     event = access.require_view(actor, db.session.get(Event, event_id))
     if not can_release(actor, event):
         raise PermissionDenied()
@@ -88,8 +98,11 @@ def set_sensitive(actor, event_id: int, sensitive: bool) -> dict:
 
 
 def release_event(actor, event_id: int) -> Event:
-    """Let a sensitive event's details reach feeds now. Recorded in the event's history and
-    announced with ``event_saved`` like every change; releasing twice changes nothing."""
+    """Let a sensitive event's details reach feeds now.
+
+    Recorded in the event's history and announced with ``event_saved`` like every change; releasing
+    twice changes nothing.
+    """
     event = access.require_view(actor, db.session.get(Event, event_id))
     if not can_release(actor, event):
         raise PermissionDenied()

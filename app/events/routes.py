@@ -164,8 +164,11 @@ def _stored_clash(row: dict):
 # --- create and edit -----------------------------------------------------------------------
 
 def _event_data(form: EventForm, classifies: bool = True) -> services.EventData:
-    """The form's values; the sensitivity stays unchanged (None) when the user does not
-    ``classify`` events (their field is disabled)."""
+    """The form's values.
+
+    The sensitivity stays unchanged (None) when the user does not ``classify`` events (their
+    field is disabled).
+    """
     return services.EventData(
         title_vi=form.title_vi.data or "", title_en=form.title_en.data or "",
         description_vi=form.description_vi.data or "", description_en=form.description_en.data or "",
@@ -197,7 +200,7 @@ def _clash_context(exc: ClashesFound, form) -> list[str]:
     return [display.clash_text(c, titles) for c in exc.clashes]
 
 
-def _stale_context(exc: history.StaleVersion, form, event_id: int):
+def _stale_context(exc: history.StaleVersion, form, event_id: int | None):
     """Roll back, then let the next save apply over what is now in the database."""
     db.session.rollback()
     fresh = db.session.get(Event, event_id)
@@ -288,7 +291,7 @@ def edit(event_id: int):
                       _("Changes saved."), form, event_id)
         if saved.outcome:
             return redirect(url_for("events.detail", event_id=event_id))
-    event = db.session.get(Event, event_id)
+    event = db.session.get_one(Event, event_id)
     return render_template("events/form.html", form=form, event=event, clashes=saved.clashes,
                            stale=saved.stale, zones=display.COMMON_TIMEZONES,
                            field_labels=_field_labels()), (409 if saved.stale is not None else 200)
@@ -310,10 +313,10 @@ def change_status(event_id: int):
             db.session.rollback()
             form.form_errors.append(_("Someone else saved this event after you opened the page; "
                                       "check their changes and try again."))
-            return _render_detail(queries.load_event(event_id), form, stale=exc.changes, code=409)
+            return _render_detail(_visible_event(event_id), form, stale=exc.changes, code=409)
         if changed:
             return redirect(url_for("events.detail", event_id=event_id))
-    return _render_detail(queries.load_event(event_id), form, code=400)
+    return _render_detail(_visible_event(event_id), form, code=400)
 
 
 @bp.post("/<int:event_id>/sensitivity")

@@ -12,7 +12,7 @@ from datetime import date, time
 
 from app.errors import PermissionDenied, ValidationFailed
 from app.events import access, release
-from app.events.clashes import Planned, clear_clashes
+from app.events.clashes import Clash, Planned, clear_clashes
 from app.events.delegations import default_direction
 from app.events.history import (
     check_version,
@@ -170,7 +170,8 @@ def update_event(actor, event: Event, data: EventData, expected_version) -> dict
         _apply(event, data)
         if data.is_sensitive is not None:
             release.classify(actor, event, data.is_sensitive)
-        clashes, reason = ([], "")
+        clashes: list[Clash] = []
+        reason = ""
         if CLASH_FIELDS & diff(old, snapshot(event)).keys():
             clashes, reason = clear_clashes(_planned(event), data.override_reason)
     return save_changes(actor, event, old, expected_version, clashes=clashes, reason=reason)

@@ -1,4 +1,6 @@
 """Venues: protocol staff and admins keep the list."""
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from app.auth.permissions import has_role
@@ -22,7 +24,7 @@ def require_manage_venues(user) -> None:
         raise PermissionDenied()
 
 
-def list_venues(active_only: bool = False) -> list[Venue]:
+def list_venues(active_only: bool = False) -> Sequence[Venue]:
     query = sa.select(Venue).order_by(Venue.name)
     if active_only:
         query = query.where(Venue.active.is_(True))

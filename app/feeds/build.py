@@ -1,5 +1,7 @@
-"""What a feed holds and how it is built: specs, the window, the event conditions, and the
-renderer that re-serializes only the VEVENT blocks whose source changed.
+"""What a feed holds and how it is built.
+
+Specs, the window, the event conditions, and the renderer that re-serializes only the VEVENT blocks
+whose source changed.
 
 A feed holds only what its owner could open in the app at the time of the
 request: every build re-reads the owner and applies ``visible_clause``.
@@ -9,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -82,7 +85,7 @@ def token_spec(feed: FeedToken) -> FeedSpec:
 
 def day_start(now: datetime) -> datetime:
     """Windows move by whole UTC days, so a feed's content is stable within a day."""
-    return datetime.combine(now.astimezone(timezone.utc).date(), time(), tzinfo=timezone.utc)
+    return datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
 
 
 def window(spec: FeedSpec, now: datetime) -> tuple[datetime, datetime]:
@@ -178,8 +181,8 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
     previous = cache.load_blocks(spec.scope) if cache is not None else {}
     start, end = window(spec, now)
     # Venue and unit names appear in blocks: a rename anywhere changes every key.
-    names = db.session.execute(sa.select(Venue.id, Venue.name, Venue.address)).all() + \
-        db.session.execute(sa.select(Unit.id, Unit.name_vi, Unit.name_en)).all()
+    names = [*db.session.execute(sa.select(Venue.id, Venue.name, Venue.address)),
+             *db.session.execute(sa.select(Unit.id, Unit.name_vi, Unit.name_en))]
     names_tag = hashlib.sha256(repr(sorted(tuple(r) for r in names)).encode()).hexdigest()[:16]
     tag = f"{opts.cache_tag()}|{opts.detail}|{names_tag}"
 
@@ -234,10 +237,10 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
             .where(ProgrammeItem.ends_at >= start,
                    ProgrammeItem.starts_at < end)
             .order_by(ProgrammeItem.starts_at, ProgrammeItem.id))
-        for row in item_rows:
-            if row.event_id in details:
-                tzid = details[row.event_id][1]
-                add_child("p", row, tzid, extra=f"{tzid}|")
+        for item in item_rows:
+            if item.event_id in details:
+                tzid = details[item.event_id][1]
+                add_child("p", item, tzid, extra=f"{tzid}|")
 
     blocks = {key: previous[key] for key in keys if key in previous}
     missing = [key for key in keys if key not in blocks]
@@ -246,8 +249,7 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
     # A few changed blocks are cheaper to re-render next time than to rewrite the whole map.
     if cache is not None and (len(missing) > 50 or len(previous) > 2 * len(blocks) + 50):
         cache.store_blocks(spec.scope, blocks)
-    tzids.discard(None)
-    return ical.calendar([blocks[key] for key in keys], tzids,
+    return ical.calendar([blocks[key] for key in keys], {t for t in tzids if t is not None},
                          (start.year - 1, end.year + 1), opts, spec.name)
 
 
@@ -259,7 +261,7 @@ def _render_missing(missing: list[str], wanted: dict, details: dict,
         kind, row_id = wanted[key]
         by_kind[kind].append((row_id, key))
     rendered = {}
-    loaders = {
+    loaders: dict[str, tuple[Any, list]] = {  # Any: each kind's own model
         "e": (Event, [selectinload(Event.venue), selectinload(Event.lead_unit),
                       selectinload(Event.delegation).selectinload(Delegation.members)]),
         "b": (Briefing, [selectinload(Briefing.venue)]),

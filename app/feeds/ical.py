@@ -14,8 +14,9 @@ string, so callers may cache blocks keyed by ``fragment_key``.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -94,7 +95,7 @@ def text_prop(name: str, value: str) -> str:
 # --- dates and times ---------------------------------------------------------------------
 
 def utc_stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 @lru_cache(maxsize=512)
@@ -112,7 +113,7 @@ def time_props(start: datetime, end: datetime, tzid: str, all_day: bool) -> str:
     """DTSTART/DTEND in the event's own zone, as DATE values for all-day events."""
     zone = _zone(tzid)
     if all_day:
-        local = zone or timezone.utc
+        local = zone or UTC
         first = start.astimezone(local).date()
         last = end.astimezone(local).date()
         # DTEND of an all-day event is exclusive: the day after the last day.
@@ -199,7 +200,8 @@ def _words_cached(language: str, _app_id: int) -> Words:
 def words(language: str) -> Words:
     from flask import current_app
 
-    return _words_cached(language, id(current_app._get_current_object()))
+    # current_app is a proxy (typed as the Flask it stands for): key on the app behind it.
+    return _words_cached(language, id(current_app._get_current_object()))  # type: ignore[attr-defined]
 
 
 def effective_detail(detail: DetailLevel, event: Event, now: datetime) -> DetailLevel:
@@ -364,7 +366,7 @@ def calendar(blocks: list[bytes], tzids: set[str], years: tuple[int, int], opts:
 
 
 def event_blocks(event: Event, opts: FeedOptions, now: datetime,
-                 briefings: list[Briefing] = ()) -> tuple[list[str], set[str]]:
+                 briefings: Sequence[Briefing] = ()) -> tuple[list[str], set[str]]:
     """The event's own VEVENT, its programme items and the given briefings, plus zones used."""
     detail = effective_detail(opts.detail, event, now)
     blocks = [render_event(event, opts, detail)]
@@ -375,8 +377,7 @@ def event_blocks(event: Event, opts: FeedOptions, now: datetime,
     for briefing in briefings:
         blocks.append(render_briefing(briefing, opts, detail))
         tzids.add(used_tzid(briefing.timezone, False))
-    tzids.discard(None)
-    return blocks, tzids
+    return blocks, {tzid for tzid in tzids if tzid is not None}
 
 
 def event_ics(event: Event, *, user, locale: str) -> bytes:
@@ -397,8 +398,8 @@ def event_ics(event: Event, *, user, locale: str) -> bytes:
                        language=locale if locale in ("vi", "en") else "vi")
     briefings = list(db.session.scalars(
         sa.select(Briefing).where(Briefing.event_id == event.id).order_by(Briefing.starts_at)))
-    blocks, tzids = event_blocks(event, opts, now, briefings)
-    blocks = [block.encode("utf-8") for block in blocks]
+    texts, tzids = event_blocks(event, opts, now, briefings)
+    blocks = [text.encode("utf-8") for text in texts]
     first = min([event.starts_at, *(b.starts_at for b in briefings)]).year
     last = max([event.ends_at, *(b.ends_at for b in briefings)]).year
     return calendar(blocks, tzids, (first - 1, last + 1), opts, event.title(opts.language))

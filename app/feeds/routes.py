@@ -1,6 +1,6 @@
 """Feed routes: the public feed, private token feeds, single-event downloads, feed management."""
 import os
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 from flask import (
@@ -49,7 +49,8 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
     elif request.if_modified_since and last_modified.replace(microsecond=0) <= \
             request.if_modified_since:
         return response
-    gzipped = "gzip" in request.accept_encodings
+    # Accept's `in` takes a value (Werkzeug types Accept as a list of (value, quality) pairs).
+    gzipped = "gzip" in request.accept_encodings  # type: ignore[comparison-overlap]
     spec = spec_for()
     try:
         handle = _open_body(spec, etag, gzipped)
@@ -94,7 +95,7 @@ def token_feed(token: str):
         db.session.commit()
 
     def spec_for():
-        return build.token_spec(db.session.get(FeedToken, check.feed_id))
+        return build.token_spec(db.session.get_one(FeedToken, check.feed_id))
 
     return _serve(spec_for, check.etag, check.last_modified, validators.PRIVATE_CACHE)
 
@@ -139,7 +140,7 @@ def _settings(form: FeedForm) -> services.FeedSettings:
         unit_ids=list(form.unit_ids.data or []), mine=form.mine.data,
         delegation_event_id=form.delegation_event_id.data,
         days_back=form.days_back.data, days_ahead=form.days_ahead.data,
-        expires_at=datetime.combine(expires, time(), tzinfo=timezone.utc) if expires else None)
+        expires_at=datetime.combine(expires, time(), tzinfo=UTC) if expires else None)
 
 
 @bp.get("/")

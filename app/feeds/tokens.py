@@ -1,5 +1,7 @@
-"""Feed tokens: the secret in a feed's address (only its SHA-256 is stored), the cheap
-check every private feed request starts with, and remembering when a feed was used.
+"""Feed tokens.
+
+The secret in a feed's address (only its SHA-256 is stored), the cheap check every private feed
+request starts with, and remembering when a feed was used.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""ETag and Last-Modified of a feed without building it: one aggregate query gives the
-newest change and row count of every table a feed draws on.
+"""ETag and Last-Modified of a feed without building it.
+
+One aggregate query gives the newest change and row count of every table a feed draws on.
 
 Any change to events, briefings, programme items, assignments or checklist items, a
 passed embargo, the owner's roles or unit, the feed's settings or the day (the window
@@ -68,8 +69,10 @@ def _last_passed_embargo(events_state: tuple, now: datetime) -> datetime | None:
 
 
 def etag(scope: str, settings: str, owner, row: tuple, now: datetime) -> tuple[str, datetime]:
-    """The ETag and Last-Modified of a feed from its scope, settings tag, owner tag and the
-    fingerprint ``row``."""
+    """The ETag and Last-Modified of a feed.
+
+    From its scope, settings tag, owner tag and the fingerprint ``row``.
+    """
     embargo = _last_passed_embargo((row[0], row[1]), now)
     day = day_start(now)
     material = json.dumps([ical.FORMAT_VERSION, scope, settings, current_app.config["BASE_URL"],

@@ -1,5 +1,6 @@
 """The bell, the list page, personal preferences and the admin view of deliveries."""
 from dataclasses import dataclass
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -21,8 +22,11 @@ from app.timeutil import utcnow
 
 
 def _shown(user, query: sa.Select) -> sa.Select:
-    """``user``'s notices, not withdrawn, about events they may view now (``visible_clause``):
-    someone who lost sight of an event stops seeing what they were told about it."""
+    """Restrict ``query`` to ``user``'s notices that are shown now.
+
+    Not withdrawn, and about events they may view now (``visible_clause``): someone who lost
+    sight of an event stops seeing what they were told about it.
+    """
     return (query.outerjoin(Event, Event.id == Notification.event_id)
             .where(Notification.recipient_id == user.id, Notification.withdrawn_at.is_(None),
                    sa.or_(Notification.event_id.is_(None), visible_clause(user))))
@@ -40,8 +44,10 @@ def list_notifications(user, *, limit: int = 100) -> list[Notification]:
 
 
 def mark_read(user, notification_id: int) -> Notification:
-    """Only the recipient may, while they may view its event; anyone else is told it does
-    not exist."""
+    """Mark a notice read: its recipient only, while they may view its event.
+
+    Anyone else is told it does not exist.
+    """
     notification = db.session.scalar(_shown(user, sa.select(Notification))
                                      .where(Notification.id == notification_id))
     if notification is None:
@@ -54,9 +60,10 @@ def mark_read(user, notification_id: int) -> Notification:
 
 def mark_all_read(user) -> int:
     ids = sa.select(Notification.id).where(Notification.read_at.is_(None))
-    count = db.session.execute(sa.update(Notification)
-                               .where(Notification.id.in_(_shown(user, ids).scalar_subquery()))
-                               .values(read_at=utcnow())).rowcount
+    count = cast(sa.CursorResult, db.session.execute(
+        sa.update(Notification)
+        .where(Notification.id.in_(_shown(user, ids).scalar_subquery()))
+        .values(read_at=utcnow()))).rowcount
     db.session.flush()
     return count
 

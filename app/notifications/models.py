@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 
@@ -72,7 +72,7 @@ DELIVERY_STATUS_LABELS = {
 SENDABLE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One line in a person's bell. Text is rendered from ``params`` in the reader's language."""
 
     __tablename__ = "notifications"
@@ -95,7 +95,7 @@ class Notification(db.Model):
     recipient: Mapped[User] = relationship()
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """The ledger of what each person was told: one row per (recipient, object, step).
 
     The row is inserted (claimed) before any e-mail is sent; the unique key
@@ -139,7 +139,7 @@ class Delivery(db.Model):
         return self.status in (DeliveryStatus.FAILED, DeliveryStatus.GAVE_UP)
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """How a person wants to hear about things; no row means e-mail and the app's time zone."""
 
     __tablename__ = "notification_preferences"

@@ -61,11 +61,10 @@ def read_all():
 def settings():
     preference = inbox.preference_of(current_user)
     form = PreferenceForm(obj=preference if request.method == "GET" else None)
-    if form.validate_on_submit():
-        if apply_and_flash(lambda: inbox.save_preference(current_user, form.mode.data,
-                                                         form.timezone.data or ""),
-                           _("Notification settings saved."), form=form):
-            return redirect(url_for("notifications.settings"))
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: inbox.save_preference(current_user, form.mode.data, form.timezone.data or ""),
+            _("Notification settings saved."), form=form):
+        return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form)
 
 
@@ -112,7 +111,8 @@ def send_command():
 def rules_command(name: str | None, value: str | None):
     """Show the reminder rules, or set NAME to VALUE (e.g. `due_soon_days 5,2`).
 
-    The same as `settings list` / `settings set reminders.NAME VALUE`."""
+    The same as `settings list` / `settings set reminders.NAME VALUE`.
+    """
     if name and value is not None:
         try:
             domain_settings.change(f"reminders.{name}", value=value)

@@ -10,8 +10,10 @@
    back-off and retried by a later run, without stopping the others.
 """
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -76,8 +78,11 @@ def due_key(due_at: datetime) -> str:
 
 
 def step_key(step_name: str, due_at: datetime) -> str:
-    """The ledger step: the rule step plus the deadline it is about, so a moved
-    deadline gets its own reminders and the old ones become stale."""
+    """The ledger step.
+
+    The rule step plus the deadline it is about, so a moved deadline gets its own reminders and the
+    old ones become stale.
+    """
     return f"{step_name}@{due_key(due_at)}"
 
 
@@ -146,10 +151,10 @@ def claim_item_reminders(now: datetime, rules: Rules, report: RunReport) -> None
 
 
 def _taken_steps(item_ids: set[int]) -> set[tuple[int, str]]:
-    taken = set()
+    taken: set[tuple[int, str]] = set()
     ids = sorted(item_ids)
     for start in range(0, len(ids), 500):
-        taken |= {tuple(row) for row in db.session.execute(
+        taken |= {(row[0], row[1]) for row in db.session.execute(
             sa.select(Delivery.object_id, Delivery.step)
             .where(Delivery.object_type == "item",
                    Delivery.object_id.in_(ids[start:start + 500])))}
@@ -177,11 +182,11 @@ def assemble_digests(now: datetime, rules: Rules, report: RunReport) -> None:
         notification_free = claim_digest(recipient_id, day, now)
         if notification_free is None:
             continue
-        gathered = db.session.execute(
+        gathered = cast(sa.CursorResult, db.session.execute(
             sa.update(Delivery)
             .where(Delivery.recipient_id == recipient_id, Delivery.status == DeliveryStatus.DIGEST,
                    Delivery.created_at <= moment)
-            .values(status=DeliveryStatus.IN_DIGEST, digest_id=notification_free)).rowcount
+            .values(status=DeliveryStatus.IN_DIGEST, digest_id=notification_free))).rowcount
         if not gathered:
             db.session.execute(sa.update(Delivery).where(Delivery.id == notification_free)
                                .values(status=DeliveryStatus.EMPTY))
@@ -232,7 +237,7 @@ def send_pending(now: datetime, rules: Rules, report: RunReport) -> None:
             mailer.close()
 
 
-def _take(ids: list[int], now: datetime) -> list[int]:
+def _take(ids: Sequence[int], now: datetime) -> list[int]:
     """Atomically move rows from pending/failed to sending; only the rows this run got.
 
     Two runs racing for the same rows: PostgreSQL re-checks the WHERE clause
@@ -247,7 +252,7 @@ def _take(ids: list[int], now: datetime) -> list[int]:
     return sorted(taken)
 
 
-def _load_batch(ids: list[int]) -> list[Delivery]:
+def _load_batch(ids: list[int]) -> Sequence[Delivery]:
     """The rows with their recipients, bell entries, items and events, in a few queries."""
     if not ids:
         return []
@@ -263,8 +268,10 @@ def _load_batch(ids: list[int]) -> list[Delivery]:
 
 
 def preload_events(ids) -> None:
-    """Load events with what ``access.can_view`` reads (their units) into the identity map,
-    in one query, so checking many recipients costs no query each."""
+    """Load events with their units (what ``access.can_view`` reads), in one query.
+
+    Into the identity map, so that checking many recipients costs no query each.
+    """
     ids = sorted(i for i in ids if i is not None)
     if ids:
         db.session.scalars(sa.select(Event).where(Event.id.in_(ids))
@@ -335,9 +342,12 @@ def _withdraw_if_stale(delivery: Delivery) -> bool:
 
 
 def _stale_reason(delivery: Delivery) -> str | None:
-    """Why the row must not be sent, or None. Its recipient may no longer view its event
-    (a unit left, the event turned confidential, the account deactivated); an item reminder
-    whose item is done, whose deadline moved or whose event is off; a withdrawn notice."""
+    """Why the row must not be sent, or None.
+
+    Its recipient may no longer view its event (a unit left, the event turned confidential, the
+    account deactivated); an item reminder whose item is done, whose deadline moved or whose
+    event is off; a withdrawn notice.
+    """
     if delivery.event_id is not None:
         event = db.session.get(Event, delivery.event_id)
         if event is None or not (delivery.recipient.active and can_view(delivery.recipient, event)):

@@ -3,6 +3,9 @@
 The features never import notifications; they announce what happened and these receivers
 decide who hears of it. Receivers flush, never commit.
 """
+from collections.abc import Callable
+
+from blinker import NamedSignal
 from flask import Flask
 
 from app.checklists.services import generated_items
@@ -29,7 +32,7 @@ def on_note_reviewed(version, approved: bool, **_extra) -> None:
     services.notify_note_reviewed(version, approved)
 
 
-RECEIVERS = [
+RECEIVERS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (event_saved, services.on_event_saved),
     (checklist_synced, on_checklist_synced),
     (submission_reviewed, on_submission_reviewed),
@@ -39,7 +42,10 @@ RECEIVERS = [
 
 
 def register(app: Flask) -> None:
-    """Connect the receivers. Called by ``create_app``; blinker keeps one connection per
-    receiver function, so calling it for every app (tests build many) connects once."""
+    """Connect the receivers.
+
+    Called by ``create_app``; blinker keeps one connection per receiver function, so calling it for
+    every app (tests build many) connects once.
+    """
     for signal, receiver in RECEIVERS:
         signal.connect(receiver)

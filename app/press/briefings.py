@@ -1,5 +1,7 @@
-"""Press briefings (họp báo) of events: editing, outlets, notice and release (proposals from
-the checklist are in ``app.checklists.proposals``).
+"""Press briefings (họp báo) of events.
+
+Editing, outlets, notice and release (proposals from the checklist are in
+``app.checklists.proposals``).
 
 Every function takes the acting user where a permission applies, flushes and
 never commits.
@@ -11,9 +13,9 @@ import sqlalchemy as sa
 
 from app.auth.permissions import has_role
 from app.auth.roles import Role
-from app.errors import PermissionDenied, ValidationFailed
+from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
-from app.events.models import Event, EventStatus
+from app.events.models import Event, EventStatus, Visibility
 from app.extensions import db
 from app.i18n import _, _l
 from app.press.models import Briefing, BriefingStatus, OutletScope, PressOutlet
@@ -58,7 +60,9 @@ def can_see_release(user, briefing: Briefing, now: datetime | None = None) -> bo
 
 def get_visible(user, briefing_id: int) -> Briefing:
     briefing = db.session.get(Briefing, briefing_id)
-    access.require_view(user, briefing.event if briefing else None)
+    if briefing is None:
+        raise NotVisible()
+    access.require_view(user, briefing.event)
     return briefing
 
 
@@ -80,7 +84,7 @@ class BriefingData:
     ends_at: datetime
     location: str
     status: BriefingStatus
-    visibility: object
+    visibility: Visibility
     purpose: str
     chair: str
     outlet_ids: list[int]

@@ -1,5 +1,6 @@
 """Briefing pages (/briefings/<id>), the press release, the notice letter and the outlet directory."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, redirect, render_template, url_for
@@ -24,9 +25,13 @@ from app.web import apply_and_flash, choices
 bp = Blueprint("press", __name__)
 
 
+@overload
+def _to_utc(local: datetime, tz: str) -> datetime: ...
+@overload
+def _to_utc(local: None, tz: str) -> None: ...
 def _to_utc(local: datetime | None, tz: str) -> datetime | None:
     """A datetime-local input, read in the briefing's zone."""
-    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc) if local else None
+    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC) if local else None
 
 
 def _to_local(moment: datetime | None, tz: str) -> datetime | None:

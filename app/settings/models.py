@@ -5,11 +5,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db
+from app.extensions import Model
 from app.timeutil import UTCDateTime, utcnow
 
 
-class DomainSetting(db.Model):
+class DomainSetting(Model):
     """The stored value of a setting declared in code (app/settings/registry.py).
 
     ``value`` is the type's canonical text; a row that no longer parses is ignored
@@ -29,7 +29,7 @@ class DomainSetting(db.Model):
     updated_by: Mapped[User | None] = relationship()
 
 
-class SettingChange(db.Model):
+class SettingChange(Model):
     """One changed field of a setting: who (none: the command line), when, old → new."""
 
     __tablename__ = "setting_changes"

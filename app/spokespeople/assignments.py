@@ -3,6 +3,7 @@
 A decline PROPOSES the next candidate automatically (same role, same unit), so
 the briefing never silently loses its speaker; protocol sees it on the page.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -43,7 +44,7 @@ def require_briefing(user, briefing: Briefing | None) -> Briefing:
     return briefing
 
 
-def active_assignments(briefing: Briefing) -> list[SpokespersonAssignment]:
+def active_assignments(briefing: Briefing) -> Sequence[SpokespersonAssignment]:
     return db.session.scalars(
         sa.select(SpokespersonAssignment)
         .where(SpokespersonAssignment.briefing_id == briefing.id,
@@ -51,7 +52,7 @@ def active_assignments(briefing: Briefing) -> list[SpokespersonAssignment]:
         .order_by(SpokespersonAssignment.role, SpokespersonAssignment.id)).all()
 
 
-def all_assignments(briefing: Briefing) -> list[SpokespersonAssignment]:
+def all_assignments(briefing: Briefing) -> Sequence[SpokespersonAssignment]:
     return db.session.scalars(
         sa.select(SpokespersonAssignment).where(SpokespersonAssignment.briefing_id == briefing.id)
         .order_by(SpokespersonAssignment.created_at, SpokespersonAssignment.id)).all()
@@ -277,9 +278,11 @@ def decline(actor, assignment: SpokespersonAssignment, reason: str) -> Spokesper
     return successor
 
 
-def my_assignments(user) -> list[SpokespersonAssignment]:
-    """The user's open assignments at briefings that have not ended yet, soonest first; only
-    those of events the user may view."""
+def my_assignments(user) -> Sequence[SpokespersonAssignment]:
+    """The user's open assignments at briefings not ended yet, soonest first.
+
+    Only those of events the user may view.
+    """
     if not is_active_user(user):
         return []
     return db.session.scalars(
@@ -293,7 +296,7 @@ def my_assignments(user) -> list[SpokespersonAssignment]:
         .order_by(Briefing.starts_at)).all()
 
 
-def upcoming_briefings(user, limit: int = 100) -> list[Briefing]:
+def upcoming_briefings(user, limit: int = 100) -> Sequence[Briefing]:
     """Briefings the user may see that have not ended, soonest first (for protocol's list)."""
     return db.session.scalars(
         sa.select(Briefing).join(Briefing.event)

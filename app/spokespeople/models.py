@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.press.models import Briefing
 from app.timeutil import UTCDateTime, utcnow
@@ -35,7 +35,7 @@ ASSIGNMENT_STATUS_LABELS = {
 ACTIVE_ASSIGNMENT_STATUSES = frozenset({AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED})
 
 
-class SpokespersonAssignment(db.Model):
+class SpokespersonAssignment(Model):
     __tablename__ = "spokesperson_assignments"
     __table_args__ = (sa.Index("ix_spokesperson_assignments_user_status", "user_id", "status"),)
 
@@ -70,7 +70,7 @@ class SpokespersonAssignment(db.Model):
 
 # --- roster: who may speak for a unit (Decree 09/2017, DOMAIN.md rule 3) ---------------
 
-class SpokespersonDesignation(db.Model):
+class SpokespersonDesignation(Model):
     """A unit's designated spokesperson; the directory publishes the current ones."""
 
     __tablename__ = "spokesperson_designations"
@@ -108,7 +108,7 @@ class SpokespersonDesignation(db.Model):
         return self.until is not None and self.until < day
 
 
-class Authorisation(db.Model):
+class Authorisation(Model):
     """A written, time-limited authorisation by a unit's head to speak for the unit."""
 
     __tablename__ = "spokesperson_authorisations"
@@ -164,7 +164,7 @@ NOTE_STATUS_LABELS = {
 }
 
 
-class BriefingNote(db.Model):
+class BriefingNote(Model):
     """The note spokespeople brief from; one per briefing, kept as immutable versions."""
 
     __tablename__ = "briefing_notes"
@@ -198,7 +198,7 @@ class BriefingNote(db.Model):
         return next((v for v in self.versions if v.number == number), None)
 
 
-class BriefingNoteVersion(db.Model):
+class BriefingNoteVersion(Model):
     """One saved state of a note. Never updated except for its review outcome."""
 
     __tablename__ = "briefing_note_versions"
@@ -230,7 +230,7 @@ class BriefingNoteVersion(db.Model):
         back_populates="version", cascade="all, delete-orphan", order_by="NoteAnswer.position")
 
 
-class NoteAnswer(db.Model):
+class NoteAnswer(Model):
     """An anticipated question with its answer; approved ones form the Q&A bank."""
 
     __tablename__ = "briefing_note_answers"

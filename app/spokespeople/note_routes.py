@@ -112,7 +112,7 @@ def edit(note_id: int):
 @bp.get("/<int:note_id>/diff")
 def diff(note_id: int):
     note = _note(note_id)
-    if not note.versions:
+    if note.latest is None:
         abort(404)
     newest = note.latest.number
     old = _version(note, request.args.get("a", type=int) or max(newest - 1, 1))

@@ -33,8 +33,11 @@ def _assigned(user, briefing: Briefing) -> bool:
 
 
 def can_read_briefing_notes(user, briefing: Briefing) -> bool:
-    """Assigned spokespeople, the lead unit, steering and admin; protocol as the approver of
-    non-sensitive notes. Always within what the user may see of the event."""
+    """Assigned spokespeople, the lead unit, steering and admin.
+
+    Protocol as the approver of non-sensitive notes. Always within what the user may see of the
+    event.
+    """
     if not is_active_user(user):
         return False
     event = briefing.event

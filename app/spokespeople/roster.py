@@ -74,8 +74,11 @@ def _authorisations(user_id: int | None = None, unit_id: int | None = None):
 
 
 def is_eligible(user: User, unit: Unit, at: datetime) -> bool:
-    """May ``user`` speak for ``unit`` at ``at``: a designation or a written authorisation
-    covers that day (``covers``: in its window, not revoked, person and unit active)."""
+    """May ``user`` speak for ``unit`` at ``at``.
+
+    A designation or a written authorisation covers that day (``covers``: in its window, not
+    revoked, person and unit active).
+    """
     if user is None or unit is None:
         return False
     day = local_day(at)
@@ -224,11 +227,14 @@ class RosterUnit:
 
 
 def roster(viewer) -> list[RosterUnit]:
-    """Every active unit with its designations and authorisations, newest first, and whether
-    ``viewer`` keeps its roster. A fixed number of queries."""
+    """Every active unit with its designations and authorisations, newest first.
+
+    With whether ``viewer`` keeps its roster. A fixed number of queries.
+    """
     units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True))
                                .order_by(Unit.name_vi)).all()
-    designations, authorisations = {}, {}
+    designations: dict[int, list[SpokespersonDesignation]] = {}
+    authorisations: dict[int, list[Authorisation]] = {}
     for d in db.session.scalars(sa.select(SpokespersonDesignation)
                                 .options(selectinload(SpokespersonDesignation.user),
                                          selectinload(SpokespersonDesignation.unit))

@@ -8,9 +8,8 @@ Revises: f9f8fb67a777
 Create Date: 2026-12-02 17:15:37.455633
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '106bdd2bc5b7'

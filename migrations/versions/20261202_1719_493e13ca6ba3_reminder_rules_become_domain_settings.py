@@ -8,9 +8,8 @@ Revises: 106bdd2bc5b7
 Create Date: 2026-12-02 17:19:50.124006
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '493e13ca6ba3'

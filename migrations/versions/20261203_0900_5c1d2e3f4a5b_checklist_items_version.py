@@ -1,17 +1,16 @@
 """Checklist items get a version for optimistic locking (accept and return cannot both win).
 
 Revision ID: 5c1d2e3f4a5b
-Revises: 493e13ca6ba3
+Revises: 77a236ba0f4d
 Create Date: 2026-12-03 09:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c1d2e3f4a5b'
-down_revision = '493e13ca6ba3'
+down_revision = '77a236ba0f4d'
 branch_labels = None
 depends_on = None
 

@@ -5,9 +5,8 @@ Revises: 5c1d2e3f4a5b
 Create Date: 2026-12-03 09:10:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6d2e3f4a5b6c'

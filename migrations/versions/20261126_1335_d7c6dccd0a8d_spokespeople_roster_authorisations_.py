@@ -5,9 +5,8 @@ Revises: 1c5431e30de1
 Create Date: 2026-11-26 13:41:27.323842
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd7c6dccd0a8d'

@@ -5,9 +5,8 @@ Revises: 1db6629b5af6
 Create Date: 2026-11-26 13:48:08.398289
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3ba8ad461461'

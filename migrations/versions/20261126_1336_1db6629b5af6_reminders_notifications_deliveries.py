@@ -7,9 +7,8 @@ Create Date: 2026-11-26 13:41:28.959251
 """
 from datetime import datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1db6629b5af6'
