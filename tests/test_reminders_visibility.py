@@ -62,11 +62,10 @@ def label(visibility, sensitive) -> str:
 
 
 def tag(event) -> str:
-    """The label the event was created with, e.g.
+    """The label the event was created with, such as "[confidential-sensitive]".
 
-    "[confidential-sensitive]". It is written into every text of the event (and of its items and
-    briefings) that a notice could carry: finding it in what someone received means they heard
-    of that event.
+    It is written into every text of the event (and of its items and briefings) that a notice
+    could carry: finding it in what someone received means they heard of that event.
     """
     return event.title_en[event.title_en.index("["):]
 
