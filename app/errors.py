@@ -1,9 +1,10 @@
 """Domain exceptions the services raise, and the error pages they turn into."""
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.i18n import _
 
 
 class PermissionDenied(Exception):
@@ -23,6 +24,23 @@ class ValidationFailed(Exception):
         self.field = field
 
 
+class AlreadyDone(Exception):
+    """A form that creates something was sent again (``app.idempotency``).
+
+    Nothing is created; the user is sent to ``url``, where the first sending's result is.
+    """
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
+def _already_done(error: AlreadyDone):
+    db.session.rollback()
+    flash(_("This form had already been sent: here is what it created."), "info")
+    return redirect(error.url)
+
+
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
@@ -39,6 +57,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(PermissionDenied, lambda e: _render(403))
     app.register_error_handler(NotVisible, lambda e: _render(404))
     app.register_error_handler(CSRFError, lambda e: _render(400, "csrf"))
+    app.register_error_handler(AlreadyDone, _already_done)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

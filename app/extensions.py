@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
 from app.timeutil import render_migration_type
@@ -51,3 +52,12 @@ def enum_type(cls, length: int = 20) -> sa.Enum:
     """
     return sa.Enum(cls, native_enum=False, length=length,
                    values_callable=lambda members: [m.value for m in members])
+
+
+def insert_ignoring_conflicts(table: sa.Table):
+    """An INSERT that takes ``.on_conflict_do_nothing()``, in the session's dialect.
+
+    SQLite and PostgreSQL: claiming a unique key atomically, however many hosts race for it.
+    """
+    dialect = db.session.get_bind().dialect.name
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)

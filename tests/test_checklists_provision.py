@@ -18,6 +18,7 @@ from app.checklists.rules import item_key
 from app.checklists.services import sync_checklist
 from app.events.models import EventStatus
 from app.extensions import db
+from app.idempotency import issue
 from tests.helpers import log_in, nothing_written
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
@@ -38,10 +39,24 @@ def _item(setting, unit):
         ChecklistItem.event_id == setting.event.id, ChecklistItem.key == item_key(code, unit.id)))
 
 
+def _version(item) -> str:
+    """The item's version as its page shows it now (what the forms carry)."""
+    return str(db.session.scalar(sa.select(ChecklistItem.version)
+                                 .where(ChecklistItem.id == item.id)))
+
+
 def _submit(client, item, text="Thông tin của đơn vị", files=()):
-    data = {"text": text, "attachments": [(io.BytesIO(content), name) for name, content in files]}
+    data = {"text": text, "attachments": [(io.BytesIO(content), name) for name, content in files],
+            "version": _version(item), "form_token": issue()}
     return client.post(f"/checklists/items/{item.id}/submit", data=data,
                        content_type="multipart/form-data")
+
+
+def _review(client, item, action, comment=None):
+    data = {"version": _version(item)}
+    if comment is not None:
+        data["comment"] = comment
+    return client.post(f"/checklists/items/{item.id}/{action}", data=data)
 
 
 def test_focal_point_submits_with_a_file_and_the_lead_unit_accepts(client, setting, uploads):
@@ -65,7 +80,7 @@ def test_focal_point_submits_with_a_file_and_the_lead_unit_accepts(client, setti
 
     client.post("/logout")
     log_in(client, setting.lead_focal)
-    assert client.post(f"/checklists/items/{item.id}/accept", data={"comment": "Tốt"}).status_code == 302
+    assert _review(client, item, "accept", "Tốt").status_code == 302
     db.session.expire_all()
     assert item.status is ItemStatus.DONE
     assert item.completed_by_id == setting.lead_focal.id
@@ -80,12 +95,11 @@ def test_return_needs_a_comment_and_reopens_the_item(client, setting, uploads):
     _submit(client, item)
     client.post("/logout")
     log_in(client, setting.protocol)
-    refused = client.post(f"/checklists/items/{item.id}/return", data={"comment": ""})
+    refused = _review(client, item, "return", "")
     assert refused.status_code == 400
     assert "Say what is missing" in refused.get_data(as_text=True) or \
         "Nêu rõ" in refused.get_data(as_text=True)
-    assert client.post(f"/checklists/items/{item.id}/return",
-                       data={"comment": "Thiếu số liệu"}).status_code == 302
+    assert _review(client, item, "return", "Thiếu số liệu").status_code == 302
     db.session.expire_all()
     assert item.status is ItemStatus.RETURNED
     assert item.steps[-1].comment == "Thiếu số liệu"
@@ -137,9 +151,8 @@ def test_only_lead_unit_protocol_or_admin_accept_or_return(client, setting, uplo
     client.post("/logout")
     log_in(client, getattr(setting, who))
     with nothing_written():
-        assert client.post(f"/checklists/items/{item.id}/accept").status_code in (403, 404)
-        assert client.post(f"/checklists/items/{item.id}/return",
-                           data={"comment": "x"}).status_code in (403, 404)
+        assert _review(client, item, "accept").status_code in (403, 404)
+        assert _review(client, item, "return", "x").status_code in (403, 404)
     db.session.expire_all()
     assert item.status is ItemStatus.SUBMITTED
 
@@ -151,7 +164,7 @@ def test_reviewers(client, setting, uploads, who):
     _submit(client, item)
     client.post("/logout")
     log_in(client, getattr(setting, who))
-    assert client.post(f"/checklists/items/{item.id}/accept").status_code == 302
+    assert _review(client, item, "accept").status_code == 302
 
 
 def test_attachments_are_not_served_to_other_units(client, setting, uploads):
@@ -252,5 +265,5 @@ def test_owners_hear_of_new_items_and_submitters_of_reviews(client, setting, upl
     _submit(client, item, files=[("bao-cao.pdf", PDF)])
     client.post("/logout")
     log_in(client, setting.lead_focal)
-    client.post(f"/checklists/items/{item.id}/return", data={"comment": "Thiếu số liệu"})
+    _review(client, item, "return", "Thiếu số liệu")
     assert kinds(setting.focal_a) == ["item_assigned", "submission_returned"]

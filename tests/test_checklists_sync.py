@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.auth.roles import Role
 from app.checklists.models import (
     ChecklistItem,
     ChecklistSubmission,
@@ -13,10 +14,18 @@ from app.checklists.models import (
 )
 from app.checklists.rules import item_key
 from app.checklists.services import sync_checklist
-from app.events.models import Delegation, DelegationDirection, EventKind, EventStatus
+from app.events import access
+from app.events.models import (
+    Delegation,
+    DelegationDirection,
+    EventKind,
+    EventStatus,
+    Visibility,
+)
 from app.events.signals import event_saved
 from app.extensions import db
 from app.press.models import Briefing, BriefingStatus
+from app.units.models import UnitKind
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 
@@ -190,3 +199,69 @@ def test_the_event_saved_signal_keeps_the_checklist_in_step(setting):
                      changes={"status": ("planned", "cancelled")}, created=False)
     db.session.commit()
     assert {i.status for i in items(setting.event).values()} == {ItemStatus.NOT_NEEDED}
+
+
+# --- confidential events: items only to units that may view the event ------------------------
+
+ROLE_ITEMS = ("core-messages", "core-guidance-sc", "din-programme")  # liaison, steering, protocol
+
+
+@pytest.fixture
+def outside_units(setting, make_unit, make_user):
+    """Press liaison and steering work in units of their own, outside the lead unit."""
+    liaison_unit = make_unit("so-vhttdl")
+    make_user(Role.LIAISON, unit=liaison_unit)
+    steering_unit = make_unit("bcd-ttdn", kind=UnitKind.STEERING)
+    make_user(Role.STEERING, unit=steering_unit)
+    return {"core-messages": liaison_unit.id, "core-guidance-sc": steering_unit.id,
+            "din-programme": setting.foreign_affairs.id}
+
+
+def role_item_units(event) -> dict[str, int]:
+    got = items(event)
+    return {code: got[item_key(template(code).id)].unit_id for code in ROLE_ITEMS}
+
+
+def test_a_confidential_event_gives_role_items_to_its_lead_unit(setting, outside_units, make_event):
+    internal = make_event(lead_unit=setting.lead, kind=EventKind.DELEGATION_IN, is_sensitive=True)
+    confidential = make_event(lead_unit=setting.lead, kind=EventKind.DELEGATION_IN,
+                              is_sensitive=True, visibility=Visibility.CONFIDENTIAL)
+    sync_checklist(internal)
+    sync_checklist(confidential)
+    db.session.commit()
+    assert role_item_units(internal) == outside_units
+    assert role_item_units(confidential) == dict.fromkeys(ROLE_ITEMS, setting.lead.id)
+    assert all(access.unit_may_view(i.unit_id, confidential) for i in items(confidential).values())
+
+
+def test_open_items_follow_the_visibility_both_ways_and_done_ones_stay(setting, outside_units,
+                                                                        make_event):
+    event = make_event(lead_unit=setting.lead, kind=EventKind.DELEGATION_IN, is_sensitive=True)
+    sync_checklist(event)
+    done = items(event)[item_key(template("core-messages").id)]
+    done.status, done.completed_at = ItemStatus.DONE, NOW
+    db.session.commit()
+
+    event.visibility = Visibility.CONFIDENTIAL
+    db.session.flush()
+    sync_checklist(event)
+    db.session.commit()
+    moved = role_item_units(event)
+    assert moved == {**dict.fromkeys(ROLE_ITEMS, setting.lead.id),
+                     "core-messages": outside_units["core-messages"]}  # done: kept as it was
+    assert all(i.status is not ItemStatus.NOT_NEEDED for i in items(event).values())
+
+    event.visibility = Visibility.INTERNAL
+    db.session.flush()
+    sync_checklist(event)
+    db.session.commit()
+    assert role_item_units(event) == outside_units
+
+
+def test_coordinating_units_of_a_confidential_event_keep_their_items(setting):
+    setting.event.visibility = Visibility.CONFIDENTIAL
+    db.session.commit()
+    sync_checklist(setting.event)
+    got = items(setting.event)
+    assert got[provide_key(setting.coord_a)].unit_id == setting.coord_a.id
+    assert got[provide_key(setting.coord_b)].unit_id == setting.coord_b.id

@@ -15,7 +15,7 @@ LAYERS = [
     {"timeutil", "config", "i18n"},
     {"extensions"},
     {"errors"},
-    {"web"},
+    {"web", "idempotency"},
     {"auth", "units"},  # a user belongs to a unit; units are administered by admins
     {"events"},
     {"settings"},  # domain numbers as data; read by every feature above

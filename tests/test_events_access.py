@@ -93,3 +93,22 @@ def test_insiders_in_python_and_sql(world, make_user, role, unit_key, insider):
                                                         access.insider_clause(user)))
     assert (found is not None) is insider
     assert not access.is_insider(AnonymousUserMixin(), internal)
+
+
+@pytest.mark.parametrize(("unit_key", "visibility", "may_view"), [
+    ("lead", Visibility.CONFIDENTIAL, True),
+    ("coord", Visibility.CONFIDENTIAL, True),
+    ("other", Visibility.CONFIDENTIAL, False),
+    (None, Visibility.CONFIDENTIAL, False),
+    ("other", Visibility.INTERNAL, True),
+    ("other", Visibility.PUBLIC, True),
+])
+def test_a_unit_may_view_what_a_plain_member_of_it_may(world, make_user, unit_key, visibility,
+                                                       may_view):
+    lead, coord, other, events = world
+    unit = {"lead": lead, "coord": coord, "other": other}.get(unit_key)
+    assert access.unit_may_view(unit.id if unit else None, events[visibility]) is may_view
+    if unit is not None:  # the same answer as can_view gives a member without a role
+        member = make_user(Role.VIEWER, unit=unit)
+        member.roles = set()
+        assert access.can_view(member, events[visibility]) is may_view

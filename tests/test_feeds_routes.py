@@ -12,6 +12,7 @@ from app.events.models import EventKind, EventStatus, Visibility
 from app.extensions import db
 from app.feeds import services, tokens
 from app.feeds.models import DetailLevel, FeedToken
+from app.idempotency import issue
 from app.press.models import Briefing, BriefingStatus
 from app.timeutil import utcnow
 from tests.fixtures_feeds import parse_three, vevents
@@ -32,7 +33,7 @@ def test_create_feed_shows_token_once_and_stores_only_its_hash(client, login):
     user = login(Role.LIAISON)
     response = client.post("/feeds/new", data={
         "name": "Báo chí", "language": "en", "detail": "press_safe", "alarms": "1h",
-        "kinds": ["diplomatic"], "days_back": "30", "days_ahead": "365"})
+        "kinds": ["diplomatic"], "days_back": "30", "days_ahead": "365", "form_token": issue()})
     assert response.status_code == 200
     feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.owner_id == user.id))
     html = response.get_data(as_text=True)

@@ -234,3 +234,33 @@ def test_the_assigned_person_is_notified_once(setting):
     db.session.commit()
     notes = db.session.scalars(sa.select(Notification).where(Notification.recipient_id == an.id)).all()
     assert [n.kind.value for n in notes] == ["spokesperson_assigned"]
+
+
+def test_nobody_briefs_at_a_confidential_event_they_may_not_see(setting, make_unit, make_user,
+                                                                designate):
+    """A spokesperson of another unit may not brief at a confidential event.
+
+    They are no candidate and cannot be assigned, and an assignment made before the event
+    turned confidential leaves their dashboard.
+    """
+    from app.events.models import Visibility
+
+    unit, (an, *_rest), briefing, _protocol = setting
+    admin = make_user(Role.ADMIN)
+    other = make_unit("so-cong-thuong")
+    outsider = make_user(Role.SPOKESPERSON, unit=other, name="Đinh Văn Tài")
+    designate(outsider, other)
+    kept = assignments.assign(admin, briefing, outsider, other, AssignmentRole.DEPUTY)
+    db.session.commit()
+    assert assignments.my_assignments(outsider) == [kept]
+
+    briefing.event.visibility = Visibility.CONFIDENTIAL
+    db.session.commit()
+    assert assignments.my_assignments(outsider) == []
+    assert outsider not in [c.user for c in assignments.candidates(briefing, other, admin)]
+    assignments.withdraw(admin, kept)
+    db.session.commit()
+    with nothing_written(), pytest.raises(ValidationFailed, match="Đinh Văn Tài"):
+        assignments.assign(admin, briefing, outsider, other, AssignmentRole.DEPUTY)
+    db.session.rollback()
+    assignments.assign(admin, briefing, an, unit, AssignmentRole.DEPUTY)  # an insider may

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     MultipleFileField,
     SelectField,
@@ -20,6 +21,7 @@ from app.checklists.models import (
 from app.checklists.schedule import Anchor, OffsetUnit
 from app.events.models import EVENT_KIND_LABELS, EventKind
 from app.i18n import _l, _lp
+from app.idempotency import FormTokenField
 from app.web import choices
 
 OFFSET_UNIT_LABELS = {
@@ -31,11 +33,14 @@ ANCHOR_LABELS = {Anchor.START: _l("the event's start"), Anchor.END: _l("the even
 
 
 class SubmissionForm(FlaskForm):
+    version = HiddenField()
+    form_token = FormTokenField()  # a double POST submits once (app.idempotency)
     text = TextAreaField(_l("Information"), validators=[Optional(), Length(max=20000)])
     attachments = MultipleFileField(_l("Attachments (PDF, DOCX, XLSX, JPG, PNG, TXT; up to 10 MB each)"))
 
 
 class ReviewForm(FlaskForm):
+    version = HiddenField()
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
 
 

@@ -84,6 +84,11 @@ class ChecklistItem(Model):
     legal_basis: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking: moves with every change of the item's state (submitted, accepted,
+    # returned, done, closed, reopened, given to another unit), so an action based on an
+    # older page is refused. A due time that follows a rescheduled event does not move it:
+    # nothing anyone decided on changed, and a submission's files need not be sent again.
+    version: Mapped[int] = mapped_column(default=1)
 
     event: Mapped[Event] = relationship()
     unit: Mapped[Unit | None] = relationship()
@@ -104,6 +109,8 @@ class ChecklistItem(Model):
         back_populates="item", order_by="ChecklistSubmission.id", passive_deletes=True)
     steps: Mapped[list["ChecklistStep"]] = relationship(
         back_populates="item", order_by="ChecklistStep.id", passive_deletes=True)
+
+    __mapper_args__ = {"version_id_col": version}
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_vi

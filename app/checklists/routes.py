@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from app import idempotency
 from app.auth.permissions import require_admin
 from app.checklists import overview as overview_service
 from app.checklists import storage, templates_admin, work
@@ -62,9 +63,16 @@ def tasks():
 
 
 def _item_page(item, form=None, review=None, status=200):
+    """The item's page as the item is now.
+
+    Its forms carry the current version (after a refused action too: the page shows the
+    state the next try will act on) and keep what was typed.
+    """
+    form, review = form or SubmissionForm(formdata=None), review or ReviewForm(formdata=None)
+    form.version.data = review.version.data = item.version
     return render_template(
-        "checklists/item.html", item=item, form=form or SubmissionForm(),
-        review=review or ReviewForm(), actions=work.actions(current_user, item),
+        "checklists/item.html", item=item, form=form,
+        review=review, actions=work.actions(current_user, item),
         max_mb=storage.max_bytes() // 2**20,
         **LABELS), status
 
@@ -86,9 +94,12 @@ def submit(item_id: int):
     form = SubmissionForm()
     if not form.validate_on_submit():
         return _item_page(item, form=form, status=400)
-    if not apply_and_flash(lambda: work.submit(current_user, item, form.text.data,
-                                               request.files.getlist(form.attachments.name)),
-                           _("Information submitted."), form=form):
+    if not apply_and_flash(lambda: idempotency.once(
+            form.form_token.data, current_user, "submission",
+            lambda: work.submit(current_user, item, form.text.data,
+                                request.files.getlist(form.attachments.name), form.version.data),
+            lambda submission: url_for("checklists.item", item_id=item_id)),
+            _("Information submitted."), form=form):
         return _item_page(db.session.get(ChecklistItem, item_id), form=form, status=400)
     return redirect(url_for("checklists.item", item_id=item_id))
 
@@ -98,8 +109,8 @@ def _review(item_id: int, action, success: str):
     form = ReviewForm()
     if not form.validate_on_submit():
         return _item_page(item, review=form, status=400)
-    if not apply_and_flash(lambda: action(current_user, item, form.comment.data or ""), success,
-                           form=form):
+    if not apply_and_flash(lambda: action(current_user, item, form.comment.data or "",
+                                          form.version.data), success, form=form):
         return _item_page(db.session.get(ChecklistItem, item_id), review=form, status=400)
     return redirect(url_for("checklists.item", item_id=item_id))
 

@@ -27,6 +27,7 @@ from app.checklists.models import (
 from app.checklists.proposals import sync_proposed_briefings
 from app.checklists.rules import TEMPLATE_KEY_PREFIX, applies, compute_due, item_key
 from app.checklists.signals import checklist_synced
+from app.events import access
 from app.events.models import Delegation, Event, EventStatus
 from app.extensions import db
 from app.timeutil import utcnow
@@ -70,9 +71,14 @@ class RoleUnits:
         return min(counter, key=lambda u: (-counter[u], u)) if counter else None
 
     def unit_for(self, role: ResponsibleRole, event: Event) -> int | None:
-        if role in self.by_role:
-            return self.by_role[role] or event.lead_unit_id
-        return event.lead_unit_id  # lead unit and spokesperson (of the lead unit)
+        """The unit answering for ``role`` at ``event``.
+
+        The lead unit when that unit may not view the event (a confidential event outside it):
+        the lead unit always sees its event and answers for it, and the duty (a notice to the
+        press authority, say) stays.
+        """
+        unit_id = self.by_role.get(role) or event.lead_unit_id  # lead unit and spokesperson
+        return unit_id if access.unit_may_view(unit_id, event) else event.lead_unit_id
 
 
 @dataclass
@@ -159,7 +165,8 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
     with_delegation = set(db.session.scalars(
         sa.select(Delegation.event_id).where(Delegation.event_id.in_(ids))))
 
-    # moved: only the due time changes (one lean executemany); other: any columns (ORM bulk).
+    # moved: only the due time changes (one lean executemany, the version stays); other: any
+    # columns, the version moves (``_update_items``).
     inserts: list[dict] = []
     moved, other, steps = [], [], []
     for event in chunk:
@@ -205,11 +212,28 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
             if change.get("status") is ItemStatus.OPEN:
                 steps.append({"item_id": change["id"], "action": StepAction.REOPENED,
                               "actor_id": actor.id if actor else None, "at": now, "comment": ""})
-        db.session.execute(sa.update(ChecklistItem), other)
+        _update_items(other)
     result.updated += len(moved) + len(other)
     if steps:
         db.session.execute(sa.insert(ChecklistStep), steps)
     return with_delegation
+
+
+def _update_items(changes: list[dict]) -> None:
+    """UPDATE each item's changed columns and move its version.
+
+    ``changes`` are ``{"id": ..., column: value}``; moving the version refuses a page opened
+    before the change. One executemany per set of columns.
+    """
+    by_columns: dict[tuple, list[dict]] = defaultdict(list)
+    for change in changes:
+        by_columns[tuple(sorted(k for k in change if k != "id"))].append(change)
+    for columns, rows in by_columns.items():
+        statement = (ITEMS.update().where(ITEMS.c.id == sa.bindparam("b_id"))
+                     .values({**{c: sa.bindparam(f"b_{c}") for c in columns},
+                              "version": ITEMS.c.version + 1}))
+        db.session.execute(statement, [{"b_id": row["id"], **{f"b_{c}": row[c] for c in columns}}
+                                       for row in sorted(rows, key=lambda r: r["id"])])
 
 
 def _open_item_update(event, row, template, unit_id, refresh_ids) -> dict | None:

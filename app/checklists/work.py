@@ -2,12 +2,16 @@
 
 A focal point works only for their own unit; acceptance and return belong to the
 lead unit (its focal points and head), protocol and admins. Every step is kept.
+Each action names the item's version its page showed: an action based on an older
+state is refused (the form keeps the input), and the item's lock column catches two
+actions racing in the same instant (accept and return cannot both succeed).
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
 from app.auth.permissions import belongs_to, has_role, is_active_user
@@ -97,6 +101,32 @@ def get_item(user, item_id: int) -> ChecklistItem:
     return item
 
 
+def _stale() -> ValidationFailed:
+    return ValidationFailed(_("Someone else changed this item after you opened it. Your input "
+                              "is kept below: check the item as it is now, then try again."))
+
+
+def _check_version(item: ChecklistItem, expected_version) -> None:
+    """Refuse an action based on an older state of the item than the current one."""
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("The form is missing its version; reload the page.")) from None
+    if expected != item.version:
+        raise _stale()
+
+
+def _flush_item() -> None:
+    """Flush, refusing clearly an action that raced another on the same item.
+
+    Its version moved meanwhile: the same refusal as a stale page, not a 500.
+    """
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise _stale() from None
+
+
 def _step(item, action, user, comment="", submission=None) -> None:
     db.session.add(ChecklistStep(item=item, action=action, actor_id=user.id if user else None,
                                  comment=comment, submission_id=submission.id if submission else None,
@@ -112,7 +142,8 @@ def _refuse_if_closed(item: ChecklistItem) -> None:
         raise ValidationFailed(_("This item is already done."))
 
 
-def submit(user, item: ChecklistItem, text: str, uploads: list[FileStorage]) -> ChecklistSubmission:
+def submit(user, item: ChecklistItem, text: str, uploads: list[FileStorage],
+           expected_version) -> ChecklistSubmission:
     """A unit provides its information. Late submissions are accepted and marked late.
 
     Every file is checked before anything is written; if the database refuses,
@@ -120,6 +151,7 @@ def submit(user, item: ChecklistItem, text: str, uploads: list[FileStorage]) -> 
     """
     if not can_work_on(user, item):
         raise PermissionDenied()
+    _check_version(item, expected_version)
     _refuse_if_closed(item)
     uploads = [u for u in uploads if u and u.filename]
     if len(uploads) > MAX_FILES:
@@ -141,7 +173,7 @@ def submit(user, item: ChecklistItem, text: str, uploads: list[FileStorage]) -> 
                                                 stored_name=name, content_type=f.content_type,
                                                 size=len(f.data)))
         item.status = ItemStatus.SUBMITTED
-        db.session.flush()
+        _flush_item()
         _step(item, StepAction.SUBMITTED, user, submission=submission)
         db.session.flush()
     except Exception:
@@ -158,22 +190,24 @@ def _latest_submission(item: ChecklistItem) -> ChecklistSubmission:
     return pending[-1]
 
 
-def accept(user, item: ChecklistItem, comment: str = "") -> None:
+def accept(user, item: ChecklistItem, comment: str, expected_version) -> None:
     if not can_review(user, item):
         raise PermissionDenied()
+    _check_version(item, expected_version)
     submission = _latest_submission(item)
     now = utcnow()
     submission.status = ItemStatus.DONE
     item.status = ItemStatus.DONE
     item.completed_at, item.completed_by = now, user
     _step(item, StepAction.ACCEPTED, user, comment.strip(), submission)
-    db.session.flush()
+    _flush_item()
     submission_reviewed.send(submission, accepted=True, comment=comment.strip(), actor=user)
 
 
-def return_item(user, item: ChecklistItem, comment: str) -> None:
+def return_item(user, item: ChecklistItem, comment: str, expected_version) -> None:
     if not can_review(user, item):
         raise PermissionDenied()
+    _check_version(item, expected_version)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationFailed(_("Say what is missing when returning a submission."), "comment")
@@ -181,21 +215,22 @@ def return_item(user, item: ChecklistItem, comment: str) -> None:
     submission.status = ItemStatus.RETURNED
     item.status = ItemStatus.RETURNED
     _step(item, StepAction.RETURNED, user, comment, submission)
-    db.session.flush()
+    _flush_item()
     submission_reviewed.send(submission, accepted=False, comment=comment, actor=user)
 
 
-def complete(user, item: ChecklistItem, comment: str = "") -> None:
+def complete(user, item: ChecklistItem, comment: str, expected_version) -> None:
     """Mark an item that needs no submission as done."""
     if not (can_work_on(user, item) or can_review(user, item)):
         raise PermissionDenied()
+    _check_version(item, expected_version)
     _refuse_if_closed(item)
     if item.requires_submission:
         raise ValidationFailed(_("This item needs a submission that the lead unit accepts."))
     item.status = ItemStatus.DONE
     item.completed_at, item.completed_by = utcnow(), user
     _step(item, StepAction.COMPLETED, user, comment.strip())
-    db.session.flush()
+    _flush_item()
 
 
 def attachment_for(user, attachment_id: int) -> SubmissionAttachment:

@@ -46,6 +46,26 @@ def can_view(user, event: Event) -> bool:
     return event.visibility is not Visibility.CONFIDENTIAL or is_insider(user, event)
 
 
+class _UnitMember:
+    """Anyone who belongs to a unit and holds no role: what membership alone grants."""
+
+    is_authenticated = True
+    active = True
+    roles: frozenset = frozenset()
+
+    def __init__(self, unit_id: int | None):
+        self.unit_id = unit_id
+
+
+def unit_may_view(unit_id: int | None, event: Event) -> bool:
+    """Whether belonging to the unit is enough to view ``event``.
+
+    ``can_view`` for a member holding no role. Work given to a whole unit (a checklist item)
+    goes only to such units: every one of its focal points and its head can then open it.
+    """
+    return can_view(_UnitMember(unit_id), event)
+
+
 def require_view(user, event: Event | None) -> Event:
     """Return the event, or raise NotVisible as if it did not exist."""
     if event is None or not can_view(user, event):

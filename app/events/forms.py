@@ -23,6 +23,7 @@ from app.events.models import (
     Visibility,
 )
 from app.i18n import _l, _lp
+from app.idempotency import FormTokenField
 from app.web import choices
 
 DIRECTION_LABELS = {DelegationDirection.INCOMING: _l("Incoming (to the province)"),
@@ -81,12 +82,24 @@ class EventForm(OverrideMixin, FlaskForm):
                                    validators=[max_length(20000)])
 
 
+class NewEventForm(EventForm):
+    """The create form: created once however often it is sent (``app.idempotency``)."""
+
+    form_token = FormTokenField()
+
+
 class StatusForm(FlaskForm):
     version = HiddenField()
     status = SelectField(_l("New status"), validate_choice=False,
                          choices=choices((s.value, EVENT_STATUS_LABELS[s]) for s in EventStatus))
     reason = TextAreaField(_l("Reason (required to postpone or cancel)"),
                            validators=[max_length(2000)])
+
+
+class SensitivityForm(FlaskForm):
+    """The steering committee's button on the event page: "1" sensitive, "" not."""
+
+    sensitive = HiddenField()
 
 
 class DelegationForm(FlaskForm):

@@ -59,8 +59,42 @@ def release_state(event: Event, now: datetime) -> str | None:
 
 
 def can_release(user, event: Event) -> bool:
-    """The steering committee and admins release the sensitive events they may see."""
+    """Whether ``user`` may release ``event`` and decide if it is sensitive (``classify``).
+
+    The steering committee and admins, for the events they may see.
+    """
     return has_role(user, *RELEASE_ROLES) and access.can_view(user, event)
+
+
+def classify(actor, event: Event, sensitive: bool) -> None:
+    """Make ``event`` sensitive or not, for those who ``can_release`` it only.
+
+    Others get ValidationFailed on the form's field: clearing the flag of an unreleased event
+    would publish it. Marked sensitive again, it is withheld until released again. Changes
+    the event only: the caller's save (``save_changes``) records it in the history.
+    """
+    sensitive = bool(sensitive)
+    if sensitive == bool(event.is_sensitive):
+        return
+    if not can_release(actor, event):
+        raise ValidationFailed(_("Only the steering committee or an administrator may change "
+                                 "whether an event is sensitive."), "is_sensitive")
+    event.is_sensitive = sensitive
+    if sensitive:
+        event.released_at, event.released_by_id = None, None
+
+
+def set_sensitive(actor, event_id: int, sensitive: bool) -> dict:
+    """The steering committee's "sensitive / not sensitive" button on the event page.
+
+    They do not edit events. Idempotent; returns the changes ({} when it already was).
+    """
+    event = access.require_view(actor, db.session.get(Event, event_id))
+    if not can_release(actor, event):
+        raise PermissionDenied()
+    old = snapshot(event)
+    classify(actor, event, sensitive)
+    return save_changes(actor, event, old, event.version)
 
 
 def release_event(actor, event_id: int) -> Event:

@@ -9,14 +9,26 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import idempotency
 from app.auth.models import User
-from app.events import access, delegations, display, history, queries, services, validation
+from app.events import (
+    access,
+    delegations,
+    display,
+    history,
+    queries,
+    release,
+    services,
+    validation,
+)
 from app.events.clashes import ClashesFound
 from app.events.forms import (
     DelegationForm,
     EventForm,
     MemberForm,
+    NewEventForm,
     ProgrammeForm,
+    SensitivityForm,
     StatusForm,
     VenueForm,
 )
@@ -136,6 +148,8 @@ def _render_detail(event: Event, status_form: StatusForm, stale=None, code: int 
         override_texts={o.id: [display.clash_text(_stored_clash(c), titles) for c in o.clashes]
                         for o in overrides},
         status_form=status_form, can_edit=can_edit,
+        sensitivity_form=SensitivityForm(formdata=None, sensitive="" if event.is_sensitive else "1")
+        if release.can_release(current_user, event) else None,
         field_labels=_field_labels(), stale=stale,
         delegation_kind=event.kind in DELEGATION_KINDS), code
 
@@ -149,12 +163,18 @@ def _stored_clash(row: dict):
 
 # --- create and edit -----------------------------------------------------------------------
 
-def _event_data(form: EventForm) -> services.EventData:
+def _event_data(form: EventForm, classifies: bool = True) -> services.EventData:
+    """The form's values.
+
+    The sensitivity stays unchanged (None) when the user does not ``classify`` events (their
+    field is disabled).
+    """
     return services.EventData(
         title_vi=form.title_vi.data or "", title_en=form.title_en.data or "",
         description_vi=form.description_vi.data or "", description_en=form.description_en.data or "",
         internal_notes=form.internal_notes.data or "", kind=form.kind.data,
-        visibility=form.visibility.data, is_sensitive=form.is_sensitive.data,
+        visibility=form.visibility.data,
+        is_sensitive=form.is_sensitive.data if classifies else None,
         timezone=form.timezone.data or "", start_date=form.start_date.data,
         start_time=form.start_time.data, end_date=form.end_date.data, end_time=form.end_time.data,
         all_day=form.all_day.data, venue_id=form.venue_id.data, location=form.location.data or "",
@@ -213,7 +233,7 @@ def _save(action, success, form, event_id: int | None = None) -> Saved:
 def create():
     if not access.can_create_events(current_user):
         abort(403)
-    form = EventForm()
+    form = NewEventForm()
     _fill_event_choices(form)
     if not form.is_submitted():
         form.timezone.data = _zone()
@@ -221,8 +241,11 @@ def create():
         form.start_date.data = form.end_date.data = queries.local_today(_zone()) + timedelta(days=7)
     saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        saved = _save(lambda: services.create_event(current_user, _event_data(form)),
-                      _("Event created."), form)
+        saved = _save(lambda: idempotency.once(
+            form.form_token.data, current_user, "event",
+            lambda: services.create_event(current_user, _event_data(form)),
+            lambda event: url_for("events.detail", event_id=event.id)),
+            _("Event created."), form)
         if saved.outcome:
             return redirect(url_for("events.detail", event_id=saved.outcome.result.id))
     return render_template("events/form.html", form=form, event=None, clashes=saved.clashes,
@@ -256,9 +279,14 @@ def edit(event_id: int):
     _fill_event_choices(form, event)
     if not form.is_submitted():
         _prefill(form, event)
+    classifies = release.can_release(current_user, event)
+    if not classifies:  # changing the sensitivity is steering's (release.classify)
+        form.is_sensitive.render_kw = {"disabled": True}
+        form.is_sensitive.data = event.is_sensitive
     saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        saved = _save(lambda: services.update_event(current_user, event, _event_data(form),
+        saved = _save(lambda: services.update_event(current_user, event,
+                                                    _event_data(form, classifies),
                                                     form.version.data),
                       _("Changes saved."), form, event_id)
         if saved.outcome:
@@ -289,6 +317,18 @@ def change_status(event_id: int):
         if changed:
             return redirect(url_for("events.detail", event_id=event_id))
     return _render_detail(_visible_event(event_id), form, code=400)
+
+
+@bp.post("/<int:event_id>/sensitivity")
+def change_sensitivity(event_id: int):
+    """Steering and admins mark an event sensitive or not (recorded like any change)."""
+    form = SensitivityForm()
+    if form.validate_on_submit():
+        sensitive = form.sensitive.data == "1"
+        apply_and_flash(lambda: release.set_sensitive(current_user, event_id, sensitive),
+                        _("Marked sensitive: calendar feeds show it only as busy until it is "
+                          "released.") if sensitive else _("No longer marked sensitive."))
+    return redirect(url_for("events.detail", event_id=event_id))
 
 
 # --- delegation and programme --------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from app.errors import PermissionDenied, ValidationFailed
-from app.events import access
+from app.events import access, release
 from app.events.clashes import Clash, Planned, clear_clashes
 from app.events.delegations import default_direction
 from app.events.history import (
@@ -66,7 +66,8 @@ class EventData:
     description_en: str = ""
     internal_notes: str = ""
     visibility: str = Visibility.INTERNAL.value
-    is_sensitive: bool = False
+    # None: unchanged (the edit form of someone who may not change it has it disabled).
+    is_sensitive: bool | None = False
     timezone: str = "Asia/Ho_Chi_Minh"
     start_time: time | None = None
     end_time: time | None = None
@@ -101,7 +102,7 @@ def _apply(event: Event, data: EventData) -> None:
     event.description_en = check_length(data.description_en, TEXT_MAX, "description_en")
     event.internal_notes = check_length(data.internal_notes, TEXT_MAX, "internal_notes")
     event.location = check_length(data.location, TITLE_MAX, "location")
-    event.kind, event.visibility, event.is_sensitive = kind, visibility, bool(data.is_sensitive)
+    event.kind, event.visibility = kind, visibility
     event.timezone, event.all_day = zone, bool(data.all_day)
     event.starts_at, event.ends_at = starts_at, ends_at
     event.venue = venue
@@ -140,9 +141,11 @@ def create_event(actor, data: EventData) -> Event:
     check_unit(data.lead_unit_id, "lead_unit_id")  # "unknown unit" before "not yours"
     if not access.can_create_for(actor, data.lead_unit_id):
         raise PermissionDenied()
+    # Whoever creates the event classifies it (DOMAIN.md (b), T-30d: the lead unit enters
+    # its sensitivity); changing that later is the steering committee's (release.classify).
     event = Event(status=EventStatus.DRAFT, organiser_id=getattr(actor, "id", None),
                   created_at=utcnow(), updated_at=utcnow(), version=1, sequence=0,
-                  status_reason="")
+                  status_reason="", is_sensitive=bool(data.is_sensitive))
     with db.session.no_autoflush:
         _apply(event, data)
         clashes, reason = clear_clashes(_planned(event), data.override_reason)
@@ -165,6 +168,8 @@ def update_event(actor, event: Event, data: EventData, expected_version) -> dict
     old = snapshot(event)
     with db.session.no_autoflush:
         _apply(event, data)
+        if data.is_sensitive is not None:
+            release.classify(actor, event, data.is_sensitive)
         clashes: list[Clash] = []
         reason = ""
         if CLASH_FIELDS & diff(old, snapshot(event)).keys():

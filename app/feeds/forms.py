@@ -20,6 +20,7 @@ from app.feeds.models import (
     MAX_DAYS_BACK,
 )
 from app.i18n import _l
+from app.idempotency import FormTokenField
 from app.web import choices
 
 
@@ -45,3 +46,9 @@ class FeedForm(FlaskForm):
         self.alarms.choices = choices((k.value, v) for k, v in ALARM_LABELS.items())
         self.kinds.choices = choices((k.value, v) for k, v in EVENT_KIND_LABELS.items())
         self.unit_ids.choices = choices(units)
+
+
+class NewFeedForm(FeedForm):
+    """The create form: a feed is created once however often it is sent (app.idempotency)."""
+
+    form_token = FormTokenField()

@@ -17,13 +17,14 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from werkzeug.wsgi import wrap_file
 
+from app import idempotency
 from app.auth.routes import public
 from app.events import release as release_rules
 from app.events.models import Event
 from app.extensions import db
 from app.feeds import build, ical, services, tokens, validators
 from app.feeds.fastpath import NotModifiedFastPath, feed_headers
-from app.feeds.forms import FeedForm
+from app.feeds.forms import FeedForm, NewFeedForm
 from app.feeds.models import ALARM_LABELS, DETAIL_LABELS, FeedToken
 from app.i18n import _
 from app.timeutil import utcnow
@@ -157,13 +158,14 @@ def _show_token(feed: FeedToken, token: str):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    form = FeedForm(_unit_choices())
+    form = NewFeedForm(_unit_choices())
     if request.method == "GET":
         form.language.data = current_user.locale if current_user.locale in ("vi", "en") else "vi"
         form.detail.data = "press_safe"
-    if form.validate_on_submit() and (
-            created := apply_and_flash(lambda: services.create_feed(current_user, _settings(form)),
-                                       form=form)):
+    if form.validate_on_submit() and (created := apply_and_flash(lambda: idempotency.once(
+            form.form_token.data, current_user, "feed",
+            lambda: services.create_feed(current_user, _settings(form)),
+            lambda _created: url_for(".index")), form=form)):
         return _show_token(*created.result)
     return render_template("feeds/form.html", form=form, feed=None)
 

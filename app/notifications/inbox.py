@@ -7,6 +7,8 @@ import sqlalchemy as sa
 
 from app.auth.permissions import require_admin
 from app.errors import NotVisible, ValidationFailed
+from app.events.access import visible_clause
+from app.events.models import Event
 from app.extensions import db
 from app.i18n import _
 from app.notifications.models import (
@@ -19,25 +21,36 @@ from app.notifications.models import (
 from app.timeutil import utcnow
 
 
-def _visible(user):
-    return sa.and_(Notification.recipient_id == user.id, Notification.withdrawn_at.is_(None))
+def _shown(user, query: sa.Select) -> sa.Select:
+    """Restrict ``query`` to ``user``'s notices that are shown now.
+
+    Not withdrawn, and about events they may view now (``visible_clause``): someone who lost
+    sight of an event stops seeing what they were told about it.
+    """
+    return (query.outerjoin(Event, Event.id == Notification.event_id)
+            .where(Notification.recipient_id == user.id, Notification.withdrawn_at.is_(None),
+                   sa.or_(Notification.event_id.is_(None), visible_clause(user))))
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
-                             .where(_visible(user), Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_shown(user, sa.select(sa.func.count(Notification.id)))
+                             .where(Notification.read_at.is_(None))) or 0
 
 
 def list_notifications(user, *, limit: int = 100) -> list[Notification]:
-    return list(db.session.scalars(sa.select(Notification).where(_visible(user))
+    return list(db.session.scalars(_shown(user, sa.select(Notification))
                                    .order_by(Notification.created_at.desc(), Notification.id.desc())
                                    .limit(limit)))
 
 
 def mark_read(user, notification_id: int) -> Notification:
-    """Only the recipient may; anyone else is told it does not exist."""
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.recipient_id != user.id:
+    """Mark a notice read: its recipient only, while they may view its event.
+
+    Anyone else is told it does not exist.
+    """
+    notification = db.session.scalar(_shown(user, sa.select(Notification))
+                                     .where(Notification.id == notification_id))
+    if notification is None:
         raise NotVisible()
     if notification.read_at is None:
         notification.read_at = utcnow()
@@ -46,8 +59,10 @@ def mark_read(user, notification_id: int) -> Notification:
 
 
 def mark_all_read(user) -> int:
+    ids = sa.select(Notification.id).where(Notification.read_at.is_(None))
     count = cast(sa.CursorResult, db.session.execute(
-        sa.update(Notification).where(_visible(user), Notification.read_at.is_(None))
+        sa.update(Notification)
+        .where(Notification.id.in_(_shown(user, ids).scalar_subquery()))
         .values(read_at=utcnow()))).rowcount
     db.session.flush()
     return count

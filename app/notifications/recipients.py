@@ -1,4 +1,9 @@
-"""Who hears about what: owners of checklist items, heads of units, stakeholders of events."""
+"""Who hears about what: owners of checklist items, heads of units, stakeholders of events.
+
+Nobody hears of an event they may not open: every channel (bell, e-mail, digest,
+escalation, .ics attachment) keeps only ``who_may_view`` its event, when the notice is
+created and again when it is sent.
+"""
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -6,6 +11,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.auth.roles import Role
 from app.checklists.models import OPEN_STATUSES, ChecklistItem, ItemStatus, ResponsibleRole
+from app.events.access import can_view
 from app.events.models import Event
 from app.extensions import db
 
@@ -64,6 +70,11 @@ def unique(users) -> list[User]:
             seen.add(user.id)
             result.append(user)
     return result
+
+
+def who_may_view(users, event: Event) -> list[User]:
+    """Those of ``users`` who may view ``event`` (``access.can_view``), in order, once each."""
+    return [user for user in unique(users) if can_view(user, event)]
 
 
 def event_stakeholders(event: Event, directory: Directory | None = None) -> list[User]:

@@ -22,11 +22,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.checklists.models import ChecklistItem
+from app.events.access import can_view
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.notifications.mail import MailSettings, build_message, mailer_for, render_for
 from app.notifications.models import SENDABLE, Delivery, DeliveryStatus, Kind
-from app.notifications.recipients import Directory
+from app.notifications.recipients import Directory, who_may_view
 from app.notifications.rules import Rules, item_steps, last_digest_moment, load_rules
 from app.notifications.services import (
     ITEM_REMINDERS,
@@ -48,6 +49,8 @@ LIVE_EVENT_STATUSES = (EventStatus.PLANNED, EventStatus.CONFIRMED, EventStatus.H
 ATTACH_EVENT = frozenset({Kind.EVENT_RESCHEDULED, Kind.EVENT_CANCELLED, Kind.EVENT_CHANGED,
                           Kind.SPOKESPERSON_ASSIGNED})
 SEND_BATCH = 100  # rows taken, sent and recorded per commit
+# Why a row was withdrawn when its recipient lost sight of the event (shown to admins).
+NOT_VISIBLE = "recipient may no longer view the event"
 # A row left "sending" this long belongs to a run that died mid-send.
 STALE_SENDING = timedelta(minutes=15)
 
@@ -121,12 +124,13 @@ def claim_item_reminders(now: datetime, rules: Rules, report: RunReport) -> None
     if not candidates:
         return
     directory = Directory.load()
+    preload_events({item.event_id for item, _step in candidates})
     wanted = []
     for item, step in candidates:
         people = (directory.escalation_targets(item) if step.escalation
                   else directory.item_owners(item))
         key = step_key(step.name, item.due_at)
-        wanted += [(item, step, key, user) for user in people]
+        wanted += [(item, step, key, user) for user in who_may_view(people, item.event)]
     if not wanted:
         return
     prefs = preferences(user.id for *_rest, user in wanted)
@@ -259,7 +263,19 @@ def _load_batch(ids: list[int]) -> Sequence[Delivery]:
     if item_ids:  # into the identity map, for the staleness checks
         db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.id.in_(item_ids))
                            .options(selectinload(ChecklistItem.event))).all()
+    preload_events({r.event_id for r in rows})
     return rows
+
+
+def preload_events(ids) -> None:
+    """Load events with their units (what ``access.can_view`` reads), in one query.
+
+    Into the identity map, so that checking many recipients costs no query each.
+    """
+    ids = sorted(i for i in ids if i is not None)
+    if ids:
+        db.session.scalars(sa.select(Event).where(Event.id.in_(ids))
+                           .options(selectinload(Event.coordinating_units))).all()
 
 
 def _send_one(delivery, now, rules, settings, mailer, report) -> None:
@@ -295,6 +311,7 @@ def _message_for(delivery: Delivery, settings: MailSettings):
     if delivery.kind is Kind.DIGEST:
         rows = db.session.scalars(sa.select(Delivery).where(Delivery.digest_id == delivery.id)
                                   .order_by(Delivery.id)).all()
+        preload_events({row.event_id for row in rows})
         live = [row for row in rows if not _withdraw_if_stale(row)]
         if not live:
             delivery.status = DeliveryStatus.EMPTY
@@ -315,15 +332,33 @@ def _message_for(delivery: Delivery, settings: MailSettings):
 
 
 def _withdraw_if_stale(delivery: Delivery) -> bool:
-    """Item reminders whose item is done, whose deadline moved or whose event is off."""
-    if delivery.kind not in ITEM_REMINDERS or delivery.object_type != "item":
-        return delivery.notification is not None and delivery.notification.withdrawn_at is not None
-    item = db.session.get(ChecklistItem, delivery.object_id)
-    stale = (item is None or not item.awaits_owner
-             or item.event.status not in LIVE_EVENT_STATUSES
-             or not delivery.step.endswith("@" + due_key(item.due_at)))
-    if stale:
-        mark_withdrawn([delivery.id], [delivery.notification_id], "no longer due")
-        db.session.refresh(delivery)
-    return stale
+    """Withdraw, with its reason, a row that must no longer go out; True if it was."""
+    reason = _stale_reason(delivery)
+    if reason is None:
+        return False
+    mark_withdrawn([delivery.id], [delivery.notification_id], reason)
+    db.session.refresh(delivery)
+    return True
 
+
+def _stale_reason(delivery: Delivery) -> str | None:
+    """Why the row must not be sent, or None.
+
+    Its recipient may no longer view its event (a unit left, the event turned confidential, the
+    account deactivated); an item reminder whose item is done, whose deadline moved or whose
+    event is off; a withdrawn notice.
+    """
+    if delivery.event_id is not None:
+        event = db.session.get(Event, delivery.event_id)
+        if event is None or not (delivery.recipient.active and can_view(delivery.recipient, event)):
+            return NOT_VISIBLE
+    if delivery.kind in ITEM_REMINDERS and delivery.object_type == "item":
+        item = db.session.get(ChecklistItem, delivery.object_id)
+        stale = (item is None or not item.awaits_owner
+                 or item.event.status not in LIVE_EVENT_STATUSES
+                 or not delivery.step.endswith("@" + due_key(item.due_at)))
+        return "no longer due" if stale else None
+    notification = delivery.notification
+    if notification is not None and notification.withdrawn_at is not None:
+        return "withdrawn before sending"
+    return None

@@ -8,11 +8,10 @@ call finds the key taken (INSERT … ON CONFLICT DO NOTHING) and does nothing.
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.checklists.models import OPEN_STATUSES, ChecklistItem
 from app.events.models import Event, EventStatus
-from app.extensions import db
+from app.extensions import db, insert_ignoring_conflicts
 from app.notifications.models import (
     Delivery,
     DeliveryStatus,
@@ -21,7 +20,7 @@ from app.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from app.notifications.recipients import Directory, event_stakeholders, unique
+from app.notifications.recipients import Directory, event_stakeholders, who_may_view
 from app.notifications.rules import load_rules
 from app.timeutil import utcnow
 
@@ -41,12 +40,6 @@ PLACE_FIELDS = {"venue_id", "venue", "location"}
 def object_type(obj) -> str:
     name = type(obj).__name__
     return OBJECT_TYPES.get(name) or ("submission" if "Submission" in name else name.lower())
-
-
-def _insert(table):
-    """A dialect INSERT that supports ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
 
 
 def preferences(user_ids) -> dict[int, NotificationPreference]:
@@ -69,7 +62,7 @@ def initial_status(kind: Kind, preference: NotificationPreference | None,
 def insert_delivery(*, recipient_id: int, kind: Kind, object_type: str, object_id: int, step: str,
                     status: DeliveryStatus, event_id: int | None, now: datetime) -> int | None:
     """INSERT the ledger row unless its key exists (ON CONFLICT DO NOTHING); its id or None."""
-    stmt = (_insert(Delivery.__table__)
+    stmt = (insert_ignoring_conflicts(Delivery.__table__)
             .values(recipient_id=recipient_id, kind=kind.value, object_type=object_type,
                     object_id=object_id, step=step, status=status.value, event_id=event_id,
                     attempts=0, next_attempt_at=now, last_error="", created_at=now)
@@ -102,16 +95,17 @@ def claim(recipient_id: int, kind: Kind, obj_type: str, obj_id: int, step: str, 
     return notification
 
 
-def notify(recipients, kind: Kind, obj, *, step: str, params: dict | None = None, url: str = "",
-           event: Event | None = None, urgent: bool = False) -> list[Notification]:
+def notify(recipients, kind: Kind, obj, *, event: Event, step: str, params: dict | None = None,
+           url: str = "", urgent: bool = False) -> list[Notification]:
     """Tell each recipient once about ``obj`` at ``step``: bell entry + e-mail per preference.
 
-    ``urgent`` e-mails at the next run whatever the person chose (changes to an
-    event less than 48 hours away). Flushes; the caller commits.
+    Only recipients who may view ``event`` (what ``obj`` belongs to) hear of it; the send
+    checks again. ``urgent`` e-mails at the next run whatever the person chose (changes to
+    an event less than 48 hours away). Flushes; the caller commits.
     """
     if obj.id is None:
         db.session.flush()  # a new object gets its id
-    people = unique(recipients)
+    people = who_may_view(recipients, event)
     prefs = preferences(u.id for u in people)
     now = utcnow()
     created = []
@@ -119,7 +113,7 @@ def notify(recipients, kind: Kind, obj, *, step: str, params: dict | None = None
         notification = claim(
             user.id, Kind(kind), object_type(obj), obj.id, step,
             status=initial_status(Kind(kind), prefs.get(user.id), urgent),
-            event_id=event.id if event is not None else None, params=dict(params or {}),
+            event_id=event.id, params=dict(params or {}),
             url=url, now=now)
         if notification is not None:
             created.append(notification)

@@ -162,11 +162,13 @@ class Candidate:
 def candidates(briefing: Briefing, unit: Unit, viewer=None) -> list[Candidate]:
     """Eligible people for ``unit`` at the briefing: free first, then fewest recent briefings.
 
-    People already on the briefing or who declined it are left out.
+    People already on the briefing or who declined it, and those who may not view its
+    event, are left out.
     """
     taken = {a.user_id for a in all_assignments(briefing)
              if a.status in ACTIVE_ASSIGNMENT_STATUSES or a.status is AssignmentStatus.DECLINED}
-    people = [u for u in roster.eligible_users(unit, briefing.starts_at) if u.id not in taken]
+    people = [u for u in roster.eligible_users(unit, briefing.starts_at)
+              if u.id not in taken and access.can_view(u, briefing.event)]
     counts = recent_briefing_counts([u.id for u in people])
     busy = clashes_of([u.id for u in people], briefing.starts_at, briefing.ends_at, viewer,
                       briefing.id)
@@ -210,6 +212,9 @@ def assign(actor, briefing: Briefing, user: User | None, unit: Unit | None,
     # Serialise assignments of the same person (PostgreSQL row lock; SQLite has one writer),
     # so two officers cannot double-book them in the same instant.
     db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    if not access.can_view(user, briefing.event):  # nobody briefs on what they may not open
+        raise ValidationFailed(_("%(name)s may not see this event, so cannot brief at it.",
+                                 name=user.name), "user_id")
     if not roster.is_eligible(user, unit, briefing.starts_at):
         raise ValidationFailed(roster.eligibility_reason(user, unit, briefing.starts_at), "user_id")
     current = active_assignments(briefing)
@@ -274,14 +279,18 @@ def decline(actor, assignment: SpokespersonAssignment, reason: str) -> Spokesper
 
 
 def my_assignments(user) -> Sequence[SpokespersonAssignment]:
-    """The user's open assignments at briefings that have not ended yet, soonest first."""
+    """The user's open assignments at briefings not ended yet, soonest first.
+
+    Only those of events the user may view.
+    """
     if not is_active_user(user):
         return []
     return db.session.scalars(
         sa.select(SpokespersonAssignment).join(SpokespersonAssignment.briefing)
+        .join(Briefing.event)
         .options(contains_eager(SpokespersonAssignment.briefing),
                  selectinload(SpokespersonAssignment.unit))
-        .where(SpokespersonAssignment.user_id == user.id,
+        .where(access.visible_clause(user), SpokespersonAssignment.user_id == user.id,
                SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES),
                Briefing.status != BriefingStatus.CANCELLED, Briefing.ends_at >= utcnow())
         .order_by(Briefing.starts_at)).all()
