@@ -30,6 +30,7 @@ from app.press.routes import bp as press_bp
 from app.spokespeople.note_routes import bp as notes_bp
 from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
+from app.web import IdConverter, Request
 
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
               notifications_bp, feeds_bp, checklists_bp, press_bp)
@@ -57,6 +58,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build a configured app. Tests pass TestConfig; nothing runs at import."""
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.environ.get("INSTANCE_PATH") or None)
+    # The edges every input crosses (app/inputs.py): clean parameters, ids that fit a column.
+    app.request_class = Request
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)

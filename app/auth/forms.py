@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -11,16 +10,17 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role
+from app.forms import BaseForm
 from app.i18n import _l
 from app.web import choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """An empty form: a button that only needs the CSRF token."""
 
 
@@ -29,7 +29,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
     name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=200)])
     title = StringField(_l("Position"), validators=[Optional(), Length(max=200)])

@@ -47,8 +47,9 @@ from app.events.models import EVENT_KIND_LABELS, Event, EventKind
 from app.events.signals import event_saved
 from app.extensions import db
 from app.i18n import _
+from app.inputs import parse_date
 from app.timeutil import utcnow
-from app.web import show_validation_error
+from app.web import attachment_disposition, show_validation_error
 
 bp = Blueprint("checklists", __name__)
 register_filters(bp)
@@ -143,8 +144,9 @@ def attachment(attachment_id: int):
     path = storage.path_of(found.stored_name)
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype=found.content_type, as_attachment=True,
-                         download_name=found.original_name, max_age=0)
+    # The stored type without parameters: Flask adds "; charset=utf-8" to text/* itself.
+    response = send_file(path, mimetype=found.content_type.split(";")[0].strip(), max_age=0)
+    response.headers["Content-Disposition"] = attachment_disposition(found.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -159,14 +161,8 @@ def event_checklist(event_id: int):
 
 def _period() -> tuple[date, date]:
     today = utcnow().astimezone(ZoneInfo(current_app.config["APP_TIMEZONE"])).date()
-    try:
-        start = date.fromisoformat(request.args.get("from", ""))
-    except ValueError:
-        start = today - timedelta(days=90)
-    try:
-        end = date.fromisoformat(request.args.get("to", ""))
-    except ValueError:
-        end = today + timedelta(days=30)
+    start = parse_date(request.args.get("from")) or today - timedelta(days=90)
+    end = parse_date(request.args.get("to")) or today + timedelta(days=30)
     return (start, end) if start <= end else (end, start)
 
 

@@ -1,5 +1,4 @@
 """Event, status, delegation, member, programme and venue forms: field checks only."""
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from app.events.models import (
     EventStatus,
     Visibility,
 )
+from app.forms import BaseForm
 from app.i18n import _l
 from app.web import choices
 
@@ -52,7 +52,7 @@ class OverrideMixin:
     override_reason = TextAreaField(_l("Reason for going ahead"), validators=[max_length(2000)])
 
 
-class EventForm(OverrideMixin, FlaskForm):
+class EventForm(OverrideMixin, BaseForm):
     version = HiddenField()
     title_vi = StringField(_l("Title in Vietnamese"), validators=[required(), max_length(300)])
     title_en = StringField(_l("Title in English"), validators=[max_length(300)])
@@ -81,7 +81,7 @@ class EventForm(OverrideMixin, FlaskForm):
                                    validators=[max_length(20000)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(BaseForm):
     version = HiddenField()
     status = SelectField(_l("New status"), validate_choice=False,
                          choices=choices((s.value, EVENT_STATUS_LABELS[s]) for s in EventStatus))
@@ -89,7 +89,7 @@ class StatusForm(FlaskForm):
                            validators=[max_length(2000)])
 
 
-class DelegationForm(FlaskForm):
+class DelegationForm(BaseForm):
     direction = SelectField(_l("Direction"), choices=choices(
         (d.value, DIRECTION_LABELS[d]) for d in DelegationDirection))
     country = SelectField(_l("Partner country"), validate_choice=False)
@@ -105,13 +105,13 @@ class DelegationForm(FlaskForm):
                               validators=[max_length(20000)])
 
 
-class MemberForm(OverrideMixin, FlaskForm):
+class MemberForm(OverrideMixin, BaseForm):
     name = StringField(_l("Name"), validators=[required(), max_length(200)])
     title = StringField(_l("Title and position"), validators=[max_length(300)])
     is_head = BooleanField(_l("Head of the delegation"))
 
 
-class ProgrammeForm(OverrideMixin, FlaskForm):
+class ProgrammeForm(OverrideMixin, BaseForm):
     day = DateField(_l("Date"), validators=[required()])
     start_time = TimeField(_l("From"), validators=[required()])
     end_time = TimeField(_l("To"), validators=[required()])
@@ -125,7 +125,7 @@ class ProgrammeForm(OverrideMixin, FlaskForm):
     hosts_text = StringField(_l("Hosts as printed on the programme"), validators=[max_length(500)])
 
 
-class VenueForm(FlaskForm):
+class VenueForm(BaseForm):
     name = StringField(_l("Name"), validators=[required(), max_length(200)])
     address = StringField(_l("Address"), validators=[max_length(300)])
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1, max=100000)])

@@ -7,8 +7,7 @@ title change, and sends ``event_saved`` after flushing.
 """
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -38,10 +37,10 @@ from app.events.models import (
 from app.events.signals import event_saved
 from app.extensions import db
 from app.i18n import _
+from app.inputs import MAX_YEAR, MIN_YEAR, is_canonical_zone
 from app.timeutil import utcnow
 from app.units.models import Unit
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 # Longer undertakings are entered as several events; the bound keeps calendar and clash
 # queries on an index range instead of scanning the whole history.
 MAX_EVENT_DAYS = 31
@@ -93,14 +92,9 @@ class EventData:
 
 # --- validation ---------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def check_timezone(name: str, field_name: str = "timezone") -> str:
     name = (name or "").strip()
-    if name not in _zones():
+    if not is_canonical_zone(name):
         raise ValidationFailed(_("Unknown time zone: %(zone)s.", zone=name or "—"), field_name)
     return name
 

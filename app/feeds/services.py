@@ -49,6 +49,7 @@ from app.feeds.models import (
     FeedToken,
 )
 from app.i18n import _
+from app.inputs import strip_controls
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople.models import ACTIVE_ASSIGNMENT_STATUSES, SpokespersonAssignment
 from app.timeutil import utcnow
@@ -207,7 +208,7 @@ def find_usable_feed(token: str, now: datetime) -> FeedToken | None:
 
 def record_use(check: TokenCheck, user_agent: str, now: datetime) -> bool:
     """Remember when and by which client the feed was fetched (at most every few minutes)."""
-    user_agent = (user_agent or "")[:300]
+    user_agent = strip_controls(user_agent or "")[:300]  # a header is client input too
     if (check.last_used_at is not None and now - check.last_used_at < LAST_USED_RESOLUTION
             and check.last_user_agent == user_agent):
         return False

@@ -1,6 +1,5 @@
 """The bell, the list page, personal preferences and the admin view of deliveries."""
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
@@ -8,6 +7,7 @@ from app.auth.permissions import require_admin
 from app.errors import NotVisible, ValidationFailed
 from app.extensions import db
 from app.i18n import _
+from app.inputs import is_canonical_zone
 from app.notifications.models import (
     Delivery,
     DeliveryStatus,
@@ -64,11 +64,8 @@ def save_preference(user, mode: str, timezone: str) -> NotificationPreference:
     except ValueError:
         raise ValidationFailed(_("Choose how to be notified."), "mode") from None
     timezone = (timezone or "").strip()
-    if timezone:
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValidationFailed(_("Unknown time zone, e.g. Asia/Ho_Chi_Minh."), "timezone") from None
+    if timezone and not is_canonical_zone(timezone):
+        raise ValidationFailed(_("Unknown time zone, e.g. Asia/Ho_Chi_Minh."), "timezone")
     preference = db.session.get(NotificationPreference, user.id)
     if preference is None:
         preference = NotificationPreference(user_id=user.id)
