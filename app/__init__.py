@@ -13,9 +13,9 @@ from app import (
     navigation,
 )
 from app.auth.admin import bp as users_bp
-from app.auth.models import User
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
+from app.auth.services import load_user
 from app.checklists.routes import bp as checklists_bp
 from app.config import Config
 from app.errors import register_error_handlers
@@ -81,7 +81,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(load_user)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
@@ -98,8 +98,3 @@ def translation_directories(root: str) -> list[str]:
     features = sorted(str(p) for p in Path(root).glob("*/translations") if p.is_dir())
     return [str(Path(root) / "translations"), *features]
 
-
-def _load_user(user_id: str):
-    """Deactivated users lose their session at once."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None

@@ -180,7 +180,8 @@ class Site:
     @staticmethod
     def _state(user):
         return {c: getattr(user, c) for c in ("email", "name", "password_hash", "active",
-                                               "unit_id", "locale", "is_unit_head")} | {
+                                               "unit_id", "locale", "is_unit_head",
+                                               "session_version")} | {
             "roles": set(user.roles)}
 
     def restore(self):

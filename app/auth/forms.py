@@ -7,7 +7,7 @@ from wtforms import (
     StringField,
     widgets,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role
 from app.forms import BaseForm
@@ -18,6 +18,17 @@ from app.web import choices
 class LoginForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+
+
+class PasswordForm(BaseForm):
+    current = PasswordField(_l("Current password"), validators=[
+        InputRequired(message=_l("This field is required.")), Length(max=200)])
+    new = PasswordField(_l("New password"), validators=[
+        InputRequired(message=_l("This field is required.")),
+        Length(min=8, max=200, message=_l("At least 8 characters."))])
+    confirm = PasswordField(_l("New password again"), validators=[
+        InputRequired(message=_l("This field is required.")),
+        EqualTo("new", message=_l("The two new passwords differ."))])
 
 
 class ConfirmForm(BaseForm):
