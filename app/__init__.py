@@ -9,6 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     cli,
+    headers,
+    logs,
     models,  # noqa: F401  (registers every table)
     navigation,
 )
@@ -87,6 +89,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.before_request(require_login_by_default)
     register_error_handlers(app)
+    headers.register(app)
+    logs.register(app)
     navigation.register(app)
     app.context_processor(lambda: {"current_locale": str(get_locale() or "vi")})
     cli.register(app)

@@ -198,11 +198,12 @@ def _free_port() -> int:
 
 
 class LiveServer(str):
-    """The server's base URL (a str, as before) that also names its database and upload folder,
-    so a test can arrange data in the database the server uses."""
+    """The server's base URL (a str, as before) that also names its database, upload folder
+    and log, so a test can arrange data in the database the server uses."""
 
     database_url: str
     upload_folder: str
+    log_path: Path
 
 
 @pytest.fixture(scope="session")
@@ -220,8 +221,9 @@ def live_server(make_database, tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     env["BASE_URL"] = base
     log = open(tmp_path_factory.mktemp("server") / "server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"],
+    server = subprocess.Popen(  # the production settings: access log with feed tokens redacted
+        [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", "-w", "2",
+         "-b", f"127.0.0.1:{port}", "app:create_app()"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while True:
@@ -234,7 +236,7 @@ def live_server(make_database, tmp_path_factory):
                 raise RuntimeError(f"server did not start; see {log.name}") from None
             time.sleep(0.2)
     live = LiveServer(base)
-    live.database_url, live.upload_folder = url, uploads
+    live.database_url, live.upload_folder, live.log_path = url, uploads, Path(log.name)
     yield live
     server.terminate()
     server.wait(timeout=10)

@@ -1,4 +1,5 @@
-"""Fuzz every route: all query parameters and form fields, as several roles; no answer is a 5xx.
+"""Fuzz every route: all query parameters and form fields, as several roles; no answer is a 5xx
+(and every HTML answer carries the security headers).
 
 The site is the demo data in its own database (SQLite or TEST_DATABASE_URL). A crawl
 as each role collects the forms the pages offer (action, fields, options); every GET
@@ -362,6 +363,8 @@ def _fuzz(site: Site, role, target: Target, examples: int, errors: _Errors):
             return
         url, response = sent
         site.statuses[response.status_code] += 1
+        if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+            site.failures.append(f"{role or 'anonymous'} {target.method} {url}: no CSP header")
         if response.status_code >= 500:
             site.failures.append(
                 f"{role or 'anonymous'} {target.method} {url} -> {response.status_code}\n"
