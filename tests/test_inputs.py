@@ -344,3 +344,19 @@ def test_events_and_preferences_refuse_non_canonical_zones(client, login, make_u
     page = client.post("/notifications/settings", data={"mode": "digest", "timezone": zone})
     assert page.status_code in (200, 400)
     assert db.session.get(NotificationPreference, user.id) is None
+
+
+# --- values stored now, used later ------------------------------------------------------------
+
+def test_reminder_rules_too_large_for_date_arithmetic_are_refused(app, client, login):
+    from app.notifications.rules import load_rules
+    from app.notifications.sending import run
+
+    login(Role.ADMIN)
+    response = client.post("/admin/reminder-rules", data={
+        "due_soon_days": "3,1", "overdue_every_days": "99999", "overdue_limit": "99999",
+        "escalate_after_days": "2", "digest_time": "07:30", "urgent_hours": "48",
+        "max_attempts": "8"})
+    assert response.status_code == 200
+    assert load_rules().overdue_every_days == 1  # nothing stored
+    run()  # and the sender still runs

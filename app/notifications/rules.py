@@ -33,18 +33,23 @@ class Rules:
         return timedelta(days=max(self.due_soon_days, default=0))
 
 
+# No rule needs more days, hours, notices or attempts; larger values would overflow the
+# date arithmetic of every later `reminders send` (timedelta stops at 999,999,999 days).
+MAX_RULE_VALUE = 1000
+
+
 # name -> (parse, format); the names are the rows of reminder_settings.
 def _days(value: str) -> tuple[int, ...]:
     days = tuple(sorted({int(v) for v in value.split(",") if v.strip()}, reverse=True))
-    if any(d <= 0 for d in days):
-        raise ValueError("days must be positive")
+    if any(not 0 < d <= MAX_RULE_VALUE for d in days):
+        raise ValueError(f"days must be between 1 and {MAX_RULE_VALUE}")
     return days
 
 
 def _positive(value: str) -> int:
     number = int(value)
-    if number <= 0:
-        raise ValueError("must be positive")
+    if not 0 < number <= MAX_RULE_VALUE:
+        raise ValueError(f"must be between 1 and {MAX_RULE_VALUE}")
     return number
 
 
