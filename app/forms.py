@@ -23,26 +23,38 @@ _MULTI_LINE = (TextAreaField, PasswordField)
 _CONTAINERS = (FieldList, FormField)
 
 
-def _check_value(value):
+def _problem(value) -> str | None:
+    """Why a field's value cannot go further, or None."""
     if isinstance(value, bool):
-        return value
+        return None
     if isinstance(value, int) and not is_sql_int(value):
-        raise ValueError(_("This number is out of range."))
+        return _("This number is out of range.")
     if isinstance(value, date) and not in_date_range(value):  # datetime is a date too
-        raise ValueError(_("Enter a date between the years %(a)d and %(b)d.", a=MIN_YEAR,
-                           b=MAX_YEAR))
-    return value
+        return _("Enter a date between the years %(a)d and %(b)d.", a=MIN_YEAR, b=MAX_YEAR)
+    return None
 
 
-def _edge_filter(multi_line: bool):
-    def edge_filter(data):
-        if isinstance(data, str):
-            return data if multi_line else single_line(data)
+class EdgeFilter:
+    """The filter the base form adds to each field. A value that cannot go further becomes
+    None (a route may read ``field.data`` before validating) and a field error."""
+
+    def __init__(self, multi_line: bool):
+        self.multi_line = multi_line
+        self.field = None  # set once the field is bound
+
+    def __call__(self, data):
         if isinstance(data, list):
-            return [edge_filter(item) for item in data]
-        return _check_value(data)
+            return [self._text(item) for item in data if not self._refused(item)]
+        return None if self._refused(data) else self._text(data)
 
-    return edge_filter
+    def _text(self, value):
+        return single_line(value) if isinstance(value, str) and not self.multi_line else value
+
+    def _refused(self, value) -> bool:
+        problem = _problem(value)
+        if problem is not None and problem not in self.field.process_errors:
+            self.field.process_errors.append(problem)
+        return problem is not None
 
 
 class EdgeMeta(DefaultMeta):
@@ -51,9 +63,10 @@ class EdgeMeta(DefaultMeta):
     def bind_field(self, form, unbound_field, options):
         if issubclass(unbound_field.field_class, _CONTAINERS):
             return unbound_field.bind(form=form, **options)
-        multi_line = issubclass(unbound_field.field_class, _MULTI_LINE)
-        filters = (*unbound_field.kwargs.get("filters", ()), _edge_filter(multi_line))
-        return unbound_field.bind(form=form, **options, filters=filters)
+        edge = EdgeFilter(issubclass(unbound_field.field_class, _MULTI_LINE))
+        filters = (*unbound_field.kwargs.get("filters", ()), edge)
+        edge.field = unbound_field.bind(form=form, **options, filters=filters)
+        return edge.field
 
 
 class BaseForm(FlaskForm):

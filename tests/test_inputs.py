@@ -84,6 +84,16 @@ def test_too_large_ids_in_integer_fields_are_field_errors(client, login):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 0
 
 
+@pytest.mark.parametrize("number", [TOO_BIG, str(2**63)])
+def test_a_too_large_id_read_from_a_form_before_validation_is_not_looked_up(client, login,
+                                                                          make_briefing, number):
+    login(Role.ADMIN)
+    briefing = make_briefing()
+    response = client.post(f"/spokespeople/briefings/{briefing.id}",
+                           data={"unit_id": number, "user_id": number, "role": "lead"})
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("text, ok", [
     ("12", True), ("-3", True), (str(2**31 - 1), True), (str(-(2**31)), True), (TOO_BIG, False),
     (str(2**63), False), ("1" * 5000, False), ("x", False)])
@@ -360,3 +370,13 @@ def test_reminder_rules_too_large_for_date_arithmetic_are_refused(app, client, l
     assert response.status_code == 200
     assert load_rules().overdue_every_days == 1  # nothing stored
     run()  # and the sender still runs
+
+
+def test_an_outlet_name_with_capital_vietnamese_letters_typed_twice_is_a_clear_error(client,
+                                                                                     login):
+    login(Role.LIAISON)
+    data = {"name": "Đài Phát thanh và Truyền hình Quảng Ngãi", "scope": "domestic"}
+    assert client.post("/press/outlets/new", data=data).status_code == 302
+    again = client.post("/press/outlets/new", data=data)
+    assert again.status_code == 400
+    assert "Đã có cơ quan báo chí với tên này." in again.get_data(as_text=True)
