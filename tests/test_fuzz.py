@@ -55,8 +55,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ROLES = ["admin", "protocol", "focal", "spokesperson", "viewer", None]  # None: anonymous
 # Examples per (role, route): the administrator passes every permission check and goes
 # deepest; the other roles mostly reach the denials and their own pages.
-EXAMPLES = {"admin": 4}
-OTHER_EXAMPLES = 2
+# FUZZ_EXAMPLES=<n> for a longer run (n for the administrator, n/2 for the others).
+EXAMPLES = {"admin": int(os.environ.get("FUZZ_EXAMPLES", "4"))}
+OTHER_EXAMPLES = max(2, EXAMPLES["admin"] // 2)
 FUZZ_SEED = os.environ.get("FUZZ_SEED", "")
 DEMO_EVENTS = 30  # every kind of event, with delegations, checklists, briefings and notes
 
