@@ -101,4 +101,3 @@ def translation_directories(root: str) -> list[str]:
     """The shared catalog plus one per feature package (app/<feature>/translations)."""
     features = sorted(str(p) for p in Path(root).glob("*/translations") if p.is_dir())
     return [str(Path(root) / "translations"), *features]
-
