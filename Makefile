@@ -6,7 +6,7 @@ export FLASK_APP := app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 DEMO_PASSWORD ?= demo
-CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po app/*/translations/*/LC_MESSAGES/messages.po)
+CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test test-pg bench bench-events bench-checklists bench-reminders bench-feeds bench-login lint translations install clean
@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed $(COMPILED)
 
 %.mo: %.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -l $(notdir $(patsubst %/LC_MESSAGES/messages.po,%,$<))
+	$(BIN)/pybabel compile -i $< -o $@ -l $(notdir $(patsubst %/LC_MESSAGES/messages.po,%,$<))
 
 run: install
 	FLASK_DEBUG=1 $(BIN)/flask db upgrade
@@ -62,15 +62,21 @@ bench-login: install
 bench-checklists: install
 	$(BIN)/python -m bench.checklists
 
-lint: install
-	$(BIN)/python -m pip install --quiet ruff
-	$(BIN)/ruff check app tests bench
+# The linters, pinned in the `dev` extra (installed once per change of pyproject.toml).
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $@
 
-# Re-extract strings after changing them; then translate the new entries in vi/messages.po.
-# Feature packages may keep their own catalog in app/<feature>/translations (merged at run time).
+# ruff on all Python code, mypy on app/ (settings in pyproject.toml); both must be clean.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check app tests bench tools migrations
+	$(BIN)/mypy
+
+# Re-extract strings after changing them, then translate the new entries of the one catalog,
+# app/translations/vi/LC_MESSAGES/messages.po (written sorted, without line numbers or dates).
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/python tools/translate.py update
+	@$(BIN)/python tools/translate.py missing
 
 clean:
 	rm -rf $(VENV) $(COMPILED)

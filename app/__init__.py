@@ -18,6 +18,7 @@ from app.auth.admin import bp as users_bp
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
 from app.auth.services import load_user
+from app.checklists import subscriptions as checklists_subscriptions
 from app.checklists.routes import bp as checklists_bp
 from app.config import Config
 from app.errors import register_error_handlers
@@ -27,15 +28,20 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 from app.feeds.routes import bp as feeds_bp
 from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
+from app.notifications import subscriptions as notifications_subscriptions
 from app.notifications.routes import bp as notifications_bp
 from app.press.routes import bp as press_bp
+from app.settings.routes import bp as settings_bp
 from app.spokespeople.note_routes import bp as notes_bp
 from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
 from app.web import IdConverter, Request
 
+# Each feature's receivers of other features' signals, connected explicitly (never as a
+# side effect of importing a module).
+SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
-              notifications_bp, feeds_bp, checklists_bp, press_bp)
+              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp)
 
 
 class ConfigurationError(RuntimeError):
@@ -74,9 +80,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'briefdesk.db'}"
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask documents this wrap
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories(app.root_path))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
@@ -92,12 +98,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     headers.register(app)
     logs.register(app)
     navigation.register(app)
+    for register in SUBSCRIPTIONS:
+        register(app)
     app.context_processor(lambda: {"current_locale": str(get_locale() or "vi")})
     cli.register(app)
     return app
 
-
-def translation_directories(root: str) -> list[str]:
-    """The shared catalog plus one per feature package (app/<feature>/translations)."""
-    features = sorted(str(p) for p in Path(root).glob("*/translations") if p.is_dir())
-    return [str(Path(root) / "translations"), *features]

@@ -24,6 +24,7 @@ class Config:
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"  # app/translations: one catalog per language
     LANGUAGES = ("vi", "en")
 
     SESSION_COOKIE_HTTPONLY = True
@@ -43,6 +44,9 @@ class Config:
     LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900"))
     LOGIN_HARD_LOCK_FAILURES = int(os.environ.get("LOGIN_HARD_LOCK_FAILURES", "10"))
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "60"))
+    # Werkzeug's password hash method for new hashes (``app.auth.models.hash_password`` reads
+    # it). Deliberately not read from the environment: production keeps the memory-hard default.
+    PASSWORD_HASH_METHOD = "scrypt"
 
     PAGE_SIZE = 50
 
@@ -57,3 +61,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     BASE_URL = "http://localhost"
+    # One iteration: tests create thousands of users, each scrypt hash costs ~0.1-0.5 s.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"

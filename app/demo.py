@@ -12,8 +12,9 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.events.demo import load_events
 from app.extensions import db
-from app.feeds.services import ensure_demo_feeds
+from app.feeds.demo import ensure_demo_feeds
 from app.notifications import demo as notifications_demo
+from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
 from app.timeutil import utcnow
 from app.units.models import Unit, UnitKind
@@ -111,6 +112,7 @@ def _upsert_users(units: dict[str, Unit], password: str) -> dict[str, User]:
 def load(password: str = "demo", n_events: int | None = None) -> Summary:
     """Create or refresh the demo data. Flushes; the caller commits."""
     summary = Summary(password=password)
+    summary.counts["settings added"] = seed_settings()
     units = _upsert_units()
     users = _upsert_users(units, password)
     summary.counts["units"] = len(units)
@@ -129,7 +131,7 @@ def _load_checklists(summary: Summary) -> None:
     from app.checklists.seed import seed_templates
     from app.checklists.services import load_events_for_sync, sync_checklists
     from app.events.models import Event
-    from app.press.briefings import seed_outlets
+    from app.press.demo import seed_outlets
 
     seed_templates()
     seed_outlets()
@@ -140,8 +142,10 @@ def _load_checklists(summary: Summary) -> None:
 
 
 def _complete_past_work(since) -> None:
-    """Items just generated for events already held are done (one in ten late), so the demo
-    shows a working office: only upcoming events have open and overdue items."""
+    """Items just generated for events already held are done (one in ten late).
+
+    So the demo shows a working office: only upcoming events have open and overdue items.
+    """
     from app.checklists.models import ChecklistItem, ItemStatus
     from app.events.models import Event
 

@@ -10,12 +10,14 @@ which already removed NUL and other control characters):
   field error in the user's language, never an overflow in the database or a time zone.
 """
 from datetime import date
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField, TextAreaField
 from wtforms.meta import DefaultMeta
+from wtforms.validators import InputRequired, Length
 
-from app.i18n import _
+from app.i18n import _, _l
 from app.inputs import MAX_YEAR, MIN_YEAR, in_date_range, is_sql_int, single_line
 
 _MULTI_LINE = (TextAreaField, PasswordField)
@@ -35,12 +37,15 @@ def _problem(value) -> str | None:
 
 
 class EdgeFilter:
-    """The filter the base form adds to each field. A value that cannot go further becomes
-    None (a route may read ``field.data`` before validating) and a field error."""
+    """The filter the base form adds to each field.
+
+    A value that cannot go further becomes None (a route may read ``field.data`` before
+    validating) and a field error.
+    """
 
     def __init__(self, multi_line: bool):
         self.multi_line = multi_line
-        self.field = None  # set once the field is bound
+        self.field: Any = None  # the bound field (WTForms is untyped for mypy), set by EdgeMeta
 
     def __call__(self, data):
         if isinstance(data, list):
@@ -80,3 +85,14 @@ class SubForm(Form):
     """The rows of a FieldList(FormField(...)); their parent carries the CSRF token."""
 
     Meta = EdgeMeta
+
+
+# WTForms has no Vietnamese catalog: our own messages, translated with the rest.
+def required() -> InputRequired:
+    """A field that must be filled in, with the message in the user's language."""
+    return InputRequired(message=_l("This field is required."))
+
+
+def max_length(n: int) -> Length:
+    """At most ``n`` characters, with the message in the user's language."""
+    return Length(max=n, message=_l("At most %(max)d characters."))

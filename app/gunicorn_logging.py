@@ -10,8 +10,10 @@ from app.logs import redact
 
 class RedactingLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
-        """Every value of the access-log line (request line, path, query, referer, headers)
-        without feed tokens."""
+        """Every value of the access-log line, without feed tokens.
+
+        The request line, path, query, referer and headers alike.
+        """
         atoms = super().atoms(resp, req, environ, request_time)
         return {key: redact(value) if isinstance(value, str) else value
                 for key, value in atoms.items()}

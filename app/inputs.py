@@ -26,6 +26,9 @@ from pathlib import Path
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # The years the app deals with: events, deadlines, authorisations, filters and feeds.
 MIN_YEAR, MAX_YEAR = 2000, 2100
+# Those years in days: no duration the app computes with needs more, and a longer one
+# added to or taken from a date of those years could leave the calendar (year 1 to 9999).
+SPAN_DAYS = (MAX_YEAR - MIN_YEAR + 1) * 366
 
 # C0 controls except tab, LF, CR; DEL; and the two non-characters XML refuses.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -49,9 +52,12 @@ FILENAME_MAX = 200
 
 
 def safe_filename(name: str | None, default: str = "file") -> str:
-    """The name to show and offer for a client's file: its last path component, NFC,
-    without control, quoting or path characters, whitespace collapsed, no leading or
-    trailing dots, at most FILENAME_MAX characters with the extension kept."""
+    """The name to show and offer for a client's file.
+
+    Its last path component, NFC, without control, quoting or path characters, whitespace
+    collapsed, no leading or trailing dots, at most FILENAME_MAX characters with the
+    extension kept.
+    """
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = " ".join(_FILENAME_DROP.sub("", name).split()).strip(" .")
     if len(name) > FILENAME_MAX:
@@ -108,9 +114,11 @@ def _zone_tables() -> list[Path]:
 
 @lru_cache(maxsize=1)
 def canonical_zones() -> frozenset[str]:
-    """The IANA zones of a country or region (zone.tab, zone1970.tab) that this machine can
-    load, plus UTC. zone.tab keeps one zone per country (Asia/Vientiane, Asia/Phnom_Penh),
-    which zone1970.tab merges into their neighbours'."""
+    """The IANA zones of a country or region that this machine can load, plus UTC.
+
+    From zone.tab and zone1970.tab: zone.tab keeps one zone per country (Asia/Vientiane,
+    Asia/Phnom_Penh), which zone1970.tab merges into their neighbours'.
+    """
     names = {"UTC"}
     for table in _zone_tables():
         for line in table.read_text(encoding="utf-8").splitlines():

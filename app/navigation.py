@@ -1,13 +1,21 @@
-"""The header menu, following the user's roles. Features add their entries here."""
+"""The header menu.
+
+Each entry asks the service's own permission function whether the user may open its page, so the
+menu never disagrees with the pages. Features add their entries here.
+"""
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from app.auth.permissions import has_role
-from app.auth.roles import Role
+from app.auth.permissions import is_admin
+from app.checklists.overview import can_see_overview
+from app.events.venues import can_manage_venues
 from app.i18n import _l
+from app.press.briefings import can_manage_outlets
+from app.spokespeople.assignments import is_assigner
 from app.timeutil import utcnow
 
 
@@ -15,7 +23,8 @@ from app.timeutil import utcnow
 class NavEntry:
     endpoint: str
     label: object  # lazy string
-    roles: tuple[Role, ...] = ()  # empty: everyone logged in
+    # The page's own permission (user -> bool); None: everyone logged in.
+    visible: Callable[[object], bool] | None = None
 
 
 NAV = [
@@ -31,15 +40,16 @@ NAV = [
 # The second menu row: registers, directories and administration.
 TOOLS_NAV = [
     NavEntry("feeds.index", _l("Calendar feeds")),
-    NavEntry("spokespeople.briefings", _l("Briefing assignments"), (Role.ADMIN, Role.PROTOCOL)),
+    NavEntry("spokespeople.briefings", _l("Briefing assignments"), is_assigner),
     NavEntry("spokespeople.bank", _l("Q&A bank")),
-    NavEntry("events.venues", _l("Venues"), (Role.PROTOCOL, Role.ADMIN)),
-    NavEntry("press.outlets", _l("Press outlets"), (Role.ADMIN, Role.PROTOCOL, Role.LIAISON)),
-    NavEntry("checklists.overview", _l("Checklist overview"), (Role.STEERING, Role.ADMIN)),
-    NavEntry("checklists.templates", _l("Checklist templates"), (Role.ADMIN,)),
-    NavEntry("users.index", _l("Users"), (Role.ADMIN,)),
-    NavEntry("units.index", _l("Units"), (Role.ADMIN,)),
-    NavEntry("notifications.deliveries", _l("E-mail deliveries"), (Role.ADMIN,)),
+    NavEntry("events.venues", _l("Venues"), can_manage_venues),
+    NavEntry("press.outlets", _l("Press outlets"), can_manage_outlets),
+    NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
+    NavEntry("checklists.templates", _l("Checklist templates"), is_admin),
+    NavEntry("users.index", _l("Users"), is_admin),
+    NavEntry("units.index", _l("Units"), is_admin),
+    NavEntry("notifications.deliveries", _l("E-mail deliveries"), is_admin),
+    NavEntry("settings.index", _l("Settings"), is_admin),
 ]
 
 # Templates included on the dashboard, in order; each decides what to show to whom.
@@ -57,7 +67,7 @@ BRIEFING_PANELS: list[str] = ["spokespeople/_briefing_panel.html"]
 def nav_items(entries: list[NavEntry]) -> list[dict]:
     items = []
     for entry in entries:
-        if entry.roles and not has_role(current_user, *entry.roles):
+        if entry.visible is not None and not entry.visible(current_user):
             continue
         try:
             url = url_for(entry.endpoint)
@@ -76,5 +86,4 @@ def register(app: Flask) -> None:
                     "event_panels": [], "briefing_panels": [], "now": utcnow()}
         return {"nav_items": nav_items(NAV), "tools_nav_items": nav_items(TOOLS_NAV),
                 "dashboard_panels": DASHBOARD_PANELS, "event_panels": EVENT_PANELS,
-                "briefing_panels": BRIEFING_PANELS, "now": utcnow(),
-                "release_roles": frozenset({Role.STEERING, Role.ADMIN})}
+                "briefing_panels": BRIEFING_PANELS, "now": utcnow()}

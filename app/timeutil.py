@@ -2,7 +2,7 @@
 
 Tests move time with ``freeze(dt)``; nothing else calls ``datetime.now``.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -11,13 +11,13 @@ _frozen: datetime | None = None
 
 def utcnow() -> datetime:
     """Current time as an aware UTC datetime."""
-    return _frozen or datetime.now(timezone.utc)
+    return _frozen or datetime.now(UTC)
 
 
 def freeze(moment: datetime | None) -> None:
     """Pin ``utcnow`` to ``moment`` (aware); ``None`` releases it. For tests and benchmarks."""
     global _frozen
-    _frozen = moment.astimezone(timezone.utc) if moment else None
+    _frozen = moment.astimezone(UTC) if moment else None
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -35,12 +35,12 @@ class UTCDateTime(sa.types.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
 
 
 def render_migration_type(type_, obj, autogen_context):

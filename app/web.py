@@ -1,6 +1,8 @@
 """Small helpers shared by the blueprints' routes, and the request edge every input crosses."""
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from flask import Request as FlaskRequest
@@ -20,17 +22,19 @@ def _clean(value):
 
 
 class CleanParameters(ImmutableMultiDict):
-    """Query strings and form bodies as the app sees them: no NUL or other control
-    characters in any key or value (tab, LF, CR stay for multi-line text), and
-    ``get(..., type=int)`` / ``getlist(..., type=int)`` accept only integers that fit an
-    SQL INTEGER column
-    (a larger number counts as absent, like any other value that does not parse)."""
+    """Query strings and form bodies as the app sees them.
+
+    No NUL or other control characters in any key or value (tab, LF, CR stay for
+    multi-line text), and ``get(..., type=int)`` / ``getlist(..., type=int)`` accept only
+    integers that fit an SQL INTEGER column (a larger number counts as absent, like any
+    other value that does not parse).
+    """
 
     def __init__(self, mapping=None):
         raw = MultiDict(mapping) if mapping is not None else MultiDict()
         super().__init__([(_clean(k), _clean(v)) for k, v in raw.items(multi=True)])
 
-    def get(self, key, default=None, type=None):
+    def get(self, key, default=None, type=None):  # type: ignore[override]  # one for werkzeug's overloads
         return super().get(key, default, parse_sql_int if type is int else type)
 
     def getlist(self, key, type=None):
@@ -42,8 +46,10 @@ class Request(FlaskRequest):
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in every route: a non-negative integer that fits an INTEGER column;
-    anything larger does not match the route (404) instead of reaching the database."""
+    """``<int:...>`` in every route: a non-negative integer that fits an INTEGER column.
+
+    Anything larger does not match the route (404) instead of reaching the database.
+    """
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
         super().__init__(map, fixed_digits, min, INT_MAX if max is None else max, signed)
@@ -60,9 +66,12 @@ def _ascii(text: str) -> str:
 
 
 def attachment_disposition(filename: str) -> str:
-    """Content-Disposition for a download under a client-chosen name (RFC 6266): an ASCII
-    ``filename`` for old clients and the exact name as UTF-8 in ``filename*``. The name is
-    sanitised again, so rows stored before names were cleaned still give a valid header."""
+    """Content-Disposition for a download under a client-chosen name (RFC 6266).
+
+    An ASCII ``filename`` for old clients and the exact name as UTF-8 in ``filename*``. The
+    name is sanitised again, so rows stored before names were cleaned still give a valid
+    header.
+    """
     name = safe_filename(filename)
     stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
     ascii_name = safe_filename((_ascii(stem).strip() or "file") + dot + _ascii(extension))
@@ -85,15 +94,37 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def apply_and_flash(action: Callable[[], object], success: str | Callable[[object], str]) -> bool:
-    """Run a service call whose result the view commits: on a rule violation roll back and
-    flash the reason, else commit and flash ``success`` (a message, or one made from the result)."""
+@dataclass(frozen=True)
+class Outcome:
+    """What ``apply_and_flash`` did: truthy when the change was applied and committed."""
+
+    applied: bool
+    result: Any = None
+
+    def __bool__(self) -> bool:
+        return self.applied
+
+
+def apply_and_flash(action: Callable[[], Any], success: str | Callable[[Any], str] | None = None,
+                    *, form: FlaskForm | None = None) -> Outcome:
+    """Run a service call whose result the view commits: the one way routes apply a change.
+
+    On a rule violation (``ValidationFailed``) roll back and show the reason: on the field
+    of ``form`` it names (or the whole form) when a form is given, else as a flashed error.
+    Otherwise commit and flash ``success``: a message, one made from the result, or None
+    for no message. Other exceptions (clash warnings, stale versions) propagate.
+    """
     try:
         result = action()
     except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return False
+        if form is not None:
+            show_validation_error(form, exc)
+        else:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return Outcome(False)
     db.session.commit()
-    flash(success(result) if callable(success) else success, "success")
-    return True
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+    return Outcome(True, result)

@@ -1,5 +1,6 @@
-"""Benchmark: generate, then regenerate after moving every event by a week, the checklists
-of 20,000 events.
+"""Benchmark: generate the checklists of 20,000 events, then regenerate them.
+
+Regeneration follows moving every event by a week.
 
     .venv/bin/python -m bench.checklists [--events N] [--database-url URL]
 
@@ -18,7 +19,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -35,7 +36,7 @@ from app.timeutil import freeze
 from app.units.models import Unit, UnitKind
 
 BATCH = 2000
-START = datetime(2027, 1, 4, 1, 0, tzinfo=timezone.utc)
+START = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
 GENERATION_FLOOR_S = 60.0
 
 

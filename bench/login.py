@@ -1,5 +1,6 @@
-"""Login time for a known account with a wrong password, for an unknown address, and for the
-right password: an unknown account must not answer faster (it would tell which exist).
+"""Login time: a known account with a wrong password, an unknown address, the right password.
+
+An unknown account must not answer faster (it would tell which exist).
 
     .venv/bin/python -m bench.login                      # SQLite (temporary file)
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres .venv/bin/python -m bench.login

@@ -1,6 +1,6 @@
 """Feed test helpers: parse a feed with three libraries, create feeds and events."""
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import icalendar
 import pytest
@@ -42,12 +42,11 @@ def make_feed_fixture(app):
     return _make
 
 
-NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture(name="feed_cache_dir")
 def feed_cache_dir_fixture(app, tmp_path):
     """Each test its own feed cache: bodies are keyed by ETag, and tests reuse ids and clocks."""
     app.config["FEED_CACHE_DIR"] = str(tmp_path / "feed_cache")
-    services.forget_embargoes()
     return tmp_path / "feed_cache"

@@ -1,6 +1,6 @@
 """Fixtures for the reminders tests: a real SMTP server on a loopback port, checklist items.
 
-Import explicitly: ``from tests.fixtures_reminders import *  # noqa``.
+Registered for every test by ``pytest_plugins`` in conftest.py.
 """
 import socket
 from email import message_from_bytes, policy

@@ -1,14 +1,16 @@
 """Fixtures for the spokespeople tests: briefings, designations and authorisations.
 
-Import explicitly: ``from tests.fixtures_spokespeople import *  # noqa: F401,F403``.
+Registered for every test by ``pytest_plugins`` in conftest.py.
 """
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.auth.roles import Role
 from app.extensions import db
 from app.press.models import Briefing, BriefingStatus
-from app.spokespeople.models import Authorisation, SpokespersonDesignation
+from app.spokespeople import assignments, notes
+from app.spokespeople.models import AssignmentRole, Authorisation, SpokespersonDesignation
 
 # 10 Dec 2026, 08:00–09:00 in Hà Nội time.
 BRIEFING_START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
@@ -57,3 +59,19 @@ def authorise(app, make_user):
         return authorisation
 
     return _authorise
+
+
+@pytest.fixture
+def note_setting(app, clock, make_unit, make_user, make_event, make_briefing, designate):
+    """A briefing of an event led by ``unit``, an assigned spokesperson and an empty note."""
+    clock(NOW)
+    unit = make_unit("so-ngoai-vu", name_vi="Sở Ngoại vụ")
+    speaker = make_user(Role.SPOKESPERSON, name="Phạm Minh Tuấn")
+    designate(speaker, unit)
+    event = make_event(lead_unit=unit)
+    briefing = make_briefing(event=event)
+    protocol = make_user(Role.PROTOCOL)
+    assignments.assign(protocol, briefing, speaker, unit, AssignmentRole.LEAD)
+    note = notes.start_note(speaker, briefing)
+    db.session.commit()
+    return unit, speaker, briefing, note, protocol

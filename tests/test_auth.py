@@ -1,4 +1,3 @@
-from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -6,8 +5,9 @@ import sqlalchemy as sa
 from app.auth.models import LoginAttempt, User
 from app.auth.roles import Role
 from app.auth.routes import is_safe_next
+from app.config import Config
 from app.extensions import db
-from tests.conftest import PASSWORD, log_in
+from tests.helpers import PASSWORD, log_in
 
 
 def logged_in(client) -> bool:
@@ -27,6 +27,16 @@ def test_password_is_hashed_with_a_current_algorithm(make_user):
     user = make_user()
     assert PASSWORD not in user.password_hash
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_production_hashes_with_scrypt_and_tests_with_the_configured_method(app, make_user):
+    assert Config.PASSWORD_HASH_METHOD == "scrypt"
+    assert make_user().password_hash.startswith("pbkdf2:sha256:1$")  # TestConfig's cheap one
+    app.config["PASSWORD_HASH_METHOD"] = Config.PASSWORD_HASH_METHOD
+    user = make_user()
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password(PASSWORD)
+    assert not user.check_password("wrong")
 
 
 def test_wrong_password_shows_a_clear_message_in_vietnamese(client, make_user):
@@ -89,7 +99,7 @@ def test_failed_logins_are_recorded_for_auditing(client, make_user):
     assert [(r.email, r.succeeded) for r in rows] == [(user.email, False)]
 
 
-@pytest.mark.parametrize("target, safe", [
+@pytest.mark.parametrize(("target", "safe"), [
     ("/events/?kind=cultural", True),
     ("/", True),
     ("https://evil.example/", False),

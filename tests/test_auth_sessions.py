@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.auth.roles import Role
 from app.extensions import db
-from tests.conftest import PASSWORD, log_in
+from tests.helpers import PASSWORD, log_in
 
 
 def logged_in(client) -> bool:

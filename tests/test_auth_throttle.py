@@ -11,7 +11,7 @@ from app.auth.models import LoginAttempt, LoginThrottle, ThrottleScope
 from app.auth.roles import Role
 from app.errors import PermissionDenied
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 OWNER, ATTACKER = "10.0.0.7", "10.0.0.66"
@@ -77,7 +77,8 @@ def test_attempts_during_the_wait_are_not_evaluated_and_do_not_extend_it(app, cl
     assert until == START + timedelta(seconds=1)
     for password in ("wrong", PASSWORD, "wrong", "wrong"):
         assert "thử lại sau 1 giây" in page(attempt(client, user, password, ATTACKER))
-    assert evaluated() == before and waiting_until() == until
+    assert evaluated() == before
+    assert waiting_until() == until
 
 
 def test_an_attacker_elsewhere_cannot_lock_the_owner_out(app, client, make_user, at):
@@ -134,7 +135,8 @@ def test_throttling_says_nothing_about_which_accounts_exist(app, client, make_us
             attempt(client, email, "wrong", f"10.2.{len(answers)}.{n}")
         text = page(attempt(client, email, "wrong", "10.3.0.1"))
         answers.append(text.split('role="alert">', 1)[1].split("</div>", 1)[0])
-    assert answers[0] == answers[1] and "thử lại sau 1 giây" in answers[0]
+    assert answers[0] == answers[1]
+    assert "thử lại sau 1 giây" in answers[0]
 
 
 def test_an_administrator_unlocks_an_account(app, client, make_user, at):
@@ -149,7 +151,8 @@ def test_an_administrator_unlocks_an_account(app, client, make_user, at):
     admin = make_user(Role.ADMIN)
     assert attempt(admin_client, admin).status_code == 302
     listing = page(admin_client.get("/admin/users/"))
-    assert 'data-testid="login-held"' in listing and 'data-testid="unlock"' in listing
+    assert 'data-testid="login-held"' in listing
+    assert 'data-testid="unlock"' in listing
     response = admin_client.post(f"/admin/users/{user.id}/unlock", follow_redirects=True)
     assert "Đã mở khóa đăng nhập cho" in page(response)
     assert 'data-testid="unlock"' not in page(admin_client.get("/admin/users/"))

@@ -1,17 +1,18 @@
 """Admins edit checklist templates; wrong-side offsets are refused."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.auth.roles import Role
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ItemStatus
+from app.checklists.rules import item_key
 from app.checklists.seed import SEEDS, seed_templates
-from app.checklists.services import item_key, sync_checklist
+from app.checklists.services import sync_checklist
 from app.extensions import db
-from tests.fixtures_checklists import setting, templates  # noqa: F401
+from tests.helpers import nothing_written
 
-NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -56,13 +57,16 @@ def test_only_admins_reach_the_template_pages(client, login, templates):
     login(Role.FOCAL)
     assert client.get("/admin/checklist-templates/").status_code == 403
     template = _template("core-plan")
-    assert client.post(f"/admin/checklist-templates/{template.id}/edit",
-                       data=_form(template, offset="-40")).status_code == 403
+    with nothing_written():
+        assert client.post(f"/admin/checklist-templates/{template.id}/edit",
+                           data=_form(template, offset="-40")).status_code == 403
+        assert client.post("/admin/checklist-templates/new",
+                           data=_form(template, title_vi="Mẫu lén")).status_code == 403
     db.session.expire_all()
     assert _template("core-plan").offset == -30
 
 
-@pytest.mark.parametrize("changes, message", [
+@pytest.mark.parametrize(("changes", "message"), [
     ({"offset": "3"}, "needs a negative offset"),
     ({"offset": "0"}, "needs a negative offset"),
     ({"anchor": "end"}, "counts from its start"),
@@ -156,7 +160,7 @@ def test_sync_command_generates_missing_items(app, setting):
     assert db.session.scalar(sa.select(sa.func.count(ChecklistItem.id))) == count
 
 
-def test_demo_load_seeds_templates_and_the_press_directory(app):
+def test_demo_load_seeds_templates_and_the_press_directory(demo_app):
     from app import demo
     from app.press.models import PressOutlet
 

@@ -1,41 +1,29 @@
 """Information provision: submit, accept, return; permissions and bad input."""
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.checklists.models import (
-    ChecklistItem,
     ChecklistStep,
     ChecklistSubmission,
-    ChecklistTemplate,
     ItemStatus,
     StepAction,
     SubmissionAttachment,
 )
-from app.checklists.services import item_key, sync_checklist
 from app.events.models import EventStatus
 from app.extensions import db
-from tests.conftest import log_in
-from tests.fixtures_checklists import setting, templates, uploads  # noqa: F401
+from tests.fixtures_checklists import provide_item
+from tests.helpers import log_in, nothing_written
 
-NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 PDF = b"%PDF-1.4 minimal"
 
 
 @pytest.fixture(autouse=True)
 def frozen(clock):
     clock(NOW)
-
-
-def _item(setting, unit):
-    sync_checklist(setting.event)
-    db.session.commit()
-    code = db.session.scalar(sa.select(ChecklistTemplate.id).where(
-        ChecklistTemplate.code == "core-provide-info"))
-    return db.session.scalar(sa.select(ChecklistItem).where(
-        ChecklistItem.event_id == setting.event.id, ChecklistItem.key == item_key(code, unit.id)))
 
 
 def _submit(client, item, text="Thông tin của đơn vị", files=()):
@@ -45,7 +33,7 @@ def _submit(client, item, text="Thông tin của đơn vị", files=()):
 
 
 def test_focal_point_submits_with_a_file_and_the_lead_unit_accepts(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     assert "Cung cấp thông tin" in client.get("/tasks").get_data(as_text=True)
     response = _submit(client, item, files=[("bao-cao.pdf", PDF)])
@@ -53,26 +41,29 @@ def test_focal_point_submits_with_a_file_and_the_lead_unit_accepts(client, setti
     db.session.expire_all()
     assert item.status is ItemStatus.SUBMITTED
     submission = item.submissions[0]
-    assert not submission.is_late and submission.submitted_by_id == setting.focal_a.id
+    assert not submission.is_late
+    assert submission.submitted_by_id == setting.focal_a.id
     attachment = submission.attachments[0]
     assert (uploads / attachment.stored_name).read_bytes() == PDF
     assert attachment.stored_name != "bao-cao.pdf"
 
     download = client.get(f"/checklists/attachments/{attachment.id}")
-    assert download.status_code == 200 and download.data == PDF
+    assert download.status_code == 200
+    assert download.data == PDF
 
     client.post("/logout")
     log_in(client, setting.lead_focal)
     assert client.post(f"/checklists/items/{item.id}/accept", data={"comment": "Tốt"}).status_code == 302
     db.session.expire_all()
-    assert item.status is ItemStatus.DONE and item.completed_by_id == setting.lead_focal.id
+    assert item.status is ItemStatus.DONE
+    assert item.completed_by_id == setting.lead_focal.id
     actions = [(s.action, s.actor_id) for s in item.steps]
     assert actions == [(StepAction.SUBMITTED, setting.focal_a.id),
                        (StepAction.ACCEPTED, setting.lead_focal.id)]
 
 
 def test_return_needs_a_comment_and_reopens_the_item(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item)
     client.post("/logout")
@@ -91,11 +82,12 @@ def test_return_needs_a_comment_and_reopens_the_item(client, setting, uploads):
     log_in(client, setting.focal_a)
     assert _submit(client, item, text="Bổ sung").status_code == 302
     db.session.expire_all()
-    assert item.status is ItemStatus.SUBMITTED and len(item.submissions) == 2
+    assert item.status is ItemStatus.SUBMITTED
+    assert len(item.submissions) == 2
 
 
 def test_late_submission_is_accepted_and_marked_late(client, setting, uploads, clock):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     clock(item.due_at + timedelta(hours=1))
     log_in(client, setting.focal_a)
     assert _submit(client, item).status_code == 302
@@ -106,38 +98,43 @@ def test_late_submission_is_accepted_and_marked_late(client, setting, uploads, c
 # --- denials ---------------------------------------------------------------------------
 
 def test_focal_point_of_another_unit_may_neither_see_nor_submit(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_b)
     assert client.get(f"/checklists/items/{item.id}").status_code == 403
-    assert _submit(client, item).status_code == 403
+    with nothing_written():
+        assert _submit(client, item, files=[("bao-cao.pdf", PDF)]).status_code == 403
+    assert not uploads.exists() or list(uploads.iterdir()) == []
     assert "Cung cấp thông tin" in client.get("/tasks").get_data(as_text=True)  # their own item
     db.session.expire_all()
-    assert item.submissions == [] and item.status is ItemStatus.OPEN
+    assert item.submissions == []
+    assert item.status is ItemStatus.OPEN
 
 
 def test_a_viewer_of_the_unit_may_not_submit(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.viewer_a)
-    assert _submit(client, item).status_code == 403
+    with nothing_written():
+        assert _submit(client, item).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["focal_a", "focal_b", "focal_other", "viewer_a"])
 def test_only_lead_unit_protocol_or_admin_accept_or_return(client, setting, uploads, who):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item)
     client.post("/logout")
     log_in(client, getattr(setting, who))
-    assert client.post(f"/checklists/items/{item.id}/accept").status_code in (403, 404)
-    assert client.post(f"/checklists/items/{item.id}/return",
-                       data={"comment": "x"}).status_code in (403, 404)
+    with nothing_written():
+        assert client.post(f"/checklists/items/{item.id}/accept").status_code in (403, 404)
+        assert client.post(f"/checklists/items/{item.id}/return",
+                           data={"comment": "x"}).status_code in (403, 404)
     db.session.expire_all()
     assert item.status is ItemStatus.SUBMITTED
 
 
 @pytest.mark.parametrize("who", ["lead_focal", "protocol", "admin"])
 def test_reviewers(client, setting, uploads, who):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item)
     client.post("/logout")
@@ -146,7 +143,7 @@ def test_reviewers(client, setting, uploads, who):
 
 
 def test_attachments_are_not_served_to_other_units(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item, files=[("a.txt", "Xin chào".encode())])
     attachment = db.session.scalar(sa.select(SubmissionAttachment))
@@ -160,16 +157,18 @@ def test_attachments_are_not_served_to_other_units(client, setting, uploads):
 def test_confidential_event_items_do_not_exist_for_outsiders(client, setting, uploads):
     from app.events.models import Visibility
 
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     setting.event.visibility = Visibility.CONFIDENTIAL
     db.session.commit()
     log_in(client, setting.focal_other)
     assert client.get(f"/checklists/items/{item.id}").status_code == 404
+    with nothing_written():
+        assert _submit(client, item).status_code == 404
 
 
 # --- bad input ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, content, message", [
+@pytest.mark.parametrize(("name", "content", "message"), [
     ("virus.exe", b"MZ...", "not accepted"),
     ("fake.pdf", b"not a pdf", "does not contain"),
     ("big.pdf", b"%PDF" + b"0" * 2048, "larger than"),
@@ -177,7 +176,7 @@ def test_confidential_event_items_do_not_exist_for_outsiders(client, setting, up
 def test_bad_attachments_are_refused_and_nothing_is_written(client, app, setting, uploads,
                                                             name, content, message):
     app.config["CHECKLIST_MAX_UPLOAD_BYTES"] = 1024
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     client.post("/locale", data={"locale": "en"})
     response = _submit(client, item, files=[("ok.txt", b"fine"), (name, content)])
@@ -190,7 +189,7 @@ def test_bad_attachments_are_refused_and_nothing_is_written(client, app, setting
 
 
 def test_submission_on_a_cancelled_event_is_refused(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     setting.event.status = EventStatus.CANCELLED
     db.session.commit()
     log_in(client, setting.focal_a)
@@ -203,14 +202,14 @@ def test_submission_on_a_cancelled_event_is_refused(client, setting, uploads):
 
 
 def test_empty_submission_is_refused(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     assert _submit(client, item, text="").status_code == 400
 
 
 def test_an_oversized_request_is_refused_before_it_is_read(client, app, setting, uploads):
     app.config["CHECKLIST_MAX_UPLOAD_BYTES"] = 1024
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     client.post("/locale", data={"locale": "en"})
     big = [(f"f{n}.txt", b"x" * 1000) for n in range(2000)]
@@ -236,7 +235,7 @@ def test_owners_hear_of_new_items_and_submitters_of_reviews(client, setting, upl
     assert kinds(setting.focal_a) == ["item_assigned"]
     assert kinds(setting.focal_other) == []
 
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item, files=[("bao-cao.pdf", PDF)])
     client.post("/logout")

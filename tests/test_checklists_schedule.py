@@ -1,5 +1,5 @@
 """Due-time arithmetic: pure, no app."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,7 +27,7 @@ def test_tet_2027_is_a_holiday_and_weekends_are_not_working_days():
     assert is_working_day(date(2026, 11, 26))
 
 
-@pytest.mark.parametrize("start, offset, expected", [
+@pytest.mark.parametrize(("start", "offset", "expected"), [
     (date(2026, 11, 30), -1, date(2026, 11, 27)),   # Monday back to Friday over the weekend
     (date(2026, 11, 27), 1, date(2026, 11, 30)),    # Friday forward to Monday
     (date(2026, 11, 26), 0, date(2026, 11, 26)),
@@ -71,10 +71,10 @@ def test_an_event_in_tokyo_is_due_at_17_00_tokyo_time():
     start = datetime(2026, 12, 14, 10, 0, tzinfo=tokyo)   # Monday in Tokyo
     due = due_at(start, -1, WD, "Asia/Tokyo")
     assert due == datetime(2026, 12, 11, 17, 0, tzinfo=tokyo)  # the Friday before
-    assert due.tzinfo == timezone.utc
-    assert due == datetime(2026, 12, 11, 8, 0, tzinfo=timezone.utc)
+    assert due.tzinfo == UTC
+    assert due == datetime(2026, 12, 11, 8, 0, tzinfo=UTC)
 
 
 def test_naive_anchor_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="time-zone aware"):
         due_at(datetime(2026, 12, 10, 8), -1, D, "Asia/Ho_Chi_Minh")

@@ -1,5 +1,5 @@
 """Generation and regeneration of checklists: idempotent and safe."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,14 +11,14 @@ from app.checklists.models import (
     ItemStatus,
     ResponsibleRole,
 )
-from app.checklists.services import item_key, sync_checklist
+from app.checklists.rules import item_key
+from app.checklists.services import sync_checklist
 from app.events.models import Delegation, DelegationDirection, EventKind, EventStatus
 from app.events.signals import event_saved
 from app.extensions import db
 from app.press.models import Briefing, BriefingStatus
-from tests.fixtures_checklists import setting, templates  # noqa: F401
 
-NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +53,7 @@ def test_planned_event_gets_core_and_kind_items_with_one_item_per_coordinating_u
     plan = got[item_key(template("core-plan").id)]
     assert plan.unit_id == setting.lead.id
     # T-30 calendar days from Thursday 10/12 08:00 (Hà Nội) = 10/11 17:00 local.
-    assert plan.due_at == datetime(2026, 11, 10, 10, 0, tzinfo=timezone.utc)
+    assert plan.due_at == datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
     assert all(i.status is ItemStatus.OPEN for i in got.values())
 
 
@@ -62,7 +62,8 @@ def test_regeneration_is_idempotent(setting):
     first = {k: (i.id, i.due_at) for k, i in items(setting.event).items()}
     result = sync_checklist(setting.event)
     db.session.commit()
-    assert result.created == 0 and result.updated == 0
+    assert result.created == 0
+    assert result.updated == 0
     assert {k: (i.id, i.due_at) for k, i in items(setting.event).items()} == first
 
 

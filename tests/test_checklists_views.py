@@ -1,6 +1,6 @@
 """Work views: my tasks, the event's checklist panel, the steering overview and its alerts."""
 import html
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,10 +12,9 @@ from app.checklists.services import sync_checklist
 from app.extensions import db
 from app.navigation import DASHBOARD_PANELS, EVENT_PANELS
 from app.press.models import Briefing, BriefingStatus
-from tests.conftest import log_in
-from tests.fixtures_checklists import setting, templates  # noqa: F401
+from tests.helpers import log_in
 
-NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -86,7 +85,8 @@ def test_overview_counts_open_overdue_and_on_time(setting):
     rows = {r.unit.slug: r for r in unit_overview(
         setting.admin, NOW - timedelta(days=60), NOW + timedelta(days=60))}
     lead = rows[setting.lead.slug]
-    assert lead.done == 1 and lead.on_time_rate == 0
+    assert lead.done == 1
+    assert lead.on_time_rate == 0
     assert lead.open == len(lead_items) - 1
 
 
@@ -102,4 +102,5 @@ def test_alert_when_the_ppc_has_not_held_a_press_conference_for_90_days(setting,
     db.session.commit()
     assert {a.code for a in standing_alerts(NOW)} == {"monthly_information"}
     alert = standing_alerts(NOW + timedelta(days=70))[0]
-    assert alert.code == "ppc_briefing" and alert.params["days"] == 100
+    assert alert.code == "ppc_briefing"
+    assert alert.params["days"] == 100

@@ -1,6 +1,8 @@
-"""In a real browser: a coordinating unit's focal point provides information before the due
-time, the lead unit accepts it, the event's checklist shows progress, and moving the event
-shifts the open items but not the done one.
+"""Checklists end to end, in a real browser.
+
+A coordinating unit's focal point provides information before the due time, the lead unit
+accepts it, the event's checklist shows progress, and moving the event shifts the open items
+but not the done one.
 
 The event form belongs to another feature, so the event is set up (and later moved) in the
 live server's database from this process, through the same signal the events service sends.

@@ -1,12 +1,14 @@
-"""In a real browser: a press liaison creates a press-safe English feed of diplomatic events,
-copies its address, and the feed fetched from it parses in three libraries and shows a
-just-cancelled event as CANCELLED with a higher SEQUENCE."""
+"""Calendar feeds end to end, in a real browser.
+
+A press liaison creates a press-safe English feed of diplomatic events, copies its address, and
+the feed fetched from it parses in three libraries and shows a just-cancelled event as
+CANCELLED with a higher SEQUENCE.
+"""
 import urllib.request
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from fixtures_feeds import parse_three, vevents
 
 from app import create_app
 from app.config import TestConfig
@@ -14,6 +16,7 @@ from app.events.models import Event, EventKind, EventStatus, Visibility
 from app.extensions import db
 from app.timeutil import utcnow
 from app.units.models import Unit
+from tests.fixtures_feeds import parse_three, vevents
 
 pytestmark = pytest.mark.browser
 
@@ -64,13 +67,15 @@ def test_press_liaison_subscribes_and_sees_a_cancellation(live_server, page):
     page.select_option("select[name=kinds]", ["diplomatic"])
     page.click("[data-testid=save-feed]")
     url = page.locator("[data-testid=feed-url]").input_value()
-    assert url.startswith(live_server + "/feeds/") and url.endswith(".ics")
+    assert url.startswith(live_server + "/feeds/")
+    assert url.endswith(".ics")
     assert page.locator("[data-testid=subscribe-webcal]").get_attribute("href").startswith("webcal://")
 
     uid = f"event-{event_id}@127.0.0.1"
     body = _fetch(url)
     entries = vevents(parse_three(body))
-    assert uid in entries and f"event-{cultural_id}@127.0.0.1" not in entries
+    assert uid in entries
+    assert f"event-{cultural_id}@127.0.0.1" not in entries
     assert str(entries[uid]["SUMMARY"]) == "Reception of the Lao Consul General in Da Nang"
     assert str(entries[uid]["STATUS"]) == "CONFIRMED"
     assert b"E2E-INTERNAL-NOTE" not in body

@@ -1,5 +1,8 @@
-"""The production server and a real browser: gunicorn's access log never holds a feed token,
-and the pages work under the Content-Security-Policy without a single violation."""
+"""The production server and a real browser.
+
+gunicorn's access log never holds a feed token, and the pages work under the
+Content-Security-Policy without a single violation.
+"""
 import os
 import re
 import subprocess
@@ -13,7 +16,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.press.models import Briefing
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def _feed_url(live_server) -> str:
@@ -29,7 +32,8 @@ def test_the_access_log_shows_feed_paths_without_their_token(live_server):
     url = _feed_url(live_server)
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     with urllib.request.urlopen(url, timeout=30) as response:
-        assert response.status == 200 and b"BEGIN:VCALENDAR" in response.read()
+        assert response.status == 200
+        assert b"BEGIN:VCALENDAR" in response.read()
     with urllib.request.urlopen(url + "?probe=1", timeout=30) as response:
         assert response.status == 200
     deadline = time.monotonic() + 10

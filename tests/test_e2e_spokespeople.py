@@ -1,5 +1,8 @@
-"""In a real browser: assign a spokesperson (a clash is refused), draft two versions, compare,
-submit, approve as steering, and download the .docx that python-docx reads back."""
+"""Spokespeople and briefing notes end to end, in a real browser.
+
+A spokesperson is assigned (a clash is refused), drafts two versions, compares, submits;
+steering approves; the test downloads the .docx that python-docx reads back.
+"""
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -20,8 +23,10 @@ START = datetime(2027, 3, 10, 1, 0, tzinfo=UTC)  # 08:00 in Hà Nội
 
 
 def _set_up(database_url: str) -> dict[str, int]:
-    """A sensitive event led by the People's Committee with two briefings, and an event the
-    demo spokesperson hosts at the time of the second briefing."""
+    """A sensitive event led by the People's Committee with two briefings.
+
+    And an event the demo spokesperson hosts at the time of the second briefing.
+    """
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
                       "SECRET_KEY": "e2e"})
     with app.app_context():

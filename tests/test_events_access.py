@@ -24,7 +24,7 @@ def world(make_unit, make_user, make_event):
     return lead, coord, other, events
 
 
-@pytest.mark.parametrize("role, unit_key, sees_confidential", [
+@pytest.mark.parametrize(("role", "unit_key", "sees_confidential"), [
     (Role.VIEWER, "lead", True),
     (Role.FOCAL, "coord", True),
     (Role.PROTOCOL, "other", False),
@@ -71,3 +71,25 @@ def test_focal_point_edits_only_events_its_unit_leads(world, make_user):
     assert access.can_edit(make_user(Role.PROTOCOL), internal)
     with pytest.raises(NotVisible):  # protocol of another unit cannot learn it exists
         access.require_edit(make_user(Role.PROTOCOL), events[Visibility.CONFIDENTIAL])
+
+
+@pytest.mark.parametrize(("role", "unit_key", "insider"), [
+    (Role.VIEWER, "lead", True),
+    (Role.FOCAL, "coord", True),
+    (Role.PROTOCOL, "other", False),
+    (Role.VIEWER, None, False),
+    (Role.STEERING, "other", True),
+    (Role.ADMIN, None, True),
+])
+def test_insiders_in_python_and_sql(world, make_user, role, unit_key, insider):
+    lead, coord, other, events = world
+    units = {"lead": lead, "coord": coord, "other": other}
+    user = make_user(role)
+    user.unit = units.get(unit_key)
+    db.session.commit()
+    internal = events[Visibility.INTERNAL]
+    assert access.is_insider(user, internal) is insider
+    found = db.session.scalar(sa.select(Event.id).where(Event.id == internal.id,
+                                                        access.insider_clause(user)))
+    assert (found is not None) is insider
+    assert not access.is_insider(AnonymousUserMixin(), internal)

@@ -32,7 +32,8 @@ def test_development_generates_and_keeps_a_secret_key(monkeypatch, tmp_path):
 
     first = create_app(Development).config["SECRET_KEY"]
     second = create_app(Development).config["SECRET_KEY"]
-    assert first == second and len(first) >= 32
+    assert first == second
+    assert len(first) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
@@ -43,7 +44,7 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'briefdesk.db'}"
 
 
-@pytest.mark.parametrize("given, expected", [
+@pytest.mark.parametrize(("given", "expected"), [
     ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
     ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
     ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),

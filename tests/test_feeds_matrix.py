@@ -2,15 +2,15 @@
 import itertools
 
 import pytest
-from fixtures_feeds import feed_cache_dir_fixture, make_feed_fixture, parse_three, vevents  # noqa: F401  (fixtures)
 
 from app.auth.roles import Role
 from app.events.access import can_view
 from app.events.models import EventStatus, Visibility
 from app.extensions import db
-from app.feeds import services
+from app.feeds import tokens
 from app.feeds.models import DetailLevel
 from app.timeutil import utcnow
+from tests.fixtures_feeds import parse_three, vevents
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
 
@@ -19,8 +19,10 @@ SENSITIVITY = ("plain", "sensitive", "released")
 
 @pytest.fixture
 def world(app, make_unit, make_user, make_event, make_venue):
-    """One event per visibility × sensitivity, led by unit A; users of every role in unit B,
-    plus a focal point of unit A."""
+    """One event per visibility × sensitivity, led by unit A.
+
+    Users of every role in unit B, plus a focal point of unit A.
+    """
     unit_a, unit_b = make_unit("unit-a"), make_unit("unit-b")
     venue = make_venue("Địa điểm bí mật V")
     events = {}
@@ -68,7 +70,9 @@ def test_public_feed_in_matrix(client, world):
     entries = vevents(parse_three(body.encode()))
     shown = {tag for tag, e in events.items() if f"event-{e.id}@localhost" in entries}
     assert shown == {"public-plain"}
-    assert "NOI-BO" not in body and "sensitive" not in body and "released" not in body
+    assert "NOI-BO" not in body
+    assert "sensitive" not in body
+    assert "released" not in body
 
 
 def test_embargo_passing_changes_etag_and_shows_details(client, clock, world, make_feed):
@@ -87,4 +91,4 @@ def test_embargo_passing_changes_etag_and_shows_details(client, clock, world, ma
     second = client.get(f"/feeds/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     assert "TIEU-DE-internal-sensitive" in second.get_data(as_text=True)
-    assert services.find_usable_feed(token, utcnow()) is not None
+    assert tokens.find_usable_feed(token, utcnow()) is not None

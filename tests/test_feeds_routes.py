@@ -1,20 +1,21 @@
 """Feed HTTP: tokens (create, rotate, revoke, expiry), the public feed, ETag/304, HEAD, gzip."""
 import gzip
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from fixtures_feeds import feed_cache_dir_fixture, make_feed_fixture, parse_three, vevents  # noqa: F401  (fixtures)
 
 from app.auth.roles import Role
 from app.events.models import EventKind, EventStatus, Visibility
 from app.extensions import db
-from app.feeds import services
+from app.feeds import services, tokens
 from app.feeds.models import DetailLevel, FeedToken
 from app.press.models import Briefing, BriefingStatus
 from app.timeutil import utcnow
+from tests.fixtures_feeds import parse_three, vevents
+from tests.helpers import nothing_written
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
 
@@ -36,13 +37,18 @@ def test_create_feed_shows_token_once_and_stores_only_its_hash(client, login):
     feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.owner_id == user.id))
     html = response.get_data(as_text=True)
     token = _token_in(html)
-    assert len(token) >= 43 and feed.token_hash == services.hash_token(token)
-    assert token not in str(feed.filters) and feed.token_hash != token
-    assert "webcal://" in html and "calendar.google.com/calendar/render?cid=webcal" in html
+    assert len(token) >= 43
+    assert feed.token_hash == tokens.hash_token(token)
+    assert token not in str(feed.filters)
+    assert feed.token_hash != token
+    assert "webcal://" in html
+    assert "calendar.google.com/calendar/render?cid=webcal" in html
     assert "outlook.office.com/calendar/0/addfromweb?url=" in html
-    assert feed.filters["kinds"] == ["diplomatic"] and feed.detail is DetailLevel.PRESS_SAFE
+    assert feed.filters["kinds"] == ["diplomatic"]
+    assert feed.detail is DetailLevel.PRESS_SAFE
     listing = client.get("/feeds/").get_data(as_text=True)
-    assert "Báo chí" in listing and token not in listing
+    assert "Báo chí" in listing
+    assert token not in listing
 
 
 def test_bad_form_input_rerenders(client, login):
@@ -67,22 +73,27 @@ def test_token_feed_http_headers_etag_304_head_gzip(client, make_user, make_even
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     etag = response.headers["ETag"]
-    assert etag.startswith('"') and etag.endswith('"') and not etag.startswith('W/')
+    assert etag.startswith('"')
+    assert etag.endswith('"')
+    assert not etag.startswith('W/')
     assert response.headers["Last-Modified"]
     assert response.headers["Cache-Control"].startswith("private")
     assert "Accept-Encoding" in response.headers["Vary"]
     parse_three(response.data)
     db.session.refresh(feed)
-    assert feed.last_used_at is not None and feed.last_user_agent == "Thunderbird/128"
+    assert feed.last_used_at is not None
+    assert feed.last_user_agent == "Thunderbird/128"
 
     assert client.get(_path(token), headers={"If-None-Match": etag}).status_code == 304
     not_modified = client.get(_path(token),
                               headers={"If-Modified-Since": response.headers["Last-Modified"]})
-    assert not_modified.status_code == 304 and not_modified.headers["ETag"] == etag
+    assert not_modified.status_code == 304
+    assert not_modified.headers["ETag"] == etag
     assert client.get(_path(token), headers={"If-None-Match": '"other"'}).status_code == 200
 
     head = client.head(_path(token))
-    assert head.status_code == 200 and head.data == b""
+    assert head.status_code == 200
+    assert head.data == b""
     assert head.headers["ETag"] == etag
 
     zipped = client.get(_path(token), headers={"Accept-Encoding": "gzip"})
@@ -99,7 +110,8 @@ def test_change_gives_new_etag_and_content(client, make_user, make_event, make_f
     event.sequence += 1
     db.session.commit()
     second = client.get(_path(token), headers={"If-None-Match": first.headers["ETag"]})
-    assert second.status_code == 200 and second.headers["ETag"] != first.headers["ETag"]
+    assert second.status_code == 200
+    assert second.headers["ETag"] != first.headers["ETag"]
     assert "Tiêu đề mới" in second.get_data(as_text=True)
     assert "Tiêu đề cũ" not in second.get_data(as_text=True)
 
@@ -113,11 +125,12 @@ def test_cancellation_reaches_feed_with_higher_sequence(client, make_user, make_
     event.status, event.sequence, event.status_changed_at = EventStatus.CANCELLED, 3, utcnow()
     db.session.commit()
     after = vevents(parse_three(client.get(_path(token)).data))[uid]
-    assert str(after["STATUS"]) == "CANCELLED" and after["SEQUENCE"] > before["SEQUENCE"]
+    assert str(after["STATUS"]) == "CANCELLED"
+    assert after["SEQUENCE"] > before["SEQUENCE"]
 
 
 def test_cancelled_event_leaves_feed_after_30_days(client, clock, make_user, make_event, make_feed):
-    now = datetime(2026, 11, 20, 3, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 3, tzinfo=UTC)
     clock(now)
     owner = make_user(Role.PROTOCOL)
     event = make_event(status=EventStatus.CANCELLED, status_changed_at=now - timedelta(days=29),
@@ -129,7 +142,7 @@ def test_cancelled_event_leaves_feed_after_30_days(client, clock, make_user, mak
 
 
 def test_window_limits_the_feed(client, clock, make_user, make_event, make_feed):
-    now = datetime(2026, 11, 20, 3, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 3, tzinfo=UTC)
     clock(now)
     owner = make_user(Role.PROTOCOL)
     old = make_event(starts_at=now - timedelta(days=90))
@@ -138,14 +151,16 @@ def test_window_limits_the_feed(client, clock, make_user, make_event, make_feed)
     _feed, token = make_feed(owner)
     body = client.get(_path(token)).get_data(as_text=True)
     assert f"event-{near.id}@" in body
-    assert f"event-{old.id}@" not in body and f"event-{far.id}@" not in body
+    assert f"event-{old.id}@" not in body
+    assert f"event-{far.id}@" not in body
     _feed, wide = make_feed(owner, days_back=120, days_ahead=900)
     body = client.get(_path(wide)).get_data(as_text=True)
-    assert f"event-{old.id}@" in body and f"event-{far.id}@" in body
+    assert f"event-{old.id}@" in body
+    assert f"event-{far.id}@" in body
 
 
 def test_unknown_revoked_expired_tokens_get_the_same_404(client, clock, login, make_feed):
-    now = datetime(2026, 11, 20, 3, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 3, tzinfo=UTC)
     clock(now)
     owner = login(Role.LIAISON)
     revoked, revoked_token = make_feed(owner)
@@ -173,11 +188,17 @@ def test_rotate_kills_old_address(client, login, make_feed):
 def test_someone_elses_feed_is_not_found(client, login, make_user, make_feed):
     other = make_user(Role.LIAISON)
     feed, _token = make_feed(other)
+    digest = feed.token_hash
     login(Role.ADMIN)
-    assert client.post(f"/feeds/{feed.id}/revoke").status_code == 404
-    assert client.post(f"/feeds/{feed.id}/rotate").status_code == 404
+    with nothing_written():
+        assert client.post(f"/feeds/{feed.id}/revoke").status_code == 404
+        assert client.post(f"/feeds/{feed.id}/rotate").status_code == 404
+        assert client.post(f"/feeds/{feed.id}/edit", data={"name": "Của tôi"}).status_code == 404
     assert client.get(f"/feeds/{feed.id}/edit").status_code == 404
-    assert db.session.get(FeedToken, feed.id).revoked_at is None
+    db.session.expire_all()
+    feed = db.session.get(FeedToken, feed.id)
+    assert feed.revoked_at is None
+    assert (feed.token_hash, feed.name) == (digest, "Lịch của tôi")
 
 
 def test_edit_feed_changes_settings(client, login, make_feed):
@@ -266,7 +287,8 @@ def test_public_feed_no_login_only_public_released_planned(client, make_event):
     assert response.headers["Cache-Control"].startswith("public")
     body = response.get_data(as_text=True)
     parse_three(response.data)
-    assert f"event-{public.id}@" in body and "Họp báo công khai" in body
+    assert f"event-{public.id}@" in body
+    assert "Họp báo công khai" in body
     for hidden in ("Nháp X", "Nội bộ X", "Mật X", "Nhạy cảm X", "Họp báo nội bộ"):
         assert hidden not in body
     assert client.get("/feeds/public.ics",
@@ -280,20 +302,27 @@ def test_release_route_for_steering_only(client, login, make_user, make_event, m
     _feed, token = make_feed(owner)
     assert "Đàm phán Z" not in client.get(_path(token)).get_data(as_text=True)
     login(Role.LIAISON)
-    assert client.post(f"/feeds/events/{event.id}/release").status_code == 403
+    with nothing_written():
+        assert client.post(f"/feeds/events/{event.id}/release").status_code == 403
+    db.session.refresh(event)
+    assert event.released_at is None
     client.post("/logout")
     steering = login(Role.STEERING)
     assert client.post(f"/feeds/events/{event.id}/release").status_code == 302
     db.session.refresh(event)
-    assert event.released_at is not None and event.released_by_id == steering.id
+    assert event.released_at is not None
+    assert event.released_by_id == steering.id
     assert "Đàm phán Z" in client.get(_path(token)).get_data(as_text=True)
 
 
 def test_release_of_invisible_event_is_404(client, login, make_event):
     event = make_event(is_sensitive=True, visibility=Visibility.CONFIDENTIAL)
     login(Role.FOCAL)
-    assert client.post(f"/feeds/events/{event.id}/release").status_code == 404
-    assert client.post("/feeds/events/999999/release").status_code == 404
+    with nothing_written():
+        assert client.post(f"/feeds/events/{event.id}/release").status_code == 404
+        assert client.post("/feeds/events/999999/release").status_code == 404
+    db.session.refresh(event)
+    assert event.released_at is None
 
 
 def test_single_event_download(client, login, make_event):
@@ -315,16 +344,18 @@ def test_cli_issues_a_token_url(app, make_user):
                                           "--scope", "press_safe"], obj=None)
     assert result.exit_code == 0, result.output
     url = result.output.strip()
-    assert url.startswith("http://localhost/feeds/") and url.endswith(".ics")
+    assert url.startswith("http://localhost/feeds/")
+    assert url.endswith(".ics")
     token = url.rsplit("/", 1)[1][:-4]
-    feed = services.find_usable_feed(token, utcnow())
-    assert feed is not None and feed.detail is DetailLevel.PRESS_SAFE
+    feed = tokens.find_usable_feed(token, utcnow())
+    assert feed is not None
+    assert feed.detail is DetailLevel.PRESS_SAFE
     bad = CliRunner().invoke(app.cli, ["feeds", "token", "nobody@example.com"])
     assert bad.exit_code != 0
 
 
 
-@pytest.mark.parametrize("role, sees_button", [(Role.STEERING, True), (Role.LIAISON, False)])
+@pytest.mark.parametrize(("role", "sees_button"), [(Role.STEERING, True), (Role.LIAISON, False)])
 def test_event_panel_offers_download_and_release(app, make_user, make_event, role, sees_button):
     from flask import render_template
     from flask_login import login_user
@@ -345,7 +376,8 @@ def test_fast_304_matches_the_full_route(client, make_user, make_event, make_fee
     full = client.get(_path(token), headers={"User-Agent": "Outlook"})
     fast = client.get(_path(token), headers={"If-None-Match": full.headers["ETag"],
                                              "User-Agent": "Google-Calendar-Importer"})
-    assert fast.status_code == 304 and fast.data == b""
+    assert fast.status_code == 304
+    assert fast.data == b""
     for header in ("ETag", "Last-Modified", "Cache-Control"):
         assert fast.headers[header] == full.headers[header]
     assert "Accept-Encoding" in fast.headers["Vary"]

@@ -1,5 +1,6 @@
-"""Fuzz every route: all query parameters and form fields, as several roles; no answer is a 5xx
-(and every HTML answer carries the security headers).
+"""Fuzz every route: all query parameters and form fields, as several roles.
+
+No answer is a 5xx, and every HTML answer carries the security headers.
 
 The site is the demo data in its own database (SQLite or TEST_DATABASE_URL). A crawl
 as each role collects the forms the pages offer (action, fields, options); every GET
@@ -8,7 +9,8 @@ route then gets the query parameters the code reads plus unknown ones (``endpoin
 when no page offers it), with values hypothesis draws: valid options, huge and negative
 integers, extreme dates, control characters and NUL, long and non-Latin text, several
 values for one name, files with hostile names. Path ids are real ids of the matching
-table or out-of-range ones. Seeded and bounded, so it gives the same requests on every
+table or out-of-range ones; other path values (a setting's key) mostly real ones, each
+with the examples of a route. Seeded and bounded, so it gives the same requests on every
 run and takes well under a minute per database; ``FUZZ_SEED=<text>`` draws other ones.
 
 Failures are collected rather than shrunk (the database changes under the requests, so
@@ -42,6 +44,7 @@ from app.extensions import db
 from app.feeds.models import FeedToken
 from app.notifications.models import Delivery, Notification
 from app.press.models import Briefing, PressOutlet
+from app.settings.registry import SETTINGS
 from app.spokespeople.models import (
     Authorisation,
     BriefingNote,
@@ -49,7 +52,7 @@ from app.spokespeople.models import (
     SpokespersonDesignation,
 )
 from app.units.models import Unit
-from tests.conftest import FreshRequestClient
+from tests.helpers import FreshRequestClient
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = ["admin", "protocol", "focal", "spokesperson", "viewer", None]  # None: anonymous
@@ -72,6 +75,9 @@ ID_TABLES = {
     "designation_id": [SpokespersonDesignation],
 }
 OUT_OF_RANGE_IDS = [0, 2**31 - 1, 2**31, 2**63, 10**30]
+# The real values of path arguments that are not ids, by the argument's name: the crawl
+# visits the first, the fuzz draws mostly real ones (each gets the examples of a route).
+PATH_VALUES = {"key": lambda: sorted(SETTINGS)}  # /admin/settings/<key>
 UNKNOWN_PARAMETERS = ["endpoint", "_method", "_external", "_anchor", "_scheme", "next", "csrf_token",
                       "page", "id", "\x00", "a[]"]
 
@@ -167,6 +173,7 @@ class Site:
         self.adapter = app.url_map.bind("localhost")
         self.ids = {name: sorted({i for model in models for i in db.session.scalars(
             sa.select(model.id).order_by(model.id).limit(6))}) for name, models in ID_TABLES.items()}
+        self.ids |= {name: values() for name, values in PATH_VALUES.items()}
         self.clients = {role: self._client(role) for role in ROLES}
         self.users = {u.email: self._state(u) for u in db.session.scalars(sa.select(User))}
         self.targets = self._targets()
@@ -230,14 +237,15 @@ class Site:
                 if "GET" not in rule.methods or rule.endpoint == "static":
                     continue
                 values = {name: (self.ids.get(name) or [1])[0] for name in rule.arguments}
-                if any(not isinstance(c, IntegerConverter) for c in rule._converters.values()):
+                if any(not isinstance(c, IntegerConverter) and name not in PATH_VALUES
+                       for name, c in rule._converters.items()):
                     continue
                 url = self.adapter.build(rule.endpoint, values)
                 response = client.get(url)
                 if response.status_code < 400 and not response.location.startswith("/login") \
                         if response.location else response.status_code < 400:
                     targets[rule.rule, "GET"].roles.add(role)
-                if not response.mimetype == "text/html":
+                if response.mimetype != "text/html":
                     continue
                 parser = FormCollector()
                 parser.feed(response.get_data(as_text=True))
@@ -301,12 +309,23 @@ def _path_value(site: Site, name: str, converter):
     if isinstance(converter, IntegerConverter):
         known = site.ids.get(name) or [1, 2]
         return st.sampled_from(known + OUT_OF_RANGE_IDS[2:4])  # mostly real ids
+    if name in PATH_VALUES:
+        return st.sampled_from(site.ids[name] + NASTY[5:8])  # mostly real values
     return st.one_of(st.sampled_from(NASTY[:30]), st.text(min_size=1, max_size=60))
 
 
+def _examples(site: Site, role, target: Target) -> int:
+    """The role's examples, for each real value of the route's non-id path arguments."""
+    known = [len(site.ids[name]) for name in target.rule.arguments if name in PATH_VALUES]
+    return EXAMPLES.get(role, OTHER_EXAMPLES) * max(known, default=1)
+
+
 def _request(site: Site, target: Target):
-    """Path values; the fields of the target's form (each one or absent) or, for a GET or a
-    form no page offers, up to six of the names it may read; up to two unknown names."""
+    """Path values, the target's fields and up to two unknown names.
+
+    The fields of the target's form (each one or absent) or, for a GET or a form no page
+    offers, up to six of the names it may read.
+    """
     if target.method == "POST" and target.form:
         fields = st.fixed_dictionaries(
             {name: st.one_of(st.none(), _values(spec)) for name, spec in target.fields.items()})
@@ -388,10 +407,9 @@ def test_no_input_gives_a_server_error(site, record_property):
     site.app.logger.addHandler(errors)
     try:
         for role in ROLES:
-            examples = EXAMPLES.get(role, OTHER_EXAMPLES)
             for target in site.targets:
                 if role in target.roles:
-                    _fuzz(site, role, target, examples, errors)
+                    _fuzz(site, role, target, _examples(site, role, target), errors)
     finally:
         site.app.logger.removeHandler(errors)
     record_property("fuzz_requests", site.requests)

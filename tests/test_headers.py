@@ -9,7 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.auth.roles import Role
 from app.extensions import db
-from app.feeds import services as feed_services
+from app.feeds import tokens as feed_tokens
 from app.headers import SECURITY_HEADERS
 from app.logs import redact
 from tests.test_fuzz import ID_TABLES
@@ -22,7 +22,8 @@ def _check(response, url):
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, f"{url}: {name}"
     csp = response.headers["Content-Security-Policy"]
-    assert "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
 
 
 def test_every_html_page_carries_the_security_headers(app, client, login, make_event, make_venue):
@@ -85,7 +86,7 @@ def test_every_full_page_loads_the_script(client):
 
 # --- logs ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ("GET /feeds/AbC-123_x.ics HTTP/1.1", "GET /feeds/….ics HTTP/1.1"),
     ("/feeds/AbC.ics?x=1", "/feeds/….ics?x=1"),
     ("/feeds/AbC.atom", "/feeds/….atom"),
@@ -101,7 +102,7 @@ def test_a_feed_token_never_reaches_the_apps_own_log(client, caplog, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(feed_services, "check_token", broken)
+    monkeypatch.setattr(feed_tokens, "check_token", broken)
     with caplog.at_level(logging.ERROR):
         response = client.get("/feeds/SeCrEtToKeN0123456789.ics")
     assert response.status_code == 500
@@ -113,4 +114,5 @@ def test_the_development_servers_request_log_is_redacted(app, caplog):
     with caplog.at_level(logging.INFO, logger="werkzeug"):
         logging.getLogger("werkzeug").info('%s - - [%s] "%s" %s -', "127.0.0.1", "02/Dec/2026",
                                            "GET /feeds/SeCrEt.ics HTTP/1.1", "200")
-    assert "SeCrEt" not in caplog.text and "/feeds/….ics" in caplog.text
+    assert "SeCrEt" not in caplog.text
+    assert "/feeds/….ics" in caplog.text

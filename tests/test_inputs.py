@@ -20,6 +20,7 @@ from app.extensions import db
 from app.feeds.models import FeedToken
 from app.forms import BaseForm, SubForm
 from app.inputs import (
+    SPAN_DAYS,
     canonical_zones,
     is_canonical_zone,
     parse_sql_int,
@@ -28,13 +29,12 @@ from app.inputs import (
 )
 from app.notifications import sending
 from app.notifications.models import NotificationPreference
-from app.spokespeople import assignments, notes
-from app.spokespeople.models import AssignmentRole
-from tests.conftest import log_in
-from tests.fixtures_checklists import setting, templates, uploads  # noqa: F401
+from app.notifications.rules import Rules, load_rules
+from app.settings.services import change
+from app.spokespeople import notes
+from tests.fixtures_checklists import provide_item
 from tests.fixtures_events import form_fields
-from tests.fixtures_reminders import smtp  # noqa: F401
-from tests.fixtures_spokespeople import NOW, designate, make_briefing  # noqa: F401
+from tests.helpers import log_in, nothing_written
 
 TOO_BIG = str(2**31)  # ids are SQL INTEGERs: 32 bits on PostgreSQL
 
@@ -94,14 +94,14 @@ def test_a_too_large_id_read_from_a_form_before_validation_is_not_looked_up(clie
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("text, ok", [
+@pytest.mark.parametrize(("text", "ok"), [
     ("12", True), ("-3", True), (str(2**31 - 1), True), (str(-(2**31)), True), (TOO_BIG, False),
     (str(2**63), False), ("1" * 5000, False), ("x", False)])
 def test_parse_sql_int(text, ok):
     if ok:
         assert parse_sql_int(text) == int(text)
     else:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="out of range|invalid literal"):
             parse_sql_int(text)
 
 
@@ -162,7 +162,8 @@ def test_the_pager_carries_only_the_list_filters(app, client, login, make_event)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     link = page.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
-    assert "kind=political" in link and "page=2" in link
+    assert "kind=political" in link
+    assert "page=2" in link
     for unwanted in ("endpoint", "_method", "_external", "_anchor", "_scheme", "ftp"):
         assert unwanted not in link
 
@@ -196,7 +197,7 @@ def test_nul_bytes_in_query_parameters_are_removed(client, login, make_event):
     assert "Hội nghị xúc tiến" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ("a\r\nb", "a b"), ("a\x00b", "ab"), ("a\u2028b\tc", "a b c"), ("Hội nghị", "Hội nghị")])
 def test_single_line(text, expected):
     assert single_line(text) == expected
@@ -221,21 +222,8 @@ def test_every_form_gets_the_edge_filters(app):
 
 # --- briefing note .docx -------------------------------------------------------------------
 
-@pytest.fixture
-def note_setting(app, clock, make_unit, make_user, make_event, make_briefing, designate):
-    clock(NOW)
-    unit = make_unit("so-ngoai-vu", name_vi="Sở Ngoại vụ")
-    speaker = make_user(Role.SPOKESPERSON)
-    designate(speaker, unit)
-    briefing = make_briefing(event=make_event(lead_unit=unit))
-    assignments.assign(make_user(Role.PROTOCOL), briefing, speaker, unit, AssignmentRole.LEAD)
-    note = notes.start_note(speaker, briefing)
-    db.session.commit()
-    return speaker, note
-
-
 def test_a_control_character_in_a_note_does_not_break_its_docx(client, note_setting):
-    speaker, note = note_setting
+    _unit, speaker, _briefing, note, _protocol = note_setting
     log_in(client, speaker)
     response = client.post(f"/notes/{note.id}/edit", data={
         "base_number": "0", "key_messages_vi": "Thông\x0b điệp\x01 chính\x00",
@@ -245,11 +233,12 @@ def test_a_control_character_in_a_note_does_not_break_its_docx(client, note_sett
     assert response.status_code == 302
     document = Document(io.BytesIO(client.get(f"/notes/{note.id}.docx?version=1").data))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Thông điệp chính" in text and "Hỏi 1: Hỏi?" in text
+    assert "Thông điệp chính" in text
+    assert "Hỏi 1: Hỏi?" in text
 
 
 def test_a_note_stored_with_control_characters_still_gives_a_docx(client, note_setting):
-    speaker, note = note_setting
+    _unit, speaker, _briefing, note, _protocol = note_setting
     notes.save_version(speaker, note, 0, notes.NoteContent(key_messages_vi="Cũ\x01 nội\x1b dung"))
     db.session.commit()
     log_in(client, speaker)
@@ -261,13 +250,8 @@ def test_a_note_stored_with_control_characters_still_gives_a_docx(client, note_s
 
 # --- uploads ------------------------------------------------------------------------------
 
-def _provide_item(setting):
-    from tests.test_checklists_provision import _item
-    return _item(setting, setting.coord_a)
-
-
 def test_a_nul_byte_in_an_upload_name_is_removed_and_the_download_works(client, setting, uploads):
-    item = _provide_item(setting)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     response = client.post(f"/checklists/items/{item.id}/submit", data={
         "text": "Báo cáo", "attachments": [(io.BytesIO(b"%PDF-1.4"), "..\\Báo\x00 cáo\x07.pdf")]},
@@ -282,7 +266,7 @@ def test_a_nul_byte_in_an_upload_name_is_removed_and_the_download_works(client, 
 
 
 def test_an_upload_name_stored_with_a_nul_byte_still_downloads(client, setting, uploads):
-    item = _provide_item(setting)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     client.post(f"/checklists/items/{item.id}/submit", data={
         "text": "x", "attachments": [(io.BytesIO(b"Xin chao"), "ghi-chu.txt")]},
@@ -298,7 +282,7 @@ def test_an_upload_name_stored_with_a_nul_byte_still_downloads(client, setting, 
     assert download.headers["Content-Type"] == "text/plain; charset=utf-8"  # one charset
 
 
-@pytest.mark.parametrize("name, expected", [
+@pytest.mark.parametrize(("name", "expected"), [
     ("a\x00b.pdf", "ab.pdf"), ("../../etc/passwd", "passwd"), ("C:\\tmp\\x.docx", "x.docx"),
     ('"q"<>|*?.txt', "q.txt"), ("", "file"), ("..", "file"), ("x" * 300 + ".pdf", "x" * 196 + ".pdf"),
 ])
@@ -331,7 +315,7 @@ def test_a_line_break_in_a_title_does_not_block_the_events_emails(app, clock, sm
 
 # --- time zones ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("zone, ok", [
+@pytest.mark.parametrize(("zone", "ok"), [
     ("Asia/Ho_Chi_Minh", True), ("Asia/Vientiane", True), ("Asia/Phnom_Penh", True),
     ("UTC", True), ("localtime", False), ("Factory", False), ("posixrules", False),
     ("Asia/Saigon", False), ("US/Eastern", False), ("", False), ("../etc", False),
@@ -358,18 +342,24 @@ def test_events_and_preferences_refuse_non_canonical_zones(client, login, make_u
 
 # --- values stored now, used later ------------------------------------------------------------
 
-def test_reminder_rules_too_large_for_date_arithmetic_are_refused(app, client, login):
-    from app.notifications.rules import load_rules
-    from app.notifications.sending import run
-
+@pytest.mark.parametrize("name", ["overdue_every_days", "overdue_limit", "due_soon_days"])
+def test_reminder_rules_too_large_for_date_arithmetic_are_refused(client, login, name):
     login(Role.ADMIN)
-    response = client.post("/admin/reminder-rules", data={
-        "due_soon_days": "3,1", "overdue_every_days": "99999", "overdue_limit": "99999",
-        "escalate_after_days": "2", "digest_time": "07:30", "urgent_hours": "48",
-        "max_attempts": "8"})
+    with nothing_written():
+        response = client.post(f"/admin/settings/reminders.{name}", data={"value": "5000"})
     assert response.status_code == 200
-    assert load_rules().overdue_every_days == 1  # nothing stored
-    run()  # and the sender still runs
+    assert "Nhập một số từ 1 đến 1000." in response.get_data(as_text=True)
+    assert load_rules() == Rules()  # nothing stored
+    sending.run()  # and the sender still runs
+
+
+def test_the_largest_reminder_rules_still_leave_the_sender_running(app, setting):
+    """1000 overdue notices every 1000 days look back further than the calendar reaches."""
+    change("reminders.overdue_every_days", value="1000")
+    change("reminders.overdue_limit", value="1000")
+    db.session.commit()
+    assert load_rules().lookback == timedelta(days=SPAN_DAYS)
+    sending.run()
 
 
 def test_an_outlet_name_with_capital_vietnamese_letters_typed_twice_is_a_clear_error(client,

@@ -1,5 +1,5 @@
 """Briefings of events: proposal, editing, invited outlets, notice letter, embargoed release."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -8,12 +8,11 @@ from app.auth.roles import Role
 from app.checklists.services import sync_checklist
 from app.extensions import db
 from app.navigation import BRIEFING_PANELS
-from app.press.briefings import seed_outlets
+from app.press.demo import seed_outlets
 from app.press.models import Briefing, BriefingStatus, PressOutlet
-from tests.conftest import log_in
-from tests.fixtures_checklists import setting, templates  # noqa: F401
+from tests.helpers import log_in, nothing_written
 
-NOW = datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +41,7 @@ def test_a_political_event_gets_a_proposed_briefing_before_it(briefing, setting)
     assert briefing.status is BriefingStatus.PROPOSED
     assert briefing.starts_at < setting.event.starts_at
     # T-7 days, 09:00 in Hà Nội.
-    assert briefing.starts_at == datetime(2026, 12, 3, 2, 0, tzinfo=timezone.utc)
+    assert briefing.starts_at == datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 
 
 def test_protocol_edits_time_venue_status_and_invited_outlets(client, briefing, setting):
@@ -54,19 +53,26 @@ def test_protocol_edits_time_venue_status_and_invited_outlets(client, briefing, 
     assert response.status_code == 302
     db.session.expire_all()
     assert briefing.status is BriefingStatus.SCHEDULED
-    assert briefing.starts_at == datetime(2026, 12, 4, 7, 0, tzinfo=timezone.utc)
+    assert briefing.starts_at == datetime(2026, 12, 4, 7, 0, tzinfo=UTC)
     assert {o.id for o in briefing.outlets} == {outlets[0].id, outlets[4].id}
     page = client.get(f"/briefings/{briefing.id}").get_data(as_text=True)
     assert outlets[4].name in page
 
 
 def test_a_focal_point_of_another_unit_may_not_edit(client, briefing, setting):
+    outlet = db.session.scalars(sa.select(PressOutlet)).first()
     log_in(client, setting.focal_other)
     assert client.get(f"/briefings/{briefing.id}").status_code == 200
-    assert client.post(f"/briefings/{briefing.id}/edit", data=_edit_data(briefing)).status_code == 403
+    with nothing_written():
+        assert client.post(f"/briefings/{briefing.id}/edit", data={
+            **_edit_data(briefing), "outlet_ids": [str(outlet.id)]}).status_code == 403
+        assert client.post(f"/briefings/{briefing.id}/release", data={
+            "release_vi": "Thông cáo lén", "release_en": ""}).status_code == 403
     assert client.get(f"/briefings/{briefing.id}/notice").status_code == 403
     db.session.expire_all()
     assert briefing.status is BriefingStatus.PROPOSED
+    assert briefing.outlets == []
+    assert not briefing.release_vi
 
 
 def test_end_before_start_is_refused(client, briefing, setting):
@@ -91,7 +97,7 @@ def test_the_release_is_hidden_outside_the_event_units_until_the_embargo(client,
     client.post("/logout")
     log_in(client, setting.focal_other)
     assert "THÔNG CÁO BÁO CHÍ bí mật" not in client.get(f"/briefings/{briefing.id}").get_data(as_text=True)
-    clock(datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc))  # 08:00 in Hà Nội
+    clock(datetime(2026, 12, 10, 1, 0, tzinfo=UTC))  # 08:00 in Hà Nội
     assert "THÔNG CÁO BÁO CHÍ bí mật" in client.get(f"/briefings/{briefing.id}").get_data(as_text=True)
 
 
@@ -112,10 +118,10 @@ def test_briefing_panels_are_included(client, briefing, setting, monkeypatch):
     try:
         from jinja2 import ChoiceLoader, DictLoader
         app = client.application
-        monkeypatch.setattr(app, "jinja_loader", ChoiceLoader([
+        # The app outlives the test: monkeypatch puts its loader back afterwards.
+        monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([
             DictLoader({"checklists/_test_briefing_panel.html": "<p>PANEL {{ briefing.id }}</p>"}),
-            app.jinja_loader]))
-        app.jinja_env.loader = app.jinja_loader
+            app.jinja_env.loader]))
         log_in(client, setting.protocol)
         assert f"PANEL {briefing.id}" in client.get(f"/briefings/{briefing.id}").get_data(as_text=True)
     finally:
@@ -127,7 +133,13 @@ def test_outlet_directory_is_for_protocol_and_liaison(client, app, login, make_u
     db.session.commit()
     login(Role.FOCAL)
     assert client.get("/press/outlets/").status_code == 403
-    assert client.post("/press/outlets/new", data={"name": "X", "scope": "domestic"}).status_code == 403
+    with nothing_written():
+        assert client.post("/press/outlets/new",
+                           data={"name": "X", "scope": "domestic"}).status_code == 403
+        outlet = db.session.scalars(sa.select(PressOutlet)).first()
+        assert client.post(f"/press/outlets/{outlet.id}/edit",
+                           data={"name": "X", "scope": "domestic"}).status_code == 403
+    assert db.session.scalar(sa.select(PressOutlet).where(PressOutlet.name == "X")) is None
     client.post("/logout")
     log_in(client, make_user(Role.LIAISON, locale="en"))
     assert client.post("/press/outlets/new", data={

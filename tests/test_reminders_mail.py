@@ -18,7 +18,6 @@ from app.notifications.services import (
 )
 from app.press.models import Briefing
 from app.spokespeople.models import AssignmentRole, SpokespersonAssignment
-from tests.fixtures_reminders import *
 
 START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
 DUE = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
@@ -55,7 +54,7 @@ def _assign_item_to(world, user):
     db.session.commit()
 
 
-@pytest.mark.parametrize("who, subject, phrase", [
+@pytest.mark.parametrize(("who", "subject", "phrase"), [
     ("vi", "Nhiệm vụ mới: Cung cấp thông tin báo chí", "Thời hạn: 08:00, 5 tháng 12, 2026."),
     ("en", "New task: Provide press information", "Due: 08:00, December 5, 2026."),
 ])
@@ -64,12 +63,13 @@ def test_item_assigned(world, smtp, who, subject, phrase):
     _assign_item_to(world, user)
     got_subject, text, html, message = sent_to(smtp, user)
     assert got_subject == subject
-    assert phrase in text and phrase in html
+    assert phrase in text
+    assert phrase in html
     assert message["Content-Language"] == who
     assert "http://localhost/events/" in text
 
 
-@pytest.mark.parametrize("accepted, who, subject, phrase", [
+@pytest.mark.parametrize(("accepted", "who", "subject", "phrase"), [
     (True, "vi", "Đã tiếp nhận: Cung cấp thông tin báo chí", "đã được tiếp nhận"),
     (False, "vi", "Bị trả lại: Cung cấp thông tin báo chí", "Ý kiến: Thiếu số liệu"),
     (True, "en", "Accepted: Provide press information", "was accepted"),
@@ -77,14 +77,15 @@ def test_item_assigned(world, smtp, who, subject, phrase):
 ])
 def test_submission_reviewed(world, smtp, accepted, who, subject, phrase):
     user = getattr(world, who)
-    submission = SimpleNamespace(id=7, item=world.item, submitted_by=user, comment="Thiếu số liệu")
-    notify_submission_reviewed(submission, accepted)
+    submission = SimpleNamespace(id=7, item=world.item, submitted_by=user)
+    notify_submission_reviewed(submission, accepted, comment="Thiếu số liệu")
     db.session.commit()
     got_subject, text, _html, _m = sent_to(smtp, user)
-    assert got_subject == subject and phrase in text
+    assert got_subject == subject
+    assert phrase in text
 
 
-@pytest.mark.parametrize("who, subject, phrase", [
+@pytest.mark.parametrize(("who", "subject", "phrase"), [
     ("vi", "Đồng chí được phân công phát ngôn: Họp báo thường kỳ", "Bắt đầu: 08:00, 9 tháng 12, 2026."),
     ("en", "You are a spokesperson: Regular press briefing", "Starts: 08:00, December 9, 2026."),
 ])
@@ -97,7 +98,8 @@ def test_spokesperson_assigned_with_the_events_ics(world, smtp, who, subject, ph
     notify_assignment(assignment)
     db.session.commit()
     got_subject, text, _html, message = sent_to(smtp, user)
-    assert got_subject == subject and phrase in text
+    assert got_subject == subject
+    assert phrase in text
     attachment = next(message.iter_attachments())
     assert attachment.get_content_type() == "text/calendar"
     calendar = Calendar.from_ical(attachment.get_content())
@@ -108,7 +110,7 @@ def test_spokesperson_assigned_with_the_events_ics(world, smtp, who, subject, ph
     assert str(vevent["LOCATION"]) == "Hội trường UBND tỉnh"
 
 
-@pytest.mark.parametrize("approved, who, subject", [
+@pytest.mark.parametrize(("approved", "who", "subject"), [
     (True, "vi", "Đề cương phát ngôn đã được duyệt: Họp báo thường kỳ"),
     (False, "vi", "Đề cương phát ngôn bị trả lại: Họp báo thường kỳ"),
     (True, "en", "Briefing note approved: Regular press briefing"),
@@ -125,7 +127,7 @@ def test_note_reviewed(world, smtp, approved, who, subject):
     assert ("Bổ sung phần hỏi đáp" in text) is (not approved)
 
 
-@pytest.mark.parametrize("who, subject, phrase", [
+@pytest.mark.parametrize(("who", "subject", "phrase"), [
     ("vi", "Đã thay đổi thời gian: Hội nghị xúc tiến đầu tư", "nay bắt đầu lúc 10:00, 11 tháng 12, 2026"),
     ("en", "Rescheduled: Investment promotion conference", "now starts at 10:00, December 11, 2026"),
 ])
@@ -140,12 +142,13 @@ def test_event_rescheduled(world, smtp, who, subject, phrase):
                      created=False)
     db.session.commit()
     got_subject, text, _html, message = sent_to(smtp, user)
-    assert got_subject == subject and phrase in text
+    assert got_subject == subject
+    assert phrase in text
     vevent = Calendar.from_ical(next(message.iter_attachments()).get_content()).walk("VEVENT")[0]
     assert vevent.decoded("DTSTART") == world.event.starts_at
 
 
-@pytest.mark.parametrize("who, subject", [
+@pytest.mark.parametrize(("who", "subject"), [
     ("vi", "Đã hủy: Hội nghị xúc tiến đầu tư"), ("en", "Cancelled: Investment promotion conference")])
 def test_event_cancelled(world, smtp, who, subject):
     user = getattr(world, who)

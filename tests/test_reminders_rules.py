@@ -4,13 +4,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.notifications.rules import Rules, _days, item_steps, last_digest_moment
+from app.notifications.rules import Rules, item_steps, last_digest_moment
+from app.settings.registry import get as setting_definition
+from app.settings.types import InvalidValue
 
 DUE = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
 D, H = timedelta(days=1), timedelta(hours=1)
 
 
-@pytest.mark.parametrize("now, expected", [
+@pytest.mark.parametrize(("now", "expected"), [
     (DUE - 4 * D, []),
     (DUE - 3 * D, ["due_soon:3d"]),
     (DUE - 2 * D, ["due_soon:3d"]),
@@ -38,9 +40,10 @@ def test_rules_are_data():
 
 
 def test_day_lists_are_parsed_and_checked():
-    assert _days("1, 3") == (3, 1)
-    with pytest.raises(ValueError):
-        _days("0")
+    due_soon_days = setting_definition("reminders.due_soon_days")
+    assert due_soon_days.parse("1, 3") == (3, 1)
+    with pytest.raises(InvalidValue):
+        due_soon_days.parse("0")
 
 
 def test_the_digest_moment_is_local():

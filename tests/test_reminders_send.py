@@ -19,8 +19,7 @@ from app.notifications.models import (
     NotificationPreference,
 )
 from app.notifications.services import notify_item_assigned
-from tests.conftest import log_in
-from tests.fixtures_reminders import *
+from tests.helpers import log_in
 
 START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
 DUE = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
@@ -41,8 +40,7 @@ def unit_people(make_unit, make_user):
 
 def run_many(clock, moment, times=3):
     clock(moment)
-    reports = [sending.run() for _ in range(times)]
-    return reports
+    return [sending.run() for _ in range(times)]
 
 
 def subjects(smtp, email):
@@ -79,7 +77,8 @@ def test_done_when_focal_point_is_reminded_in_vietnamese_then_escalated_once_eac
     assert subjects(smtp, head.email) == [escalation]
     assert subjects(smtp, protocol.email) == [escalation]
     body = smtp.to(head.email)[0].get_body(("plain",)).get_content()
-    assert "người đứng đầu đơn vị" in body and "08:00, 5 tháng 12, 2026" in body
+    assert "người đứng đầu đơn vị" in body
+    assert "08:00, 5 tháng 12, 2026" in body
     assert bell(client, focal) == 4
     assert bell(client, head) == 1
     steps = db.session.scalars(sa.select(Delivery.step).where(Delivery.recipient_id == focal.id)
@@ -100,7 +99,8 @@ def test_a_refused_message_is_retried_with_backoff_and_does_not_block_others(
     report = sending.run()
     assert (report.claimed, report.sent, report.failed) == (2, 1, 1)
     failed = db.session.scalars(sa.select(Delivery).where(Delivery.status == DeliveryStatus.FAILED)).one()
-    assert failed.recipient_id == first.id and failed.attempts == 1
+    assert failed.recipient_id == first.id
+    assert failed.attempts == 1
     assert "451" in failed.last_error
     assert failed.next_attempt_at == DUE - DAY + MINUTE + timedelta(minutes=5)
     assert len(smtp.to(second.email)) == 1
@@ -111,7 +111,8 @@ def test_a_refused_message_is_retried_with_backoff_and_does_not_block_others(
     assert sending.run().sent == 0
     assert len(smtp.to(first.email)) == 1
     db.session.refresh(failed)
-    assert failed.status is DeliveryStatus.SENT and failed.attempts == 1
+    assert failed.status is DeliveryStatus.SENT
+    assert failed.attempts == 1
 
 
 def test_cancelling_withdraws_pending_reminders_and_sends_one_notice(
@@ -205,7 +206,8 @@ def test_digest_collects_notifications_at_half_past_seven_local(
     run_many(clock, datetime(2026, 11, 20, 22, 30, tzinfo=UTC))  # 07:30 in Tokyo
     assert subjects(smtp, focal.email) == ["Bản tin tổng hợp hằng ngày (2)"]
     body = smtp.to(focal.email)[0].get_body(("plain",)).get_content()
-    assert "Thông cáo báo chí" in body and "Danh sách phóng viên" in body
+    assert "Thông cáo báo chí" in body
+    assert "Danh sách phóng viên" in body
 
 
 def test_overdue_items_are_emailed_even_to_in_app_only_people(
@@ -241,7 +243,8 @@ def test_done_items_and_items_of_others_are_not_reminded(app, smtp, clock, make_
     make_item(event, unit=unit, due_at=DUE, status="done")
     make_item(event, user=person, due_at=DUE)  # a named person owes it, not the unit
     run_many(clock, DUE - DAY + MINUTE)
-    assert smtp.to(focal.email) == [] and len(smtp.to(person.email)) == 1
+    assert smtp.to(focal.email) == []
+    assert len(smtp.to(person.email)) == 1
 
 
 def test_two_concurrent_runs_send_nothing_twice(app, smtp, clock, make_event, make_item, make_unit,
@@ -285,12 +288,14 @@ def test_rules_are_rows_changed_from_the_command_line(app, smtp, clock, make_eve
     unit, focal, _head, _protocol = unit_people
     runner = app.test_cli_runner()
     result = runner.invoke(args=["reminders", "rules", "due_soon_days", "5,2"])
-    assert result.exit_code == 0 and "due_soon_days = 5,2" in result.output
+    assert result.exit_code == 0
+    assert "due_soon_days = 5,2" in result.output
     assert runner.invoke(args=["reminders", "rules", "overdue_limit", "0"]).exit_code != 0
     make_item(make_event(lead_unit=unit), unit=unit, due_at=DUE)
     clock(DUE - 5 * DAY + MINUTE)
     result = runner.invoke(args=["reminders", "send"])
-    assert result.exit_code == 0 and "claimed 1, sent 1" in result.output
+    assert result.exit_code == 0
+    assert "claimed 1, sent 1" in result.output
     assert subjects(smtp, focal.email) == ["Còn 5 ngày đến hạn: Cung cấp thông tin báo chí"]
 
 

@@ -10,8 +10,8 @@ from app.events.models import ProgrammeItem
 from app.extensions import db
 from app.spokespeople import assignments
 from app.spokespeople.models import AssignmentRole, AssignmentStatus, SpokespersonAssignment
-from tests.fixtures_spokespeople import *
 from tests.fixtures_spokespeople import BRIEFING_START, NOW
+from tests.helpers import nothing_written
 
 
 @pytest.fixture
@@ -108,8 +108,9 @@ def test_one_lead_and_deputies(setting):
 
 def test_only_protocol_and_admin_assign(setting, make_user):
     unit, (an, *_rest), briefing, _protocol = setting
-    with pytest.raises(PermissionDenied):
-        assignments.assign(make_user(Role.FOCAL, unit=unit), briefing, an, unit, AssignmentRole.LEAD)
+    focal = make_user(Role.FOCAL, unit=unit)
+    with nothing_written(), pytest.raises(PermissionDenied):
+        assignments.assign(focal, briefing, an, unit, AssignmentRole.LEAD)
 
 
 def test_a_decline_proposes_the_next_free_candidate(setting):
@@ -118,8 +119,10 @@ def test_a_decline_proposes_the_next_free_candidate(setting):
     with pytest.raises(ValidationFailed):
         assignments.decline(an, first, "  ")
     successor = assignments.decline(an, first, "Đi công tác Hà Nội")
-    assert first.status is AssignmentStatus.DECLINED and first.decline_reason == "Đi công tác Hà Nội"
-    assert successor.user is bui and successor.role is AssignmentRole.LEAD
+    assert first.status is AssignmentStatus.DECLINED
+    assert first.decline_reason == "Đi công tác Hà Nội"
+    assert successor.user is bui
+    assert successor.role is AssignmentRole.LEAD
     assert successor.status is AssignmentStatus.PROPOSED
     third = assignments.decline(bui, successor, "Trùng lịch tiếp dân")
     assert third.user is cao  # people who declined are not proposed again
@@ -129,23 +132,26 @@ def test_a_decline_proposes_the_next_free_candidate(setting):
 def test_only_the_person_answers_their_assignment(setting):
     unit, (an, bui, _cao), briefing, protocol = setting
     assignment = assignments.assign(protocol, briefing, an, unit, AssignmentRole.LEAD)
+    db.session.commit()
     from app.errors import NotVisible
-    with pytest.raises(NotVisible):
+    with nothing_written(), pytest.raises(NotVisible):
         assignments.accept(bui, assignment)
+    assert assignment.status is AssignmentStatus.PROPOSED
     assignments.accept(an, assignment)
     assert assignment.status is AssignmentStatus.ACCEPTED
 
 
 def test_protocol_assigns_through_the_page_and_sees_the_clash(setting, client, make_event):
     unit, (an, bui, _cao), briefing, protocol = setting
-    from tests.conftest import log_in
+    from tests.helpers import log_in
     log_in(client, protocol)
     make_event(title_vi="Tiếp Tổng Lãnh sự Lào", starts_at=BRIEFING_START, hosts=[an])
     page = client.get(f"/spokespeople/briefings/{briefing.id}").get_data(as_text=True)
     assert page.index("Bùi Thị Chi") < page.index("An Văn Bình")  # free candidates first
     response = client.post(f"/spokespeople/briefings/{briefing.id}",
                            data={"unit_id": unit.id, "user_id": an.id, "role": "lead"})
-    assert response.status_code == 200 and "Tiếp Tổng Lãnh sự Lào" in response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Tiếp Tổng Lãnh sự Lào" in response.get_data(as_text=True)
     response = client.post(f"/spokespeople/briefings/{briefing.id}",
                            data={"unit_id": unit.id, "user_id": bui.id, "role": "lead"})
     assert response.status_code == 302
@@ -154,12 +160,13 @@ def test_protocol_assigns_through_the_page_and_sees_the_clash(setting, client, m
 
 def test_the_dashboard_panel_shows_and_answers_assignments(setting, client):
     unit, (an, bui, _cao), briefing, protocol = setting
-    from tests.conftest import log_in
+    from tests.helpers import log_in
     assignment = assignments.assign(protocol, briefing, an, unit, AssignmentRole.LEAD)
     db.session.commit()
     log_in(client, an)
     page = client.get("/").get_data(as_text=True)
-    assert "Họp báo thông tin sự kiện" in page and 'data-testid="my-briefing-assignments"' in page
+    assert "Họp báo thông tin sự kiện" in page
+    assert 'data-testid="my-briefing-assignments"' in page
     client.post(f"/spokespeople/assignments/{assignment.id}/decline",
                 data={"reason": "Đi công tác", "next": "/"})
     db.session.expire_all()
@@ -170,10 +177,14 @@ def test_the_dashboard_panel_shows_and_answers_assignments(setting, client):
 def test_a_briefing_of_an_invisible_event_is_404(setting, client, make_user, make_event, make_briefing,
                                                  make_unit):
     from app.events.models import Visibility
-    from tests.conftest import log_in
+    from tests.helpers import log_in
     secret = make_briefing(event=make_event(visibility=Visibility.CONFIDENTIAL, lead_unit=make_unit()))
+    unit, (an, *_rest), _briefing, _protocol = setting
     log_in(client, make_user(Role.SPOKESPERSON))
     assert client.get(f"/spokespeople/briefings/{secret.id}").status_code == 404
+    with nothing_written():
+        assert client.post(f"/spokespeople/briefings/{secret.id}", data={
+            "unit_id": unit.id, "user_id": an.id, "role": "lead"}).status_code == 404
 
 
 def test_two_officers_booking_the_same_person_at_once(setting, app, make_briefing):
@@ -211,7 +222,8 @@ def test_two_officers_booking_the_same_person_at_once(setting, app, make_briefin
     assert thread.is_alive()  # waiting for the first officer's transaction
     db.session.commit()
     thread.join(timeout=10)
-    assert outcome["second"] != "assigned" and briefing.title_vi in outcome["second"]
+    assert outcome["second"] != "assigned"
+    assert briefing.title_vi in outcome["second"]
 
 
 def test_the_assigned_person_is_notified_once(setting):

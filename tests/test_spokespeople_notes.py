@@ -9,26 +9,8 @@ from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events.models import Delegation, DelegationDirection, Visibility
 from app.extensions import db
 from app.spokespeople import assignments, notes
-from app.spokespeople.models import AssignmentRole, BriefingNote, NoteStatus
-from tests.conftest import log_in
-from tests.fixtures_spokespeople import *
-from tests.fixtures_spokespeople import NOW
-
-
-@pytest.fixture
-def note_setting(app, clock, make_unit, make_user, make_event, make_briefing, designate):
-    """A briefing of an event led by ``unit``, an assigned spokesperson and an empty note."""
-    clock(NOW)
-    unit = make_unit("so-ngoai-vu", name_vi="Sở Ngoại vụ")
-    speaker = make_user(Role.SPOKESPERSON, name="Phạm Minh Tuấn")
-    designate(speaker, unit)
-    event = make_event(lead_unit=unit)
-    briefing = make_briefing(event=event)
-    protocol = make_user(Role.PROTOCOL)
-    assignments.assign(protocol, briefing, speaker, unit, AssignmentRole.LEAD)
-    note = notes.start_note(speaker, briefing)
-    db.session.commit()
-    return unit, speaker, briefing, note, protocol
+from app.spokespeople.models import BriefingNote, NoteStatus
+from tests.helpers import log_in, nothing_written
 
 
 def content(key="Tỉnh chào đón đoàn Attapeu.", **fields):
@@ -45,10 +27,13 @@ def test_every_save_is_a_new_version_and_approval_locks_it(note_setting, make_us
     assert v1.key_messages_vi == "Tỉnh chào đón đoàn Attapeu."
     notes.submit(speaker, note, 2)
     notes.review(protocol, note, 2, approve=True)
-    assert note.status is NoteStatus.APPROVED and note.approved_number == 2
+    assert note.status is NoteStatus.APPROVED
+    assert note.approved_number == 2
     v3 = notes.save_version(speaker, note, 2, content("Sửa sau duyệt"))
-    assert v3.status is NoteStatus.DRAFT and note.status is NoteStatus.DRAFT
-    assert v2.status is NoteStatus.APPROVED and v2.key_messages_vi == "Hợp tác giáo dục là trọng tâm."
+    assert v3.status is NoteStatus.DRAFT
+    assert note.status is NoteStatus.DRAFT
+    assert v2.status is NoteStatus.APPROVED
+    assert v2.key_messages_vi == "Hợp tác giáo dục là trọng tâm."
     assert note.approved_number == 2
 
 
@@ -71,8 +56,10 @@ def test_a_sensitive_event_needs_steering(note_setting, make_user):
     notes.submit(speaker, note, 1)
     head = make_user(Role.FOCAL, unit=unit, is_unit_head=True)
     for reviewer in (protocol, head):
-        with pytest.raises((PermissionDenied, NotVisible)):
+        with nothing_written(), pytest.raises((PermissionDenied, NotVisible)):
             notes.review(reviewer, note, 1, approve=True)
+    assert note.status is NoteStatus.SUBMITTED
+    assert note.approved_number is None
     notes.review(make_user(Role.STEERING), note, 1, approve=True)
     assert note.status is NoteStatus.APPROVED
 
@@ -81,15 +68,20 @@ def test_the_lead_unit_head_approves_an_ordinary_note_but_a_member_cannot(note_s
     unit, speaker, _briefing, note, _protocol = note_setting
     notes.save_version(speaker, note, 0, content())
     notes.submit(speaker, note, 1)
-    with pytest.raises(PermissionDenied):
-        notes.review(make_user(Role.FOCAL, unit=unit), note, 1, approve=True)
-    with pytest.raises(PermissionDenied):
-        notes.review(make_user(Role.STEERING), note, 1, approve=True)
+    member, steering = make_user(Role.FOCAL, unit=unit), make_user(Role.STEERING)
+    with nothing_written():
+        with pytest.raises(PermissionDenied):
+            notes.review(member, note, 1, approve=True)
+        with pytest.raises(PermissionDenied):
+            notes.review(steering, note, 1, approve=True)
+    assert note.status is NoteStatus.SUBMITTED
+    assert note.approved_number is None
     with pytest.raises(ValidationFailed):  # returning needs comments
         notes.review(make_user(Role.FOCAL, unit=unit, is_unit_head=True), note, 1, approve=False)
     notes.review(make_user(Role.FOCAL, unit=unit, is_unit_head=True), note, 1, approve=False,
                  comment="Bổ sung số liệu")
-    assert note.status is NoteStatus.RETURNED and note.latest.review_comment == "Bổ sung số liệu"
+    assert note.status is NoteStatus.RETURNED
+    assert note.latest.review_comment == "Bổ sung số liệu"
 
 
 def test_approving_a_stale_version_is_refused(note_setting):
@@ -116,6 +108,12 @@ def test_readers_are_the_assigned_the_lead_unit_steering_and_admin(note_setting,
         log_in(client, user)
         for path in ("", "/edit", "/diff", "/print", ".docx"):
             assert client.get(f"/notes/{note.id}{path}").status_code == 404, (user, path)
+        with nothing_written():
+            assert client.post(f"/notes/{note.id}/edit", data={
+                "base_number": 1, "key_messages_vi": "Sửa lén"}).status_code == 404
+            assert client.post(f"/notes/{note.id}/submit", data={"number": 1}).status_code == 404
+            assert client.post(f"/notes/{note.id}/review",
+                               data={"number": 1, "decision": "approve"}).status_code == 404
         client.post("/logout")
 
 
@@ -166,7 +164,8 @@ def test_two_saves_racing_in_separate_sessions(note_setting, app):
     db.session.commit()
     db.session.expire_all()
     my_note = db.session.get(BriefingNote, note.id)
-    assert my_note.latest_number == 1 and len(my_note.versions) == 1  # read before the other save
+    assert my_note.latest_number == 1
+    assert len(my_note.versions) == 1
     with app.app_context():  # the other request, with its own session
         notes.save_version(db.session.get(User, speaker.id), db.session.get(BriefingNote, note.id),
                            1, content("Người thứ nhất"))
@@ -241,12 +240,16 @@ def test_docx_is_an_administrative_document_with_the_text(note_setting, client):
     document = Document(io.BytesIO(response.data))
     text = "\n".join(p.text for p in document.paragraphs)
     header = "\n".join(c.text for c in document.tables[0].rows[0].cells)
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header and "Độc lập - Tự do - Hạnh phúc" in header
-    assert "SỞ NGOẠI VỤ" in header and "Quảng Ngãi, ngày" in header
-    assert "ĐỀ CƯƠNG PHÁT NGÔN" in text and "Tỉnh chào đón đoàn Attapeu." in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header
+    assert "Độc lập - Tự do - Hạnh phúc" in header
+    assert "SỞ NGOẠI VỤ" in header
+    assert "Quảng Ngãi, ngày" in header
+    assert "ĐỀ CƯƠNG PHÁT NGÔN" in text
+    assert "Tỉnh chào đón đoàn Attapeu." in text
     assert "Hỏi 1: Khi nào mở lại cửa khẩu?" in text
     page = client.get(f"/notes/{note.id}/print").get_data(as_text=True)
-    assert "Tỉnh chào đón đoàn Attapeu." in page and "@media print" not in page
+    assert "Tỉnh chào đón đoàn Attapeu." in page
+    assert "@media print" not in page
 
 
 def test_the_bank_finds_approved_answers_by_topic_and_partner(note_setting, make_user, make_briefing,

@@ -5,7 +5,6 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.spokespeople import assignments, notes
 from app.spokespeople.models import AssignmentRole
-from tests.fixtures_spokespeople import *
 from tests.fixtures_spokespeople import NOW
 
 
@@ -47,7 +46,8 @@ def test_forms_keep_their_input_on_errors(client, login, make_unit, make_user):
         "since": "2026-12-10", "until": "2026-12-01"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Ngày kết thúc trước ngày bắt đầu." in page and "Người phát ngôn Sở" in page
+    assert "Ngày kết thúc trước ngày bắt đầu." in page
+    assert "Người phát ngôn Sở" in page
 
 
 def test_a_bad_review_or_submit_is_a_message_not_an_error(client, login, make_unit, make_event,
@@ -72,7 +72,8 @@ def test_a_unit_head_keeps_only_their_own_units_roster(client, login, make_unit,
     unit, other = make_unit(), make_unit()
     login(Role.FOCAL, unit=unit, is_unit_head=True)
     page = client.get("/spokespeople/designations/new").get_data(as_text=True)
-    assert f'value="{unit.id}"' in page and f'<option value="{other.id}"' not in page
+    assert f'value="{unit.id}"' in page
+    assert f'<option value="{other.id}"' not in page
     person = make_user(Role.SPOKESPERSON, unit=other)
     response = client.post("/spokespeople/designations/new", data={
         "unit_id": other.id, "user_id": person.id, "title": "Người phát ngôn", "since": "2026-12-01"})
@@ -104,4 +105,5 @@ def test_the_briefing_panel_renders_for_a_briefing(app, client, login, make_unit
         login_user(protocol)
         html = render_template_string('{% include "spokespeople/_briefing_panel.html" %}',
                                       briefing=briefing)
-    assert "Phạm Minh Tuấn" in html and f"/spokespeople/briefings/{briefing.id}" in html
+    assert "Phạm Minh Tuấn" in html
+    assert f"/spokespeople/briefings/{briefing.id}" in html

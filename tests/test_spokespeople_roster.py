@@ -2,11 +2,14 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
+from app.auth.models import User
 from app.auth.roles import Role
 from app.errors import PermissionDenied, ValidationFailed
+from app.extensions import db
 from app.spokespeople import roster
-from tests.fixtures_spokespeople import *
+from tests.helpers import nothing_written
 
 # The briefing day is 10 Dec 2026 in Hà Nội; 23:30 UTC on 9 Dec is already 10 Dec there.
 AT = datetime(2026, 12, 9, 23, 30, tzinfo=UTC)
@@ -54,6 +57,29 @@ def test_eligibility_is_per_unit_and_ends_with_revocation_or_deactivation(
     assert not roster.is_eligible(person, unit, AT)
 
 
+def _eligible_in_sql(unit) -> set[int]:
+    return set(db.session.scalars(sa.select(User.id).where(roster.eligible_clause(unit.id, AT))))
+
+
+@pytest.mark.parametrize("how", ["designated", "authorised"])
+def test_eligibility_in_python_and_sql_agree_and_need_an_active_unit(
+        make_unit, make_user, authorise, designate, how):
+    unit = make_unit()
+    person = make_user(Role.SPOKESPERSON, unit=unit)
+    if how == "designated":
+        designate(person, unit)
+    else:
+        authorise(person, unit, date(2026, 12, 1), date(2026, 12, 31))
+    assert roster.is_eligible(person, unit, AT)
+    assert _eligible_in_sql(unit) == {person.id}
+    assert [u.id for u in roster.eligible_users(unit, AT)] == [person.id]
+    unit.active = False  # a deactivated unit has no spokespeople (as in the public directory)
+    db.session.commit()
+    assert not roster.is_eligible(person, unit, AT)
+    assert _eligible_in_sql(unit) == set()
+    assert roster.eligible_users(unit, AT) == []
+
+
 def _data(unit, issuer, person, valid_from=date(2026, 12, 1), valid_until=date(2026, 12, 31)):
     return roster.AuthorisationData("12/GUQ-UBND", date(2026, 11, 30), issuer.id, person.id,
                                     unit.id, valid_from, valid_until, "Hội nghị xúc tiến đầu tư")
@@ -69,7 +95,8 @@ def test_only_the_head_of_the_unit_issues_an_authorisation(app, make_unit, make_
         roster.authorise(protocol, _data(unit, other_head, person))
     assert refused.value.field == "issued_by_id"
     authorisation = roster.authorise(protocol, _data(unit, head, person))
-    assert authorisation.issued_by is head and authorisation.recorded_by_id == protocol.id
+    assert authorisation.issued_by is head
+    assert authorisation.recorded_by_id == protocol.id
 
 
 def test_an_authorised_person_cannot_pass_it_on(app, make_unit, make_user):
@@ -95,7 +122,7 @@ def test_only_protocol_admin_or_the_unit_head_keep_the_roster(app, make_unit, ma
     unit = make_unit()
     focal = make_user(Role.FOCAL, unit=unit)
     data = roster.DesignationData(unit.id, focal.id, "Người phát ngôn", "", "", date(2026, 1, 1))
-    with pytest.raises(PermissionDenied):
+    with nothing_written(), pytest.raises(PermissionDenied):
         roster.designate(focal, data)
     head = make_user(Role.FOCAL, unit=unit, is_unit_head=True)
     assert roster.designate(head, data).unit is unit
@@ -114,4 +141,5 @@ def test_the_authorisation_form_keeps_input_and_names_the_reversed_window(
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Thời hạn ủy quyền kết thúc trước ngày bắt đầu." in page
-    assert "99/GUQ-SNV" in page and "Đoàn Attapeu" in page
+    assert "99/GUQ-SNV" in page
+    assert "Đoàn Attapeu" in page

@@ -1,5 +1,5 @@
 """Admin pages for users: list, create, edit, deactivate. Rules live in services."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
 from app.auth import services
@@ -7,11 +7,10 @@ from app.auth.forms import ConfirmForm, UserForm
 from app.auth.models import User
 from app.auth.permissions import require_admin
 from app.auth.roles import ROLE_LABELS
-from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.units.services import unit_choices
-from app.web import apply_and_flash, show_validation_error
+from app.web import apply_and_flash
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -29,20 +28,6 @@ def _form_data(form: UserForm) -> services.UserData:
         is_unit_head=form.is_unit_head.data, password=form.password.data or None)
 
 
-def _save(form: UserForm, user: User | None):
-    """Validate and save; on a rule violation, attach the message to the form."""
-    try:
-        if user is None:
-            user = services.create_user(current_user, _form_data(form))
-        else:
-            services.update_user(current_user, user, _form_data(form))
-    except ValidationFailed as exc:
-        show_validation_error(form, exc)
-        return None
-    db.session.commit()
-    return user
-
-
 @bp.get("/")
 def index():
     return render_template("admin/users.html", users=services.list_users(), role_labels=ROLE_LABELS,
@@ -53,8 +38,9 @@ def index():
 def create():
     form = UserForm()
     form.unit_id.choices = unit_choices(include_none=True)
-    if form.validate_on_submit() and (user := _save(form, None)):
-        flash(_("User %(name)s created.", name=user.name), "success")
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: services.create_user(current_user, _form_data(form)),
+            lambda user: _("User %(name)s created.", name=user.name), form=form):
         return redirect(url_for("users.index"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -67,10 +53,11 @@ def edit(user_id: int):
     if not form.is_submitted():
         form.roles.data = sorted(r.value for r in user.roles)
         form.unit_id.data = user.unit_id or 0
-    if form.validate_on_submit() and _save(form, user):
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: services.update_user(current_user, user, _form_data(form)),
+            lambda saved: _("Changes to %(name)s saved.", name=saved.name), form=form):
         if user.id == current_user.id and form.password.data:
             login_user(user)  # a new password ended the admin's sessions: keep this one
-        flash(_("Changes to %(name)s saved.", name=user.name), "success")
         return redirect(url_for("users.index"))
     return render_template("admin/user_form.html", form=form, user=user)
 

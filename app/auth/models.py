@@ -2,19 +2,29 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.roles import Role
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
 
 role_type = enum_type(Role)
 
 
-class User(UserMixin, db.Model):
+def hash_password(password: str) -> str:
+    """A salted hash of ``password`` by the app's ``PASSWORD_HASH_METHOD``.
+
+    The one place that reads that key. Checking accepts any method Werkzeug knows, so changing
+    it needs no migration: older hashes keep working.
+    """
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +59,7 @@ class User(UserMixin, db.Model):
             UserRole(role=r) for r in sorted(wanted - self.roles)]
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -66,7 +76,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -75,7 +85,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One evaluated login try, kept for auditing (throttling uses ``LoginThrottle``)."""
 
     __tablename__ = "login_attempts"
@@ -97,7 +107,7 @@ class ThrottleScope(StrEnum):
     PAIR = "pair"  # key: e-mail and address; the hard lock lives here
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failed logins counted per account, per address and per account-and-address.
 
     In the database, so that every worker and host applies the same delays; the

@@ -1,4 +1,5 @@
 """Login and logout. Every other page requires login unless marked ``@public``."""
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -6,10 +7,8 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth import services, throttle
 from app.auth.forms import ConfirmForm, LoginForm, PasswordForm
-from app.errors import ValidationFailed
-from app.extensions import db
 from app.i18n import _, ngettext
-from app.web import show_validation_error
+from app.web import apply_and_flash
 
 bp = Blueprint("auth", __name__)
 
@@ -32,7 +31,7 @@ def require_login_by_default():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Only paths on this site: no scheme, no host, no protocol-relative or backslash tricks."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
@@ -72,9 +71,8 @@ def login():
 def logout():
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        if current_user.is_authenticated:
-            services.end_sessions(current_user)  # copies of this cookie stop working too
-            db.session.commit()
+        if current_user.is_authenticated:  # copies of this cookie stop working too
+            apply_and_flash(lambda: services.end_sessions(current_user))
         logout_user()
         flash(_("You have logged out."), "success")
         return redirect(url_for("auth.login"))
@@ -87,14 +85,9 @@ def logout():
 def change_password():
     """The user's own password; their other sessions end, this one goes on."""
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_own_password(current_user, form.current.data, form.new.data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # this session, with the new version
-            flash(_("Password changed. Your other sessions have ended."), "success")
-            return redirect(url_for("main.dashboard"))
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: services.change_own_password(current_user, form.current.data, form.new.data),
+            _("Password changed. Your other sessions have ended."), form=form):
+        login_user(current_user._get_current_object())  # this session, with the new version
+        return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form)

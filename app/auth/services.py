@@ -1,5 +1,6 @@
 """Authentication, sessions and user administration (throttling: ``app.auth.throttle``)."""
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -34,8 +35,10 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def _dummy_user() -> User:
-    """A user nobody is, whose hash is made like real ones (``User.set_password``): checking
-    a password against it costs what checking a real account costs."""
+    """A user nobody is, with a hash made like real ones (``User.set_password``).
+
+    Checking a password against it costs what checking a real account costs.
+    """
     key = "briefdesk.dummy_password_hash"
     if key not in current_app.extensions:
         dummy = User()
@@ -45,8 +48,10 @@ def _dummy_user() -> User:
 
 
 def load_user(session_id: str) -> User | None:
-    """Flask-Login's user loader: the session names ``id:session_version`` (``User.get_id``);
-    a deactivated user, or a version since ended by a logout or a new password, is nobody."""
+    """Flask-Login's user loader: the session names ``id:session_version`` (``User.get_id``).
+
+    A deactivated user, or a version since ended by a logout or a new password, is nobody.
+    """
     user_id, _colon, version = (session_id or "").partition(":")
     try:
         user = db.session.get(User, parse_sql_int(user_id))
@@ -57,7 +62,7 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
-def authenticate(email: str, password: str, address: str) -> User:
+def authenticate(email: str, password: str, address: str | None) -> User:
     """Return the user for these credentials, recording the attempt.
 
     A deactivated account is refused whatever the password. Otherwise the attempt is
@@ -80,15 +85,16 @@ def authenticate(email: str, password: str, address: str) -> User:
         db.session.rollback()
         raise
     db.session.commit()
-    ok = (user or _dummy_user()).check_password(password or "") and user is not None
-    db.session.add(LoginAttempt(email=email, address=address, succeeded=ok))
-    if ok:
+    if not (user or _dummy_user()).check_password(password or ""):
+        user = None  # a wrong password counts as an unknown account
+    db.session.add(LoginAttempt(email=email, address=address, succeeded=user is not None))
+    if user is not None:
         throttle.record_success(email, address)
         user.last_login_at = now
     else:
         throttle.record_failure(email, address, now)
     db.session.commit()
-    if not ok:
+    if user is None:
         raise InvalidCredentials()
     return user
 
@@ -188,7 +194,7 @@ def set_user_active(actor, user: User, active: bool) -> None:
     db.session.flush()
 
 
-def list_users() -> list[User]:
+def list_users() -> Sequence[User]:
     return db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
 
 

@@ -1,5 +1,7 @@
-"""Login throttling: delays that double per account and per address, a hard lock per account
-at one address, and the administrator's unlock. State lives in ``login_throttles``.
+"""Login throttling: doubling delays, a hard lock per account at one address, unlocking.
+
+Delays double per account and per address; an administrator lifts a lock. State lives in
+``login_throttles``.
 
 The rules (app config keys in capitals):
 
@@ -23,6 +25,7 @@ attempts therefore see each other's counts (a success deletes it afterwards).
 """
 import math
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -110,9 +113,10 @@ def _seconds_left(until: datetime | None, now: datetime) -> int:
 
 
 def claim_attempt(email: str, address: str, now: datetime) -> None:
-    """Before checking a password: refuse if the account is locked at this address or the
-    address or the account must wait; otherwise count the attempt as a failure of the
-    account. Flushes; the caller commits at once, before checking the password.
+    """Before checking a password: refuse, or count the attempt as a failure of the account.
+
+    Refused if the account is locked at this address or the address or the account must
+    wait. Flushes; the caller commits at once, before checking the password.
 
     Raises LoginLocked or LoginThrottled (and then counts nothing).
     """
@@ -136,8 +140,10 @@ def claim_attempt(email: str, address: str, now: datetime) -> None:
 
 
 def record_failure(email: str, address: str, now: datetime) -> None:
-    """After a wrong password: count it for the address and for the account at this address
-    (the account itself was counted by ``claim_attempt``). Flushes."""
+    """After a wrong password: count it for the address and for the account at this address.
+
+    The account itself was counted by ``claim_attempt``. Flushes.
+    """
     _count_failure(ADDRESS, address, now, allowed=_setting("LOGIN_MAX_FAILURES_PER_ADDRESS"))
     _count_failure(PAIR, pair_key(email, address), now, allowed=None,
                    lock_at=_setting("LOGIN_HARD_LOCK_FAILURES"))
@@ -155,10 +161,10 @@ def record_success(email: str, address: str) -> None:
 def unlock(email: str) -> int:
     """Clear the account's delay and its locks at every address; returns the rows removed."""
     t = LoginThrottle
-    return db.session.execute(sa.delete(t).where(sa.or_(
+    return cast(sa.CursorResult, db.session.execute(sa.delete(t).where(sa.or_(
         sa.and_(t.scope == ACCOUNT, t.key == email),
         sa.and_(t.scope == PAIR, t.key.startswith(email + "\n", autoescape=True))))
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False))).rowcount
 
 
 def held_accounts(now: datetime) -> set[str]:

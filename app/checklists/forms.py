@@ -19,7 +19,7 @@ from app.checklists.models import (
 from app.checklists.schedule import Anchor, OffsetUnit
 from app.events.models import EVENT_KIND_LABELS, EventKind
 from app.forms import BaseForm
-from app.i18n import _l
+from app.i18n import _l, _lp
 from app.web import choices
 
 OFFSET_UNIT_LABELS = {
@@ -44,7 +44,7 @@ class TemplateForm(BaseForm):
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     kind = SelectField(_l("Event kind"), choices=choices(
         [("", _l("Core: every event"))] + [(k.value, EVENT_KIND_LABELS[k]) for k in EventKind]))
-    phase = SelectField(_l("When"), choices=choices(
+    phase = SelectField(_lp("checklist phase", "When"), choices=choices(
         (p.value, TEMPLATE_PHASE_LABELS[p]) for p in TemplatePhase))
     offset = IntegerField(_l("Offset"), validators=[InputRequired(), NumberRange(-9000, 9000)])
     offset_unit = SelectField(_l("Unit of the offset"), choices=choices(

@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.checklists.rules import Condition  # noqa: F401  (re-exported with its labels)
 from app.checklists.schedule import Anchor, OffsetUnit
 from app.events.models import Event, EventKind
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
@@ -50,9 +51,12 @@ ITEM_STATUS_LABELS = {
 }
 
 OPEN_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.RETURNED, ItemStatus.SUBMITTED})
+# The owner still has to act: only these items can be overdue, and they get the reminders
+# (a submitted item waits for the reviewer, not for its owner).
+AWAITING_OWNER_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.RETURNED})
 
 
-class ChecklistItem(db.Model):
+class ChecklistItem(Model):
     __tablename__ = "checklist_items"
     __table_args__ = (
         # Regeneration is idempotent: one item per event and key.
@@ -63,7 +67,8 @@ class ChecklistItem(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # Indexed by uq_checklist_items_event_key, which starts with it.
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     # Stable identity within the event, e.g. "tpl:12" or "tpl:12:unit:7".
     key: Mapped[str] = mapped_column(sa.String(100))
     title_vi: Mapped[str] = mapped_column(sa.String(300))
@@ -89,7 +94,7 @@ class ChecklistItem(db.Model):
     # recomputes the due time from this copy, so a later template edit only reaches
     # existing items when the admin asks for it.
     template_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("checklist_templates.id", ondelete="SET NULL"))
+        sa.ForeignKey("checklist_templates.id", ondelete="SET NULL"), index=True)
     offset: Mapped[int] = mapped_column(default=0)
     offset_unit: Mapped[OffsetUnit] = mapped_column(enum_type(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
     anchor: Mapped[Anchor] = mapped_column(enum_type(Anchor), default=Anchor.START)
@@ -104,8 +109,23 @@ class ChecklistItem(db.Model):
         return self.title_en if locale == "en" and self.title_en else self.title_vi
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    def awaits_owner(self) -> bool:
+        """The owner still has to provide or complete it (open or returned)."""
+        return self.status in AWAITING_OWNER_STATUSES
+
+    @classmethod
+    def awaits_owner_clause(cls) -> sa.ColumnElement[bool]:
+        """SQL twin of ``awaits_owner``."""
+        return cls.status.in_(AWAITING_OWNER_STATUSES)
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Past its due time while its owner still has to act."""
+        return self.awaits_owner and self.due_at < now
+
+    @classmethod
+    def overdue_clause(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """SQL twin of ``is_overdue``."""
+        return sa.and_(cls.awaits_owner_clause(), cls.due_at < now)
 
 
 class TemplatePhase(StrEnum):
@@ -121,13 +141,6 @@ TEMPLATE_PHASE_LABELS = {
 }
 
 
-class Condition(StrEnum):
-    ALWAYS = "always"
-    SENSITIVE = "sensitive"
-    FOREIGN = "foreign"                            # delegations, signings, promotion
-    SENSITIVE_OR_FOREIGN = "sensitive_or_foreign"
-
-
 CONDITION_LABELS = {
     Condition.ALWAYS: _l("Always"),
     Condition.SENSITIVE: _l("Only sensitive events"),
@@ -136,7 +149,7 @@ CONDITION_LABELS = {
 }
 
 
-class ChecklistTemplate(db.Model):
+class ChecklistTemplate(Model):
     """One default task: the core set (kind NULL) or the additions for one event kind."""
 
     __tablename__ = "checklist_templates"
@@ -165,7 +178,7 @@ class ChecklistTemplate(db.Model):
         return self.title_en if locale == "en" and self.title_en else self.title_vi
 
 
-class ChecklistSubmission(db.Model):
+class ChecklistSubmission(Model):
     """Information a unit provided for an item; reviewed by the lead unit."""
 
     __tablename__ = "checklist_submissions"
@@ -186,7 +199,7 @@ class ChecklistSubmission(db.Model):
         back_populates="submission", order_by="SubmissionAttachment.id", passive_deletes=True)
 
 
-class SubmissionAttachment(db.Model):
+class SubmissionAttachment(Model):
     """A file stored under the instance folder (never static) with a random name."""
 
     __tablename__ = "checklist_attachments"
@@ -223,7 +236,7 @@ STEP_ACTION_LABELS = {
 }
 
 
-class ChecklistStep(db.Model):
+class ChecklistStep(Model):
     """History of an item: who did what, when, with what comment."""
 
     __tablename__ = "checklist_steps"

@@ -1,5 +1,6 @@
-"""Overview for the steering committee and the propaganda commission: who is late,
-and the standing alerts of DOMAIN.md (rules 1 and 2).
+"""Overview for the steering committee and the propaganda commission.
+
+Who is late, and the standing alerts of DOMAIN.md (rules 1 and 2).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -7,31 +8,49 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.auth.permissions import has_role
-from app.auth.roles import Role
+from app.auth.permissions import has_role, is_active_user
 from app.checklists.models import OPEN_STATUSES, ChecklistItem, ItemStatus
 from app.errors import PermissionDenied
+from app.events import access
 from app.events.models import Event
 from app.extensions import db
+from app.i18n import _l
 from app.press.models import Briefing, BriefingStatus
+from app.settings import define, group, setting, types
 from app.timeutil import utcnow
 from app.units.models import Unit
 
-PROPAGANDA_UNIT = "ban-tgdv"          # Ban Tuyên giáo và Dân vận: monitors implementation
-PPC_UNIT = "ubnd-tinh"                # the provincial People's Committee
-PPC_BRIEFING_INTERVAL = timedelta(days=90)  # rule 2: at least one press conference a quarter
+group("oversight", _l("Oversight and standing alerts"))
+define("oversight.ppc_briefing_interval_days",
+       _l("Longest interval between the Provincial People's Committee's press conferences"),
+       types.DAYS, 90, legal_basis="Nghị định 09/2017/NĐ-CP, Điều 5 (ít nhất 3 tháng một lần)",
+       verified=True, minimum=1,
+       help=_l("The overview warns when the last one held is older than this (rule 2: every 3 months)."))
+# The overview's default period around today.
+DEFAULT_DAYS_BACK, DEFAULT_DAYS_AHEAD = 90, 30
 
 
 def can_see_overview(user) -> bool:
-    if has_role(user, Role.STEERING, Role.ADMIN):
+    """Those who see every event (steering, admins) and the propaganda commission."""
+    if has_role(user, *access.SEE_ALL_ROLES):
         return True
-    return (user is not None and getattr(user, "is_authenticated", False) and user.active
-            and user.unit is not None and user.unit.slug == PROPAGANDA_UNIT)
+    return (is_active_user(user) and user.unit is not None
+            and user.unit.slug == setting("organisation.propaganda_unit"))
 
 
 def require_overview(user) -> None:
     if not can_see_overview(user):
         raise PermissionDenied()
+
+
+def period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """The days the overview covers.
+
+    Those given (in order), by default 90 days back and 30 ahead of ``today``.
+    """
+    start = start or today - timedelta(days=DEFAULT_DAYS_BACK)
+    end = end or today + timedelta(days=DEFAULT_DAYS_AHEAD)
+    return (start, end) if start <= end else (end, start)
 
 
 @dataclass
@@ -48,25 +67,32 @@ class UnitRow:
 
 
 def unit_overview(user, start: datetime, end: datetime, now: datetime | None = None) -> list[UnitRow]:
-    """Items due in [start, end) per responsible unit: open, overdue, on-time rate of done ones."""
+    """Items due in [start, end) per responsible unit: open, overdue, on-time rate of done ones.
+
+    One aggregate query; "overdue" is ``ChecklistItem.overdue_clause``.
+    """
     require_overview(user)
     now = now or utcnow()
-    rows: dict[int, UnitRow] = {}
-    units = {u.id: u for u in db.session.scalars(sa.select(Unit))}
-    query = (sa.select(ChecklistItem.unit_id, ChecklistItem.status, ChecklistItem.due_at,
-                       ChecklistItem.completed_at)
+
+    def count(condition) -> sa.ColumnElement[int]:
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    done = ChecklistItem.status == ItemStatus.DONE
+    query = (sa.select(ChecklistItem.unit_id,
+                       count(ChecklistItem.status.in_(OPEN_STATUSES)),
+                       count(ChecklistItem.overdue_clause(now)),
+                       count(done),
+                       count(sa.and_(done, ChecklistItem.completed_at <= ChecklistItem.due_at)))
              .where(ChecklistItem.due_at >= start, ChecklistItem.due_at < end,
                     ChecklistItem.unit_id.is_not(None),
-                    ChecklistItem.status != ItemStatus.NOT_NEEDED))
-    for unit_id, status, due, completed in db.session.execute(query):
-        row = rows.setdefault(unit_id, UnitRow(units[unit_id]))
-        if status is ItemStatus.DONE:
-            row.done += 1
-            row.done_on_time += completed is not None and completed <= due
-        elif status in OPEN_STATUSES:
-            row.open += 1
-            row.overdue += status is not ItemStatus.SUBMITTED and due < now
-    return sorted(rows.values(), key=lambda r: (-r.overdue, -r.open, r.unit.name_vi))
+                    ChecklistItem.status != ItemStatus.NOT_NEEDED)
+             .group_by(ChecklistItem.unit_id))
+    counts = db.session.execute(query).all()
+    units: dict[int | None, Unit] = {u.id: u for u in db.session.scalars(  # keys: the rows' unit_id
+        sa.select(Unit).where(Unit.id.in_([row[0] for row in counts])))}
+    rows = [UnitRow(units[unit_id], int(n_open), int(overdue), int(n_done), int(on_time))
+            for unit_id, n_open, overdue, n_done, on_time in counts]
+    return sorted(rows, key=lambda r: (-r.overdue, -r.open, r.unit.name_vi))
 
 
 @dataclass
@@ -77,17 +103,17 @@ class Alert:
 
 
 def standing_alerts(now: datetime | None = None, tz: str = "Asia/Ho_Chi_Minh") -> list[Alert]:
-    """More than 90 days since the PPC's last press conference; monthly press information."""
+    """Too long since the PPC's last press conference (a setting); monthly press information."""
     now = now or utcnow()
     alerts = []
     last = db.session.scalar(
         sa.select(sa.func.max(Briefing.starts_at)).join(Event, Event.id == Briefing.event_id)
         .join(Unit, Unit.id == Event.lead_unit_id)
-        .where(Unit.slug == PPC_UNIT, Briefing.status == BriefingStatus.HELD,
+        .where(Unit.slug == setting("organisation.ppc_unit"), Briefing.status == BriefingStatus.HELD,
                Briefing.starts_at <= now))
     if last is not None and last.tzinfo is None:  # max() loses the column type on SQLite
         last = datetime.fromisoformat(str(last)).replace(tzinfo=ZoneInfo("UTC"))
-    if last is None or now - last > PPC_BRIEFING_INTERVAL:
+    if last is None or now - last > timedelta(days=setting("oversight.ppc_briefing_interval_days")):
         alerts.append(Alert("ppc_briefing", "warning",
                             {"last": last, "days": (now - last).days if last else None}))
     today = now.astimezone(ZoneInfo(tz)).date()

@@ -1,5 +1,7 @@
-"""Checklist pages: my tasks, an item (submit / accept / return), an event's checklist,
-the steering overview and the template admin. Thin: parse, call a service, commit.
+"""Checklist pages.
+
+My tasks, an item (submit / accept / return), an event's checklist, the steering overview and the
+template admin. Thin: parse, call a service, commit.
 """
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -8,7 +10,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -34,27 +35,23 @@ from app.checklists.models import (
     RESPONSIBLE_ROLE_LABELS,
     STEP_ACTION_LABELS,
     TEMPLATE_PHASE_LABELS,
+    ChecklistItem,
     ChecklistTemplate,
     Condition,
     ResponsibleRole,
     TemplatePhase,
 )
 from app.checklists.schedule import Anchor, OffsetUnit
-from app.checklists.services import on_event_saved
-from app.errors import ValidationFailed
 from app.events import access
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind
-from app.events.signals import event_saved
 from app.extensions import db
 from app.i18n import _
 from app.inputs import parse_date
 from app.timeutil import utcnow
-from app.web import attachment_disposition, show_validation_error
+from app.web import apply_and_flash, attachment_disposition
 
 bp = Blueprint("checklists", __name__)
 register_filters(bp)
-# Keep every event's checklist in step with the event (created, moved, cancelled...).
-event_saved.connect(on_event_saved)
 
 LABELS = dict(status_labels=ITEM_STATUS_LABELS, role_labels=RESPONSIBLE_ROLE_LABELS,
               step_labels=STEP_ACTION_LABELS)
@@ -68,8 +65,8 @@ def tasks():
 def _item_page(item, form=None, review=None, status=200):
     return render_template(
         "checklists/item.html", item=item, form=form or SubmissionForm(),
-        review=review or ReviewForm(), can_work=work.can_work_on(current_user, item),
-        can_review=work.can_review(current_user, item), max_mb=storage.max_bytes() // 2**20,
+        review=review or ReviewForm(), actions=work.actions(current_user, item),
+        max_mb=storage.max_bytes() // 2**20,
         **LABELS), status
 
 
@@ -90,52 +87,37 @@ def submit(item_id: int):
     form = SubmissionForm()
     if not form.validate_on_submit():
         return _item_page(item, form=form, status=400)
-    try:
-        work.submit(current_user, item, form.text.data, request.files.getlist(form.attachments.name))
-    except ValidationFailed as exc:
-        show_validation_error(form, exc)
-        return _item_page(db.session.get(type(item), item_id), form=form, status=400)
-    db.session.commit()
-    flash(_("Information submitted."), "success")
+    if not apply_and_flash(lambda: work.submit(current_user, item, form.text.data,
+                                               request.files.getlist(form.attachments.name)),
+                           _("Information submitted."), form=form):
+        return _item_page(db.session.get(ChecklistItem, item_id), form=form, status=400)
     return redirect(url_for("checklists.item", item_id=item_id))
 
 
-def _review(item_id: int, action):
+def _review(item_id: int, action, success: str):
     item = work.get_item(current_user, item_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         return _item_page(item, review=form, status=400)
-    try:
-        action(current_user, item, form.comment.data or "")
-    except ValidationFailed as exc:
-        show_validation_error(form, exc)
-        return _item_page(db.session.get(type(item), item_id), review=form, status=400)
-    db.session.commit()
-    return None
+    if not apply_and_flash(lambda: action(current_user, item, form.comment.data or ""), success,
+                           form=form):
+        return _item_page(db.session.get(ChecklistItem, item_id), review=form, status=400)
+    return redirect(url_for("checklists.item", item_id=item_id))
 
 
 @bp.post("/checklists/items/<int:item_id>/accept")
 def accept(item_id: int):
-    if (failed := _review(item_id, work.accept)) is not None:
-        return failed
-    flash(_("Submission accepted."), "success")
-    return redirect(url_for("checklists.item", item_id=item_id))
+    return _review(item_id, work.accept, _("Submission accepted."))
 
 
 @bp.post("/checklists/items/<int:item_id>/return")
 def return_item(item_id: int):
-    if (failed := _review(item_id, work.return_item)) is not None:
-        return failed
-    flash(_("Submission returned with your comment."), "success")
-    return redirect(url_for("checklists.item", item_id=item_id))
+    return _review(item_id, work.return_item, _("Submission returned with your comment."))
 
 
 @bp.post("/checklists/items/<int:item_id>/complete")
 def complete(item_id: int):
-    if (failed := _review(item_id, work.complete)) is not None:
-        return failed
-    flash(_("Item marked done."), "success")
-    return redirect(url_for("checklists.item", item_id=item_id))
+    return _review(item_id, work.complete, _("Item marked done."))
 
 
 @bp.get("/checklists/attachments/<int:attachment_id>")
@@ -161,9 +143,8 @@ def event_checklist(event_id: int):
 
 def _period() -> tuple[date, date]:
     today = utcnow().astimezone(ZoneInfo(current_app.config["APP_TIMEZONE"])).date()
-    start = parse_date(request.args.get("from")) or today - timedelta(days=90)
-    end = parse_date(request.args.get("to")) or today + timedelta(days=30)
-    return (start, end) if start <= end else (end, start)
+    return overview_service.period(parse_date(request.args.get("from")),
+                                   parse_date(request.args.get("to")), today)
 
 
 @bp.get("/checklists/overview")
@@ -210,21 +191,19 @@ def edit_template(template_id: int | None = None):
     if template is not None and not form.is_submitted():
         form.kind.data = template.kind.value if template.kind else ""
     if form.validate_on_submit():
-        try:
-            if template is None:
-                templates_admin.create_template(current_user, _template_data(form))
-            else:
-                result = templates_admin.update_template(current_user, template, _template_data(form),
-                                                         form.update_open_items.data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
+        if template is None:
+            saved = apply_and_flash(
+                lambda: templates_admin.create_template(current_user, _template_data(form)),
+                _("Template saved."), form=form)
         else:
-            db.session.commit()
-            if template is not None and form.update_open_items.data:
-                flash(_("Template saved; %(n)d open items of future events updated.",
-                        n=result.updated), "success")
-            else:
-                flash(_("Template saved."), "success")
+            refresh = form.update_open_items.data
+            saved = apply_and_flash(
+                lambda: templates_admin.update_template(current_user, template,
+                                                        _template_data(form), refresh),
+                lambda result: _("Template saved; %(n)d open items of future events updated.",
+                                 n=result.updated) if refresh else _("Template saved."),
+                form=form)
+        if saved:
             return redirect(url_for("checklists.templates"))
     return render_template("checklists/template_form.html", form=form, template=template), \
         400 if form.is_submitted() else 200

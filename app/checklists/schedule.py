@@ -10,7 +10,7 @@ An item is due ``offset`` units from the event's start or end:
   included, from the ``holidays`` package);
 * hours: exactly ``offset`` hours from the anchor.
 """
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -69,13 +69,13 @@ def due_at(anchor: datetime, offset: int, unit: OffsetUnit, tz: str,
         raise ValueError("anchor must be time-zone aware")
     unit = OffsetUnit(unit)
     if unit is OffsetUnit.HOURS:
-        return (anchor + timedelta(hours=offset)).astimezone(timezone.utc)
+        return (anchor + timedelta(hours=offset)).astimezone(UTC)
     if offset == 0:
-        return anchor.astimezone(timezone.utc)
+        return anchor.astimezone(UTC)
     zone = _zone(tz)
     local_day = anchor.astimezone(zone).date()
     if unit is OffsetUnit.WORKING_DAYS:
         day = add_working_days(local_day, offset)
     else:
         day = local_day + timedelta(days=offset)
-    return datetime.combine(day, end_of_day, tzinfo=zone).astimezone(timezone.utc)
+    return datetime.combine(day, end_of_day, tzinfo=zone).astimezone(UTC)

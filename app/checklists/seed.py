@@ -1,5 +1,6 @@
-"""Default checklist templates from DOMAIN.md section (b). Policy defaults, not law,
-except where a rule is cited; admins correct them in the app.
+"""Default checklist templates from DOMAIN.md section (b).
+
+Policy defaults, not law, except where a rule is cited; admins correct them in the app.
 
 ``seed_templates()`` is idempotent: rows are matched by ``code`` and never overwritten,
 so an admin's edits survive a second `flask checklists seed` or `flask demo load`.

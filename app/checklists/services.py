@@ -7,9 +7,8 @@ given events in one query per chunk, then inserts and updates in bulk.
 Services flush, never commit.
 """
 from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -21,52 +20,25 @@ from app.checklists.models import (
     ChecklistItem,
     ChecklistStep,
     ChecklistTemplate,
-    Condition,
     ItemStatus,
     ResponsibleRole,
     StepAction,
 )
-from app.checklists.schedule import Anchor, due_at
-from app.events.models import DELEGATION_KINDS, Delegation, Event, EventKind, EventStatus
+from app.checklists.proposals import sync_proposed_briefings
+from app.checklists.rules import TEMPLATE_KEY_PREFIX, applies, compute_due, item_key
+from app.checklists.signals import checklist_synced
+from app.events.models import Delegation, Event, EventStatus
 from app.extensions import db
-from app.notifications import services as notifications
 from app.timeutil import utcnow
 from app.units.models import Unit, UnitKind
 
 # Statuses from which an event has a checklist; a draft has none yet.
 ACTIVE_STATUSES = frozenset({EventStatus.PLANNED, EventStatus.CONFIRMED, EventStatus.HELD,
                              EventStatus.REPORTED, EventStatus.POSTPONED})
-FOREIGN_KINDS = DELEGATION_KINDS | {EventKind.PROMOTION}
 CHUNK = 500  # events per SELECT ... IN (...) so parameter lists stay small
 ITEMS = ChecklistItem.__table__
-TEMPLATE_KEY_PREFIX = "tpl:"
 MOVE_ITEM = (ITEMS.update().where(ITEMS.c.id == sa.bindparam("b_id"))
              .values(due_at=sa.bindparam("b_due"), updated_at=sa.bindparam("b_now")))
-
-
-def item_key(template_id: int, unit_id: int | None = None) -> str:
-    """Stable identity of an item within its event (unique with event_id)."""
-    base = f"{TEMPLATE_KEY_PREFIX}{template_id}"
-    return base if unit_id is None else f"{base}:unit:{unit_id}"
-
-
-def is_foreign_related(event: Event, has_delegation: bool) -> bool:
-    return event.kind in FOREIGN_KINDS or has_delegation
-
-
-def applies(template: ChecklistTemplate, event: Event, has_delegation: bool) -> bool:
-    """Does the template's condition hold for the event?"""
-    foreign = is_foreign_related(event, has_delegation)
-    return {Condition.ALWAYS: True,
-            Condition.SENSITIVE: event.is_sensitive,
-            Condition.FOREIGN: foreign,
-            Condition.SENSITIVE_OR_FOREIGN: event.is_sensitive or foreign}[template.condition]
-
-
-def compute_due(event: Event, offset: int, offset_unit, anchor: Anchor) -> datetime:
-    """The one place an item's due time is derived from its event."""
-    base = event.ends_at if anchor is Anchor.END else event.starts_at
-    return due_at(base, offset, offset_unit, event.timezone or "Asia/Ho_Chi_Minh")
 
 
 class RoleUnits:
@@ -118,10 +90,10 @@ def active_templates() -> list[ChecklistTemplate]:
 
 def desired_items(event: Event, templates: list[ChecklistTemplate], role_units: RoleUnits,
                   has_delegation: bool) -> dict[str, tuple[ChecklistTemplate, int | None]]:
-    """key -> (template, responsible unit) of every item the event should have."""
-    wanted = {}
+    """Key -> (template, responsible unit) of every item the event should have."""
+    wanted: dict[str, tuple[ChecklistTemplate, int | None]] = {}
     for template in templates:
-        if template.kind not in (None, event.kind) or not applies(template, event, has_delegation):
+        if not applies(template, event, has_delegation):
             continue
         if template.role is ResponsibleRole.COORDINATING_UNIT:
             for unit in event.coordinating_units:
@@ -141,7 +113,7 @@ def _new_item_row(event: Event, key: str, template: ChecklistTemplate, unit_id, 
                 anchor=template.anchor, created_at=now, updated_at=now)
 
 
-def sync_checklists(events: Iterable[Event], *, refresh_template_ids: set[int] = frozenset(),
+def sync_checklists(events: Iterable[Event], *, refresh_template_ids: Collection[int] = frozenset(),
                     actor: User | None = None) -> SyncResult:
     """Bring the checklists of ``events`` in line with their current state. Idempotent.
 
@@ -157,8 +129,6 @@ def sync_checklists(events: Iterable[Event], *, refresh_template_ids: set[int] =
 
     Flushes; the caller commits.
     """
-    from app.press.briefings import sync_proposed_briefings
-
     events = list(events)
     result = SyncResult()
     if not events:
@@ -180,17 +150,18 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
     """Sync one chunk of events; returns the ids of those with a delegation record."""
     ids = [e.id for e in chunk]
     existing: dict[int, dict[str, sa.Row]] = defaultdict(dict)
-    for row in db.session.execute(
+    for found in db.session.execute(
             sa.select(ChecklistItem.id, ChecklistItem.event_id, ChecklistItem.key,
                       ChecklistItem.status, ChecklistItem.due_at, ChecklistItem.unit_id,
                       ChecklistItem.offset, ChecklistItem.offset_unit, ChecklistItem.anchor)
             .where(ChecklistItem.event_id.in_(ids))):
-        existing[row.event_id][row.key] = row
+        existing[found.event_id][found.key] = found
     with_delegation = set(db.session.scalars(
         sa.select(Delegation.event_id).where(Delegation.event_id.in_(ids))))
 
     # moved: only the due time changes (one lean executemany); other: any columns (ORM bulk).
-    inserts, moved, other, steps = [], [], [], []
+    inserts: list[dict] = []
+    moved, other, steps = [], [], []
     for event in chunk:
         items = existing.get(event.id, {})
         cancelled = event.status is EventStatus.CANCELLED
@@ -256,7 +227,7 @@ def _open_item_update(event, row, template, unit_id, refresh_ids) -> dict | None
         if unit_id != row.unit_id:
             change["unit_id"] = unit_id
         return change
-    change: dict = {"id": row.id}
+    change = {"id": row.id}
     offset, offset_unit, anchor = row.offset, row.offset_unit, row.anchor
     if row.status is ItemStatus.NOT_NEEDED:
         # Wanted again (e.g. the unit was added back): open it again.
@@ -293,9 +264,16 @@ def load_events_for_sync(query: sa.Select) -> list[Event]:
 
 
 def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ignored) -> None:
-    """Receiver of ``app.events.signals.event_saved``: keep the checklist in step and tell
-    the owners of new items (each owner hears of an item once)."""
+    """Receiver of ``app.events.signals.event_saved``.
+
+    Keep the checklist in step, then announce it (``checklist_synced``: notifications tell the
+    owners of new items).
+    """
     sync_checklist(event, actor=actor)
-    generated = db.session.scalars(sa.select(ChecklistItem).where(
-        ChecklistItem.event_id == event.id, ChecklistItem.key.startswith(TEMPLATE_KEY_PREFIX)))
-    notifications.notify_open_items(list(generated))
+    checklist_synced.send(event, actor=actor)
+
+
+def generated_items(event: Event) -> list[ChecklistItem]:
+    """The event's items generated from templates."""
+    return list(db.session.scalars(sa.select(ChecklistItem).where(
+        ChecklistItem.event_id == event.id, ChecklistItem.key.startswith(TEMPLATE_KEY_PREFIX))))

@@ -1,5 +1,7 @@
-"""Admins edit checklist templates. An edit reaches events generated afterwards;
-on request it also reaches the open items of events that have not started yet.
+"""Admins edit checklist templates.
+
+An edit reaches events generated afterwards; on request it also reaches the open items of events
+that have not started yet.
 """
 from dataclasses import dataclass
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from app.auth.permissions import belongs_to, has_role
+from app.auth.permissions import belongs_to, has_role, is_active_user
 from app.auth.roles import Role
 from app.checklists import storage
 from app.checklists.models import (
@@ -23,12 +23,12 @@ from app.checklists.models import (
     StepAction,
     SubmissionAttachment,
 )
+from app.checklists.signals import submission_reviewed
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.i18n import _
-from app.notifications import services as notifications
 from app.timeutil import utcnow
 
 REVIEW_ANY_ROLES = (Role.ADMIN, Role.PROTOCOL)
@@ -43,13 +43,9 @@ MAX_FILES = 5
 DUE_SOON = timedelta(days=7)
 
 
-def _active(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.active
-
-
 def can_work_on(user, item: ChecklistItem) -> bool:
     """The item's own unit: its focal points, its head, or holders of the item's role."""
-    if not _active(user):
+    if not is_active_user(user):
         return False
     if item.user_id is not None and item.user_id == user.id:
         return True
@@ -63,7 +59,7 @@ def can_review(user, item: ChecklistItem) -> bool:
     """The lead unit's focal points and head, protocol and admins."""
     if has_role(user, *REVIEW_ANY_ROLES):
         return True
-    return _active(user) and belongs_to(user, item.event.lead_unit_id) and (
+    return is_active_user(user) and belongs_to(user, item.event.lead_unit_id) and (
         user.is_unit_head or has_role(user, Role.FOCAL))
 
 
@@ -73,6 +69,21 @@ def can_see(user, item: ChecklistItem) -> bool:
         return False
     return can_work_on(user, item) or can_review(user, item) or has_role(user, Role.STEERING) \
         or belongs_to(user, item.unit_id)
+
+
+@dataclass(frozen=True)
+class ItemActions:
+    """What the item's page offers ``user`` now."""
+
+    review: bool   # accept or return the submission waiting for review
+    provide: bool  # submit information, or mark done when no submission is required
+
+
+def actions(user, item: ChecklistItem) -> ItemActions:
+    return ItemActions(
+        review=item.status is ItemStatus.SUBMITTED and can_review(user, item),
+        provide=(item.awaits_owner and item.event.status is not EventStatus.CANCELLED
+                 and can_work_on(user, item)))
 
 
 def get_item(user, item_id: int) -> ChecklistItem:
@@ -157,7 +168,7 @@ def accept(user, item: ChecklistItem, comment: str = "") -> None:
     item.completed_at, item.completed_by = now, user
     _step(item, StepAction.ACCEPTED, user, comment.strip(), submission)
     db.session.flush()
-    notifications.notify_submission_reviewed(submission, True, comment=comment.strip())
+    submission_reviewed.send(submission, accepted=True, comment=comment.strip(), actor=user)
 
 
 def return_item(user, item: ChecklistItem, comment: str) -> None:
@@ -171,7 +182,7 @@ def return_item(user, item: ChecklistItem, comment: str) -> None:
     item.status = ItemStatus.RETURNED
     _step(item, StepAction.RETURNED, user, comment, submission)
     db.session.flush()
-    notifications.notify_submission_reviewed(submission, False, comment=comment)
+    submission_reviewed.send(submission, accepted=False, comment=comment, actor=user)
 
 
 def complete(user, item: ChecklistItem, comment: str = "") -> None:
@@ -227,7 +238,7 @@ def my_tasks(user, now: datetime | None = None, done_days: int = 30) -> Tasks:
             tasks.done.append(item)
         elif item.status is ItemStatus.SUBMITTED:
             tasks.waiting.append(item)
-        elif item.due_at < now:
+        elif item.is_overdue(now):
             tasks.overdue.append(item)
         elif item.due_at < now + DUE_SOON:
             tasks.due_soon.append(item)
@@ -264,5 +275,4 @@ def progress(items: list[ChecklistItem], now: datetime | None = None) -> Progres
     now = now or utcnow()
     counted = [i for i in items if i.status is not ItemStatus.NOT_NEEDED]
     return Progress(done=sum(i.status is ItemStatus.DONE for i in counted), total=len(counted),
-                    overdue=sum(i.status in OPEN_STATUSES and i.status is not ItemStatus.SUBMITTED
-                                and i.due_at < now for i in counted))
+                    overdue=sum(i.is_overdue(now) for i in counted))

@@ -5,7 +5,7 @@ steering committee and admins; everyone else is told it does not exist (404).
 """
 import sqlalchemy as sa
 
-from app.auth.permissions import belongs_to, has_role
+from app.auth.permissions import belongs_to, has_role, is_active_user
 from app.auth.roles import Role
 from app.errors import NotVisible, PermissionDenied
 from app.events.models import Event, Visibility, event_coordinating_units
@@ -14,16 +14,36 @@ SEE_ALL_ROLES = (Role.ADMIN, Role.STEERING)
 EDIT_ANY_ROLES = (Role.ADMIN, Role.PROTOCOL)
 
 
-def _logged_in(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.active
+def is_insider(user, event: Event) -> bool:
+    """Steering and admins, and the members of the event's lead and coordinating units."""
+    if has_role(user, *SEE_ALL_ROLES):
+        return True
+    return is_active_user(user) and user.unit_id is not None and user.unit_id in event.unit_ids
+
+
+def insider_clause(user) -> sa.ColumnElement[bool]:
+    """SQL condition on ``Event`` equivalent to ``is_insider``."""
+    if has_role(user, *SEE_ALL_ROLES):
+        return sa.true()
+    if not is_active_user(user) or user.unit_id is None:
+        return sa.false()
+    # Correlated EXISTS (a primary-key probe per row), not IN (SELECT ...): SQLite would
+    # materialise every event the unit ever coordinated, on each use.
+    return sa.or_(Event.lead_unit_id == user.unit_id,
+                  sa.select(event_coordinating_units.c.event_id)
+                  .where(event_coordinating_units.c.event_id == Event.id,
+                         event_coordinating_units.c.unit_id == user.unit_id)
+                  .exists())
 
 
 def can_view(user, event: Event) -> bool:
-    if not _logged_in(user):
+    """Visitors see public, non-sensitive events.
+
+    Users every event but the confidential ones of which they are not insiders.
+    """
+    if not is_active_user(user):
         return event.visibility is Visibility.PUBLIC and not event.is_sensitive
-    if event.visibility is not Visibility.CONFIDENTIAL or has_role(user, *SEE_ALL_ROLES):
-        return True
-    return user.unit_id is not None and user.unit_id in event.unit_ids
+    return event.visibility is not Visibility.CONFIDENTIAL or is_insider(user, event)
 
 
 def require_view(user, event: Event | None) -> Event:
@@ -35,21 +55,11 @@ def require_view(user, event: Event | None) -> Event:
 
 def visible_clause(user) -> sa.ColumnElement[bool]:
     """SQL condition on ``Event`` equivalent to ``can_view`` (for lists, calendars and feeds)."""
-    if not _logged_in(user):
+    if not is_active_user(user):
         return sa.and_(Event.visibility == Visibility.PUBLIC, Event.is_sensitive.is_(False))
     if has_role(user, *SEE_ALL_ROLES):
         return sa.true()
-    conditions = [Event.visibility != Visibility.CONFIDENTIAL]
-    if user.unit_id is not None:
-        conditions.append(Event.lead_unit_id == user.unit_id)
-        # Correlated EXISTS (a primary-key probe per confidential row), not IN (SELECT ...):
-        # SQLite would materialise every event the unit ever coordinated, on each use.
-        conditions.append(
-            sa.select(event_coordinating_units.c.event_id)
-            .where(event_coordinating_units.c.event_id == Event.id,
-                   event_coordinating_units.c.unit_id == user.unit_id)
-            .exists())
-    return sa.or_(*conditions)
+    return sa.or_(Event.visibility != Visibility.CONFIDENTIAL, insider_clause(user))
 
 
 def can_edit(user, event: Event) -> bool:
@@ -61,7 +71,13 @@ def can_edit(user, event: Event) -> bool:
     return has_role(user, Role.FOCAL) and belongs_to(user, event.lead_unit_id)
 
 
+def can_create_events(user) -> bool:
+    """Whether the user may create events at all (for some lead unit)."""
+    return has_role(user, *EDIT_ANY_ROLES, Role.FOCAL)
+
+
 def can_create_for(user, lead_unit_id: int | None) -> bool:
+    """Protocol and admin create events for any unit; a focal point for their own unit."""
     if has_role(user, *EDIT_ANY_ROLES):
         return True
     return has_role(user, Role.FOCAL) and belongs_to(user, lead_unit_id)

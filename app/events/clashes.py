@@ -11,19 +11,18 @@ from zoneinfo import ZoneInfo
 import holidays
 import sqlalchemy as sa
 
+from app.auth.models import User
 from app.events.models import (
     Delegation,
     DelegationMember,
     Event,
-    EventStatus,
     ProgrammeItem,
+    Venue,
     event_hosts,
     programme_item_hosts,
 )
+from app.events.validation import TEXT_MAX, check_length
 from app.extensions import db
-
-# Events that no longer take place do not clash with anything.
-INACTIVE = (EventStatus.CANCELLED, EventStatus.POSTPONED)
 
 
 @dataclass(frozen=True)
@@ -55,10 +54,62 @@ class ClashesFound(Exception):
         self.clashes = clashes
 
 
+def clear_clashes(planned: Planned, override_reason: str) -> tuple[list[Clash], str]:
+    """The clashes of ``planned`` and the cleaned reason.
+
+    Raises ClashesFound unless the user confirmed with a reason.
+    """
+    clashes = find_clashes(planned)
+    reason = check_length(override_reason, TEXT_MAX, "override_reason")
+    if clashes and not reason:
+        raise ClashesFound(clashes)
+    return clashes, reason
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """A person hosts an event, or one item of its programme, at that time."""
+
+    user_id: int
+    event_id: int
+    item_id: int | None  # the programme item, or None for the event itself
+    starts_at: datetime
+    ends_at: datetime
+
+
+def host_engagements(user_ids, starts_at: datetime, ends_at: datetime,
+                     exclude_event_id: int | None = None) -> list[Engagement]:
+    """What any of ``user_ids`` hosts that takes place and overlaps [starts_at, ends_at).
+
+    Events and programme items; ``exclude_event_id``'s own event and items are left out.
+
+    One query, whatever the number of people: event clash checks and spokesperson
+    double-booking both use it.
+    """
+    ids = sorted(set(user_ids))
+    if not ids:
+        return []
+    events = (sa.select(event_hosts.c.user_id, Event.id, sa.null().label("item_id"),
+                        Event.starts_at, Event.ends_at)
+              .join(Event, Event.id == event_hosts.c.event_id)
+              .where(event_hosts.c.user_id.in_(ids), Event.takes_place_clause(),
+                     Event.starts_at < ends_at, Event.ends_at > starts_at))
+    items = (sa.select(programme_item_hosts.c.user_id, ProgrammeItem.event_id, ProgrammeItem.id,
+                       ProgrammeItem.starts_at, ProgrammeItem.ends_at)
+             .join(ProgrammeItem, ProgrammeItem.id == programme_item_hosts.c.item_id)
+             .join(Event, Event.id == ProgrammeItem.event_id)
+             .where(programme_item_hosts.c.user_id.in_(ids), Event.takes_place_clause(),
+                    ProgrammeItem.starts_at < ends_at, ProgrammeItem.ends_at > starts_at))
+    if exclude_event_id is not None:
+        events = events.where(Event.id != exclude_event_id)
+        items = items.where(ProgrammeItem.event_id != exclude_event_id)
+    return [Engagement(*row) for row in db.session.execute(sa.union_all(events, items))]
+
+
 def _overlapping_events(planned: Planned):
     query = sa.select(Event.id).where(Event.starts_at < planned.ends_at,
                                       Event.ends_at > planned.starts_at,
-                                      Event.status.not_in(INACTIVE))
+                                      Event.takes_place_clause())
     if planned.event_id is not None:
         query = query.where(Event.id != planned.event_id)
     return query
@@ -68,7 +119,7 @@ def _overlapping_items(planned: Planned):
     query = (sa.select(ProgrammeItem.id).join(Event, Event.id == ProgrammeItem.event_id)
              .where(ProgrammeItem.starts_at < planned.ends_at,
                     ProgrammeItem.ends_at > planned.starts_at,
-                    Event.status.not_in(INACTIVE)))
+                    Event.takes_place_clause()))
     if planned.event_id is not None:
         query = query.where(ProgrammeItem.event_id != planned.event_id)
     return query
@@ -76,13 +127,10 @@ def _overlapping_items(planned: Planned):
 
 def find_clashes(planned: Planned) -> list[Clash]:
     """Every clash of ``planned`` with other events, their programmes, and holidays."""
-    from app.auth.models import User
-    from app.events.models import Venue
-
     found: list[Clash] = []
     events = _overlapping_events(planned).subquery()
-    items = _overlapping_items(planned).subquery()
     if planned.venue_id:
+        items = _overlapping_items(planned).subquery()
         venue = db.session.get(Venue, planned.venue_id)
         name = venue.name if venue else ""
         ids = set(db.session.scalars(
@@ -93,17 +141,12 @@ def find_clashes(planned: Planned) -> list[Clash]:
                                                     ProgrammeItem.venue_id == planned.venue_id)))
         found += [Clash("venue", i, name) for i in sorted(ids)]
     if planned.host_ids:
-        rows = set(db.session.execute(
-            sa.select(event_hosts.c.event_id, User.name).join(User, User.id == event_hosts.c.user_id)
-            .where(event_hosts.c.event_id.in_(sa.select(events)),
-                   event_hosts.c.user_id.in_(planned.host_ids))))
-        rows |= set(db.session.execute(
-            sa.select(ProgrammeItem.event_id, User.name)
-            .join(programme_item_hosts, programme_item_hosts.c.item_id == ProgrammeItem.id)
-            .join(User, User.id == programme_item_hosts.c.user_id)
-            .where(ProgrammeItem.id.in_(sa.select(items)),
-                   programme_item_hosts.c.user_id.in_(planned.host_ids))))
-        found += [Clash("host", i, name) for i, name in sorted(rows)]
+        hosted = {(e.event_id, e.user_id) for e in host_engagements(
+            planned.host_ids, planned.starts_at, planned.ends_at, planned.event_id)}
+        host_names = dict(db.session.execute(sa.select(User.id, User.name).where(
+            User.id.in_({user_id for _event, user_id in hosted}))).all()) if hosted else {}
+        found += [Clash("host", i, name) for i, name in sorted(
+            {(event_id, host_names[user_id]) for event_id, user_id in hosted})]
     names = {n.strip().lower() for n in planned.member_names if n.strip()}
     if names:
         rows = set(db.session.execute(

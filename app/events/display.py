@@ -91,7 +91,8 @@ def country_name(code: str | None) -> str:
 def country_choices() -> list[tuple[str, str]]:
     """ISO 3166 alpha-2 codes named in the user's language, partners first."""
     territories = Locale.parse(locale_name()).territories
-    codes = sorted((c for c in territories if len(c) == 2 and c.isalpha() and c not in ("ZZ",)),
+    codes = sorted((c for c in territories
+                    if isinstance(c, str) and len(c) == 2 and c.isalpha() and c not in ("ZZ",)),
                    key=lambda c: territories[c])
     first = [(c, territories[c]) for c in PARTNER_COUNTRIES]
     return [("", "—"), *first, *[(c, territories[c]) for c in codes if c not in PARTNER_COUNTRIES]]
@@ -99,7 +100,8 @@ def country_choices() -> list[tuple[str, str]]:
 
 def clash_text(clash: Clash, titles: dict[int, str]) -> str:
     """One warning line; ``titles`` maps visible event ids to their titles."""
-    other = titles.get(clash.other_event_id) or _("another event")
+    other = (clash.other_event_id is not None and titles.get(clash.other_event_id)) \
+        or _("another event")
     if clash.kind == "venue":
         return _("The venue %(venue)s is already booked for %(event)s at an overlapping time.",
                  venue=clash.subject, event=other)
@@ -109,6 +111,7 @@ def clash_text(clash: Clash, titles: dict[int, str]) -> str:
     if clash.kind == "member":
         return _("Delegation member %(person)s is also in %(event)s at an overlapping time.",
                  person=clash.subject, event=other)
+    assert clash.day is not None  # a holiday clash names its day
     country, _sep, english = clash.subject.partition(":")
     name = holiday_name(country, clash.day, locale_name()) or english
     return _("%(day)s is a public holiday in %(country)s: %(holiday)s.",

@@ -10,7 +10,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from app.events.models import (
     EVENT_KIND_LABELS,
@@ -21,21 +21,12 @@ from app.events.models import (
     EventStatus,
     Visibility,
 )
-from app.forms import BaseForm
-from app.i18n import _l
+from app.forms import BaseForm, max_length, required
+from app.i18n import _l, _lp
 from app.web import choices
 
 DIRECTION_LABELS = {DelegationDirection.INCOMING: _l("Incoming (to the province)"),
                     DelegationDirection.OUTGOING: _l("Outgoing (from the province)")}
-
-
-def required():
-    # WTForms has no Vietnamese catalog: our own messages, translated with the rest.
-    return InputRequired(message=_l("This field is required."))
-
-
-def max_length(n: int):
-    return Length(max=n, message=_l("At most %(max)d characters."))
 
 
 def _int_or_none(value):
@@ -54,8 +45,8 @@ class OverrideMixin:
 
 class EventForm(OverrideMixin, BaseForm):
     version = HiddenField()
-    title_vi = StringField(_l("Title in Vietnamese"), validators=[required(), max_length(300)])
-    title_en = StringField(_l("Title in English"), validators=[max_length(300)])
+    title_vi = StringField(_lp("event", "Title in Vietnamese"), validators=[required(), max_length(300)])
+    title_en = StringField(_lp("event", "Title in English"), validators=[max_length(300)])
     kind = SelectField(_l("Kind"), choices=choices((k.value, EVENT_KIND_LABELS[k]) for k in EventKind))
     visibility = SelectField(_l("Visibility"), default=Visibility.INTERNAL.value,
                              choices=choices((v.value, VISIBILITY_LABELS[v]) for v in Visibility))
@@ -113,8 +104,8 @@ class MemberForm(OverrideMixin, BaseForm):
 
 class ProgrammeForm(OverrideMixin, BaseForm):
     day = DateField(_l("Date"), validators=[required()])
-    start_time = TimeField(_l("From"), validators=[required()])
-    end_time = TimeField(_l("To"), validators=[required()])
+    start_time = TimeField(_lp("time", "From"), validators=[required()])
+    end_time = TimeField(_lp("time", "To"), validators=[required()])
     activity_vi = StringField(_l("Activity in Vietnamese"), validators=[required(),
                                                                          max_length(500)])
     activity_en = StringField(_l("Activity in English"), validators=[max_length(500)])

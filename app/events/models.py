@@ -10,22 +10,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db, enum_type
+from app.events.vocabulary import (  # noqa: F401  (re-exported: the words live there, labels here)
+    DELEGATION_KINDS,
+    NOT_TAKING_PLACE,
+    TRANSITIONS,
+    EventKind,
+    EventStatus,
+    Visibility,
+)
+from app.extensions import Model, db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
-
-
-class EventKind(StrEnum):
-    POLITICAL = "political"
-    CULTURAL = "cultural"
-    DIPLOMATIC = "diplomatic"
-    DELEGATION_IN = "delegation_in"
-    DELEGATION_OUT = "delegation_out"
-    SIGNING = "signing"
-    PROMOTION = "promotion"
-    TRAINING = "training"
-
 
 EVENT_KIND_LABELS = {
     EventKind.POLITICAL: _l("Political event"),
@@ -38,20 +34,6 @@ EVENT_KIND_LABELS = {
     EventKind.TRAINING: _l("Training course"),
 }
 
-# Kinds that carry a Delegation record.
-DELEGATION_KINDS = frozenset({EventKind.DELEGATION_IN, EventKind.DELEGATION_OUT, EventKind.SIGNING})
-
-
-class EventStatus(StrEnum):
-    DRAFT = "draft"
-    PLANNED = "planned"
-    CONFIRMED = "confirmed"
-    HELD = "held"
-    REPORTED = "reported"
-    POSTPONED = "postponed"
-    CANCELLED = "cancelled"
-
-
 EVENT_STATUS_LABELS = {
     EventStatus.DRAFT: _l("Draft"),
     EventStatus.PLANNED: _l("Planned"),
@@ -61,24 +43,6 @@ EVENT_STATUS_LABELS = {
     EventStatus.POSTPONED: _l("Postponed"),
     EventStatus.CANCELLED: _l("Cancelled"),
 }
-
-# The allowed status transitions; postponed events can be planned again.
-TRANSITIONS = {
-    EventStatus.DRAFT: {EventStatus.PLANNED, EventStatus.CANCELLED},
-    EventStatus.PLANNED: {EventStatus.CONFIRMED, EventStatus.POSTPONED, EventStatus.CANCELLED},
-    EventStatus.CONFIRMED: {EventStatus.HELD, EventStatus.POSTPONED, EventStatus.CANCELLED},
-    EventStatus.HELD: {EventStatus.REPORTED},
-    EventStatus.REPORTED: set(),
-    EventStatus.POSTPONED: {EventStatus.PLANNED, EventStatus.CANCELLED},
-    EventStatus.CANCELLED: set(),
-}
-
-
-class Visibility(StrEnum):
-    PUBLIC = "public"
-    INTERNAL = "internal"
-    CONFIDENTIAL = "confidential"
-
 
 VISIBILITY_LABELS = {
     Visibility.PUBLIC: _l("Public"),
@@ -100,7 +64,7 @@ event_hosts = sa.Table(
 )
 
 
-class Venue(db.Model):
+class Venue(Model):
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,16 +74,15 @@ class Venue(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "events"
     __table_args__ = (
-        sa.Index("ix_events_starts_at", "starts_at"),
         sa.Index("ix_events_ends_at", "ends_at"),
         sa.Index("ix_events_venue_starts", "venue_id", "starts_at"),
         sa.Index("ix_events_lead_unit_starts", "lead_unit_id", "starts_at"),
         sa.Index("ix_events_updated_at", "updated_at"),
         # Covers the list's and calendar's range scans in (starts_at, id) order, with the
-        # visibility test, without reading the rows.
+        # visibility test, without reading the rows; serves every other range on starts_at.
         sa.Index("ix_events_calendar", "starts_at", "id", "ends_at", "visibility", "lead_unit_id"),
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
     )
@@ -152,7 +115,7 @@ class Event(db.Model):
     location: Mapped[str] = mapped_column(sa.String(300), default="")
 
     lead_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
-    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
     # Optimistic locking: a save based on an older version is refused.
     version: Mapped[int] = mapped_column(default=1)
@@ -185,6 +148,16 @@ class Event(db.Model):
         """The lead unit and every coordinating unit."""
         return {self.lead_unit_id, *(u.id for u in self.coordinating_units)}
 
+    @property
+    def takes_place(self) -> bool:
+        """Not cancelled or postponed: it occupies its venue, hosts and members."""
+        return self.status not in NOT_TAKING_PLACE
+
+    @classmethod
+    def takes_place_clause(cls) -> sa.ColumnElement[bool]:
+        """SQL twin of ``takes_place``."""
+        return cls.status.not_in(NOT_TAKING_PLACE)
+
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.kind} {self.starts_at:%Y-%m-%d}>"
 
@@ -194,7 +167,7 @@ class DelegationDirection(StrEnum):
     OUTGOING = "outgoing"
 
 
-class Delegation(db.Model):
+class Delegation(Model):
     """The foreign or outgoing delegation of a delegation or signing event."""
 
     __tablename__ = "delegations"
@@ -223,7 +196,7 @@ class Delegation(db.Model):
         return next((m for m in self.members if m.is_head), None)
 
 
-class DelegationMember(db.Model):
+class DelegationMember(Model):
     __tablename__ = "delegation_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -237,7 +210,7 @@ class DelegationMember(db.Model):
     delegation: Mapped[Delegation] = relationship(back_populates="members")
 
 
-class ProgrammeItem(db.Model):
+class ProgrammeItem(Model):
     """One item of an event's (usually a delegation's) programme."""
 
     __tablename__ = "programme_items"
@@ -269,7 +242,7 @@ programme_item_hosts = sa.Table(
 )
 
 
-class EventChange(db.Model):
+class EventChange(Model):
     """History: who changed which fields of an event, from what to what."""
 
     __tablename__ = "event_changes"
@@ -287,7 +260,7 @@ class EventChange(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class ClashOverride(db.Model):
+class ClashOverride(Model):
     """A user saved despite clash warnings; the reason and the clashes are kept and shown."""
 
     __tablename__ = "event_clash_overrides"

@@ -4,8 +4,10 @@ Everything goes through ``access.visible_clause`` and stays on index ranges
 (``starts_at`` bounded on both sides, since no event lasts longer than
 MAX_EVENT_DAYS), so pages cost the same with 200 or 20,000 events.
 """
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -13,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.events import access
+from app.events.history import EDITORS_ONLY_FIELDS
 from app.events.models import (
     ClashOverride,
     Delegation,
@@ -24,7 +27,7 @@ from app.events.models import (
     Venue,
     event_coordinating_units,
 )
-from app.events.services import MAX_EVENT_DAYS, to_utc
+from app.events.validation import MAX_EVENT_DAYS, to_utc
 from app.extensions import db
 from app.timeutil import UTCDateTime
 from app.units.models import Unit
@@ -43,7 +46,7 @@ class EventFilters:
 
 
 def list_events(user, filters: EventFilters, zone: str, page: int = 1,
-                page_size: int = 50) -> tuple[list[Event], bool]:
+                page_size: int = 50) -> tuple[Sequence[Event], bool]:
     """One page of visible events in time order, and whether another page follows.
 
     No total count: counting every match would grow with the history.
@@ -92,7 +95,7 @@ class Entry:
     unit_en: str
     venue: str | None
     location: str
-    time_label: str = ""  # "08:00", "10:00 (Asia/Tokyo)", "" for all-day events
+    time_label: str = field(default="", kw_only=True)  # "08:00", "10:00 (Asia/Tokyo)", "" all day
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_vi
@@ -113,8 +116,9 @@ class Day:
 
 
 def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
-    """At most ``per_day`` events per local day (by start; events begun before the first
-    day show on it) and whether there are more.
+    """At most ``per_day`` events per local day, and whether there are more.
+
+    Days by start; events begun before the first day show on it.
 
     Cost does not grow with the number of events: one index seek per day, limited to
     ``per_day + 1`` rows (one LATERAL query on PostgreSQL), then the columns of the
@@ -129,8 +133,8 @@ def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
     # Multi-day events that began before the grid and are still running.
     carried = seek.where(Event.ends_at > high)
     connection = db.session.connection()
-    picked = [connection.execute(carried, {"low": bounds[0] - SPAN, "high": bounds[0]}).scalars()
-              .all()] + [[] for _ in days[1:]]
+    picked = [list(connection.execute(carried, {"low": bounds[0] - SPAN, "high": bounds[0]})
+                   .scalars())] + [[] for _ in days[1:]]
     ranges = [(i, bounds[i], bounds[i + 1]) for i in range(len(days))]
     if connection.dialect.name == "postgresql":
         # One round trip: a LATERAL seek per day (each round trip costs more than the seek).
@@ -140,9 +144,9 @@ def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
                .where(Event.starts_at >= table.c.low, Event.starts_at < table.c.high,
                       access.visible_clause(user))
                .order_by(Event.starts_at).limit(per_day + 1).lateral("picked"))
-        rows = connection.execute(sa.select(table.c.i, per.c.id).select_from(table)
-                                  .join(per, sa.true()).order_by(table.c.i, per.c.starts_at))
-        for index, event_id in rows:
+        picks = connection.execute(sa.select(table.c.i, per.c.id).select_from(table)
+                                   .join(per, sa.true()).order_by(table.c.i, per.c.starts_at))
+        for index, event_id in picks:
             picked[index].append(event_id)
     else:  # SQLite answers in-process: the same compiled statement, run per day
         for index, low_at, high_at in ranges:
@@ -153,7 +157,7 @@ def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
         result[index].more = len(ids) > per_day
         shown.update((event_id, index) for event_id in ids[:per_day])
     if shown:
-        rows = db.session.execute(
+        rows: Iterable[Any] = db.session.execute(  # Any: Row types only the first 10 columns
             sa.select(Event.id, Event.title_vi, Event.title_en, Event.starts_at, Event.ends_at,
                       Event.timezone, Event.all_day, Event.status, Unit.name_vi, Unit.name_en,
                       Venue.name, Event.location)
@@ -208,14 +212,27 @@ def load_event(event_id: int) -> Event | None:
                      joinedload(ProgrammeItem.venue))))
 
 
-def history(event: Event, limit: int = 100) -> list[EventChange]:
-    return db.session.scalars(
+@dataclass(frozen=True)
+class HistoryEntry:
+    changed_at: datetime
+    user: User | None
+    changes: dict  # field name -> [old, new] as text
+    note: str
+
+
+def history(event: Event, *, editor: bool, limit: int = 100) -> list[HistoryEntry]:
+    """The event's newest changes; fields only editors see are left out for others."""
+    rows = db.session.scalars(
         sa.select(EventChange).where(EventChange.event_id == event.id)
         .options(joinedload(EventChange.user).lazyload(User.role_rows))
         .order_by(EventChange.id.desc()).limit(limit)).all()
+    return [HistoryEntry(row.changed_at, row.user,
+                         {name: values for name, values in row.changes.items()
+                          if editor or name not in EDITORS_ONLY_FIELDS}, row.note)
+            for row in rows]
 
 
-def overrides(event: Event) -> list[ClashOverride]:
+def overrides(event: Event) -> Sequence[ClashOverride]:
     return db.session.scalars(
         sa.select(ClashOverride).where(ClashOverride.event_id == event.id)
         .options(joinedload(ClashOverride.user).lazyload(User.role_rows))

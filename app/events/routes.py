@@ -2,17 +2,15 @@
 
 Thin: parse the form, call a service, commit, render or redirect.
 """
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.models import User
-from app.auth.permissions import has_role, require_role
-from app.auth.roles import Role
-from app.errors import ValidationFailed
-from app.events import access, display, queries, services
+from app.events import access, delegations, display, history, queries, services
 from app.events.clashes import ClashesFound
 from app.events.forms import (
     DelegationForm,
@@ -29,15 +27,15 @@ from app.events.models import (
     TRANSITIONS,
     VISIBILITY_LABELS,
     Event,
-    EventKind,
     EventStatus,
     Venue,
 )
+from app.events.venues import list_venues, require_manage_venues, save_venue
 from app.extensions import db
 from app.i18n import _
 from app.inputs import parse_date
 from app.units.services import unit_choices
-from app.web import apply_and_flash, choices, show_validation_error
+from app.web import Outcome, apply_and_flash, choices
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 calendar_bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -51,7 +49,8 @@ def _field_labels() -> dict:
     labels.update({"delegation.arrival_at": _("Arrival"), "delegation.departure_at": _("Departure")})
     labels.update({"status": _("Status"), "status_reason": _("Reason"),
                    "starts_at": _("Start"), "ends_at": _("End"),
-                   "programme": _("Programme"), "delegation.member": _("Delegation member")})
+                   "programme": _("Programme"), "delegation.member": _("Delegation member"),
+                   "released_at": _("Released to calendar feeds")})
     return labels
 
 
@@ -68,7 +67,7 @@ def _zone() -> str:
 # --- choices ----------------------------------------------------------------------------
 
 def _venue_choices(current_id=None):
-    venues = [v for v in services.list_venues() if v.active or v.id == current_id]
+    venues = [v for v in list_venues() if v.active or v.id == current_id]
     return choices([(0, "—"), *((v.id, v.name) for v in venues)])
 
 
@@ -131,13 +130,15 @@ def _render_detail(event: Event, status_form: StatusForm, stale=None, code: int 
     allowed = sorted(TRANSITIONS[event.status], key=list(EventStatus).index)
     status_form.status.choices = choices((s.value, EVENT_STATUS_LABELS[s]) for s in allowed)
     overrides = queries.overrides(event)
+    can_edit = access.can_edit(current_user, event)
     titles = queries.visible_titles(current_user, [c.get("other_event_id") for o in overrides
                                                    for c in o.clashes], display.locale_name())
     return render_template(
-        "events/detail.html", event=event, history=queries.history(event), overrides=overrides,
+        "events/detail.html", event=event, history=queries.history(event, editor=can_edit),
+        overrides=overrides,
         override_texts={o.id: [display.clash_text(_stored_clash(c), titles) for c in o.clashes]
                         for o in overrides},
-        status_form=status_form, can_edit=access.can_edit(current_user, event),
+        status_form=status_form, can_edit=can_edit,
         field_labels=_field_labels(), stale=stale,
         delegation_kind=event.kind in DELEGATION_KINDS), code
 
@@ -182,7 +183,7 @@ def _clash_context(exc: ClashesFound, form) -> list[str]:
     return [display.clash_text(c, titles) for c in exc.clashes]
 
 
-def _stale_context(exc: services.StaleVersion, form, event_id: int):
+def _stale_context(exc: history.StaleVersion, form, event_id: int | None):
     """Roll back, then let the next save apply over what is now in the database."""
     db.session.rollback()
     fresh = db.session.get(Event, event_id)
@@ -193,9 +194,27 @@ def _stale_context(exc: services.StaleVersion, form, event_id: int):
     return exc.changes
 
 
+@dataclass
+class Saved:
+    """``apply_and_flash`` on an event form, with what the form shows when it did not apply."""
+
+    outcome: Outcome
+    clashes: list[str] = field(default_factory=list)  # warnings to confirm with a reason
+    stale: list | None = None  # the changes someone else saved meanwhile
+
+
+def _save(action, success, form, event_id: int | None = None) -> Saved:
+    try:
+        return Saved(apply_and_flash(action, success, form=form))
+    except ClashesFound as exc:
+        return Saved(Outcome(False), clashes=_clash_context(exc, form))
+    except history.StaleVersion as exc:
+        return Saved(Outcome(False), stale=_stale_context(exc, form, event_id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def create():
-    if not (has_role(current_user, *access.EDIT_ANY_ROLES) or has_role(current_user, Role.FOCAL)):
+    if not access.can_create_events(current_user):
         abort(403)
     form = EventForm()
     _fill_event_choices(form)
@@ -203,19 +222,14 @@ def create():
         form.timezone.data = _zone()
         form.lead_unit_id.data = current_user.unit_id
         form.start_date.data = form.end_date.data = queries.local_today(_zone()) + timedelta(days=7)
-    clashes = []
+    saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        try:
-            event = services.create_event(current_user, _event_data(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        except ClashesFound as exc:
-            clashes = _clash_context(exc, form)
-        else:
-            db.session.commit()
-            flash(_("Event created."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None, clashes=clashes, stale=None,
+        saved = _save(lambda: services.create_event(current_user, _event_data(form)),
+                      _("Event created."), form)
+        if saved.outcome:
+            return redirect(url_for("events.detail", event_id=saved.outcome.result.id))
+    return render_template("events/form.html", form=form, event=None, clashes=saved.clashes,
+                           stale=None,
                            zones=display.COMMON_TIMEZONES, field_labels=_field_labels())
 
 
@@ -245,24 +259,17 @@ def edit(event_id: int):
     _fill_event_choices(form, event)
     if not form.is_submitted():
         _prefill(form, event)
-    clashes, stale = [], None
+    saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        try:
-            services.update_event(current_user, event, _event_data(form), form.version.data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        except ClashesFound as exc:
-            clashes = _clash_context(exc, form)
-        except services.StaleVersion as exc:
-            stale = _stale_context(exc, form, event_id)
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
+        saved = _save(lambda: services.update_event(current_user, event, _event_data(form),
+                                                    form.version.data),
+                      _("Changes saved."), form, event_id)
+        if saved.outcome:
             return redirect(url_for("events.detail", event_id=event_id))
-    event = db.session.get(Event, event_id)
-    return render_template("events/form.html", form=form, event=event, clashes=clashes,
-                           stale=stale, zones=display.COMMON_TIMEZONES,
-                           field_labels=_field_labels()), (409 if stale is not None else 200)
+    event = db.session.get_one(Event, event_id)
+    return render_template("events/form.html", form=form, event=event, clashes=saved.clashes,
+                           stale=saved.stale, zones=display.COMMON_TIMEZONES,
+                           field_labels=_field_labels()), (409 if saved.stale is not None else 200)
 
 
 @bp.post("/<int:event_id>/status")
@@ -272,21 +279,19 @@ def change_status(event_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.change_status(current_user, event, form.status.data, form.reason.data or "",
-                                   form.version.data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        except services.StaleVersion as exc:
+            changed = apply_and_flash(
+                lambda: services.change_status(current_user, event, form.status.data,
+                                               form.reason.data or "", form.version.data),
+                lambda _changes: _("Status changed to %(status)s.",
+                                   status=services.status_label(event.status)), form=form)
+        except history.StaleVersion as exc:
             db.session.rollback()
             form.form_errors.append(_("Someone else saved this event after you opened the page; "
                                       "check their changes and try again."))
-            return _render_detail(queries.load_event(event_id), form, stale=exc.changes, code=409)
-        else:
-            db.session.commit()
-            flash(_("Status changed to %(status)s.", status=services.status_label(event.status)),
-                  "success")
+            return _render_detail(_visible_event(event_id), form, stale=exc.changes, code=409)
+        if changed:
             return redirect(url_for("events.detail", event_id=event_id))
-    return _render_detail(queries.load_event(event_id), form, code=400)
+    return _render_detail(_visible_event(event_id), form, code=400)
 
 
 # --- delegation and programme --------------------------------------------------------------
@@ -309,13 +314,22 @@ def _delegation_page(event, form=None, member_form=None, clashes=(), code=200):
                     getattr(form, f"{name}_date").data = local.date()
                     getattr(form, f"{name}_time").data = local.time().replace(tzinfo=None)
         else:
-            form.direction.data = ("outgoing" if event.kind is EventKind.DELEGATION_OUT
-                                   else "incoming")
-            form.border_gate.data = "Bờ Y" if event.kind is EventKind.DELEGATION_IN else ""
+            form.direction.data = delegations.default_direction(event.kind).value
+            form.border_gate.data = delegations.default_border_gate(event.kind)
     form.country.choices = choices(display.country_choices())
     return render_template("events/delegation.html", event=event, form=form,
                            member_form=member_form or MemberForm(formdata=None),
                            clashes=list(clashes)), code
+
+
+def _delegation_data(form: DelegationForm) -> delegations.DelegationData:
+    return delegations.DelegationData(
+        direction=form.direction.data, country=form.country.data or "",
+        locality=form.locality.data or "", arrival_date=form.arrival_date.data,
+        arrival_time=form.arrival_time.data, departure_date=form.departure_date.data,
+        departure_time=form.departure_time.data, border_gate=form.border_gate.data or "",
+        languages=form.languages.data or "", interpreters=form.interpreters.data or "",
+        logistics=form.logistics.data or "")
 
 
 @bp.route("/<int:event_id>/delegation", methods=["GET", "POST"])
@@ -327,21 +341,10 @@ def delegation(event_id: int):
         return _delegation_page(event)
     form = DelegationForm()
     form.country.choices = choices(display.country_choices())
-    if form.validate_on_submit():
-        try:
-            services.save_delegation(current_user, event, services.DelegationData(
-                direction=form.direction.data, country=form.country.data or "",
-                locality=form.locality.data or "", arrival_date=form.arrival_date.data,
-                arrival_time=form.arrival_time.data, departure_date=form.departure_date.data,
-                departure_time=form.departure_time.data, border_gate=form.border_gate.data or "",
-                languages=form.languages.data or "", interpreters=form.interpreters.data or "",
-                logistics=form.logistics.data or ""))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Delegation details saved."), "success")
-            return redirect(url_for("events.delegation", event_id=event_id))
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: delegations.save_delegation(current_user, event, _delegation_data(form)),
+            _("Delegation details saved."), form=form):
+        return redirect(url_for("events.delegation", event_id=event_id))
     return _delegation_page(queries.load_event(event_id), form=form, code=400)
 
 
@@ -349,27 +352,22 @@ def delegation(event_id: int):
 def add_member(event_id: int):
     event = _editable(event_id)
     form = MemberForm()
-    clashes = []
+    saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        try:
-            services.add_member(current_user, event, form.name.data, form.title.data or "",
-                                form.is_head.data, _override_reason(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        except ClashesFound as exc:
-            clashes = _clash_context(exc, form)
-        else:
-            db.session.commit()
-            flash(_("Member added."), "success")
+        saved = _save(lambda: delegations.add_member(current_user, event, form.name.data,
+                                                     form.title.data or "", form.is_head.data,
+                                                     _override_reason(form)),
+                      _("Member added."), form)
+        if saved.outcome:
             return redirect(url_for("events.delegation", event_id=event_id) + "#members")
-    return _delegation_page(queries.load_event(event_id), member_form=form, clashes=clashes,
-                            code=200 if clashes else 400)
+    return _delegation_page(queries.load_event(event_id), member_form=form, clashes=saved.clashes,
+                            code=200 if saved.clashes else 400)
 
 
 @bp.post("/<int:event_id>/members/<int:member_id>/delete")
 def remove_member(event_id: int, member_id: int):
     event = _editable(event_id)
-    apply_and_flash(lambda: services.remove_member(current_user, event, member_id),
+    apply_and_flash(lambda: delegations.remove_member(current_user, event, member_id),
                     _("Member removed."))
     return redirect(url_for("events.delegation", event_id=event_id) + "#members")
 
@@ -392,31 +390,26 @@ def programme(event_id: int):
     form = ProgrammeForm()
     form.venue_id.choices = _venue_choices()
     form.host_ids.choices = _user_choices()
-    clashes = []
+    saved = Saved(Outcome(False))
     if form.validate_on_submit():
-        try:
-            services.add_programme_item(current_user, event, services.ProgrammeData(
-                day=form.day.data, start_time=form.start_time.data, end_time=form.end_time.data,
-                activity_vi=form.activity_vi.data or "", activity_en=form.activity_en.data or "",
-                place=form.place.data or "", venue_id=form.venue_id.data,
-                host_ids=[i for i in form.host_ids.data or [] if i],
-                hosts_text=form.hosts_text.data or "", override_reason=_override_reason(form)))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        except ClashesFound as exc:
-            clashes = _clash_context(exc, form)
-        else:
-            db.session.commit()
-            flash(_("Programme item added."), "success")
+        data = delegations.ProgrammeData(
+            day=form.day.data, start_time=form.start_time.data, end_time=form.end_time.data,
+            activity_vi=form.activity_vi.data or "", activity_en=form.activity_en.data or "",
+            place=form.place.data or "", venue_id=form.venue_id.data,
+            host_ids=[i for i in form.host_ids.data or [] if i],
+            hosts_text=form.hosts_text.data or "", override_reason=_override_reason(form))
+        saved = _save(lambda: delegations.add_programme_item(current_user, event, data),
+                      _("Programme item added."), form)
+        if saved.outcome:
             return redirect(url_for("events.programme", event_id=event_id))
-    return _programme_page(queries.load_event(event_id), form=form, clashes=clashes,
-                           code=200 if clashes else 400)
+    return _programme_page(queries.load_event(event_id), form=form, clashes=saved.clashes,
+                           code=200 if saved.clashes else 400)
 
 
 @bp.post("/<int:event_id>/programme/<int:item_id>/delete")
 def remove_programme_item(event_id: int, item_id: int):
     event = _editable(event_id)
-    apply_and_flash(lambda: services.remove_programme_item(current_user, event, item_id),
+    apply_and_flash(lambda: delegations.remove_programme_item(current_user, event, item_id),
                     _("Programme item removed."))
     return redirect(url_for("events.programme", event_id=event_id))
 
@@ -425,26 +418,21 @@ def remove_programme_item(event_id: int, item_id: int):
 
 @bp.get("/venues/")
 def venues():
-    require_role(current_user, Role.PROTOCOL, Role.ADMIN)
-    return render_template("events/venues.html", venues=services.list_venues())
+    require_manage_venues(current_user)
+    return render_template("events/venues.html", venues=list_venues())
 
 
 @bp.route("/venues/new", methods=["GET", "POST"], defaults={"venue_id": None})
 @bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
 def venue_form(venue_id: int | None):
-    require_role(current_user, Role.PROTOCOL, Role.ADMIN)
+    require_manage_venues(current_user)
     venue = db.get_or_404(Venue, venue_id) if venue_id else None
     form = VenueForm(obj=venue)
-    if form.validate_on_submit():
-        try:
-            services.save_venue(current_user, venue, form.name.data, form.address.data or "",
-                                form.capacity.data, form.active.data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Venue saved."), "success")
-            return redirect(url_for("events.venues"))
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: save_venue(current_user, venue, form.name.data, form.address.data or "",
+                               form.capacity.data, form.active.data),
+            _("Venue saved."), form=form):
+        return redirect(url_for("events.venues"))
     return render_template("events/venue_form.html", form=form, venue=venue)
 
 

@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.http import parse_etags
 
 from app.extensions import db
-from app.feeds import services
+from app.feeds import tokens, validators
 from app.timeutil import utcnow
 
 PREFIX, SUFFIX = "/feeds/", ".ics"
@@ -42,9 +42,9 @@ class NotModifiedFastPath:
     def _not_modified(self, token: str, if_none_match: str, environ) -> dict | None:
         with self.app.app_context():
             now = utcnow()
-            check = services.check_token(token, now)
+            check = tokens.check_token(token, now)
             if check is None or not parse_etags(if_none_match).contains(check.etag):
                 return None
-            if services.record_use(check, environ.get("HTTP_USER_AGENT", ""), now):
+            if tokens.record_use(check, environ.get("HTTP_USER_AGENT", ""), now):
                 db.session.commit()
-            return feed_headers(check.etag, check.last_modified, services.PRIVATE_CACHE)
+            return feed_headers(check.etag, check.last_modified, validators.PRIVATE_CACHE)

@@ -14,14 +14,16 @@ string, so callers may cache blocks keyed by ``fragment_key``.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind, EventStatus, ProgrammeItem, Venue
+from app.events.release import is_unreleased
 from app.feeds.models import AlarmPreset, DetailLevel
 from app.i18n import _
 from app.press.models import Briefing, BriefingStatus
@@ -93,7 +95,7 @@ def text_prop(name: str, value: str) -> str:
 # --- dates and times ---------------------------------------------------------------------
 
 def utc_stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 @lru_cache(maxsize=512)
@@ -111,7 +113,7 @@ def time_props(start: datetime, end: datetime, tzid: str, all_day: bool) -> str:
     """DTSTART/DTEND in the event's own zone, as DATE values for all-day events."""
     zone = _zone(tzid)
     if all_day:
-        local = zone or timezone.utc
+        local = zone or UTC
         first = start.astimezone(local).date()
         last = end.astimezone(local).date()
         # DTEND of an all-day event is exclusive: the day after the last day.
@@ -198,23 +200,13 @@ def _words_cached(language: str, _app_id: int) -> Words:
 def words(language: str) -> Words:
     from flask import current_app
 
-    return _words_cached(language, id(current_app._get_current_object()))
+    # current_app is a proxy (typed as the Flask it stands for): key on the app behind it.
+    return _words_cached(language, id(current_app._get_current_object()))  # type: ignore[attr-defined]
 
 
-def is_released(event: Event, now: datetime) -> bool:
-    """A sensitive event's details may go out once steering released it or its embargo passed."""
-    if not event.is_sensitive:
-        return True
-    return event.released_at is not None or (
-        event.embargo_until is not None and event.embargo_until <= now)
-
-
-def effective_detail(detail: DetailLevel, is_sensitive: bool, released_at, embargo_until,
-                     now: datetime) -> DetailLevel:
-    """The detail a feed may show for one event: busy-only while a sensitive one is unreleased."""
-    if is_sensitive and released_at is None and (embargo_until is None or embargo_until > now):
-        return DetailLevel.BUSY_ONLY
-    return detail
+def effective_detail(detail: DetailLevel, event: Event, now: datetime) -> DetailLevel:
+    """The detail a feed may show for one event: busy-only while it is unreleased."""
+    return DetailLevel.BUSY_ONLY if is_unreleased(event, now) else detail
 
 
 def _venue_text(venue: Venue | None, location: str) -> str:
@@ -242,7 +234,7 @@ def _event_title(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel)
 
 def _event_description(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel) -> str:
     parts = [event.description(opts.language)]
-    if event.status in (EventStatus.CANCELLED, EventStatus.POSTPONED) and event.status_reason:
+    if not event.takes_place and event.status_reason:
         parts.append(f"{w.reason}: {event.status_reason}")
     delegation = event.delegation
     if delegation is not None:
@@ -374,10 +366,9 @@ def calendar(blocks: list[bytes], tzids: set[str], years: tuple[int, int], opts:
 
 
 def event_blocks(event: Event, opts: FeedOptions, now: datetime,
-                 briefings: list[Briefing] = ()) -> tuple[list[str], set[str]]:
+                 briefings: Sequence[Briefing] = ()) -> tuple[list[str], set[str]]:
     """The event's own VEVENT, its programme items and the given briefings, plus zones used."""
-    detail = effective_detail(opts.detail, event.is_sensitive, event.released_at,
-                              event.embargo_until, now)
+    detail = effective_detail(opts.detail, event, now)
     blocks = [render_event(event, opts, detail)]
     tzids = {used_tzid(event.timezone, event.all_day)}
     for item in event.programme:
@@ -386,8 +377,7 @@ def event_blocks(event: Event, opts: FeedOptions, now: datetime,
     for briefing in briefings:
         blocks.append(render_briefing(briefing, opts, detail))
         tzids.add(used_tzid(briefing.timezone, False))
-    tzids.discard(None)
-    return blocks, tzids
+    return blocks, {tzid for tzid in tzids if tzid is not None}
 
 
 def event_ics(event: Event, *, user, locale: str) -> bytes:
@@ -408,8 +398,8 @@ def event_ics(event: Event, *, user, locale: str) -> bytes:
                        language=locale if locale in ("vi", "en") else "vi")
     briefings = list(db.session.scalars(
         sa.select(Briefing).where(Briefing.event_id == event.id).order_by(Briefing.starts_at)))
-    blocks, tzids = event_blocks(event, opts, now, briefings)
-    blocks = [block.encode("utf-8") for block in blocks]
+    texts, tzids = event_blocks(event, opts, now, briefings)
+    blocks = [text.encode("utf-8") for text in texts]
     first = min([event.starts_at, *(b.starts_at for b in briefings)]).year
     last = max([event.ends_at, *(b.ends_at for b in briefings)]).year
     return calendar(blocks, tzids, (first - 1, last + 1), opts, event.title(opts.language))

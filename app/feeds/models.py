@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 
@@ -43,7 +43,7 @@ DEFAULT_DAYS_BACK, MAX_DAYS_BACK = 60, 366
 DEFAULT_DAYS_AHEAD, MAX_DAYS_AHEAD = 730, 1100
 
 
-class FeedToken(db.Model):
+class FeedToken(Model):
     """A person's named private feed: a saved filter, a detail level and a secret token."""
 
     __tablename__ = "feed_tokens"
@@ -70,4 +70,5 @@ class FeedToken(db.Model):
     owner: Mapped[User] = relationship()
 
     def is_usable(self, now: datetime) -> bool:
+        """Neither revoked nor expired."""
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

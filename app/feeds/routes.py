@@ -1,6 +1,6 @@
 """Feed routes: the public feed, private token feeds, single-event downloads, feed management."""
 import os
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 from flask import (
@@ -8,7 +8,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -19,17 +18,17 @@ from flask_login import current_user, login_required
 from werkzeug.wsgi import wrap_file
 
 from app.auth.routes import public
-from app.errors import ValidationFailed
+from app.events import release as release_rules
 from app.events.models import Event
 from app.extensions import db
-from app.feeds import ical, services
+from app.feeds import build, ical, services, tokens, validators
 from app.feeds.fastpath import NotModifiedFastPath, feed_headers
 from app.feeds.forms import FeedForm
 from app.feeds.models import ALARM_LABELS, DETAIL_LABELS, FeedToken
 from app.i18n import _
 from app.timeutil import utcnow
 from app.units.models import Unit
-from app.web import apply_and_flash, show_validation_error
+from app.web import apply_and_flash
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -49,7 +48,8 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
     elif request.if_modified_since and last_modified.replace(microsecond=0) <= \
             request.if_modified_since:
         return response
-    gzipped = "gzip" in request.accept_encodings
+    # Accept's `in` takes a value (Werkzeug types Accept as a list of (value, quality) pairs).
+    gzipped = "gzip" in request.accept_encodings  # type: ignore[comparison-overlap]
     spec = spec_for()
     try:
         handle = _open_body(spec, etag, gzipped)
@@ -65,11 +65,11 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
     return response
 
 
-def _open_body(spec: services.FeedSpec, etag: str, gzipped: bool):
+def _open_body(spec: build.FeedSpec, etag: str, gzipped: bool):
     """The cached body, opened; the WSGI server closes it after sending (sendfile)."""
-    path = services.feed_body(spec, etag, utcnow())
+    path = build.feed_body(spec, etag, utcnow())
     if gzipped:
-        path = services.feed_cache().gzipped(path)
+        path = build.feed_cache().gzipped(path)
     return open(path, "rb")  # noqa: SIM115  (stays readable if a newer body replaces it)
 
 
@@ -77,26 +77,26 @@ def _open_body(spec: services.FeedSpec, etag: str, gzipped: bool):
 @public
 def public_feed():
     language = request.args.get("lang", "vi")
-    spec = services.public_spec(language if language in services.LANGUAGES else "vi")
-    etag, last_modified = services.validators(spec, utcnow())
-    return _serve(lambda: spec, etag, last_modified, services.PUBLIC_CACHE)
+    spec = build.public_spec(language if language in services.LANGUAGES else "vi")
+    etag, last_modified = validators.validators(spec, utcnow())
+    return _serve(lambda: spec, etag, last_modified, validators.PUBLIC_CACHE)
 
 
 @bp.route("/<token>.ics", methods=["GET", "HEAD"])
 @public
 def token_feed(token: str):
     now = utcnow()
-    check = services.check_token(token, now)
+    check = tokens.check_token(token, now)
     if check is None:  # unknown, revoked, expired, inactive owner: one plain, identical answer
         return Response("Not Found\n", status=404, mimetype="text/plain",
                         headers={"Cache-Control": "no-store"})
-    if services.record_use(check, request.headers.get("User-Agent", ""), now):
+    if tokens.record_use(check, request.headers.get("User-Agent", ""), now):
         db.session.commit()
 
     def spec_for():
-        return services.token_spec(db.session.get(FeedToken, check.feed_id))
+        return build.token_spec(db.session.get_one(FeedToken, check.feed_id))
 
-    return _serve(spec_for, check.etag, check.last_modified, services.PRIVATE_CACHE)
+    return _serve(spec_for, check.etag, check.last_modified, validators.PRIVATE_CACHE)
 
 
 def event_download(event_id: int):
@@ -139,7 +139,7 @@ def _settings(form: FeedForm) -> services.FeedSettings:
         unit_ids=list(form.unit_ids.data or []), mine=form.mine.data,
         delegation_event_id=form.delegation_event_id.data,
         days_back=form.days_back.data, days_ahead=form.days_ahead.data,
-        expires_at=datetime.combine(expires, time(), tzinfo=timezone.utc) if expires else None)
+        expires_at=datetime.combine(expires, time(), tzinfo=UTC) if expires else None)
 
 
 @bp.get("/")
@@ -161,14 +161,10 @@ def create():
     if request.method == "GET":
         form.language.data = current_user.locale if current_user.locale in ("vi", "en") else "vi"
         form.detail.data = "press_safe"
-    if form.validate_on_submit():
-        try:
-            feed, token = services.create_feed(current_user, _settings(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            return _show_token(feed, token)
+    if form.validate_on_submit() and (
+            created := apply_and_flash(lambda: services.create_feed(current_user, _settings(form)),
+                                       form=form)):
+        return _show_token(*created.result)
     return render_template("feeds/form.html", form=form, feed=None)
 
 
@@ -185,43 +181,40 @@ def edit(feed_id: int):
                            "delegation_event_id": filters.get("delegation_event_id"),
                            "days_back": feed.days_back, "days_ahead": feed.days_ahead,
                            "expires_on": feed.expires_at.date() if feed.expires_at else None})
-    if form.validate_on_submit():
-        try:
-            services.update_feed(current_user, feed_id, _settings(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Feed saved."), "success")
-            return redirect(url_for(".index"))
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: services.update_feed(current_user, feed_id, _settings(form)),
+            _("Feed saved."), form=form):
+        return redirect(url_for(".index"))
     return render_template("feeds/form.html", form=form, feed=feed)
 
 
 @bp.post("/<int:feed_id>/rotate")
 @login_required
 def rotate(feed_id: int):
-    try:
-        feed, token = services.rotate_feed(current_user, feed_id)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    rotated = apply_and_flash(lambda: services.rotate_feed(current_user, feed_id))
+    if not rotated:
         return redirect(url_for(".index"))
-    db.session.commit()
-    return _show_token(feed, token)
+    return _show_token(*rotated.result)
 
 
 @bp.post("/<int:feed_id>/revoke")
 @login_required
 def revoke(feed_id: int):
-    services.revoke_feed(current_user, feed_id)
-    db.session.commit()
-    flash(_("Feed revoked: its address no longer works."), "success")
+    apply_and_flash(lambda: services.revoke_feed(current_user, feed_id),
+                    _("Feed revoked: its address no longer works."))
     return redirect(url_for(".index"))
+
+
+@bp.app_template_global()
+def event_release_panel(event: Event) -> dict:
+    """What the event page's calendar panel says about releasing a sensitive event."""
+    return {"state": release_rules.release_state(event, utcnow()),
+            "can_release": release_rules.can_release(current_user, event)}
 
 
 @bp.post("/events/<int:event_id>/release")
 @login_required
 def release(event_id: int):
-    apply_and_flash(lambda: services.release_event(current_user, event_id),
+    apply_and_flash(lambda: release_rules.release_event(current_user, event_id),
                     _("Released: the event's details now reach calendar feeds."))
     return redirect(f"/events/{event_id}")

@@ -9,8 +9,11 @@ from app.notifications.services import notify_item_assigned
 
 
 def load(users: dict) -> int:
-    """The steering user reads a daily digest; open checklist items notify their owners
-    (the delivery ledger makes a second load add nothing). Returns notices created."""
+    """The steering user reads a daily digest.
+
+    Open checklist items notify their owners (the delivery ledger makes a second load add nothing).
+    Returns notices created.
+    """
     steering = users.get("steering@demo.example")
     if steering is not None and db.session.get(NotificationPreference, steering.id) is None:
         db.session.add(NotificationPreference(user_id=steering.id, mode=Mode.DIGEST))

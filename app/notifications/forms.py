@@ -1,5 +1,5 @@
 from wtforms import SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from app.forms import BaseForm
 from app.i18n import _l
@@ -18,21 +18,3 @@ class PreferenceForm(BaseForm):
 class ConfirmForm(BaseForm):
     """A button-only form (CSRF token)."""
 
-
-class RulesForm(BaseForm):
-    """The reminder rules as the admin edits them (names match reminder_settings rows)."""
-
-    due_soon_days = StringField(_l("Reminders before the due time (days, comma-separated)"),
-                                validators=[InputRequired(), Length(max=50)])
-    overdue_every_days = StringField(_l("Repeat overdue notices every (days)"),
-                                     validators=[InputRequired(), Length(max=5)])
-    overdue_limit = StringField(_l("At most this many overdue notices"),
-                                validators=[InputRequired(), Length(max=5)])
-    escalate_after_days = StringField(_l("Escalate after (days overdue)"),
-                                      validators=[InputRequired(), Length(max=5)])
-    digest_time = StringField(_l("Daily digest at (HH:MM, local time)"),
-                              validators=[InputRequired(), Length(max=5)])
-    urgent_hours = StringField(_l("Changes this close to the start are urgent (hours)"),
-                               validators=[InputRequired(), Length(max=5)])
-    max_attempts = StringField(_l("SMTP attempts before giving up"),
-                               validators=[InputRequired(), Length(max=5)])

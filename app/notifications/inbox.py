@@ -1,13 +1,14 @@
 """The bell, the list page, personal preferences and the admin view of deliveries."""
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 
 from app.auth.permissions import require_admin
 from app.errors import NotVisible, ValidationFailed
+from app.events.validation import check_timezone
 from app.extensions import db
 from app.i18n import _
-from app.inputs import is_canonical_zone
 from app.notifications.models import (
     Delivery,
     DeliveryStatus,
@@ -15,7 +16,6 @@ from app.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from app.notifications.rules import SETTINGS, load_rules, set_rule
 from app.timeutil import utcnow
 
 
@@ -46,9 +46,9 @@ def mark_read(user, notification_id: int) -> Notification:
 
 
 def mark_all_read(user) -> int:
-    count = db.session.execute(sa.update(Notification)
-                               .where(_visible(user), Notification.read_at.is_(None))
-                               .values(read_at=utcnow())).rowcount
+    count = cast(sa.CursorResult, db.session.execute(
+        sa.update(Notification).where(_visible(user), Notification.read_at.is_(None))
+        .values(read_at=utcnow()))).rowcount
     db.session.flush()
     return count
 
@@ -64,8 +64,8 @@ def save_preference(user, mode: str, timezone: str) -> NotificationPreference:
     except ValueError:
         raise ValidationFailed(_("Choose how to be notified."), "mode") from None
     timezone = (timezone or "").strip()
-    if timezone and not is_canonical_zone(timezone):
-        raise ValidationFailed(_("Unknown time zone, e.g. Asia/Ho_Chi_Minh."), "timezone")
+    if timezone:
+        timezone = check_timezone(timezone)
     preference = db.session.get(NotificationPreference, user.id)
     if preference is None:
         preference = NotificationPreference(user_id=user.id)
@@ -97,29 +97,10 @@ def retry_delivery(admin, delivery_id: int) -> Delivery:
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is None:
         raise NotVisible()
-    if delivery.status not in (DeliveryStatus.FAILED, DeliveryStatus.GAVE_UP):
+    if not delivery.can_retry:
         raise ValidationFailed(_("Only failed deliveries can be retried."))
     delivery.status = DeliveryStatus.FAILED
     delivery.next_attempt_at = utcnow()
     db.session.flush()
     return delivery
 
-
-def current_rules(admin) -> dict[str, str]:
-    """The rules as the form shows them."""
-    require_admin(admin)
-    rules = load_rules()
-    return {name: fmt(getattr(rules, name)) for name, (_parse, fmt) in SETTINGS.items()}
-
-
-def save_rules(admin, values: dict[str, str]) -> None:
-    """Check every value, then store them all; nothing is stored if one is wrong."""
-    require_admin(admin)
-    for name, (parse, _fmt) in SETTINGS.items():
-        try:
-            parse(values[name].strip())
-        except (ValueError, KeyError):
-            raise ValidationFailed(_("Enter a positive number (days: e.g. 3,1; time: 07:30)."),
-                                   name) from None
-    for name in SETTINGS:
-        set_rule(name, values[name].strip())

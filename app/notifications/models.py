@@ -1,4 +1,4 @@
-"""Notifications (the bell), deliveries (the exactly-once e-mail ledger), rules and preferences."""
+"""Notifications (the bell), deliveries (the exactly-once e-mail ledger) and preferences."""
 from datetime import datetime
 from enum import StrEnum
 
@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 
@@ -72,7 +72,7 @@ DELIVERY_STATUS_LABELS = {
 SENDABLE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One line in a person's bell. Text is rendered from ``params`` in the reader's language."""
 
     __tablename__ = "notifications"
@@ -95,7 +95,7 @@ class Notification(db.Model):
     recipient: Mapped[User] = relationship()
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """The ledger of what each person was told: one row per (recipient, object, step).
 
     The row is inserted (claimed) before any e-mail is sent; the unique key
@@ -133,18 +133,13 @@ class Delivery(db.Model):
     recipient: Mapped[User] = relationship()
     notification: Mapped[Notification | None] = relationship()
 
-
-class ReminderSetting(db.Model):
-    """Reminder rules as data: a row overrides the code default of the same name (see rules.py)."""
-
-    __tablename__ = "reminder_settings"
-
-    name: Mapped[str] = mapped_column(sa.String(50), primary_key=True)
-    value: Mapped[str] = mapped_column(sa.String(200))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    @property
+    def can_retry(self) -> bool:
+        """Failed or given up: an administrator may send it again."""
+        return self.status in (DeliveryStatus.FAILED, DeliveryStatus.GAVE_UP)
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """How a person wants to hear about things; no row means e-mail and the app's time zone."""
 
     __tablename__ = "notification_preferences"

@@ -67,13 +67,16 @@ def unique(users) -> list[User]:
 
 
 def event_stakeholders(event: Event, directory: Directory | None = None) -> list[User]:
-    """Focal points and heads of the lead and coordinating units, owners of the event's
-    unfinished items, its active spokespeople, hosts and organiser."""
+    """The people an event concerns.
+
+    Focal points and heads of the lead and coordinating units, owners of the event's
+    unfinished items, its active spokespeople, hosts and organiser.
+    """
     from app.press.models import Briefing
     from app.spokespeople.models import ACTIVE_ASSIGNMENT_STATUSES, SpokespersonAssignment
 
     directory = directory or Directory.load()
-    users = []
+    users: list[User | None] = []  # unique() drops the None of an unknown id
     for unit_id in sorted(event.unit_ids):
         users += directory.focal_by_unit.get(unit_id, []) + directory.heads_by_unit.get(unit_id, [])
     items = db.session.scalars(sa.select(ChecklistItem).where(

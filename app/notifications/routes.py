@@ -2,24 +2,23 @@
 import logging
 
 import click
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
+from app.auth.permissions import require_admin
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.notifications import (
-    inbox,
-    sending,
-    services,  # noqa: F401  (connects the event_saved receiver)
-)
-from app.notifications.forms import ConfirmForm, PreferenceForm, RulesForm
+from app.notifications import inbox, sending
+from app.notifications.forms import ConfirmForm, PreferenceForm
 from app.notifications.mail import MailSettings
-from app.notifications.models import DELIVERY_STATUS_LABELS, DeliveryStatus
-from app.notifications.rules import SETTINGS, load_rules, set_rule
+from app.notifications.models import DELIVERY_STATUS_LABELS
+from app.notifications.rules import RULE_NAMES, load_rules
 from app.notifications.texts import render
-from app.web import apply_and_flash, show_validation_error
+from app.settings import registry
+from app.settings import services as domain_settings
+from app.web import apply_and_flash
 
 bp = Blueprint("notifications", __name__, cli_group="reminders")
 
@@ -53,9 +52,8 @@ def read(notification_id: int):
 @bp.post("/notifications/read-all")
 def read_all():
     if ConfirmForm().validate_on_submit():
-        count = inbox.mark_all_read(current_user)
-        db.session.commit()
-        flash(_("%(n)d notifications marked as read.", n=count), "success")
+        apply_and_flash(lambda: inbox.mark_all_read(current_user),
+                        lambda count: _("%(n)d notifications marked as read.", n=count))
     return redirect(url_for("notifications.index"))
 
 
@@ -63,15 +61,10 @@ def read_all():
 def settings():
     preference = inbox.preference_of(current_user)
     form = PreferenceForm(obj=preference if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            inbox.save_preference(current_user, form.mode.data, form.timezone.data or "")
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Notification settings saved."), "success")
-            return redirect(url_for("notifications.settings"))
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: inbox.save_preference(current_user, form.mode.data, form.timezone.data or ""),
+            _("Notification settings saved."), form=form):
+        return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form)
 
 
@@ -81,8 +74,7 @@ def deliveries():
     page = inbox.deliveries(current_user, status=status)
     return render_template("notifications/deliveries.html", page=page, status=status,
                            statuses=DELIVERY_STATUS_LABELS, mail=MailSettings.from_app(),
-                           rules=load_rules(), form=ConfirmForm(), failed=DeliveryStatus.FAILED,
-                           gave_up=DeliveryStatus.GAVE_UP)
+                           rules=load_rules(), form=ConfirmForm())
 
 
 @bp.post("/admin/deliveries/<int:delivery_id>/retry")
@@ -93,21 +85,11 @@ def retry(delivery_id: int):
     return redirect(url_for("notifications.deliveries"))
 
 
-@bp.route("/admin/reminder-rules", methods=["GET", "POST"])
+@bp.get("/admin/reminder-rules")
 def rules():
-    form = RulesForm(data=inbox.current_rules(current_user) if request.method == "GET" else None)
-    if request.method == "POST":
-        inbox.current_rules(current_user)  # admins only, before reading the form
-    if form.validate_on_submit():
-        try:
-            inbox.save_rules(current_user, {name: getattr(form, name).data for name in SETTINGS})
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Reminder rules saved."), "success")
-            return redirect(url_for("notifications.rules"))
-    return render_template("notifications/rules.html", form=form)
+    """The reminder rules are domain settings now: their group on /admin/settings."""
+    require_admin(current_user)
+    return redirect(url_for("settings.index", _anchor="group-reminders"))
 
 
 @bp.cli.command("send")
@@ -124,16 +106,20 @@ def send_command():
 
 
 @bp.cli.command("rules")
-@click.argument("name", required=False, type=click.Choice(sorted(SETTINGS)))
+@click.argument("name", required=False, type=click.Choice(sorted(RULE_NAMES)))
 @click.argument("value", required=False)
 def rules_command(name: str | None, value: str | None):
-    """Show the reminder rules, or set NAME to VALUE (e.g. `due_soon_days 5,2`)."""
+    """Show the reminder rules, or set NAME to VALUE (e.g. `due_soon_days 5,2`).
+
+    The same as `settings list` / `settings set reminders.NAME VALUE`.
+    """
     if name and value is not None:
         try:
-            set_rule(name, value)
-        except ValueError as exc:
-            raise click.ClickException(f"{name}: {exc}") from None
+            domain_settings.change(f"reminders.{name}", value=value)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            raise click.ClickException(f"{name}: {exc.message}") from None
         db.session.commit()
     rules = load_rules()
-    for setting, (_parse, fmt) in SETTINGS.items():
-        click.echo(f"{setting} = {fmt(getattr(rules, setting))}")
+    for rule in RULE_NAMES:
+        click.echo(f"{rule} = {registry.get(f'reminders.{rule}').format(getattr(rules, rule))}")

@@ -1,15 +1,15 @@
-"""Reminder rules: code defaults, database overrides, and the pure step arithmetic.
+"""Reminder rules: domain settings of the group "reminders", and the pure step arithmetic.
 
 Steps are computed from an item's *current* due time on every run, so a
 rescheduled item's unsent steps simply move with it; steps already sent are
 remembered in the delivery ledger under the same step name and never repeat.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 
-import sqlalchemy as sa
-
-from app.extensions import db
+from app.i18n import _l
+from app.inputs import SPAN_DAYS
+from app.settings import define, group, setting, types
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,13 @@ class Rules:
 
     @property
     def lookback(self) -> timedelta:
-        """How far past due an open item can still have a step to send."""
+        """How far past due an open item can still have a step to send.
+
+        At most the app's span of years (``app.inputs.SPAN_DAYS``): every due date lies in it,
+        and a longer one (1000 notices every 1000 days) would overflow ``now - lookback``.
+        """
         days = max(self.overdue_limit * self.overdue_every_days, self.escalate_after_days + 1)
-        return timedelta(days=days)
+        return timedelta(days=min(days, SPAN_DAYS))
 
     @property
     def lookahead(self) -> timedelta:
@@ -34,66 +38,28 @@ class Rules:
 
 
 # No rule needs more days, hours, notices or attempts; larger values would overflow the
-# date arithmetic of every later `reminders send` (timedelta stops at 999,999,999 days).
+# date arithmetic of every later `reminders send` (a date before the year 1 or after 9999).
 MAX_RULE_VALUE = 1000
 
-
-# name -> (parse, format); the names are the rows of reminder_settings.
-def _days(value: str) -> tuple[int, ...]:
-    days = tuple(sorted({int(v) for v in value.split(",") if v.strip()}, reverse=True))
-    if any(not 0 < d <= MAX_RULE_VALUE for d in days):
-        raise ValueError(f"days must be between 1 and {MAX_RULE_VALUE}")
-    return days
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if not 0 < number <= MAX_RULE_VALUE:
-        raise ValueError(f"must be between 1 and {MAX_RULE_VALUE}")
-    return number
-
-
-SETTINGS = {
-    "due_soon_days": (_days, lambda v: ",".join(str(d) for d in v)),
-    "overdue_every_days": (_positive, str),
-    "overdue_limit": (_positive, str),
-    "escalate_after_days": (_positive, str),
-    "digest_time": (time.fromisoformat, lambda v: v.strftime("%H:%M")),
-    "urgent_hours": (_positive, str),
-    "max_attempts": (_positive, str),
-}
+# Each field of Rules is the setting "reminders.<field>"; its default is the field's.
+RULE_NAMES = tuple(f.name for f in fields(Rules))
+_DEFAULTS = Rules()
+group("reminders", _l("Reminders and e-mails"))
+for _name, _label, _type in [
+        ("due_soon_days", _l("Reminders before the due time"), types.DAY_LIST),
+        ("overdue_every_days", _l("Repeat overdue notices every"), types.DAYS),
+        ("overdue_limit", _l("At most this many overdue notices"), types.INTEGER),
+        ("escalate_after_days", _l("Escalate to the unit's head and protocol after"), types.DAYS),
+        ("digest_time", _l("Daily digest at"), types.TIME_OF_DAY),
+        ("urgent_hours", _l("Changes this close to the start are e-mailed at once"), types.HOURS),
+        ("max_attempts", _l("SMTP attempts before giving up"), types.INTEGER)]:
+    define(f"reminders.{_name}", _label, _type, getattr(_DEFAULTS, _name), minimum=1,
+           maximum=MAX_RULE_VALUE, help=_l("Applies from the next run of `reminders send`."))
 
 
 def load_rules() -> Rules:
-    """The defaults, overridden by the rows of ``reminder_settings`` (bad rows are ignored)."""
-    from app.notifications.models import ReminderSetting
-
-    overrides = {}
-    for row in db.session.scalars(sa.select(ReminderSetting)):
-        parse = SETTINGS.get(row.name, (None,))[0]
-        if parse is None:
-            continue
-        try:
-            overrides[row.name] = parse(row.value)
-        except ValueError:
-            continue
-    return Rules(**overrides)
-
-
-def set_rule(name: str, value: str) -> None:
-    """Store an override after checking it parses (ValueError otherwise). Flushes."""
-    from app.notifications.models import ReminderSetting
-
-    if name not in SETTINGS:
-        raise ValueError("unknown rule")
-    parse, fmt = SETTINGS[name]
-    normalised = fmt(parse(value))
-    row = db.session.get(ReminderSetting, name)
-    if row is None:
-        db.session.add(ReminderSetting(name=name, value=normalised))
-    else:
-        row.value = normalised
-    db.session.flush()
+    """The rules in force: the "reminders.*" settings (defaults for missing or bad rows)."""
+    return Rules(**{name: setting(f"reminders.{name}") for name in RULE_NAMES})
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@
    back-off and retried by a later run, without stopping the others.
 """
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -19,7 +21,7 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app.checklists.models import ChecklistItem, ItemStatus
+from app.checklists.models import ChecklistItem
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.notifications.mail import MailSettings, build_message, mailer_for, render_for
@@ -40,7 +42,6 @@ from app.timeutil import utcnow
 
 log = logging.getLogger("briefdesk.reminders")
 
-REMINDED_STATUSES = (ItemStatus.OPEN, ItemStatus.RETURNED)
 # Events whose items get reminders: agreed (not drafts), not cancelled or postponed.
 LIVE_EVENT_STATUSES = (EventStatus.PLANNED, EventStatus.CONFIRMED, EventStatus.HELD)
 # Kinds about the event's time and place carry its .ics; task reminders are about a deadline.
@@ -74,8 +75,11 @@ def due_key(due_at: datetime) -> str:
 
 
 def step_key(step_name: str, due_at: datetime) -> str:
-    """The ledger step: the rule step plus the deadline it is about, so a moved
-    deadline gets its own reminders and the old ones become stale."""
+    """The ledger step.
+
+    The rule step plus the deadline it is about, so a moved deadline gets its own reminders and the
+    old ones become stale.
+    """
     return f"{step_name}@{due_key(due_at)}"
 
 
@@ -97,7 +101,7 @@ def due_items(now: datetime, rules: Rules) -> list[ChecklistItem]:
     return list(db.session.scalars(
         sa.select(ChecklistItem).join(ChecklistItem.event)
         .options(contains_eager(ChecklistItem.event))
-        .where(ChecklistItem.status.in_(REMINDED_STATUSES),
+        .where(ChecklistItem.awaits_owner_clause(),
                ChecklistItem.due_at > now - rules.lookback,
                ChecklistItem.due_at <= now + rules.lookahead,
                Event.status.in_(LIVE_EVENT_STATUSES))
@@ -143,10 +147,10 @@ def claim_item_reminders(now: datetime, rules: Rules, report: RunReport) -> None
 
 
 def _taken_steps(item_ids: set[int]) -> set[tuple[int, str]]:
-    taken = set()
+    taken: set[tuple[int, str]] = set()
     ids = sorted(item_ids)
     for start in range(0, len(ids), 500):
-        taken |= {tuple(row) for row in db.session.execute(
+        taken |= {(row[0], row[1]) for row in db.session.execute(
             sa.select(Delivery.object_id, Delivery.step)
             .where(Delivery.object_type == "item",
                    Delivery.object_id.in_(ids[start:start + 500])))}
@@ -174,11 +178,11 @@ def assemble_digests(now: datetime, rules: Rules, report: RunReport) -> None:
         notification_free = claim_digest(recipient_id, day, now)
         if notification_free is None:
             continue
-        gathered = db.session.execute(
+        gathered = cast(sa.CursorResult, db.session.execute(
             sa.update(Delivery)
             .where(Delivery.recipient_id == recipient_id, Delivery.status == DeliveryStatus.DIGEST,
                    Delivery.created_at <= moment)
-            .values(status=DeliveryStatus.IN_DIGEST, digest_id=notification_free)).rowcount
+            .values(status=DeliveryStatus.IN_DIGEST, digest_id=notification_free))).rowcount
         if not gathered:
             db.session.execute(sa.update(Delivery).where(Delivery.id == notification_free)
                                .values(status=DeliveryStatus.EMPTY))
@@ -229,7 +233,7 @@ def send_pending(now: datetime, rules: Rules, report: RunReport) -> None:
             mailer.close()
 
 
-def _take(ids: list[int], now: datetime) -> list[int]:
+def _take(ids: Sequence[int], now: datetime) -> list[int]:
     """Atomically move rows from pending/failed to sending; only the rows this run got.
 
     Two runs racing for the same rows: PostgreSQL re-checks the WHERE clause
@@ -244,7 +248,7 @@ def _take(ids: list[int], now: datetime) -> list[int]:
     return sorted(taken)
 
 
-def _load_batch(ids: list[int]) -> list[Delivery]:
+def _load_batch(ids: list[int]) -> Sequence[Delivery]:
     """The rows with their recipients, bell entries, items and events, in a few queries."""
     if not ids:
         return []
@@ -315,7 +319,7 @@ def _withdraw_if_stale(delivery: Delivery) -> bool:
     if delivery.kind not in ITEM_REMINDERS or delivery.object_type != "item":
         return delivery.notification is not None and delivery.notification.withdrawn_at is not None
     item = db.session.get(ChecklistItem, delivery.object_id)
-    stale = (item is None or item.status not in REMINDED_STATUSES
+    stale = (item is None or not item.awaits_owner
              or item.event.status not in LIVE_EVENT_STATUSES
              or not delivery.step.endswith("@" + due_key(item.due_at)))
     if stale:

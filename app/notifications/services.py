@@ -1,7 +1,8 @@
 """Creating notifications: the bell entry plus a claimed row in the delivery ledger.
 
-Features call the ``notify_*`` functions from their services; they flush,
-never commit. The same (recipient, object, step) is recorded once: a second
+Features announce what happened with signals (``app.<feature>.signals``);
+``subscriptions.register`` connects the ``notify_*`` functions below to them. They
+flush, never commit. The same (recipient, object, step) is recorded once: a second
 call finds the key taken (INSERT … ON CONFLICT DO NOTHING) and does nothing.
 """
 from datetime import datetime, timedelta
@@ -11,7 +12,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.checklists.models import OPEN_STATUSES, ChecklistItem
 from app.events.models import Event, EventStatus
-from app.events.signals import event_saved
 from app.extensions import db
 from app.notifications.models import (
     Delivery,
@@ -171,16 +171,12 @@ def _owner_key(item) -> str:
 
 
 def notify_submission_reviewed(submission, accepted: bool, comment: str = "") -> list[Notification]:
-    """Tell whoever submitted (else the item's owners) that it was accepted or returned.
+    """Tell whoever submitted that it was accepted or returned, with the reviewer's comment.
 
-    ``submission`` needs ``id`` and ``item`` (a ChecklistItem); optional
-    ``submitted_by`` (User) and ``comment``/``review_comment``.
+    ``submission`` needs ``id``, ``item`` (a ChecklistItem) and ``submitted_by`` (User).
     """
     item = submission.item
-    author = getattr(submission, "submitted_by", None) or getattr(submission, "author", None)
-    recipients = [author] if author is not None else Directory.load().item_owners(item)
-    comment = (comment or getattr(submission, "review_comment", None)
-               or getattr(submission, "comment", "") or "")
+    recipients = [submission.submitted_by]
     kind = Kind.SUBMISSION_ACCEPTED if accepted else Kind.SUBMISSION_RETURNED
     return notify(recipients, kind, submission, step="accepted" if accepted else "returned",
                   params={**item_params(item), "comment": comment}, url=event_url(item.event_id),
@@ -271,5 +267,3 @@ def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ext
     notify(event_stakeholders(event), kind, event, step=step, params=params,
            url=event_url(event.id), event=event, urgent=urgent)
 
-
-event_saved.connect(on_event_saved)

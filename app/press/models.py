@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.events.models import Event, Venue, Visibility
-from app.extensions import db, enum_type
+from app.extensions import Model, db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 
@@ -37,7 +37,7 @@ OUTLET_SCOPE_LABELS = {
 }
 
 
-class PressOutlet(db.Model):
+class PressOutlet(Model):
     """A newspaper, broadcaster or agency the province invites to its briefings."""
 
     __tablename__ = "press_outlets"
@@ -57,7 +57,7 @@ briefing_outlets = sa.Table(
 )
 
 
-class Briefing(db.Model):
+class Briefing(Model):
     """A press conference about an event; visible to whoever may see the event."""
 
     __tablename__ = "briefings"

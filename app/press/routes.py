@@ -1,11 +1,12 @@
 """Briefing pages (/briefings/<id>), the press release, the notice letter and the outlet directory."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.errors import PermissionDenied, ValidationFailed
+from app.errors import PermissionDenied
 from app.events.models import Visibility
 from app.extensions import db
 from app.i18n import _
@@ -19,14 +20,18 @@ from app.press.models import (
     PressOutlet,
 )
 from app.timeutil import utcnow
-from app.web import choices, show_validation_error
+from app.web import apply_and_flash, choices
 
 bp = Blueprint("press", __name__)
 
 
+@overload
+def _to_utc(local: datetime, tz: str) -> datetime: ...
+@overload
+def _to_utc(local: None, tz: str) -> None: ...
 def _to_utc(local: datetime | None, tz: str) -> datetime | None:
     """A datetime-local input, read in the briefing's zone."""
-    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc) if local else None
+    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC) if local else None
 
 
 def _to_local(moment: datetime | None, tz: str) -> datetime | None:
@@ -67,13 +72,8 @@ def edit(briefing_id: int):
             status=BriefingStatus(form.status.data), visibility=Visibility(form.visibility.data),
             purpose=form.purpose.data or "", chair=form.chair.data or "",
             outlet_ids=form.outlet_ids.data or [])
-        try:
-            service.update_briefing(current_user, found, data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Briefing saved."), "success")
+        if apply_and_flash(lambda: service.update_briefing(current_user, found, data),
+                           _("Briefing saved."), form=form):
             return redirect(url_for("press.briefing", briefing_id=briefing_id))
     return render_template("press/briefing_form.html", form=form, briefing=found), \
         400 if form.is_submitted() else 200
@@ -87,11 +87,9 @@ def release(briefing_id: int):
     if not form.is_submitted():
         form.embargo_until.data = _to_local(found.release_embargo_until, found.timezone)
     if form.validate_on_submit():
-        service.update_release(current_user, found, form.release_vi.data or "",
-                               form.release_en.data or "",
-                               _to_utc(form.embargo_until.data, found.timezone))
-        db.session.commit()
-        flash(_("Press release saved."), "success")
+        apply_and_flash(lambda: service.update_release(
+            current_user, found, form.release_vi.data or "", form.release_en.data or "",
+            _to_utc(form.embargo_until.data, found.timezone)), _("Press release saved."))
         return redirect(url_for("press.briefing", briefing_id=briefing_id))
     return render_template("press/release_form.html", form=form, briefing=found), \
         400 if form.is_submitted() else 200
@@ -133,13 +131,8 @@ def edit_outlet(outlet_id: int | None = None):
         data = service.OutletData(name=form.name.data, scope=OutletScope(form.scope.data),
                                   contact=form.contact.data or "",
                                   languages=form.languages.data or "", active=form.active.data)
-        try:
-            service.save_outlet(current_user, outlet, data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Press outlet saved."), "success")
+        if apply_and_flash(lambda: service.save_outlet(current_user, outlet, data),
+                           _("Press outlet saved."), form=form):
             return redirect(url_for("press.outlets"))
     return render_template("press/outlet_form.html", form=form, outlet=outlet), \
         400 if form.is_submitted() else 200

@@ -3,21 +3,23 @@
 A decline PROPOSES the next candidate automatically (same role, same unit), so
 the briefing never silently loses its speaker; protocol sees it on the page.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_datetime
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.auth.models import User
-from app.auth.permissions import has_role
+from app.auth.permissions import has_role, is_active_user
 from app.auth.roles import Role
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
-from app.events.models import Event, EventStatus, ProgrammeItem, event_hosts, programme_item_hosts
+from app.events.clashes import host_engagements
+from app.events.models import Event, ProgrammeItem
 from app.extensions import db
 from app.i18n import _
-from app.notifications import services as notifications
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople import roster
 from app.spokespeople.models import (
@@ -26,12 +28,12 @@ from app.spokespeople.models import (
     AssignmentStatus,
     SpokespersonAssignment,
 )
+from app.spokespeople.signals import assignment_proposed
 from app.timeutil import utcnow
 from app.units.models import Unit
 
 ASSIGNER_ROLES = (Role.ADMIN, Role.PROTOCOL)
 RECENT_DAYS = 90
-_OFF_EVENT_STATUSES = (EventStatus.CANCELLED, EventStatus.POSTPONED)
 
 
 def require_briefing(user, briefing: Briefing | None) -> Briefing:
@@ -42,7 +44,7 @@ def require_briefing(user, briefing: Briefing | None) -> Briefing:
     return briefing
 
 
-def active_assignments(briefing: Briefing) -> list[SpokespersonAssignment]:
+def active_assignments(briefing: Briefing) -> Sequence[SpokespersonAssignment]:
     return db.session.scalars(
         sa.select(SpokespersonAssignment)
         .where(SpokespersonAssignment.briefing_id == briefing.id,
@@ -50,7 +52,7 @@ def active_assignments(briefing: Briefing) -> list[SpokespersonAssignment]:
         .order_by(SpokespersonAssignment.role, SpokespersonAssignment.id)).all()
 
 
-def all_assignments(briefing: Briefing) -> list[SpokespersonAssignment]:
+def all_assignments(briefing: Briefing) -> Sequence[SpokespersonAssignment]:
     return db.session.scalars(
         sa.select(SpokespersonAssignment).where(SpokespersonAssignment.briefing_id == briefing.id)
         .order_by(SpokespersonAssignment.created_at, SpokespersonAssignment.id)).all()
@@ -74,42 +76,60 @@ class Clash:
 
 def clashes(user: User, starts_at: datetime, ends_at: datetime, viewer=None,
             ignore_briefing_id: int | None = None) -> list[Clash]:
-    """Other engagements of ``user`` overlapping [starts_at, ends_at).
+    """Other engagements of ``user`` overlapping [starts_at, ends_at) (see ``clashes_of``)."""
+    return clashes_of([user.id], starts_at, ends_at, viewer, ignore_briefing_id)[user.id]
 
-    Briefings where they hold an active assignment, events they host and
-    programme items they host. Titles the viewer may not see are not named.
+
+def clashes_of(user_ids, starts_at: datetime, ends_at: datetime, viewer=None,
+               ignore_briefing_id: int | None = None) -> dict[int, list[Clash]]:
+    """Other engagements of each person overlapping [starts_at, ends_at), soonest first.
+
+    Briefings where they hold an active assignment, and the events and programme items
+    they host (``events.clashes.host_engagements``). Titles the viewer may not see are not
+    named. A fixed number of queries, however many people.
     """
-    found: list[Clash] = []
+    ids = sorted(set(user_ids))
+    found: dict[int, list[Clash]] = {user_id: [] for user_id in ids}
+    if not ids:
+        return found
 
     def title_for(event: Event, title: str) -> str:
         if viewer is not None and not access.can_view(viewer, event):
             return _("another engagement")
         return title
 
-    briefings = db.session.scalars(
-        sa.select(Briefing).join(SpokespersonAssignment,
-                                 SpokespersonAssignment.briefing_id == Briefing.id)
-        .where(SpokespersonAssignment.user_id == user.id,
+    briefings = db.session.execute(
+        sa.select(SpokespersonAssignment.user_id, Briefing)
+        .join(SpokespersonAssignment, SpokespersonAssignment.briefing_id == Briefing.id)
+        .options(joinedload(Briefing.event).selectinload(Event.coordinating_units))
+        .where(SpokespersonAssignment.user_id.in_(ids),
                SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES),
                Briefing.status != BriefingStatus.CANCELLED,
                Briefing.starts_at < ends_at, Briefing.ends_at > starts_at,
                Briefing.id != (ignore_briefing_id or 0))).unique().all()
-    found += [Clash("briefing", title_for(b.event, b.title_vi), b.starts_at, b.ends_at)
-              for b in briefings]
-    events = db.session.scalars(
-        sa.select(Event).join(event_hosts, event_hosts.c.event_id == Event.id)
-        .where(event_hosts.c.user_id == user.id, Event.status.not_in(_OFF_EVENT_STATUSES),
-               Event.starts_at < ends_at, Event.ends_at > starts_at)).all()
-    found += [Clash("event", title_for(e, e.title_vi), e.starts_at, e.ends_at) for e in events]
-    items = db.session.scalars(
-        sa.select(ProgrammeItem).join(programme_item_hosts,
-                                      programme_item_hosts.c.item_id == ProgrammeItem.id)
-        .join(ProgrammeItem.event)
-        .where(programme_item_hosts.c.user_id == user.id, Event.status.not_in(_OFF_EVENT_STATUSES),
-               ProgrammeItem.starts_at < ends_at, ProgrammeItem.ends_at > starts_at)).all()
-    found += [Clash("programme", title_for(i.event, f"{i.event.title_vi}: {i.activity_vi}"),
-                    i.starts_at, i.ends_at) for i in items]
-    return sorted(found, key=lambda c: c.starts_at)
+    for user_id, b in briefings:
+        found[user_id].append(Clash("briefing", title_for(b.event, b.title_vi), b.starts_at,
+                                    b.ends_at))
+    hosted = host_engagements(ids, starts_at, ends_at)
+    event_ids = {h.event_id for h in hosted}
+    item_ids = {h.item_id for h in hosted if h.item_id is not None}
+    events = {e.id: e for e in db.session.scalars(
+        sa.select(Event).where(Event.id.in_(event_ids))
+        .options(selectinload(Event.coordinating_units)))} if event_ids else {}
+    activities = dict(db.session.execute(
+        sa.select(ProgrammeItem.id, ProgrammeItem.activity_vi)
+        .where(ProgrammeItem.id.in_(item_ids))).all()) if item_ids else {}
+    for h in hosted:
+        event = events[h.event_id]
+        if h.item_id is None:
+            clash = Clash("event", title_for(event, event.title_vi), h.starts_at, h.ends_at)
+        else:
+            clash = Clash("programme", title_for(event, f"{event.title_vi}: {activities[h.item_id]}"),
+                          h.starts_at, h.ends_at)
+        found[h.user_id].append(clash)
+    for user_clashes in found.values():
+        user_clashes.sort(key=lambda c: c.starts_at)
+    return found
 
 
 def recent_briefing_counts(user_ids: list[int]) -> dict[int, int]:
@@ -148,14 +168,31 @@ def candidates(briefing: Briefing, unit: Unit, viewer=None) -> list[Candidate]:
              if a.status in ACTIVE_ASSIGNMENT_STATUSES or a.status is AssignmentStatus.DECLINED}
     people = [u for u in roster.eligible_users(unit, briefing.starts_at) if u.id not in taken]
     counts = recent_briefing_counts([u.id for u in people])
-    found = [Candidate(u, counts.get(u.id, 0),
-                       clashes(u, briefing.starts_at, briefing.ends_at, viewer, briefing.id))
-             for u in people]
+    busy = clashes_of([u.id for u in people], briefing.starts_at, briefing.ends_at, viewer,
+                      briefing.id)
+    found = [Candidate(u, counts.get(u.id, 0), busy[u.id]) for u in people]
     return sorted(found, key=lambda c: (not c.free, c.recent, c.user.name, c.user.id))
 
 
+def is_assigner(user) -> bool:
+    """Protocol and admins assign spokespeople (to the briefings they may see)."""
+    return has_role(user, *ASSIGNER_ROLES)
+
+
+def default_role(briefing: Briefing) -> AssignmentRole:
+    """What the assignment form proposes: a deputy once the briefing has a lead."""
+    if any(a.role is AssignmentRole.LEAD for a in active_assignments(briefing)):
+        return AssignmentRole.DEPUTY
+    return AssignmentRole.LEAD
+
+
+def first_free(candidates: list[Candidate]) -> User | None:
+    """The person the assignment form preselects: the first candidate, if free."""
+    return candidates[0].user if candidates and candidates[0].free else None
+
+
 def can_assign(user, briefing: Briefing) -> bool:
-    return has_role(user, *ASSIGNER_ROLES) and access.can_view(user, briefing.event)
+    return is_assigner(user) and access.can_view(user, briefing.event)
 
 
 def assign(actor, briefing: Briefing, user: User | None, unit: Unit | None,
@@ -189,7 +226,7 @@ def assign(actor, briefing: Briefing, user: User | None, unit: Unit | None,
                                         status=AssignmentStatus.PROPOSED, assigned_by_id=actor.id)
     db.session.add(assignment)
     db.session.flush()
-    notifications.notify_assignment(assignment)
+    assignment_proposed.send(assignment, actor=actor)
     return assignment
 
 
@@ -197,7 +234,7 @@ def withdraw(actor, assignment: SpokespersonAssignment) -> None:
     require_briefing(actor, assignment.briefing)
     if not can_assign(actor, assignment.briefing):
         raise PermissionDenied()
-    if assignment.status in ACTIVE_ASSIGNMENT_STATUSES:
+    if assignment.is_active:
         assignment.status = AssignmentStatus.WITHDRAWN
     db.session.flush()
 
@@ -205,7 +242,7 @@ def withdraw(actor, assignment: SpokespersonAssignment) -> None:
 def _require_own_active(actor, assignment: SpokespersonAssignment) -> None:
     if assignment.user_id != getattr(actor, "id", None):
         raise NotVisible()
-    if assignment.status not in ACTIVE_ASSIGNMENT_STATUSES:
+    if not assignment.is_active:
         raise ValidationFailed(_("This assignment is no longer open."))
 
 
@@ -232,23 +269,25 @@ def decline(actor, assignment: SpokespersonAssignment, reason: str) -> Spokesper
                                        assigned_by_id=assignment.assigned_by_id)
     db.session.add(successor)
     db.session.flush()
-    notifications.notify_assignment(successor)
+    assignment_proposed.send(successor, actor=actor)
     return successor
 
 
-def my_assignments(user) -> list[SpokespersonAssignment]:
+def my_assignments(user) -> Sequence[SpokespersonAssignment]:
     """The user's open assignments at briefings that have not ended yet, soonest first."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_active_user(user):
         return []
     return db.session.scalars(
         sa.select(SpokespersonAssignment).join(SpokespersonAssignment.briefing)
+        .options(contains_eager(SpokespersonAssignment.briefing),
+                 selectinload(SpokespersonAssignment.unit))
         .where(SpokespersonAssignment.user_id == user.id,
                SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES),
                Briefing.status != BriefingStatus.CANCELLED, Briefing.ends_at >= utcnow())
         .order_by(Briefing.starts_at)).all()
 
 
-def upcoming_briefings(user, limit: int = 100) -> list[Briefing]:
+def upcoming_briefings(user, limit: int = 100) -> Sequence[Briefing]:
     """Briefings the user may see that have not ended, soonest first (for protocol's list)."""
     return db.session.scalars(
         sa.select(Briefing).join(Briefing.event)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.press.models import Briefing
 from app.timeutil import UTCDateTime, utcnow
@@ -35,7 +35,7 @@ ASSIGNMENT_STATUS_LABELS = {
 ACTIVE_ASSIGNMENT_STATUSES = frozenset({AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED})
 
 
-class SpokespersonAssignment(db.Model):
+class SpokespersonAssignment(Model):
     __tablename__ = "spokesperson_assignments"
     __table_args__ = (sa.Index("ix_spokesperson_assignments_user_status", "user_id", "status"),)
 
@@ -57,10 +57,20 @@ class SpokespersonAssignment(db.Model):
     unit: Mapped[Unit] = relationship()
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
 
+    @property
+    def is_active(self) -> bool:
+        """Proposed or accepted: the person is on the briefing (and may be withdrawn)."""
+        return self.status in ACTIVE_ASSIGNMENT_STATUSES
+
+    @property
+    def awaits_answer(self) -> bool:
+        """Proposed: the person is asked to accept or decline."""
+        return self.status is AssignmentStatus.PROPOSED
+
 
 # --- roster: who may speak for a unit (Decree 09/2017, DOMAIN.md rule 3) ---------------
 
-class SpokespersonDesignation(db.Model):
+class SpokespersonDesignation(Model):
     """A unit's designated spokesperson; the directory publishes the current ones."""
 
     __tablename__ = "spokesperson_designations"
@@ -83,10 +93,22 @@ class SpokespersonDesignation(db.Model):
     user: Mapped[User] = relationship()
 
     def covers(self, day: date) -> bool:
-        return self.since <= day and (self.until is None or day <= self.until)
+        """In force on ``day``: within its window, its person and its unit active."""
+        return (self.since <= day and (self.until is None or day <= self.until)
+                and self.user.active and self.unit.active)
+
+    @classmethod
+    def covers_clause(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL twin of ``covers``."""
+        return sa.and_(cls.since <= day, sa.or_(cls.until.is_(None), cls.until >= day),
+                       cls.user.has(User.active.is_(True)), cls.unit.has(Unit.active.is_(True)))
+
+    def ended_before(self, day: date) -> bool:
+        """Its last day is before ``day`` (it can no longer be ended)."""
+        return self.until is not None and self.until < day
 
 
-class Authorisation(db.Model):
+class Authorisation(Model):
     """A written, time-limited authorisation by a unit's head to speak for the unit."""
 
     __tablename__ = "spokesperson_authorisations"
@@ -114,7 +136,15 @@ class Authorisation(db.Model):
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
     def covers(self, day: date) -> bool:
-        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+        """In force on ``day``: not revoked, within its window, its person and unit active."""
+        return (self.revoked_at is None and self.valid_from <= day <= self.valid_until
+                and self.user.active and self.unit.active)
+
+    @classmethod
+    def covers_clause(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL twin of ``covers``."""
+        return sa.and_(cls.revoked_at.is_(None), cls.valid_from <= day, cls.valid_until >= day,
+                       cls.user.has(User.active.is_(True)), cls.unit.has(Unit.active.is_(True)))
 
 
 # --- briefing notes -------------------------------------------------------------------
@@ -134,7 +164,7 @@ NOTE_STATUS_LABELS = {
 }
 
 
-class BriefingNote(db.Model):
+class BriefingNote(Model):
     """The note spokespeople brief from; one per briefing, kept as immutable versions."""
 
     __tablename__ = "briefing_notes"
@@ -168,7 +198,7 @@ class BriefingNote(db.Model):
         return next((v for v in self.versions if v.number == number), None)
 
 
-class BriefingNoteVersion(db.Model):
+class BriefingNoteVersion(Model):
     """One saved state of a note. Never updated except for its review outcome."""
 
     __tablename__ = "briefing_note_versions"
@@ -200,7 +230,7 @@ class BriefingNoteVersion(db.Model):
         back_populates="version", cascade="all, delete-orphan", order_by="NoteAnswer.position")
 
 
-class NoteAnswer(db.Model):
+class NoteAnswer(Model):
     """An anticipated question with its answer; approved ones form the Q&A bank."""
 
     __tablename__ = "briefing_note_answers"

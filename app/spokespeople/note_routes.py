@@ -3,7 +3,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -12,14 +11,14 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
+from app.settings import setting
 from app.spokespeople import document, notes, roster
 from app.spokespeople.diff import html_diff
 from app.spokespeople.forms import NoteForm, ReviewForm, VersionActionForm
 from app.spokespeople.models import NOTE_STATUS_LABELS, BriefingNote, NoteStatus
-from app.web import apply_and_flash, show_validation_error
+from app.web import apply_and_flash
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
 EXTRA_ROWS = 2  # blank figure and answer rows offered on the form
@@ -55,7 +54,8 @@ def show(note_id: int):
         sections_en=document.sections(version, "en") if version and document.has_english(version)
         else [],
         can_write=notes.can_write(current_user, note.briefing),
-        can_approve=notes.can_approve(current_user, note),
+        can_submit=notes.can_submit(current_user, note),
+        can_review=notes.can_review(current_user, note),
         action_form=VersionActionForm(number=note.latest_number),
         review_form=ReviewForm(number=note.latest_number))
 
@@ -96,26 +96,23 @@ def edit(note_id: int):
         abort(403)
     form = NoteForm() if request.method == "POST" else _prefill(note)
     if form.validate_on_submit():
-        try:
-            version = notes.save_version(current_user, note, form.base_number.data, _form_data(form))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-            if form.base_number.data != note.latest_number:
-                # Stale base: keep their text; the next save goes on top of the newest version,
-                # which stays in the history and can be compared.
-                form.base_number.raw_data = None
-                form.base_number.data = note.latest_number
-        else:
-            db.session.commit()
-            flash(_("Saved as version %(n)d.", n=version.number), "success")
+        if apply_and_flash(
+                lambda: notes.save_version(current_user, note, form.base_number.data,
+                                           _form_data(form)),
+                lambda version: _("Saved as version %(n)d.", n=version.number), form=form):
             return redirect(url_for("notes.show", note_id=note.id))
+        if form.base_number.data != note.latest_number:
+            # Stale base: keep their text; the next save goes on top of the newest version,
+            # which stays in the history and can be compared.
+            form.base_number.raw_data = None
+            form.base_number.data = note.latest_number
     return render_template("spokespeople/note_form.html", note=note, form=form)
 
 
 @bp.get("/<int:note_id>/diff")
 def diff(note_id: int):
     note = _note(note_id)
-    if not note.versions:
+    if note.latest is None:
         abort(404)
     newest = note.latest.number
     old = _version(note, request.args.get("a", type=int) or max(newest - 1, 1))
@@ -172,7 +169,7 @@ def docx(note_id: int):
         version, unit_name=unit.name_vi,
         parent_unit_name=unit.parent.name_vi if unit.parent else "",
         briefing_title=note.briefing.title_vi,
-        place=current_app.config.get("DOCUMENT_PLACE", "Quảng Ngãi"),
+        place=setting("organisation.document_place"),
         day=roster.local_day(version.reviewed_at or version.created_at),
         approved_by=version.reviewed_by.name if version.status is NoteStatus.APPROVED else None)
     return Response(content, headers={

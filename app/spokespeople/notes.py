@@ -10,17 +10,17 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.permissions import belongs_to, has_role
+from app.auth.permissions import belongs_to, has_role, is_active_user
 from app.auth.roles import Role
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
 from app.events.models import Delegation, Event
 from app.extensions import db
 from app.i18n import _
-from app.notifications import services as notifications
 from app.press.models import Briefing
 from app.spokespeople.assignments import active_assignments
 from app.spokespeople.models import BriefingNote, BriefingNoteVersion, NoteAnswer, NoteStatus
+from app.spokespeople.signals import note_reviewed
 from app.timeutil import utcnow
 
 BANK_LIMIT = 50
@@ -33,9 +33,12 @@ def _assigned(user, briefing: Briefing) -> bool:
 
 
 def can_read_briefing_notes(user, briefing: Briefing) -> bool:
-    """Assigned spokespeople, the lead unit, steering and admin; protocol as the approver of
-    non-sensitive notes. Always within what the user may see of the event."""
-    if not getattr(user, "is_authenticated", False) or not user.active:
+    """Assigned spokespeople, the lead unit, steering and admin.
+
+    Protocol as the approver of non-sensitive notes. Always within what the user may see of the
+    event.
+    """
+    if not is_active_user(user):
         return False
     event = briefing.event
     if not access.can_view(user, event):
@@ -71,6 +74,18 @@ def can_approve(user, note: BriefingNote) -> bool:
     if has_role(user, Role.PROTOCOL):
         return True
     return user.is_unit_head and belongs_to(user, event.lead_unit_id)
+
+
+def can_submit(user, note: BriefingNote) -> bool:
+    """The newest version is a draft that ``user`` may submit for approval."""
+    latest = note.latest
+    return latest is not None and latest.status is NoteStatus.DRAFT and can_write(user, note.briefing)
+
+
+def can_review(user, note: BriefingNote) -> bool:
+    """The newest version waits for approval and ``user`` may approve or return it."""
+    latest = note.latest
+    return latest is not None and latest.status is NoteStatus.SUBMITTED and can_approve(user, note)
 
 
 # --- content --------------------------------------------------------------------------
@@ -139,6 +154,15 @@ def _clean(content: NoteContent) -> NoteContent:
 
 def note_for(briefing: Briefing) -> BriefingNote | None:
     return db.session.scalar(sa.select(BriefingNote).where(BriefingNote.briefing_id == briefing.id))
+
+
+def notes_by_briefing(briefing_ids) -> dict[int, BriefingNote]:
+    """The notes of several briefings, by briefing id, in one query."""
+    ids = set(briefing_ids)
+    if not ids:
+        return {}
+    return {n.briefing_id: n for n in db.session.scalars(
+        sa.select(BriefingNote).where(BriefingNote.briefing_id.in_(ids)))}
 
 
 def start_note(actor, briefing: Briefing) -> BriefingNote:
@@ -241,7 +265,7 @@ def review(actor, note: BriefingNote, number: int, approve: bool,
     version.reviewed_at = utcnow()
     version.review_comment = comment.strip()
     _flush_or_refuse()
-    notifications.notify_note_reviewed(version, approve)
+    note_reviewed.send(version, approved=approve, actor=actor)
     return version
 
 

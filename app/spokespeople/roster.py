@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.auth.models import User
-from app.auth.permissions import has_role
+from app.auth.permissions import belongs_to, has_role
 from app.auth.roles import Role
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
@@ -41,8 +42,7 @@ def can_manage(user, unit_id: int) -> bool:
     """Protocol and admin keep the roster; a unit's head keeps their own unit's."""
     if keeps_every_roster(user):
         return True
-    return (getattr(user, "is_authenticated", False) and user.active and user.is_unit_head
-            and user.unit_id == unit_id)
+    return belongs_to(user, unit_id) and user.is_unit_head
 
 
 def keeps_a_roster(user) -> bool:
@@ -74,21 +74,33 @@ def _authorisations(user_id: int | None = None, unit_id: int | None = None):
 
 
 def is_eligible(user: User, unit: Unit, at: datetime) -> bool:
-    """May ``user`` speak for ``unit`` at ``at``: designated then, or authorised for that day."""
-    if user is None or not user.active:
+    """May ``user`` speak for ``unit`` at ``at``.
+
+    A designation or a written authorisation covers that day (``covers``: in its window, not
+    revoked, person and unit active).
+    """
+    if user is None or unit is None:
         return False
     day = local_day(at)
-    if any(d.covers(day) for d in _designations(user.id, unit.id)):
-        return True
-    return any(a.covers(day) for a in _authorisations(user.id, unit.id))
+    return (any(d.covers(day) for d in _designations(user.id, unit.id))
+            or any(a.covers(day) for a in _authorisations(user.id, unit.id)))
+
+
+def eligible_clause(unit_id: int, at: datetime) -> sa.ColumnElement[bool]:
+    """SQL condition on ``User``, twin of ``is_eligible`` for the unit ``unit_id``."""
+    day = local_day(at)
+    designated = sa.select(SpokespersonDesignation.user_id).where(
+        SpokespersonDesignation.unit_id == unit_id, SpokespersonDesignation.covers_clause(day))
+    authorised = sa.select(Authorisation.user_id).where(
+        Authorisation.unit_id == unit_id, Authorisation.covers_clause(day))
+    return User.id.in_(sa.union(designated, authorised))
 
 
 def eligible_users(unit: Unit, at: datetime) -> list[User]:
-    """Everyone who may speak for ``unit`` on the day of ``at``."""
-    day = local_day(at)
-    people = {d.user for d in _designations(unit_id=unit.id) if d.covers(day)}
-    people |= {a.user for a in _authorisations(unit_id=unit.id) if a.covers(day)}
-    return sorted((u for u in people if u.active), key=lambda u: (u.name, u.id))
+    """Everyone who may speak for ``unit`` on the day of ``at``, by name."""
+    return list(db.session.scalars(sa.select(User).where(eligible_clause(unit.id, at))
+                                   .options(selectinload(User.unit))
+                                   .order_by(User.name, User.id)))
 
 
 def eligibility_reason(user: User, unit: Unit, at: datetime) -> str:
@@ -137,16 +149,20 @@ def end_designation(actor, designation: SpokespersonDesignation, last_day: date)
 
 
 def current_designations() -> list[SpokespersonDesignation]:
-    """Designations in force today, for the public directory."""
-    day = today()
+    """Designations in force today, with their person and unit, for the public directory."""
     query = (sa.select(SpokespersonDesignation)
              .join(SpokespersonDesignation.unit).join(SpokespersonDesignation.user)
-             .where(Unit.active.is_(True), User.active.is_(True),
-                    SpokespersonDesignation.since <= day,
-                    sa.or_(SpokespersonDesignation.until.is_(None),
-                           SpokespersonDesignation.until >= day))
+             .options(contains_eager(SpokespersonDesignation.unit),
+                      contains_eager(SpokespersonDesignation.user))
+             .where(SpokespersonDesignation.covers_clause(today()))
              .order_by(Unit.name_vi, SpokespersonDesignation.since, SpokespersonDesignation.id))
-    return db.session.scalars(query).all()
+    return list(db.session.scalars(query))
+
+
+def published_designation(designation_id: int) -> SpokespersonDesignation | None:
+    """The designation if the public directory lists it (in force today), else None."""
+    designation = db.session.get(SpokespersonDesignation, designation_id)
+    return designation if designation is not None and designation.covers(today()) else None
 
 
 # --- authorisations -------------------------------------------------------------------
@@ -202,14 +218,33 @@ def revoke(actor, authorisation: Authorisation) -> None:
     db.session.flush()
 
 
-def roster() -> list[tuple[Unit, list[SpokespersonDesignation], list[Authorisation]]]:
-    """Every active unit with its designations and authorisations, newest first."""
+@dataclass
+class RosterUnit:
+    unit: Unit
+    designations: list[SpokespersonDesignation]
+    authorisations: list[Authorisation]
+    manage: bool  # the viewer keeps this unit's roster
+
+
+def roster(viewer) -> list[RosterUnit]:
+    """Every active unit with its designations and authorisations, newest first.
+
+    With whether ``viewer`` keeps its roster. A fixed number of queries.
+    """
     units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True))
                                .order_by(Unit.name_vi)).all()
-    designations, authorisations = {}, {}
+    designations: dict[int, list[SpokespersonDesignation]] = {}
+    authorisations: dict[int, list[Authorisation]] = {}
     for d in db.session.scalars(sa.select(SpokespersonDesignation)
+                                .options(selectinload(SpokespersonDesignation.user),
+                                         selectinload(SpokespersonDesignation.unit))
                                 .order_by(SpokespersonDesignation.since.desc())):
         designations.setdefault(d.unit_id, []).append(d)
-    for a in db.session.scalars(sa.select(Authorisation).order_by(Authorisation.valid_from.desc())):
+    for a in db.session.scalars(sa.select(Authorisation)
+                                .options(selectinload(Authorisation.user),
+                                         selectinload(Authorisation.issued_by),
+                                         selectinload(Authorisation.unit))
+                                .order_by(Authorisation.valid_from.desc())):
         authorisations.setdefault(a.unit_id, []).append(a)
-    return [(u, designations.get(u.id, []), authorisations.get(u.id, [])) for u in units]
+    return [RosterUnit(u, designations.get(u.id, []), authorisations.get(u.id, []),
+                       can_manage(viewer, u.id)) for u in units]

@@ -16,11 +16,11 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.auth.forms import ConfirmForm
 from app.auth.models import User
 from app.auth.routes import is_safe_next, public
-from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.press.models import Briefing
@@ -34,16 +34,16 @@ from app.spokespeople.forms import (
     EndDesignationForm,
 )
 from app.spokespeople.models import (
-    ACTIVE_ASSIGNMENT_STATUSES,
     ASSIGNMENT_STATUS_LABELS,
     AssignmentRole,
     Authorisation,
+    BriefingNote,
     SpokespersonAssignment,
     SpokespersonDesignation,
 )
 from app.units.models import Unit
 from app.units.services import unit_choices
-from app.web import apply_and_flash, choices, show_validation_error
+from app.web import apply_and_flash, choices
 
 bp = Blueprint("spokespeople", __name__, url_prefix="/spokespeople")
 
@@ -53,7 +53,8 @@ def _locale() -> str:
 
 
 def _user_choices():
-    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True))
+                               .options(selectinload(User.unit)).order_by(User.name))
     return choices((u.id, f"{u.name} — {u.unit.name(_locale()) if u.unit else ''}") for u in users)
 
 
@@ -67,20 +68,27 @@ def _roster_unit_choices():
 def _head_choices():
     heads = db.session.scalars(sa.select(User).where(User.active.is_(True),
                                                      User.is_unit_head.is_(True))
-                               .order_by(User.name))
+                               .options(selectinload(User.unit)).order_by(User.name))
     return choices((u.id, f"{u.name} — {u.unit.name(_locale()) if u.unit else ''}") for u in heads)
 
 
 @bp.app_context_processor
 def panel_helpers():
     """Helpers for the dashboard and briefing panels, which are included without a view."""
-    return {"my_briefing_assignments": assignments.my_assignments,
+    return {"my_briefing_assignments": my_briefing_rows,
             "briefing_assignments": assignments.active_assignments,
             "assignment_status_labels": ASSIGNMENT_STATUS_LABELS,
             "assignment_role_labels": dict(ROLE_CHOICES),
             "can_read_briefing_notes": notes.can_read_briefing_notes,
             "briefing_note": notes.note_for,
             "briefing_when": briefing_when}
+
+
+def my_briefing_rows(user) -> list[tuple[SpokespersonAssignment, BriefingNote | None]]:
+    """The user's open assignments with their briefings' notes, in a fixed number of queries."""
+    mine = assignments.my_assignments(user)
+    found = notes.notes_by_briefing(a.briefing_id for a in mine)
+    return [(a, found.get(a.briefing_id)) for a in mine]
 
 
 def briefing_when(briefing: Briefing) -> str:
@@ -99,9 +107,8 @@ def briefing_when(briefing: Briefing) -> str:
 
 @bp.get("/")
 def roster_index():
-    return render_template("spokespeople/roster.html", roster=roster.roster(),
-                           today=roster.today(), can_manage=roster.can_manage,
-                           may_record=roster.keeps_a_roster(current_user),
+    return render_template("spokespeople/roster.html", roster=roster.roster(current_user),
+                           today=roster.today(), may_record=roster.keeps_a_roster(current_user),
                            end_form=EndDesignationForm(), confirm=ConfirmForm())
 
 
@@ -116,14 +123,11 @@ def designate():
         data = roster.DesignationData(form.unit_id.data, form.user_id.data, form.title.data,
                                       form.phone.data or "", form.email.data or "",
                                       form.since.data, form.until.data)
-        try:
-            designation = roster.designate(current_user, data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is now a designated spokesperson of %(unit)s.",
-                    name=designation.user.name, unit=designation.unit.name(_locale())), "success")
+        if apply_and_flash(lambda: roster.designate(current_user, data),
+                           lambda designation: _("%(name)s is now a designated spokesperson of "
+                                                 "%(unit)s.", name=designation.user.name,
+                                                 unit=designation.unit.name(_locale())),
+                           form=form):
             return redirect(url_for("spokespeople.roster_index"))
     return render_template("spokespeople/designation_form.html", form=form)
 
@@ -151,14 +155,10 @@ def authorise():
             form.document_number.data, form.document_date.data, form.issued_by_id.data,
             form.user_id.data, form.unit_id.data, form.valid_from.data, form.valid_until.data,
             form.matters.data)
-        try:
-            authorisation = roster.authorise(current_user, data)
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Authorisation %(number)s recorded.", number=authorisation.document_number),
-                  "success")
+        if apply_and_flash(lambda: roster.authorise(current_user, data),
+                           lambda authorisation: _("Authorisation %(number)s recorded.",
+                                                   number=authorisation.document_number),
+                           form=form):
             return redirect(url_for("spokespeople.roster_index"))
     return render_template("spokespeople/authorisation_form.html", form=form)
 
@@ -167,10 +167,8 @@ def authorise():
 def revoke(authorisation_id: int):
     authorisation = db.get_or_404(Authorisation, authorisation_id)
     if ConfirmForm().validate_on_submit():
-        roster.revoke(current_user, authorisation)
-        db.session.commit()
-        flash(_("Authorisation %(number)s revoked.", number=authorisation.document_number),
-              "success")
+        apply_and_flash(lambda: roster.revoke(current_user, authorisation),
+                        _("Authorisation %(number)s revoked.", number=authorisation.document_number))
     return redirect(url_for("spokespeople.roster_index"))
 
 
@@ -188,8 +186,8 @@ def directory():
 @bp.get("/directory/<int:designation_id>.vcf")
 @public
 def vcard_download(designation_id: int):
-    designation = db.session.get(SpokespersonDesignation, designation_id)
-    if designation is None or designation not in roster.current_designations():
+    designation = roster.published_designation(designation_id)
+    if designation is None:
         abort(404)  # only people in the published directory
     version = request.args.get("version", "3.0")
     if version not in ("3.0", "4.0"):
@@ -225,31 +223,24 @@ def briefing(briefing_id: int):
     if not form.is_submitted():
         form.unit_id.data = briefing.event.lead_unit_id
         form.user_id.data = request.args.get("user_id", type=int)
-        form.role.data = request.args.get("role") or (
-            AssignmentRole.DEPUTY.value if any(a.role is AssignmentRole.LEAD for a in
-                                               assignments.active_assignments(briefing))
-            else AssignmentRole.LEAD.value)
+        form.role.data = request.args.get("role") or assignments.default_role(briefing).value
     unit = db.session.get(Unit, request.args.get("unit_id", type=int) or form.unit_id.data
                           or briefing.event.lead_unit_id)
     suggested = assignments.candidates(briefing, unit, current_user) if unit else []
-    if not form.is_submitted() and form.user_id.data is None and suggested and suggested[0].free:
-        form.user_id.data = suggested[0].user.id  # the first suggestion, preselected
-    if form.validate_on_submit():
-        try:
-            assignment = assignments.assign(current_user, briefing,
-                                            db.session.get(User, form.user_id.data),
-                                            db.session.get(Unit, form.unit_id.data),
-                                            AssignmentRole(form.role.data))
-        except ValidationFailed as exc:
-            show_validation_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is proposed; they are asked to accept.",
-                    name=assignment.user.name), "success")
-            return redirect(url_for("spokespeople.briefing", briefing_id=briefing.id))
+    if not form.is_submitted() and form.user_id.data is None:
+        first = assignments.first_free(suggested)
+        form.user_id.data = first.id if first else None
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: assignments.assign(current_user, briefing,
+                                       db.session.get(User, form.user_id.data),
+                                       db.session.get(Unit, form.unit_id.data),
+                                       AssignmentRole(form.role.data)),
+            lambda assignment: _("%(name)s is proposed; they are asked to accept.",
+                                 name=assignment.user.name), form=form):
+        return redirect(url_for("spokespeople.briefing", briefing_id=briefing.id))
     return render_template(
         "spokespeople/briefing.html", briefing=briefing, form=form, unit=unit,
-        history=assignments.all_assignments(briefing), active=ACTIVE_ASSIGNMENT_STATUSES,
+        history=assignments.all_assignments(briefing),
         candidates=suggested,
         can_assign=assignments.can_assign(current_user, briefing), confirm=ConfirmForm(),
         note=notes.note_for(briefing),
@@ -269,9 +260,8 @@ def _assignment(assignment_id: int) -> SpokespersonAssignment:
 def withdraw(assignment_id: int):
     assignment = _assignment(assignment_id)
     if ConfirmForm().validate_on_submit():
-        assignments.withdraw(current_user, assignment)
-        db.session.commit()
-        flash(_("%(name)s withdrawn from the briefing.", name=assignment.user.name), "success")
+        apply_and_flash(lambda: assignments.withdraw(current_user, assignment),
+                        _("%(name)s withdrawn from the briefing.", name=assignment.user.name))
     return redirect(url_for("spokespeople.briefing", briefing_id=assignment.briefing_id))
 
 

@@ -4,7 +4,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db, enum_type
+from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 
@@ -30,7 +30,7 @@ UNIT_KIND_LABELS = {
 }
 
 
-class Unit(db.Model):
+class Unit(Model):
     """An organisation that leads or coordinates events. Units are data, never code."""
 
     __tablename__ = "units"

@@ -1,15 +1,14 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import require_admin
-from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.units import services
 from app.units.forms import UnitForm
 from app.units.models import UNIT_KIND_LABELS, Unit
-from app.web import show_validation_error
+from app.web import apply_and_flash
 
 bp = Blueprint("units", __name__, url_prefix="/admin/units")
 
@@ -25,19 +24,6 @@ def _data(form: UnitForm) -> services.UnitData:
                              parent_id=form.parent_id.data or None)
 
 
-def _save(form: UnitForm, unit: Unit | None):
-    try:
-        if unit is None:
-            unit = services.create_unit(current_user, _data(form))
-        else:
-            services.update_unit(current_user, unit, _data(form))
-    except ValidationFailed as exc:
-        show_validation_error(form, exc)
-        return None
-    db.session.commit()
-    return unit
-
-
 @bp.get("/")
 def index():
     return render_template("admin/units.html", units=services.list_units(),
@@ -48,8 +34,9 @@ def index():
 def create():
     form = UnitForm()
     form.parent_id.choices = services.unit_choices(include_none=True)
-    if form.validate_on_submit() and (unit := _save(form, None)):
-        flash(_("Unit %(name)s created.", name=unit.name_vi), "success")
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: services.create_unit(current_user, _data(form)),
+            lambda unit: _("Unit %(name)s created.", name=unit.name_vi), form=form):
         return redirect(url_for("units.index"))
     return render_template("admin/unit_form.html", form=form, unit=None)
 
@@ -62,8 +49,9 @@ def edit(unit_id: int):
     if not form.is_submitted():
         form.parent_id.data = unit.parent_id or 0
         form.kind.data = unit.kind.value
-    if form.validate_on_submit() and _save(form, unit):
-        flash(_("Changes to %(name)s saved.", name=unit.name_vi), "success")
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: services.update_unit(current_user, unit, _data(form)),
+            lambda saved: _("Changes to %(name)s saved.", name=saved.name_vi), form=form):
         return redirect(url_for("units.index"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
@@ -72,8 +60,7 @@ def edit(unit_id: int):
 def toggle_active(unit_id: int):
     unit = db.get_or_404(Unit, unit_id)
     if ConfirmForm().validate_on_submit():
-        services.set_unit_active(current_user, unit, not unit.active)
-        db.session.commit()
-        flash(_("%(name)s reactivated.", name=unit.name_vi) if unit.active
-              else _("%(name)s deactivated.", name=unit.name_vi), "success")
+        apply_and_flash(lambda: services.set_unit_active(current_user, unit, not unit.active),
+                        lambda _result: _("%(name)s reactivated.", name=unit.name_vi) if unit.active
+                        else _("%(name)s deactivated.", name=unit.name_vi))
     return redirect(url_for("units.index"))

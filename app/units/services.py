@@ -1,4 +1,5 @@
 """Units: the organisations of the province. Admins manage them."""
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ class UnitData:
     parent_id: int | None = None
 
 
-def list_units(active_only: bool = False) -> list[Unit]:
+def list_units(active_only: bool = False) -> Sequence[Unit]:
     query = sa.select(Unit).order_by(Unit.name_vi)
     if active_only:
         query = query.where(Unit.active.is_(True))
@@ -49,7 +50,7 @@ def _apply(unit: Unit, data: UnitData) -> None:
         parent = db.session.get(Unit, data.parent_id)
         if parent is None:
             raise ValidationFailed(_("Unknown unit."), "parent_id")
-        ancestor = parent
+        ancestor: Unit | None = parent
         while ancestor is not None:  # a unit cannot sit under itself
             if unit.id is not None and ancestor.id == unit.id:
                 raise ValidationFailed(_("A unit cannot be placed under itself."), "parent_id")

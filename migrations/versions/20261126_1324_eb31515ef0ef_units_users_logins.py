@@ -1,13 +1,12 @@
 """Units, users with roles, and login attempts.
 
 Revision ID: eb31515ef0ef
-Revises: 
+Revises:
 Create Date: 2026-11-26 13:24:54.196255
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'eb31515ef0ef'

@@ -5,9 +5,8 @@ Revises: eb31515ef0ef
 Create Date: 2026-11-26 13:31:09.773747
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e3f2d0e27437'

@@ -5,9 +5,8 @@ Revises: e3f2d0e27437
 Create Date: 2026-11-26 13:33:55.957605
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1c5431e30de1'

@@ -5,9 +5,8 @@ Revises: 3ba8ad461461
 Create Date: 2026-11-26 13:40:24.770996
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '93861eb4e3ac'

@@ -8,9 +8,8 @@ Revises: 93861eb4e3ac
 Create Date: 2026-11-26 13:41:37.851359
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f9f8fb67a777'

@@ -1,0 +1,285 @@
+"""What a feed holds and how it is built.
+
+Specs, the window, the event conditions, and the renderer that re-serializes only the VEVENT blocks
+whose source changed.
+
+A feed holds only what its owner could open in the app at the time of the
+request: every build re-reads the owner and applies ``visible_clause``.
+Sensitive events stay busy-only until released (``events.release``).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User
+from app.checklists.models import ChecklistItem
+from app.events.access import visible_clause
+from app.events.models import (
+    Delegation,
+    Event,
+    EventKind,
+    EventStatus,
+    ProgrammeItem,
+    Venue,
+    Visibility,
+    event_coordinating_units,
+    event_hosts,
+)
+from app.events.release import unreleased_clause
+from app.extensions import db
+from app.feeds import ical
+from app.feeds.cache import FeedCache
+from app.feeds.models import DEFAULT_DAYS_AHEAD, DEFAULT_DAYS_BACK, DetailLevel, FeedToken
+from app.i18n import _
+from app.press.models import Briefing, BriefingStatus
+from app.spokespeople.models import ACTIVE_ASSIGNMENT_STATUSES, SpokespersonAssignment
+from app.units.models import Unit
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """Everything that decides a feed's content, whether public or a person's."""
+    scope: str                       # cache scope: "public" or "feed-<id>"
+    opts: ical.FeedOptions
+    name: str
+    owner: User | None = None        # None: the public feed
+    kinds: tuple[str, ...] = ()
+    unit_ids: tuple[int, ...] = ()
+    mine: bool = False
+    delegation_event_id: int | None = None
+    days_back: int = DEFAULT_DAYS_BACK
+    days_ahead: int = DEFAULT_DAYS_AHEAD
+    settings_tag: str = ""           # changes whenever the feed's settings do
+
+
+def public_spec(language: str = "vi") -> FeedSpec:
+    opts = ical.FeedOptions(base_url=current_app.config["BASE_URL"], language=language,
+                            detail=DetailLevel.PRESS_SAFE)
+    from flask_babel import force_locale
+
+    with force_locale(language):
+        name = _("Briefing Desk: public events")
+    return FeedSpec(scope=f"public-{language}", opts=opts, name=name)
+
+
+def token_spec(feed: FeedToken) -> FeedSpec:
+    filters = feed.filters or {}
+    opts = ical.FeedOptions(base_url=current_app.config["BASE_URL"], language=feed.language,
+                            detail=feed.detail, alarms=feed.alarms)
+    return FeedSpec(scope=f"feed-{feed.id}", opts=opts, name=feed.name, owner=feed.owner,
+                    kinds=tuple(filters.get("kinds") or ()),
+                    unit_ids=tuple(filters.get("unit_ids") or ()),
+                    mine=bool(filters.get("mine")),
+                    delegation_event_id=filters.get("delegation_event_id"),
+                    days_back=feed.days_back, days_ahead=feed.days_ahead,
+                    settings_tag=settings_tag(feed.updated_at, feed.token_hash))
+
+
+def day_start(now: datetime) -> datetime:
+    """Windows move by whole UTC days, so a feed's content is stable within a day."""
+    return datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
+
+
+def window(spec: FeedSpec, now: datetime) -> tuple[datetime, datetime]:
+    day = day_start(now)
+    return day - timedelta(days=spec.days_back), day + timedelta(days=spec.days_ahead + 1)
+
+
+def _event_conditions(spec: FeedSpec, now: datetime) -> list:
+    start, end = window(spec, now)
+    keep_since = day_start(now) - timedelta(days=ical.KEEP_CANCELLED_DAYS)
+    changed = sa.func.coalesce(Event.status_changed_at, Event.updated_at)
+    conditions = [
+        visible_clause(spec.owner),  # the public feed (no owner): public, non-sensitive events
+        Event.status != EventStatus.DRAFT,
+        sa.or_(Event.takes_place_clause(), changed >= keep_since),  # cancelled: 30 days more
+        Event.ends_at >= start, Event.starts_at < end,
+    ]
+    if spec.kinds:
+        conditions.append(Event.kind.in_([EventKind(k) for k in spec.kinds]))
+    if spec.unit_ids:
+        conditions.append(sa.or_(
+            Event.lead_unit_id.in_(spec.unit_ids),
+            Event.id.in_(sa.select(event_coordinating_units.c.event_id)
+                         .where(event_coordinating_units.c.unit_id.in_(spec.unit_ids)))))
+    if spec.delegation_event_id is not None:
+        conditions.append(Event.id == spec.delegation_event_id)
+    if spec.mine and spec.owner is not None:
+        conditions.append(Event.id.in_(_my_event_ids(spec.owner)))
+    return conditions
+
+
+def _my_event_ids(user: User):
+    """Events the user hosts or organises, briefs at, or owes checklist items for."""
+    parts = [
+        sa.select(event_hosts.c.event_id).where(event_hosts.c.user_id == user.id),
+        sa.select(Event.id).where(Event.organiser_id == user.id),
+        sa.select(Briefing.event_id).join(SpokespersonAssignment,
+                                          SpokespersonAssignment.briefing_id == Briefing.id)
+        .where(SpokespersonAssignment.user_id == user.id,
+               SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES)),
+        sa.select(ChecklistItem.event_id).where(ChecklistItem.user_id == user.id),
+    ]
+    if user.unit_id is not None:
+        parts.append(sa.select(ChecklistItem.event_id).where(ChecklistItem.unit_id == user.unit_id))
+    return sa.union(*parts)
+
+
+def settings_tag(updated_at: datetime, token_hash: str) -> str:
+    return f"{updated_at.isoformat()}|{token_hash[:8]}"
+
+
+def feed_cache() -> FeedCache:
+    """The shared cache folder; one per database, so two databases never share bodies."""
+    configured = current_app.config.get("FEED_CACHE_DIR")
+    if configured:
+        return FeedCache(configured)
+    database = hashlib.sha256(current_app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()
+    return FeedCache(Path(current_app.instance_path) / "feed_cache" / database[:12])
+
+
+def feed_body(spec: FeedSpec, etag: str, now: datetime) -> Path:
+    """The rendered feed for ``etag``: from the shared cache, else built and stored."""
+    cache = feed_cache()
+    found = cache.find_body(spec.scope, etag)
+    if found is not None:
+        return found
+    body = build_feed(spec, now, cache)
+    path = cache.store_body(spec.scope, etag, body)
+    del body
+    _return_memory()
+    return path
+
+
+def _return_memory() -> None:
+    """Hand the build's freed heap back to the OS, so long-lived workers stay small."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) -> bytes:
+    """Render the feed, re-serializing only blocks whose source changed.
+
+    One light query lists the events with their versions; blocks whose key
+    (id, updated_at, sequence, venue, unit, detail, names of venues and units,
+    options) is in the
+    scope's block map are reused; the rest are loaded and rendered.
+    """
+    opts, conditions = spec.opts, _event_conditions(spec, now)
+    previous = cache.load_blocks(spec.scope) if cache is not None else {}
+    start, end = window(spec, now)
+    # Venue and unit names appear in blocks: a rename anywhere changes every key.
+    names = [*db.session.execute(sa.select(Venue.id, Venue.name, Venue.address)),
+             *db.session.execute(sa.select(Unit.id, Unit.name_vi, Unit.name_en))]
+    names_tag = hashlib.sha256(repr(sorted(tuple(r) for r in names)).encode()).hexdigest()[:16]
+    tag = f"{opts.cache_tag()}|{opts.detail}|{names_tag}"
+
+    unreleased = unreleased_clause(now)
+    # The version part of each key is concatenated by the database: this query runs on
+    # every rebuild, and 10,000 plain strings are far cheaper than 10,000 typed rows.
+    version = (sa.literal("e|") + sa.cast(Event.id, sa.String) + "|"
+               + sa.cast(Event.updated_at, sa.String) + "|" + sa.cast(Event.sequence, sa.String)
+               + "|" + sa.func.coalesce(sa.cast(Event.venue_id, sa.String), "")
+               + "|" + sa.cast(Event.lead_unit_id, sa.String) + "|")
+    event_rows = db.session.connection().execute(
+        sa.select(Event.id, version, sa.case((unreleased, 1), else_=0), Event.timezone,
+                  Event.all_day)
+        .where(*conditions).order_by(Event.starts_at, Event.id)).all()
+
+    details, tzids, keys, wanted = {}, set(), [], {}
+    busy = DetailLevel.BUSY_ONLY
+    for event_id, stamp, is_unreleased, tzid, all_day in event_rows:
+        detail = busy if is_unreleased else opts.detail
+        details[event_id] = (detail, tzid)
+        key = f"{stamp}{is_unreleased}|{tag}"
+        keys.append(key)
+        wanted[key] = ("e", event_id)
+        tzids.add(ical.used_tzid(tzid, all_day))
+
+    # Briefings and programme items of the events above: filtered here by the event ids
+    # already in hand, which is far cheaper than repeating the events' conditions in SQL.
+    briefing_query = (sa.select(Briefing.id, Briefing.event_id, Briefing.updated_at,
+                                Briefing.sequence, Briefing.timezone, Briefing.venue_id)
+                      .where(Briefing.ends_at >= start,
+                             Briefing.starts_at < end)
+                      .order_by(Briefing.starts_at, Briefing.id))
+    if spec.owner is None:  # the public feed: public, agreed briefings only
+        briefing_query = briefing_query.where(Briefing.visibility == Visibility.PUBLIC,
+                                              Briefing.status != BriefingStatus.PROPOSED)
+    def add_child(kind: str, row, tzid: str, extra: str = "") -> None:
+        """A briefing ("b") or programme item ("p") of an event in the feed, at its detail."""
+        key = (f"{kind}|{row.id}|{row.updated_at.isoformat()}|{row.sequence}|{row.venue_id}|"
+               f"{details[row.event_id][0]}|{extra}{tag}")
+        keys.append(key)
+        wanted[key] = (kind, row.id)
+        tzids.add(ical.used_tzid(tzid, False))
+
+    for row in db.session.execute(briefing_query):
+        if row.event_id in details:
+            add_child("b", row, row.timezone)
+
+    if spec.owner is not None:  # delegation programmes are for staff feeds
+        item_rows = db.session.execute(
+            sa.select(ProgrammeItem.id, ProgrammeItem.event_id, ProgrammeItem.updated_at,
+                      ProgrammeItem.sequence, ProgrammeItem.venue_id)
+            .where(ProgrammeItem.ends_at >= start,
+                   ProgrammeItem.starts_at < end)
+            .order_by(ProgrammeItem.starts_at, ProgrammeItem.id))
+        for item in item_rows:
+            if item.event_id in details:
+                tzid = details[item.event_id][1]
+                add_child("p", item, tzid, extra=f"{tzid}|")
+
+    blocks = {key: previous[key] for key in keys if key in previous}
+    missing = [key for key in keys if key not in blocks]
+    if missing:
+        blocks.update(_render_missing(missing, wanted, details, opts))
+    # A few changed blocks are cheaper to re-render next time than to rewrite the whole map.
+    if cache is not None and (len(missing) > 50 or len(previous) > 2 * len(blocks) + 50):
+        cache.store_blocks(spec.scope, blocks)
+    return ical.calendar([blocks[key] for key in keys], {t for t in tzids if t is not None},
+                         (start.year - 1, end.year + 1), opts, spec.name)
+
+
+def _render_missing(missing: list[str], wanted: dict, details: dict,
+                    opts: ical.FeedOptions) -> dict[str, bytes]:
+    """Load and render the blocks that are not cached, a chunk at a time."""
+    by_kind: dict[str, list[tuple[int, str]]] = {"e": [], "b": [], "p": []}
+    for key in missing:
+        kind, row_id = wanted[key]
+        by_kind[kind].append((row_id, key))
+    rendered = {}
+    loaders: dict[str, tuple[Any, list]] = {  # Any: each kind's own model
+        "e": (Event, [selectinload(Event.venue), selectinload(Event.lead_unit),
+                      selectinload(Event.delegation).selectinload(Delegation.members)]),
+        "b": (Briefing, [selectinload(Briefing.venue)]),
+        "p": (ProgrammeItem, [selectinload(ProgrammeItem.venue)]),
+    }
+    for kind, pairs in by_kind.items():
+        model, options = loaders[kind]
+        for i in range(0, len(pairs), 500):
+            chunk = dict(pairs[i:i + 500])
+            for obj in db.session.scalars(sa.select(model).where(model.id.in_(chunk))
+                                          .options(*options)):
+                key = chunk[obj.id]
+                if kind == "e":
+                    text = ical.render_event(obj, opts, details[obj.id][0])
+                elif kind == "b":
+                    text = ical.render_briefing(obj, opts, details[obj.event_id][0])
+                else:
+                    detail, tzid = details[obj.event_id]
+                    text = ical.render_programme_item(obj, tzid, opts, detail)
+                rendered[key] = text.encode("utf-8")  # blocks are kept and joined as bytes
+    return rendered
