@@ -9,13 +9,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     cli,
+    headers,
+    logs,
     models,  # noqa: F401  (registers every table)
     navigation,
 )
 from app.auth.admin import bp as users_bp
-from app.auth.models import User
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
+from app.auth.services import load_user
 from app.checklists import subscriptions as checklists_subscriptions
 from app.checklists.routes import bp as checklists_bp
 from app.config import Config
@@ -33,6 +35,7 @@ from app.settings.routes import bp as settings_bp
 from app.spokespeople.note_routes import bp as notes_bp
 from app.spokespeople.routes import bp as spokespeople_bp
 from app.units.routes import bp as units_bp
+from app.web import IdConverter, Request
 
 # Each feature's receivers of other features' signals, connected explicitly (never as a
 # side effect of importing a module).
@@ -63,6 +66,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build a configured app. Tests pass TestConfig; nothing runs at import."""
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.environ.get("INSTANCE_PATH") or None)
+    # The edges every input crosses (app/inputs.py): clean parameters, ids that fit a column.
+    app.request_class = Request
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)
@@ -83,12 +89,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(load_user)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.before_request(require_login_by_default)
     register_error_handlers(app)
+    headers.register(app)
+    logs.register(app)
     navigation.register(app)
     for register in SUBSCRIPTIONS:
         register(app)
@@ -96,8 +104,3 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     cli.register(app)
     return app
 
-
-def _load_user(user_id: str):
-    """Deactivated users lose their session at once."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None

@@ -35,10 +35,15 @@ class Config:
     # Error pages render through our handlers, never Werkzeug's debugger.
     PROPAGATE_EXCEPTIONS = False
 
-    # Login throttling: failures within the window, per account and per address.
+    # Login throttling (app/auth/throttle.py): failures allowed per account and per address
+    # before each further one doubles the wait (1 s, 2 s ... up to the maximum); failures of
+    # one account from one address that lock it there until an administrator unlocks it;
+    # minutes without a failure after which the counts are forgotten.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
-    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+    LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900"))
+    LOGIN_HARD_LOCK_FAILURES = int(os.environ.get("LOGIN_HARD_LOCK_FAILURES", "10"))
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "60"))
     # Werkzeug's password hash method for new hashes (``app.auth.models.hash_password`` reads
     # it). Deliberately not read from the environment: production keeps the memory-hard default.
     PASSWORD_HASH_METHOD = "scrypt"

@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
 from app.i18n import _
+from app.logs import redact
 
 
 class PermissionDenied(Exception):
@@ -67,5 +68,5 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("Unhandled error on %s %s", request.method, redact(request.path))
         return _render(500)

@@ -22,8 +22,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import g
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -33,7 +31,7 @@ from app.config import TestConfig, normalise_database_url
 from app.extensions import db
 from app.timeutil import freeze
 from app.units.models import Unit, UnitKind
-from tests.helpers import PASSWORD, log_in
+from tests.helpers import PASSWORD, ROOT, FreshRequestClient, log_in
 from tools.translate import compile_catalogs
 
 pytest_plugins = [
@@ -43,7 +41,6 @@ pytest_plugins = [
     "tests.fixtures_spokespeople",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -206,30 +203,6 @@ def demo_app(app, demo_rows):
     return app
 
 
-class FreshRequestClient(FlaskClient):
-    """A test client whose requests don't inherit per-request caches from each other.
-
-    The ``app`` fixture keeps one app context pushed so tests can use the
-    database; Flask reuses it for every request, and with it ``g``, where
-    Flask-Login caches the user and Flask-Babel the locale. In production each
-    request has its own context, so drop those caches (and the domain settings read
-    by ``app.settings.setting``) around each request.
-    """
-
-    def open(self, *args, **kwargs):
-        _drop_request_caches()
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            _drop_request_caches()
-
-
-def _drop_request_caches():
-    if g:
-        for key in ("_login_user", "_flask_babel", "_domain_settings"):
-            g.pop(key, None)
-
-
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -298,13 +271,14 @@ def _free_port() -> int:
 
 
 class LiveServer(str):
-    """The server's base URL (a str, as before) that also names its database and upload folder.
+    """The server's base URL (a str, as before) that also names its database, upload folder and log.
 
-    So a test can arrange data in the database the server uses.
+    So a test can arrange data in the database the server uses, and read what it logged.
     """
 
     database_url: str
     upload_folder: str
+    log_path: Path
 
 
 @pytest.fixture(scope="session")
@@ -328,8 +302,9 @@ def live_server(make_database, tmp_path_factory):
     env["BASE_URL"] = base
     # Open for the server's whole life, closed after the yield below.
     log = open(tmp_path_factory.mktemp("server") / "server.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"],
+    server = subprocess.Popen(  # the production settings: access log with feed tokens redacted
+        [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", "-w", "2",
+         "-b", f"127.0.0.1:{port}", "app:create_app()"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while True:
@@ -342,7 +317,7 @@ def live_server(make_database, tmp_path_factory):
                 raise RuntimeError(f"server did not start; see {log.name}") from None
             time.sleep(0.2)
     live = LiveServer(base)
-    live.database_url, live.upload_folder = url, uploads
+    live.database_url, live.upload_folder, live.log_path = url, uploads, Path(log.name)
     yield live
     server.terminate()
     server.wait(timeout=10)

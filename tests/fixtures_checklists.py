@@ -1,8 +1,12 @@
 """Fixtures for the checklist tests (registered by ``pytest_plugins`` in conftest.py)."""
 import pytest
+import sqlalchemy as sa
 
 from app.auth.roles import Role
+from app.checklists.models import ChecklistItem, ChecklistTemplate
+from app.checklists.rules import item_key
 from app.checklists.seed import seed_templates
+from app.checklists.services import sync_checklist
 from app.extensions import db
 
 
@@ -37,3 +41,13 @@ def setting(app, templates, make_unit, make_user, make_event):
     s.admin = make_user(Role.ADMIN, unit=s.other)
     s.event = make_event(lead_unit=s.lead, coordinating_units=[s.coord_a, s.coord_b])
     return s
+
+
+def provide_item(setting, unit):
+    """The "provide information" item of ``unit`` on the ``setting`` fixture's event."""
+    sync_checklist(setting.event)
+    db.session.commit()
+    code = db.session.scalar(sa.select(ChecklistTemplate.id).where(
+        ChecklistTemplate.code == "core-provide-info"))
+    return db.session.scalar(sa.select(ChecklistItem).where(
+        ChecklistItem.event_id == setting.event.id, ChecklistItem.key == item_key(code, unit.id)))

@@ -1,4 +1,3 @@
-from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -72,19 +71,6 @@ def test_logout_needs_a_post_and_ends_the_session(client, login):
     assert not logged_in(client)
 
 
-def test_account_is_throttled_after_repeated_failures(app, client, make_user, clock):
-    user = make_user()
-    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    clock(start)
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
-        log_in(client, user, "wrong")
-    response = log_in(client, user)  # even the right password is refused while locked
-    assert response.status_code == 200
-    assert "Vui lòng thử lại sau 15 phút" in response.get_data(as_text=True)
-    clock(start + timedelta(minutes=16))
-    assert log_in(client, user).status_code == 302
-
-
 def test_a_success_resets_the_account_counter(app, client, make_user):
     user = make_user()
     for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] - 1):
@@ -93,19 +79,6 @@ def test_a_success_resets_the_account_counter(app, client, make_user):
     client.post("/logout")
     log_in(client, user, "wrong")
     assert log_in(client, user).status_code == 302
-
-
-def test_address_is_throttled_across_accounts(app, client, make_user):
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    for n in range(limit):
-        client.post("/login", data={"email": f"nobody{n}@example.com", "password": "x"})
-    victim = make_user()
-    response = log_in(client, victim)
-    assert "Đăng nhập sai quá nhiều lần" in response.get_data(as_text=True)
-    other = app.test_client()
-    response = other.post("/login", data={"email": victim.email, "password": PASSWORD},
-                          environ_base={"REMOTE_ADDR": "10.9.9.9"})
-    assert response.status_code == 302
 
 
 def test_deactivated_user_cannot_log_in_and_loses_an_open_session(app, client, make_user):

@@ -9,16 +9,14 @@ from app.checklists.models import (
     ChecklistItem,
     ChecklistStep,
     ChecklistSubmission,
-    ChecklistTemplate,
     ItemStatus,
     StepAction,
     SubmissionAttachment,
 )
-from app.checklists.rules import item_key
-from app.checklists.services import sync_checklist
 from app.events.models import EventStatus
 from app.extensions import db
 from app.idempotency import issue
+from tests.fixtures_checklists import provide_item
 from tests.helpers import log_in, nothing_written
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
@@ -28,15 +26,6 @@ PDF = b"%PDF-1.4 minimal"
 @pytest.fixture(autouse=True)
 def frozen(clock):
     clock(NOW)
-
-
-def _item(setting, unit):
-    sync_checklist(setting.event)
-    db.session.commit()
-    code = db.session.scalar(sa.select(ChecklistTemplate.id).where(
-        ChecklistTemplate.code == "core-provide-info"))
-    return db.session.scalar(sa.select(ChecklistItem).where(
-        ChecklistItem.event_id == setting.event.id, ChecklistItem.key == item_key(code, unit.id)))
 
 
 def _version(item) -> str:
@@ -60,7 +49,7 @@ def _review(client, item, action, comment=None):
 
 
 def test_focal_point_submits_with_a_file_and_the_lead_unit_accepts(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     assert "Cung cấp thông tin" in client.get("/tasks").get_data(as_text=True)
     response = _submit(client, item, files=[("bao-cao.pdf", PDF)])
@@ -90,7 +79,7 @@ def test_focal_point_submits_with_a_file_and_the_lead_unit_accepts(client, setti
 
 
 def test_return_needs_a_comment_and_reopens_the_item(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item)
     client.post("/logout")
@@ -113,7 +102,7 @@ def test_return_needs_a_comment_and_reopens_the_item(client, setting, uploads):
 
 
 def test_late_submission_is_accepted_and_marked_late(client, setting, uploads, clock):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     clock(item.due_at + timedelta(hours=1))
     log_in(client, setting.focal_a)
     assert _submit(client, item).status_code == 302
@@ -124,7 +113,7 @@ def test_late_submission_is_accepted_and_marked_late(client, setting, uploads, c
 # --- denials ---------------------------------------------------------------------------
 
 def test_focal_point_of_another_unit_may_neither_see_nor_submit(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_b)
     assert client.get(f"/checklists/items/{item.id}").status_code == 403
     with nothing_written():
@@ -137,7 +126,7 @@ def test_focal_point_of_another_unit_may_neither_see_nor_submit(client, setting,
 
 
 def test_a_viewer_of_the_unit_may_not_submit(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.viewer_a)
     with nothing_written():
         assert _submit(client, item).status_code == 403
@@ -145,7 +134,7 @@ def test_a_viewer_of_the_unit_may_not_submit(client, setting, uploads):
 
 @pytest.mark.parametrize("who", ["focal_a", "focal_b", "focal_other", "viewer_a"])
 def test_only_lead_unit_protocol_or_admin_accept_or_return(client, setting, uploads, who):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item)
     client.post("/logout")
@@ -159,7 +148,7 @@ def test_only_lead_unit_protocol_or_admin_accept_or_return(client, setting, uplo
 
 @pytest.mark.parametrize("who", ["lead_focal", "protocol", "admin"])
 def test_reviewers(client, setting, uploads, who):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item)
     client.post("/logout")
@@ -168,7 +157,7 @@ def test_reviewers(client, setting, uploads, who):
 
 
 def test_attachments_are_not_served_to_other_units(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item, files=[("a.txt", "Xin chào".encode())])
     attachment = db.session.scalar(sa.select(SubmissionAttachment))
@@ -182,7 +171,7 @@ def test_attachments_are_not_served_to_other_units(client, setting, uploads):
 def test_confidential_event_items_do_not_exist_for_outsiders(client, setting, uploads):
     from app.events.models import Visibility
 
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     setting.event.visibility = Visibility.CONFIDENTIAL
     db.session.commit()
     log_in(client, setting.focal_other)
@@ -201,7 +190,7 @@ def test_confidential_event_items_do_not_exist_for_outsiders(client, setting, up
 def test_bad_attachments_are_refused_and_nothing_is_written(client, app, setting, uploads,
                                                             name, content, message):
     app.config["CHECKLIST_MAX_UPLOAD_BYTES"] = 1024
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     client.post("/locale", data={"locale": "en"})
     response = _submit(client, item, files=[("ok.txt", b"fine"), (name, content)])
@@ -214,7 +203,7 @@ def test_bad_attachments_are_refused_and_nothing_is_written(client, app, setting
 
 
 def test_submission_on_a_cancelled_event_is_refused(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     setting.event.status = EventStatus.CANCELLED
     db.session.commit()
     log_in(client, setting.focal_a)
@@ -227,14 +216,14 @@ def test_submission_on_a_cancelled_event_is_refused(client, setting, uploads):
 
 
 def test_empty_submission_is_refused(client, setting, uploads):
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     assert _submit(client, item, text="").status_code == 400
 
 
 def test_an_oversized_request_is_refused_before_it_is_read(client, app, setting, uploads):
     app.config["CHECKLIST_MAX_UPLOAD_BYTES"] = 1024
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     client.post("/locale", data={"locale": "en"})
     big = [(f"f{n}.txt", b"x" * 1000) for n in range(2000)]
@@ -260,7 +249,7 @@ def test_owners_hear_of_new_items_and_submitters_of_reviews(client, setting, upl
     assert kinds(setting.focal_a) == ["item_assigned"]
     assert kinds(setting.focal_other) == []
 
-    item = _item(setting, setting.coord_a)
+    item = provide_item(setting, setting.coord_a)
     log_in(client, setting.focal_a)
     _submit(client, item, files=[("bao-cao.pdf", PDF)])
     client.post("/logout")

@@ -12,25 +12,26 @@ APP = Path(__file__).resolve().parent.parent / "app"
 
 # Lowest first. A package may import from its own layer and the layers below, never above.
 LAYERS = [
-    {"timeutil", "config", "i18n"},
+    {"timeutil", "config", "i18n", "inputs", "logs"},  # inputs: what a client may send
     {"extensions"},
     {"errors"},
-    {"web", "idempotency"},
+    {"web", "forms", "idempotency"},  # the request edge, the base form, create-once tokens
     {"auth", "units"},  # a user belongs to a unit; units are administered by admins
-    {"events"},
     {"settings"},  # domain numbers as data; read by every feature above
+    {"events"},
     {"press"},
     {"checklists"},
     {"spokespeople"},
     {"feeds"},
     {"notifications"},
-    {"app", "main", "navigation", "demo", "cli", "models"},  # the application: wires features
+    {"app", "main", "navigation", "demo", "cli", "models",  # the application: wires features
+     "headers", "gunicorn_conf", "gunicorn_logging"},
 ]
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}
 
 # Pure modules: no Flask, no database, and only other pure modules of the app.
 PURE = {"app.checklists.rules", "app.checklists.schedule", "app.events.vocabulary",
-        "app.spokespeople.vcard"}
+        "app.inputs", "app.spokespeople.vcard"}
 IMPURE_LIBRARIES = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy",
                     "sqlalchemy", "werkzeug", "wtforms")
 

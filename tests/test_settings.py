@@ -4,8 +4,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.inputs import SPAN_DAYS
 from app.settings import registry, services, setting, types
 from app.settings.models import DomainSetting, SettingChange
 from app.settings.registry import Setting
@@ -55,6 +57,37 @@ def test_bounds_apply_to_every_number_of_a_list():
     with pytest.raises(InvalidValue, match="30"):
         days.parse("31")
     assert days.parse("30,1") == (30, 1)
+
+
+@pytest.mark.parametrize(("value_type", "largest"), [
+    (types.DAYS, SPAN_DAYS), (types.WORKING_DAYS, SPAN_DAYS), (types.HOURS, SPAN_DAYS * 24),
+    (types.MINUTES, SPAN_DAYS * 24 * 60),
+])
+def test_a_duration_is_at_most_the_apps_span_of_years(value_type, largest):
+    """Longer ones would take a date out of the calendar on every page that uses them."""
+    free = _definition(value_type, 1, minimum=1)
+    assert free.parse(str(largest)) == largest
+    with pytest.raises(InvalidValue) as refused:
+        free.parse(str(largest + 1))
+    assert refused.value.message == f"Enter a number from 1 to {largest}."
+    assert _definition(value_type, 1, minimum=1, maximum=10).upper == 10  # a tighter one holds
+    for key, definition in registry.SETTINGS.items():
+        if definition.type is value_type:
+            assert definition.upper <= largest, key
+
+
+@pytest.mark.parametrize("key", ["press.notice_lead_hours", "oversight.ppc_briefing_interval_days"])
+def test_the_largest_durations_leave_their_pages_working(demo_app, client, login, key):
+    from app.press.models import Briefing
+
+    login(Role.ADMIN)
+    largest = registry.get(key).upper
+    assert client.post(f"/admin/settings/{key}", data={"value": str(largest)}).status_code == 302
+    assert setting(key) == largest
+    briefing_id = db.session.scalar(sa.select(sa.func.min(Briefing.id)))
+    for url in ("/", "/checklists/overview", "/briefings/", f"/briefings/{briefing_id}",
+                f"/briefings/{briefing_id}/notice"):
+        assert client.get(url).status_code == 200, url
 
 
 def test_values_are_formatted_canonically():

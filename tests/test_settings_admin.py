@@ -63,7 +63,7 @@ def test_an_admin_edits_value_basis_and_flag_and_the_history_shows_it(client, lo
 
 @pytest.mark.parametrize(("value", "message"), [
     ("24 giờ", "Nhập một số nguyên"),
-    ("0", "Nhập một số không nhỏ hơn 1"),
+    ("0", "Nhập một số từ 1 đến 887184"),  # at most the app's span of years, in hours
     ("", "Trường này là bắt buộc"),
 ])
 def test_a_bad_value_is_refused_in_vietnamese_and_nothing_is_saved(client, login, value, message):

@@ -131,16 +131,24 @@ def missing() -> dict[str, str]:
     return {k: "" for k in sorted({key(m) for m in extract() if m.id} - done)}
 
 
-def add(entries: dict[str, str]) -> None:
+def add(entries: dict[str, str | list[str]]) -> None:
+    """Set the translations of ``entries`` (key: msgstr).
+
+    A plural string (``ngettext``) takes a list of forms, or one string for every form.
+    """
     catalog = read(CATALOG)
     for k, msgstr in entries.items():
         context, _sep, msgid = k.rpartition(SEPARATOR)
         message = catalog.get(msgid, context or None)
         if message is None:
             catalog.add(msgid, msgstr, context=context or None)
+            continue
+        if message.pluralizable:
+            message.string = (tuple(msgstr) if isinstance(msgstr, list)
+                              else (msgstr,) * catalog.num_plurals)
         else:
             message.string = msgstr
-            message.flags.discard("fuzzy")
+        message.flags.discard("fuzzy")
     write(CATALOG, catalog)
 
 

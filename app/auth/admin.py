@@ -1,6 +1,6 @@
 """Admin pages for users: list, create, edit, deactivate. Rules live in services."""
 from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from app.auth import services
 from app.auth.forms import ConfirmForm, UserForm
@@ -31,7 +31,7 @@ def _form_data(form: UserForm) -> services.UserData:
 @bp.get("/")
 def index():
     return render_template("admin/users.html", users=services.list_users(), role_labels=ROLE_LABELS,
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), held=services.held_accounts())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -56,6 +56,8 @@ def edit(user_id: int):
     if form.validate_on_submit() and apply_and_flash(
             lambda: services.update_user(current_user, user, _form_data(form)),
             lambda saved: _("Changes to %(name)s saved.", name=saved.name), form=form):
+        if user.id == current_user.id and form.password.data:
+            login_user(user)  # a new password ended the admin's sessions: keep this one
         return redirect(url_for("users.index"))
     return render_template("admin/user_form.html", form=form, user=user)
 
@@ -68,4 +70,14 @@ def toggle_active(user_id: int):
             lambda: services.set_user_active(current_user, user, not user.active),
             lambda _result: _("%(name)s reactivated.", name=user.name) if user.active
             else _("%(name)s deactivated; nothing of theirs was deleted.", name=user.name))
+    return redirect(url_for("users.index"))
+
+
+@bp.post("/<int:user_id>/unlock")
+def unlock(user_id: int):
+    """End the account's login delay and its locks: the owner may log in again at once."""
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        apply_and_flash(lambda: services.unlock(current_user, user),
+                        _("Logins to %(name)s are unlocked.", name=user.name))
     return redirect(url_for("users.index"))

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -8,19 +7,31 @@ from wtforms import (
     StringField,
     widgets,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role
+from app.forms import BaseForm
 from app.i18n import _l
 from app.web import choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
 
 
-class ConfirmForm(FlaskForm):
+class PasswordForm(BaseForm):
+    current = PasswordField(_l("Current password"), validators=[
+        InputRequired(message=_l("This field is required.")), Length(max=200)])
+    new = PasswordField(_l("New password"), validators=[
+        InputRequired(message=_l("This field is required.")),
+        Length(min=8, max=200, message=_l("At least 8 characters."))])
+    confirm = PasswordField(_l("New password again"), validators=[
+        InputRequired(message=_l("This field is required.")),
+        EqualTo("new", message=_l("The two new passwords differ."))])
+
+
+class ConfirmForm(BaseForm):
     """An empty form: a button that only needs the CSRF token."""
 
 
@@ -29,7 +40,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
     name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=200)])
     title = StringField(_l("Position"), validators=[Optional(), Length(max=200)])

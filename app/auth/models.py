@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask import current_app
@@ -39,6 +40,9 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session cookie (``get_id``): raising it (logout, new password) makes
+    # every cookie issued before worthless, copies included.
+    session_version: Mapped[int] = mapped_column(default=1)
 
     unit: Mapped[Unit | None] = relationship()
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -64,6 +68,10 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session version."""
+        return f"{self.id}:{self.session_version}"
+
     def __repr__(self) -> str:
         return f"<User {self.email}>"
 
@@ -78,7 +86,7 @@ class UserRole(Model):
 
 
 class LoginAttempt(Model):
-    """One login try; recent failures throttle the account and the address."""
+    """One evaluated login try, kept for auditing (throttling uses ``LoginThrottle``)."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -91,3 +99,30 @@ class LoginAttempt(Model):
     address: Mapped[str] = mapped_column(sa.String(64))
     succeeded: Mapped[bool] = mapped_column(default=False)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThrottleScope(StrEnum):
+    ACCOUNT = "account"  # key: the e-mail address typed (known or not)
+    ADDRESS = "address"  # key: the client's network address
+    PAIR = "pair"  # key: e-mail and address; the hard lock lives here
+
+
+class LoginThrottle(Model):
+    """Failed logins counted per account, per address and per account-and-address.
+
+    In the database, so that every worker and host applies the same delays; the
+    counters change only through single UPDATE statements (``app.auth.throttle``).
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (sa.UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[ThrottleScope] = mapped_column(enum_type(ThrottleScope, length=10))
+    key: Mapped[str] = mapped_column(sa.String(320))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Attempts are refused without being evaluated until then (exponential back-off).
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Pairs only: refused until an administrator unlocks the account.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,9 +5,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import services
-from app.auth.forms import ConfirmForm, LoginForm
-from app.i18n import _
+from app.auth import services, throttle
+from app.auth.forms import ConfirmForm, LoginForm, PasswordForm
+from app.i18n import _, ngettext
+from app.web import apply_and_flash
 
 bp = Blueprint("auth", __name__)
 
@@ -47,9 +48,13 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
-        except services.LoginThrottled as exc:
-            form.form_errors.append(_("Too many failed attempts. Try again in %(minutes)d minutes.",
-                                      minutes=exc.minutes))
+        except throttle.LoginThrottled as exc:
+            form.form_errors.append(ngettext(
+                "Too many failed attempts. Try again in %(num)d second.",
+                "Too many failed attempts. Try again in %(num)d seconds.", exc.seconds))
+        except throttle.LoginLocked:
+            form.form_errors.append(_("Too many failed attempts from your network address: this "
+                                      "account is locked here. Ask an administrator to unlock it."))
         except services.InvalidCredentials:
             form.form_errors.append(_("Wrong e-mail address or password."))
         except services.AccountDeactivated:
@@ -66,9 +71,23 @@ def login():
 def logout():
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
+        if current_user.is_authenticated:  # copies of this cookie stop working too
+            apply_and_flash(lambda: services.end_sessions(current_user))
         logout_user()
         flash(_("You have logged out."), "success")
         return redirect(url_for("auth.login"))
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    """The user's own password; their other sessions end, this one goes on."""
+    form = PasswordForm()
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: services.change_own_password(current_user, form.current.data, form.new.data),
+            _("Password changed. Your other sessions have ended."), form=form):
+        login_user(current_user._get_current_object())  # this session, with the new version
+        return redirect(url_for("main.dashboard"))
+    return render_template("auth/password.html", form=form)

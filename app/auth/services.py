@@ -1,18 +1,19 @@
-"""Authentication, throttling and user administration."""
-import math
+"""Authentication, sessions and user administration (throttling: ``app.auth.throttle``)."""
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
+from app.auth import throttle
 from app.auth.models import LoginAttempt, User
 from app.auth.permissions import require_admin
 from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
+from app.inputs import parse_sql_int
 from app.timeutil import utcnow
 from app.units.models import Unit
 
@@ -25,12 +26,6 @@ class AccountDeactivated(Exception):
     pass
 
 
-class LoginThrottled(Exception):
-    def __init__(self, minutes: int):
-        super().__init__(minutes)
-        self.minutes = minutes
-
-
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -39,59 +34,98 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def _minutes_until_allowed(failures: sa.Select, limit: int, window: timedelta) -> int | None:
-    """Minutes until the oldest counted failure leaves the window, or None if under the limit."""
-    times = db.session.scalars(failures.order_by(LoginAttempt.attempted_at.desc()).limit(limit)).all()
-    if len(times) < limit:
+def _dummy_user() -> User:
+    """A user nobody is, with a hash made like real ones (``User.set_password``).
+
+    Checking a password against it costs what checking a real account costs.
+    """
+    key = "briefdesk.dummy_password_hash"
+    if key not in current_app.extensions:
+        dummy = User()
+        dummy.set_password(secrets.token_urlsafe(16))
+        current_app.extensions[key] = dummy.password_hash
+    return User(password_hash=current_app.extensions[key])
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's user loader: the session names ``id:session_version`` (``User.get_id``).
+
+    A deactivated user, or a version since ended by a logout or a new password, is nobody.
+    """
+    user_id, _colon, version = (session_id or "").partition(":")
+    try:
+        user = db.session.get(User, parse_sql_int(user_id))
+    except ValueError:
         return None
-    free_at = times[-1] + window
-    return max(1, math.ceil((free_at - utcnow()).total_seconds() / 60))
-
-
-def check_throttle(email: str, address: str) -> None:
-    """Raise LoginThrottled if the account or the address failed too often recently."""
-    config = current_app.config
-    window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    since = utcnow() - window
-    last_success = (sa.select(sa.func.max(LoginAttempt.attempted_at))
-                    .where(LoginAttempt.email == email, LoginAttempt.succeeded.is_(True))
-                    .scalar_subquery())
-    account = (sa.select(LoginAttempt.attempted_at)
-               .where(LoginAttempt.email == email, LoginAttempt.succeeded.is_(False),
-                      LoginAttempt.attempted_at >= since,
-                      sa.or_(last_success.is_(None), LoginAttempt.attempted_at > last_success)))
-    by_address = (sa.select(LoginAttempt.attempted_at)
-                  .where(LoginAttempt.address == address, LoginAttempt.succeeded.is_(False),
-                         LoginAttempt.attempted_at >= since))
-    for query, limit in ((account, config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-                         (by_address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"])):
-        minutes = _minutes_until_allowed(query, limit, window)
-        if minutes is not None:
-            raise LoginThrottled(minutes)
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
 
 
 def authenticate(email: str, password: str, address: str | None) -> User:
     """Return the user for these credentials, recording the attempt.
 
-    Raises LoginThrottled before checking anything when the account or the
-    address failed too often; a throttled try does not extend the lock.
-    Commits, because a failed attempt must be kept even though the request fails.
+    A deactivated account is refused whatever the password. Otherwise the attempt is
+    throttled first (``app.auth.throttle``: raises LoginThrottled or LoginLocked, and
+    nothing is checked), then the password is checked, against a dummy hash for an
+    unknown address so that both take the same time. Commits, twice: the attempt must
+    be counted before the password is checked, and kept even though the request fails.
     """
-    email = normalise_email(email)
+    email = normalise_email(email)[:254]
     address = (address or "unknown")[:64]
-    check_throttle(email, address)
+    now = utcnow()
     user = find_user_by_email(email)
-    if user is not None and not user.check_password(password or ""):
+    if user is not None and not user.active:
+        db.session.add(LoginAttempt(email=email, address=address, succeeded=False))
+        db.session.commit()
+        raise AccountDeactivated()
+    try:
+        throttle.claim_attempt(email, address, now)
+    except (throttle.LoginThrottled, throttle.LoginLocked):
+        db.session.rollback()
+        raise
+    db.session.commit()
+    if not (user or _dummy_user()).check_password(password or ""):
         user = None  # a wrong password counts as an unknown account
-    db.session.add(LoginAttempt(email=email[:254], address=address, succeeded=user is not None))
+    db.session.add(LoginAttempt(email=email, address=address, succeeded=user is not None))
     if user is not None:
-        user.last_login_at = utcnow()
+        throttle.record_success(email, address)
+        user.last_login_at = now
+    else:
+        throttle.record_failure(email, address, now)
     db.session.commit()
     if user is None:
         raise InvalidCredentials()
-    if not user.active:
-        raise AccountDeactivated()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Make every session cookie of ``user`` worthless (logout, new password). Flushes."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """The user replaces their password; their other sessions end. Flushes."""
+    if not user.check_password(current or ""):
+        raise ValidationFailed(_("The current password is wrong."), "current")
+    if len(new or "") < 8:
+        raise ValidationFailed(_("At least 8 characters."), "new")
+    user.set_password(new)
+    end_sessions(user)
+
+
+def unlock(actor, user: User) -> int:
+    """Admins: end the account's login delay and its locks at every address. Flushes."""
+    require_admin(actor)
+    removed = throttle.unlock(user.email)
+    db.session.flush()
+    return removed
+
+
+def held_accounts() -> set[str]:
+    """E-mail addresses whose logins now wait or are locked somewhere (for the user list)."""
+    return throttle.held_accounts(utcnow())
 
 
 @dataclass
@@ -126,6 +160,8 @@ def _apply(user: User, data: UserData) -> None:
     user.roles = data.roles
     if data.password:
         user.set_password(data.password)
+        if user.id is not None:
+            end_sessions(user)  # a new password ends the sessions opened with the old one
 
 
 def create_user(actor, data: UserData) -> User:

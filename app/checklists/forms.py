@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -20,6 +19,7 @@ from app.checklists.models import (
 )
 from app.checklists.schedule import Anchor, OffsetUnit
 from app.events.models import EVENT_KIND_LABELS, EventKind
+from app.forms import BaseForm
 from app.i18n import _l, _lp
 from app.idempotency import FormTokenField
 from app.web import choices
@@ -32,19 +32,19 @@ OFFSET_UNIT_LABELS = {
 ANCHOR_LABELS = {Anchor.START: _l("the event's start"), Anchor.END: _l("the event's end")}
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(BaseForm):
     version = HiddenField()
     form_token = FormTokenField()  # a double POST submits once (app.idempotency)
     text = TextAreaField(_l("Information"), validators=[Optional(), Length(max=20000)])
     attachments = MultipleFileField(_l("Attachments (PDF, DOCX, XLSX, JPG, PNG, TXT; up to 10 MB each)"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(BaseForm):
     version = HiddenField()
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(BaseForm):
     title_vi = StringField(_l("Title in Vietnamese"), validators=[InputRequired(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     kind = SelectField(_l("Event kind"), choices=choices(

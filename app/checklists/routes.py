@@ -47,8 +47,9 @@ from app.events import access
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind
 from app.extensions import db
 from app.i18n import _
+from app.inputs import parse_date
 from app.timeutil import utcnow
-from app.web import apply_and_flash
+from app.web import apply_and_flash, attachment_disposition
 
 bp = Blueprint("checklists", __name__)
 register_filters(bp)
@@ -136,8 +137,9 @@ def attachment(attachment_id: int):
     path = storage.path_of(found.stored_name)
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype=found.content_type, as_attachment=True,
-                         download_name=found.original_name, max_age=0)
+    # The stored type without parameters: Flask adds "; charset=utf-8" to text/* itself.
+    response = send_file(path, mimetype=found.content_type.split(";")[0].strip(), max_age=0)
+    response.headers["Content-Disposition"] = attachment_disposition(found.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -150,16 +152,10 @@ def event_checklist(event_id: int):
     return render_template("checklists/event.html", event=event)
 
 
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
 def _period() -> tuple[date, date]:
     today = utcnow().astimezone(ZoneInfo(current_app.config["APP_TIMEZONE"])).date()
-    return overview_service.period(_date_arg("from"), _date_arg("to"), today)
+    return overview_service.period(parse_date(request.args.get("from")),
+                                   parse_date(request.args.get("to")), today)
 
 
 @bp.get("/checklists/overview")

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.errors import ValidationFailed
 from app.i18n import _
+from app.inputs import safe_filename
 
 # extension -> (content type, leading bytes the content must start with, or None)
 ALLOWED_TYPES = {
@@ -22,7 +23,7 @@ ALLOWED_TYPES = {
     "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
     "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "txt": ("text/plain; charset=utf-8", None),
+    "txt": ("text/plain", None),  # the response adds "; charset=utf-8"
 }
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -46,7 +47,7 @@ def upload_folder() -> Path:
 
 def check_upload(upload: FileStorage) -> CheckedFile:
     """Read and validate one upload; raises ValidationFailed with a clear reason."""
-    name = Path((upload.filename or "").replace("\\", "/")).name.strip()[:200] or "file"
+    name = safe_filename(upload.filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED_TYPES:
         raise ValidationFailed(

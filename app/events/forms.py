@@ -1,5 +1,4 @@
 """Event, status, delegation, member, programme and venue forms: field checks only."""
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,7 +10,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from app.events.models import (
     EVENT_KIND_LABELS,
@@ -22,21 +21,13 @@ from app.events.models import (
     EventStatus,
     Visibility,
 )
+from app.forms import BaseForm, max_length, required
 from app.i18n import _l, _lp
 from app.idempotency import FormTokenField
 from app.web import choices
 
 DIRECTION_LABELS = {DelegationDirection.INCOMING: _l("Incoming (to the province)"),
                     DelegationDirection.OUTGOING: _l("Outgoing (from the province)")}
-
-
-def required():
-    # WTForms has no Vietnamese catalog: our own messages, translated with the rest.
-    return InputRequired(message=_l("This field is required."))
-
-
-def max_length(n: int):
-    return Length(max=n, message=_l("At most %(max)d characters."))
 
 
 def _int_or_none(value):
@@ -53,7 +44,7 @@ class OverrideMixin:
     override_reason = TextAreaField(_l("Reason for going ahead"), validators=[max_length(2000)])
 
 
-class EventForm(OverrideMixin, FlaskForm):
+class EventForm(OverrideMixin, BaseForm):
     version = HiddenField()
     title_vi = StringField(_lp("event", "Title in Vietnamese"), validators=[required(), max_length(300)])
     title_en = StringField(_lp("event", "Title in English"), validators=[max_length(300)])
@@ -88,7 +79,7 @@ class NewEventForm(EventForm):
     form_token = FormTokenField()
 
 
-class StatusForm(FlaskForm):
+class StatusForm(BaseForm):
     version = HiddenField()
     status = SelectField(_l("New status"), validate_choice=False,
                          choices=choices((s.value, EVENT_STATUS_LABELS[s]) for s in EventStatus))
@@ -96,13 +87,13 @@ class StatusForm(FlaskForm):
                            validators=[max_length(2000)])
 
 
-class SensitivityForm(FlaskForm):
+class SensitivityForm(BaseForm):
     """The steering committee's button on the event page: "1" sensitive, "" not."""
 
     sensitive = HiddenField()
 
 
-class DelegationForm(FlaskForm):
+class DelegationForm(BaseForm):
     direction = SelectField(_l("Direction"), choices=choices(
         (d.value, DIRECTION_LABELS[d]) for d in DelegationDirection))
     country = SelectField(_l("Partner country"), validate_choice=False)
@@ -118,13 +109,13 @@ class DelegationForm(FlaskForm):
                               validators=[max_length(20000)])
 
 
-class MemberForm(OverrideMixin, FlaskForm):
+class MemberForm(OverrideMixin, BaseForm):
     name = StringField(_l("Name"), validators=[required(), max_length(200)])
     title = StringField(_l("Title and position"), validators=[max_length(300)])
     is_head = BooleanField(_l("Head of the delegation"))
 
 
-class ProgrammeForm(OverrideMixin, FlaskForm):
+class ProgrammeForm(OverrideMixin, BaseForm):
     day = DateField(_l("Date"), validators=[required()])
     start_time = TimeField(_lp("time", "From"), validators=[required()])
     end_time = TimeField(_lp("time", "To"), validators=[required()])
@@ -138,7 +129,7 @@ class ProgrammeForm(OverrideMixin, FlaskForm):
     hosts_text = StringField(_l("Hosts as printed on the programme"), validators=[max_length(500)])
 
 
-class VenueForm(FlaskForm):
+class VenueForm(BaseForm):
     name = StringField(_l("Name"), validators=[required(), max_length(200)])
     address = StringField(_l("Address"), validators=[max_length(300)])
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1, max=100000)])

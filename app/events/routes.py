@@ -19,7 +19,6 @@ from app.events import (
     queries,
     release,
     services,
-    validation,
 )
 from app.events.clashes import ClashesFound
 from app.events.forms import (
@@ -45,6 +44,7 @@ from app.events.models import (
 from app.events.venues import list_venues, require_manage_venues, save_venue
 from app.extensions import db
 from app.i18n import _
+from app.inputs import parse_date
 from app.units.services import unit_choices
 from app.web import Outcome, apply_and_flash, choices
 
@@ -98,10 +98,12 @@ def _fill_event_choices(form: EventForm, event: Event | None = None) -> None:
 # --- list and detail ----------------------------------------------------------------------
 
 def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    """A YYYY-MM-DD query parameter within the app's years; anything else is ignored."""
+    return parse_date(request.args.get(name))
+
+
+# The list's filters: the only parameters its pager carries from page to page.
+LIST_FILTERS = ("kind", "status", "unit", "from", "to", "q")
 
 
 @bp.get("/")
@@ -116,7 +118,7 @@ def index():
     page = max(1, min(request.args.get("page", 1, type=int), 10_000))
     events, has_next = queries.list_events(current_user, filters, zone, page,
                                            current_app.config["PAGE_SIZE"])
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = {k: request.args[k] for k in LIST_FILTERS if k in request.args}
     if "from" not in args:
         args["from"] = date_from.isoformat() if date_from else ""
     return render_template("events/list.html", events=events, filters=filters, page=page,
@@ -479,10 +481,7 @@ VIEWS = ("month", "week", "agenda")
 
 
 def _anchor(name: str = "date") -> date:
-    day = _date_arg(name)
-    if day is None or not validation.MIN_YEAR <= day.year <= validation.MAX_YEAR:
-        return queries.local_today(_zone())
-    return day
+    return _date_arg(name) or queries.local_today(_zone())
 
 
 @calendar_bp.get("")

@@ -3,8 +3,7 @@
 Each check returns the cleaned value or raises ``ValidationFailed`` naming the form field.
 """
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -13,23 +12,22 @@ from app.errors import ValidationFailed
 from app.events.models import Venue
 from app.extensions import db
 from app.i18n import _
+from app.inputs import MAX_YEAR, MIN_YEAR, in_date_range, is_canonical_zone
 from app.units.models import Unit
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 # Longer undertakings are entered as several events; the bound keeps calendar and clash
 # queries on an index range instead of scanning the whole history.
 MAX_EVENT_DAYS = 31
 TITLE_MAX, TEXT_MAX, SHORT_MAX = 300, 20_000, 200
 
 
-@lru_cache(maxsize=1)
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def check_timezone(name: str, field_name: str = "timezone") -> str:
+    """The one check of every time zone a user gives: a canonical IANA name.
+
+    See ``app.inputs.is_canonical_zone``: no aliases, no ``localtime``.
+    """
     name = (name or "").strip()
-    if name not in _zones():
+    if not is_canonical_zone(name):
         raise ValidationFailed(_("Unknown time zone: %(zone)s.", zone=name or "—"), field_name)
     return name
 
@@ -45,7 +43,7 @@ def check_length(value: str, limit: int, field_name: str) -> str:
 def check_date(day: date | None, field_name: str) -> date:
     if day is None:
         raise ValidationFailed(_("Enter a date."), field_name)
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
+    if not in_date_range(day):
         raise ValidationFailed(_("Enter a date between the years %(a)d and %(b)d.",
                                  a=MIN_YEAR, b=MAX_YEAR), field_name)
     return day

@@ -1,5 +1,4 @@
 """The feed settings form: field validation only; the service checks the rules."""
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,12 +18,13 @@ from app.feeds.models import (
     MAX_DAYS_AHEAD,
     MAX_DAYS_BACK,
 )
+from app.forms import BaseForm
 from app.i18n import _l
 from app.idempotency import FormTokenField
 from app.web import choices
 
 
-class FeedForm(FlaskForm):
+class FeedForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     language = SelectField(_l("Language of the feed"))
     detail = SelectField(_l("Detail level"))

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.feeds.build import settings_tag
 from app.feeds.models import FeedToken
 from app.feeds.validators import etag, fingerprint_statement, owner_tag
+from app.inputs import strip_controls
 
 # A client that fetches every minute must not cost a database write each time.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -83,7 +84,7 @@ def find_usable_feed(token: str, now: datetime) -> FeedToken | None:
 
 def record_use(check: TokenCheck, user_agent: str, now: datetime) -> bool:
     """Remember when and by which client the feed was fetched (at most every few minutes)."""
-    user_agent = (user_agent or "")[:300]
+    user_agent = strip_controls(user_agent or "")[:300]  # a header is client input too
     if (check.last_used_at is not None and now - check.last_used_at < LAST_USED_RESOLUTION
             and check.last_user_agent == user_agent):
         return False

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from app.forms import BaseForm
 from app.i18n import _l
 from app.notifications.models import MODE_LABELS
 from app.web import choices
 
 
-class PreferenceForm(FlaskForm):
+class PreferenceForm(BaseForm):
     mode = SelectField(_l("How to notify me"),
                        choices=choices((m.value, label) for m, label in MODE_LABELS.items()))
     timezone = StringField(_l("My time zone (for the daily digest)"),
@@ -15,6 +15,6 @@ class PreferenceForm(FlaskForm):
                            description=_l("Empty: the province's time zone."))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A button-only form (CSRF token)."""
 

@@ -1,7 +1,6 @@
 """The bell, the list page, personal preferences and the admin view of deliveries."""
 from dataclasses import dataclass
 from typing import cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
@@ -9,6 +8,7 @@ from app.auth.permissions import require_admin
 from app.errors import NotVisible, ValidationFailed
 from app.events.access import visible_clause
 from app.events.models import Event
+from app.events.validation import check_timezone
 from app.extensions import db
 from app.i18n import _
 from app.notifications.models import (
@@ -80,10 +80,7 @@ def save_preference(user, mode: str, timezone: str) -> NotificationPreference:
         raise ValidationFailed(_("Choose how to be notified."), "mode") from None
     timezone = (timezone or "").strip()
     if timezone:
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValidationFailed(_("Unknown time zone, e.g. Asia/Ho_Chi_Minh."), "timezone") from None
+        timezone = check_timezone(timezone)
     preference = db.session.get(NotificationPreference, user.id)
     if preference is None:
         preference = NotificationPreference(user_id=user.id)

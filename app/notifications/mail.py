@@ -6,7 +6,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from app.events.access import can_view
 from app.events.models import Event
 from app.feeds.ical import event_ics
+from app.inputs import single_line
 from app.notifications.texts import Text, render
 from app.timeutil import utcnow
 
@@ -126,9 +127,10 @@ def build_message(*, sender: str, user, texts: list[tuple[Text, str]], subject: 
         plain = env.get_template("notifications/email.txt").render(context)
         html = env.get_template("notifications/email.html").render(context)
     message = EmailMessage(policy=MESSAGE_POLICY)
-    message["Subject"] = subject
+    # Header values on one line: a title or a name with a line break must not stop the mail.
+    message["Subject"] = single_line(subject)
     message["From"] = sender
-    message["To"] = f"{user.name} <{user.email}>" if user.name else user.email
+    message["To"] = formataddr((single_line(user.name or ""), user.email))
     message["Date"] = formatdate(utcnow().timestamp(), localtime=False)
     message["Message-ID"] = make_msgid(domain=urlsplit(base).hostname or "localhost")
     message.set_content(plain)

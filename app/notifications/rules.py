@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 
 from app.i18n import _l
+from app.inputs import SPAN_DAYS
 from app.settings import define, group, setting, types
 
 
@@ -23,14 +24,22 @@ class Rules:
 
     @property
     def lookback(self) -> timedelta:
-        """How far past due an open item can still have a step to send."""
+        """How far past due an open item can still have a step to send.
+
+        At most the app's span of years (``app.inputs.SPAN_DAYS``): every due date lies in it,
+        and a longer one (1000 notices every 1000 days) would overflow ``now - lookback``.
+        """
         days = max(self.overdue_limit * self.overdue_every_days, self.escalate_after_days + 1)
-        return timedelta(days=days)
+        return timedelta(days=min(days, SPAN_DAYS))
 
     @property
     def lookahead(self) -> timedelta:
         return timedelta(days=max(self.due_soon_days, default=0))
 
+
+# No rule needs more days, hours, notices or attempts; larger values would overflow the
+# date arithmetic of every later `reminders send` (a date before the year 1 or after 9999).
+MAX_RULE_VALUE = 1000
 
 # Each field of Rules is the setting "reminders.<field>"; its default is the field's.
 RULE_NAMES = tuple(f.name for f in fields(Rules))
@@ -45,7 +54,7 @@ for _name, _label, _type in [
         ("urgent_hours", _l("Changes this close to the start are e-mailed at once"), types.HOURS),
         ("max_attempts", _l("SMTP attempts before giving up"), types.INTEGER)]:
     define(f"reminders.{_name}", _label, _type, getattr(_DEFAULTS, _name), minimum=1,
-           help=_l("Applies from the next run of `reminders send`."))
+           maximum=MAX_RULE_VALUE, help=_l("Applies from the next run of `reminders send`."))
 
 
 def load_rules() -> Rules:

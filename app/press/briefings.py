@@ -155,8 +155,9 @@ def save_outlet(user, outlet: PressOutlet | None, data: OutletData) -> PressOutl
     if not has_role(user, *MANAGE_OUTLET_ROLES):
         raise PermissionDenied()
     name = data.name.strip()
+    # The exact name too: SQLite's lower() folds only ASCII ("Đài" stays "Đài").
     clash = db.session.scalar(sa.select(PressOutlet.id).where(
-        sa.func.lower(PressOutlet.name) == name.lower(),
+        sa.or_(PressOutlet.name == name, sa.func.lower(PressOutlet.name) == name.lower()),
         PressOutlet.id != (outlet.id if outlet else 0)))
     if clash:
         raise ValidationFailed(_("An outlet with this name already exists."), "name")

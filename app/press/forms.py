@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth.forms import MultiCheckboxField
 from app.events.models import VISIBILITY_LABELS, Visibility
+from app.forms import BaseForm
 from app.i18n import _l
 from app.press.models import (
     BRIEFING_STATUS_LABELS,
@@ -16,7 +16,7 @@ from app.web import choices
 FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class BriefingForm(FlaskForm):
+class BriefingForm(BaseForm):
     title_vi = StringField(_l("Title in Vietnamese"), validators=[InputRequired(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     starts_at = DateTimeLocalField(_l("Starts"), format=FORMAT, validators=[InputRequired()])
@@ -31,13 +31,13 @@ class BriefingForm(FlaskForm):
     outlet_ids = MultiCheckboxField(_l("Invited press outlets"), coerce=int)
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(BaseForm):
     release_vi = TextAreaField(_l("Press release in Vietnamese"), validators=[Optional(), Length(max=20000)])
     release_en = TextAreaField(_l("Press release in English"), validators=[Optional(), Length(max=20000)])
     embargo_until = DateTimeLocalField(_l("Embargoed until"), format=FORMAT, validators=[Optional()])
 
 
-class OutletForm(FlaskForm):
+class OutletForm(BaseForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     scope = SelectField(_l("Domestic or foreign"), choices=choices(
         (s.value, OUTLET_SCOPE_LABELS[s]) for s in OutletScope))

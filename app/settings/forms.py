@@ -1,12 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from app.events.forms import max_length, required  # WTForms' own messages have no Vietnamese
+from app.forms import BaseForm, max_length, required
 from app.i18n import _l
 
 
-class SettingForm(FlaskForm):
+class SettingForm(BaseForm):
     """One setting as the admin edits it; the value is checked by the setting's type (services)."""
 
     value = StringField(_l("Value"), validators=[required(), max_length(500)])

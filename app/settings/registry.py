@@ -39,19 +39,25 @@ class Setting:
         value = self.type.parse(text)
         for number in self.type.numbers(value) if self.type.numbers else ():
             if (self.minimum is not None and number < self.minimum) or \
-                    (self.maximum is not None and number > self.maximum):
+                    (self.upper is not None and number > self.upper):
                 raise InvalidValue(self._bounds_message())
         return value
+
+    @property
+    def upper(self) -> int | None:
+        """The largest number allowed: the declared maximum, within the type's own."""
+        bounds = [b for b in (self.maximum, self.type.maximum) if b is not None]
+        return min(bounds) if bounds else None
 
     def format(self, value: Any) -> str:
         return self.type.format(value)
 
     def _bounds_message(self) -> str:
-        if self.maximum is None:
+        if self.upper is None:
             return _("Enter a number of at least %(low)d.", low=self.minimum)
         if self.minimum is None:
-            return _("Enter a number of at most %(high)d.", high=self.maximum)
-        return _("Enter a number from %(low)d to %(high)d.", low=self.minimum, high=self.maximum)
+            return _("Enter a number of at most %(high)d.", high=self.upper)
+        return _("Enter a number from %(low)d to %(high)d.", low=self.minimum, high=self.upper)
 
 
 def group(key: str, label) -> str:

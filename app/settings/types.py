@@ -12,6 +12,7 @@ from datetime import date, time
 from typing import Any, NamedTuple
 
 from app.i18n import _, _l
+from app.inputs import SPAN_DAYS
 
 
 class InvalidValue(ValueError):
@@ -31,6 +32,7 @@ class ValueType:
     hint: Any = ""             # lazy example shown under the input
     numbers: Callable[[Any], tuple[int, ...]] | None = None  # what a setting's bounds apply to
     needs_check: str = ""      # "unit": the value must be an existing unit's slug
+    maximum: int | None = None  # the largest number any setting of the type may hold
 
 
 def _whole_number(text: str) -> int:
@@ -40,14 +42,15 @@ def _whole_number(text: str) -> int:
     return int(text)
 
 
-def _number_type(name: str, unit, bounds: tuple[int, int] | None = None) -> ValueType:
+def _number_type(name: str, unit, bounds: tuple[int, int] | None = None, *,
+                 maximum: int | None = None) -> ValueType:
     def parse(text: str) -> int:
         number = _whole_number(text)
         if bounds and not bounds[0] <= number <= bounds[1]:
             raise InvalidValue(_("Enter a number from %(low)d to %(high)d.",
                                  low=bounds[0], high=bounds[1]))
         return number
-    return ValueType(name, parse, str, unit, numbers=lambda n: (n,))
+    return ValueType(name, parse, str, unit, numbers=lambda n: (n,), maximum=maximum)
 
 
 def _day_list(text: str) -> tuple[int, ...]:
@@ -114,10 +117,11 @@ def _unit_slug(text: str) -> str:
 
 
 INTEGER = _number_type("integer", "")
-DAYS = _number_type("days", _l("days"))
-HOURS = _number_type("hours", _l("hours"))
-MINUTES = _number_type("minutes", _l("minutes"))
-WORKING_DAYS = _number_type("working_days", _l("working days"))
+# A duration is at most the app's span of years: pages and commands add it to dates.
+DAYS = _number_type("days", _l("days"), maximum=SPAN_DAYS)
+HOURS = _number_type("hours", _l("hours"), maximum=SPAN_DAYS * 24)
+MINUTES = _number_type("minutes", _l("minutes"), maximum=SPAN_DAYS * 24 * 60)
+WORKING_DAYS = _number_type("working_days", _l("working days"), maximum=SPAN_DAYS)
 PERCENT = _number_type("percent", "%", (0, 100))
 DAY_LIST = ValueType("day_list", _day_list, lambda v: ",".join(str(d) for d in v), _l("days"),
                      _l("Comma-separated, e.g. 3,1."), numbers=lambda v: v)

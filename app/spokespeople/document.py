@@ -8,6 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from app.i18n import _
+from app.inputs import strip_controls
 from app.spokespeople.models import BriefingNoteVersion
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -76,7 +77,7 @@ def _set_font(document) -> None:
 def _centred(cell_or_doc, text: str, *, bold=False, italic=False, underline=False, size=None):
     paragraph = cell_or_doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(strip_controls(text))
     run.bold, run.italic, run.underline = bold, italic, underline
     if size:
         run.font.size = Pt(size)
@@ -118,7 +119,7 @@ def build_docx(version: BriefingNoteVersion, *, unit_name: str, parent_unit_name
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{ROMAN[n]}. {headings[section.key].upper()}").bold = True
         for text in vietnamese.get(section.key, section.paragraphs) or ["—"]:
-            body = document.add_paragraph(text)
+            body = document.add_paragraph(strip_controls(text))  # XML refuses control characters
             body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             body.paragraph_format.first_line_indent = Pt(28)
     buffer = io.BytesIO()

@@ -1,9 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -13,6 +11,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from app.forms import BaseForm, SubForm
 from app.i18n import _l
 from app.spokespeople.models import AssignmentRole
 from app.web import choices
@@ -21,7 +20,7 @@ ROLE_CHOICES = ((AssignmentRole.LEAD.value, _l("Lead spokesperson")),
                 (AssignmentRole.DEPUTY.value, _l("Deputy spokesperson")))
 
 
-class DesignationForm(FlaskForm):
+class DesignationForm(BaseForm):
     unit_id = SelectField(_l("Unit"), coerce=int)
     user_id = SelectField(_l("Person"), coerce=int)
     title = StringField(_l("Title in the directory"), validators=[InputRequired(), Length(max=200)])
@@ -31,11 +30,11 @@ class DesignationForm(FlaskForm):
     until = DateField(_l("Designated until"), validators=[Optional()])
 
 
-class EndDesignationForm(FlaskForm):
+class EndDesignationForm(BaseForm):
     until = DateField(_l("Last day"), validators=[InputRequired()])
 
 
-class AuthorisationForm(FlaskForm):
+class AuthorisationForm(BaseForm):
     unit_id = SelectField(_l("Unit"), coerce=int)
     user_id = SelectField(_l("Authorised person"), coerce=int)
     issued_by_id = SelectField(_l("Issued by (head of the unit)"), coerce=int)
@@ -47,29 +46,29 @@ class AuthorisationForm(FlaskForm):
     matters = TextAreaField(_l("Matters covered"), validators=[InputRequired(), Length(max=5000)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     unit_id = SelectField(_l("Speaks for"), coerce=int)
     user_id = SelectField(_l("Person"), coerce=int)
     role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(BaseForm):
     reason = StringField(_l("Reason for declining"), validators=[InputRequired(), Length(max=1000)])
 
 
-class FigureForm(Form):
+class FigureForm(SubForm):
     figure = StringField(_l("Figure"), validators=[Optional(), Length(max=1000)])
     source = StringField(_l("Source"), validators=[Optional(), Length(max=500)])
 
 
-class AnswerForm(Form):
+class AnswerForm(SubForm):
     question_vi = TextAreaField(_l("Question (Vietnamese)"), validators=[Optional(), Length(max=5000)])
     answer_vi = TextAreaField(_l("Answer (Vietnamese)"), validators=[Optional(), Length(max=10000)])
     question_en = TextAreaField(_l("Question (English)"), validators=[Optional(), Length(max=5000)])
     answer_en = TextAreaField(_l("Answer (English)"), validators=[Optional(), Length(max=10000)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     # The version this edit started from: a save on top of a newer one is refused.
     base_number = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     key_messages_vi = TextAreaField(_l("Key messages (Vietnamese)"), validators=[Length(max=20000)])
@@ -84,7 +83,7 @@ class NoteForm(FlaskForm):
     red_lines_en = TextAreaField(_l("Lines not to cross (English)"), validators=[Length(max=20000)])
 
 
-class VersionActionForm(FlaskForm):
+class VersionActionForm(BaseForm):
     number = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
+from app.forms import BaseForm
 from app.i18n import _l
 from app.units.models import UNIT_KIND_LABELS, UnitKind
 from app.web import choices
 
 
-class UnitForm(FlaskForm):
+class UnitForm(BaseForm):
     slug = StringField(_l("Short name"), validators=[
         InputRequired(), Length(max=64),
         Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Use lowercase letters, digits and hyphens."))])

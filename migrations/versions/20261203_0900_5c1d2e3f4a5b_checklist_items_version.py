@@ -1,7 +1,7 @@
 """Checklist items get a version for optimistic locking (accept and return cannot both win).
 
 Revision ID: 5c1d2e3f4a5b
-Revises: 77a236ba0f4d
+Revises: 38aa9345fb23
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c1d2e3f4a5b'
-down_revision = '77a236ba0f4d'
+down_revision = '38aa9345fb23'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,98 @@
+"""The base of every form: the rules of ``app.inputs`` applied to each field's data.
+
+Every form subclasses ``BaseForm`` (``SubForm`` for the rows of a FieldList/FormField);
+a test checks that none is missed. On top of the request edge (``app.web.Request``,
+which already removed NUL and other control characters):
+
+- single-line fields (all text fields but text areas and passwords) lose line breaks
+  and tabs, so a title can never split an e-mail header or a calendar line;
+- an integer that does not fit an SQL INTEGER column, or a date outside the app's years, is a
+  field error in the user's language, never an overflow in the database or a time zone.
+"""
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, PasswordField, TextAreaField
+from wtforms.meta import DefaultMeta
+from wtforms.validators import InputRequired, Length
+
+from app.i18n import _, _l
+from app.inputs import MAX_YEAR, MIN_YEAR, in_date_range, is_sql_int, single_line
+
+_MULTI_LINE = (TextAreaField, PasswordField)
+# Containers take no filters (WTForms refuses them); their inner fields get their own.
+_CONTAINERS = (FieldList, FormField)
+
+
+def _problem(value) -> str | None:
+    """Why a field's value cannot go further, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and not is_sql_int(value):
+        return _("This number is out of range.")
+    if isinstance(value, date) and not in_date_range(value):  # datetime is a date too
+        return _("Enter a date between the years %(a)d and %(b)d.", a=MIN_YEAR, b=MAX_YEAR)
+    return None
+
+
+class EdgeFilter:
+    """The filter the base form adds to each field.
+
+    A value that cannot go further becomes None (a route may read ``field.data`` before
+    validating) and a field error.
+    """
+
+    def __init__(self, multi_line: bool):
+        self.multi_line = multi_line
+        self.field: Any = None  # the bound field (WTForms is untyped for mypy), set by EdgeMeta
+
+    def __call__(self, data):
+        if isinstance(data, list):
+            return [self._text(item) for item in data if not self._refused(item)]
+        return None if self._refused(data) else self._text(data)
+
+    def _text(self, value):
+        return single_line(value) if isinstance(value, str) and not self.multi_line else value
+
+    def _refused(self, value) -> bool:
+        problem = _problem(value)
+        if problem is not None and problem not in self.field.process_errors:
+            self.field.process_errors.append(problem)
+        return problem is not None
+
+
+class EdgeMeta(DefaultMeta):
+    """Adds the edge filter to every field the form binds."""
+
+    def bind_field(self, form, unbound_field, options):
+        if issubclass(unbound_field.field_class, _CONTAINERS):
+            return unbound_field.bind(form=form, **options)
+        edge = EdgeFilter(issubclass(unbound_field.field_class, _MULTI_LINE))
+        filters = (*unbound_field.kwargs.get("filters", ()), edge)
+        edge.field = unbound_field.bind(form=form, **options, filters=filters)
+        return edge.field
+
+
+class BaseForm(FlaskForm):
+    """Every page form (CSRF-protected through Flask-WTF)."""
+
+    class Meta(EdgeMeta):
+        pass
+
+
+class SubForm(Form):
+    """The rows of a FieldList(FormField(...)); their parent carries the CSRF token."""
+
+    Meta = EdgeMeta
+
+
+# WTForms has no Vietnamese catalog: our own messages, translated with the rest.
+def required() -> InputRequired:
+    """A field that must be filled in, with the message in the user's language."""
+    return InputRequired(message=_l("This field is required."))
+
+
+def max_length(n: int) -> Length:
+    """At most ``n`` characters, with the message in the user's language."""
+    return Length(max=n, message=_l("At most %(max)d characters."))
