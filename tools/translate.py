@@ -4,6 +4,7 @@ r"""The translation catalogs: one per language in app/translations, kept merge-f
     python tools/translate.py missing    # JSON {key: ""} of strings lacking a Vietnamese translation
     python tools/translate.py add JSON   # add/replace Vietnamese translations {key: msgstr}
     python tools/translate.py check      # conflicting, fuzzy or empty translations (a test runs it)
+    python tools/translate.py merge      # during a git merge: resolve a conflicted catalog
 
 Source strings are English, so the only catalog is app/translations/vi/LC_MESSAGES/messages.po
 (English pages show the source strings). One string with two Vietnamese meanings takes a
@@ -152,6 +153,38 @@ def add(entries: dict[str, str | list[str]]) -> None:
     write(CATALOG, catalog)
 
 
+def merge() -> None:
+    """Resolve a catalog left conflicted by ``git merge``: the union of both sides' entries.
+
+    Reads both sides from git's index (stages 2 and 3); a string both sides translate
+    differently is reported and the merge stays unresolved.
+    """
+    import subprocess  # only this command talks to git
+
+    def side(stage: int) -> Catalog:
+        relative = CATALOG.relative_to(ROOT).as_posix()
+        text = subprocess.run(["git", "show", f":{stage}:{relative}"], cwd=ROOT, check=True,
+                              capture_output=True).stdout
+        return read_po(io.BytesIO(text))
+
+    ours, theirs = side(2), side(3)
+    contradictions = []
+    for message in theirs:
+        if not message.id:
+            continue
+        mine = ours.get(message.id, message.context)
+        if mine is None or not mine.string:
+            ours[message.id] = message
+        elif message.string and mine.string != message.string:
+            contradictions.append(f"{key(message)!r}: {mine.string!r} ours, "
+                                  f"{message.string!r} theirs")
+    if contradictions:
+        sys.exit("Both sides translate these differently (give one a context):\n"
+                 + "\n".join(contradictions))
+    write(CATALOG, ours)
+    subprocess.run(["git", "add", str(CATALOG)], cwd=ROOT, check=True)
+
+
 def all_catalogs() -> list[Path]:
     return [*sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")), *feature_catalogs()]
 
@@ -204,6 +237,8 @@ if __name__ == "__main__":
         print(json.dumps(missing(), ensure_ascii=False, indent=1))
     elif command == ["add"] and len(sys.argv) == 3:
         add(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))
+    elif command == ["merge"] and len(sys.argv) == 2:
+        merge()
     elif command == ["check"] and len(sys.argv) == 2:
         trouble = problems(all_catalogs())
         print("\n".join(trouble) or "No conflicting, fuzzy or empty translations.")
