@@ -93,12 +93,15 @@ def checklists_group():
 
 @checklists_group.command("seed")
 def checklists_seed():
-    """Add the default checklist templates of DOMAIN.md (b) that are missing. Safe to run twice."""
+    """Add the default checklist templates and briefing defaults that are missing. Safe to run twice."""
     from app.checklists.seed import seed_templates
+    from app.press.defaults import seed_defaults
 
     added = seed_templates()
+    briefing_defaults = seed_defaults()
     db.session.commit()
     click.echo(f"{added} checklist templates added")
+    click.echo(f"{briefing_defaults} briefing defaults added")
 
 
 @checklists_group.command("sync")

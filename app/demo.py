@@ -131,9 +131,11 @@ def _load_checklists(summary: Summary) -> None:
     from app.checklists.seed import seed_templates
     from app.checklists.services import load_events_for_sync, sync_checklists
     from app.events.models import Event
+    from app.press.defaults import seed_defaults
     from app.press.demo import seed_outlets
 
     seed_templates()
+    seed_defaults()
     seed_outlets()
     started = utcnow()
     result = sync_checklists(load_events_for_sync(sa.select(Event).order_by(Event.id)))

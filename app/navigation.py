@@ -15,6 +15,7 @@ from app.checklists.overview import can_see_overview
 from app.events.venues import can_manage_venues
 from app.i18n import _l
 from app.press.briefings import can_manage_outlets
+from app.press.defaults import can_edit_defaults
 from app.spokespeople.assignments import is_assigner
 from app.timeutil import utcnow
 
@@ -46,6 +47,7 @@ TOOLS_NAV = [
     NavEntry("press.outlets", _l("Press outlets"), can_manage_outlets),
     NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
     NavEntry("checklists.templates", _l("Checklist templates"), is_admin),
+    NavEntry("press.briefing_defaults", _l("Briefing defaults"), can_edit_defaults),
     NavEntry("users.index", _l("Users"), is_admin),
     NavEntry("units.index", _l("Units"), is_admin),
     NavEntry("notifications.deliveries", _l("E-mail deliveries"), is_admin),
@@ -57,7 +59,8 @@ DASHBOARD_PANELS: list[str] = ["checklists/_dashboard_panel.html", "spokespeople
 
 # Templates included on an event's page below its details (context: ``event``);
 # each checks what the current user may see.
-EVENT_PANELS: list[str] = ["checklists/_event_panel.html", "feeds/_event_panel.html"]
+EVENT_PANELS: list[str] = ["press/_event_panel.html", "checklists/_event_panel.html",
+                           "feeds/_event_panel.html"]
 
 # Templates included on a briefing's page (/briefings/<id>) below its details
 # (context: ``briefing``); each checks what the current user may see.

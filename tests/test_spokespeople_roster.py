@@ -71,13 +71,31 @@ def test_eligibility_in_python_and_sql_agree_and_need_an_active_unit(
     else:
         authorise(person, unit, date(2026, 12, 1), date(2026, 12, 31))
     assert roster.is_eligible(person, unit, AT)
-    assert _eligible_in_sql(unit) == {person.id}
-    assert [u.id for u in roster.eligible_users(unit, AT)] == [person.id]
+    heads = set(db.session.scalars(sa.select(User.id).where(User.unit_id == unit.id,
+                                                            User.is_unit_head.is_(True))))
+    assert _eligible_in_sql(unit) == {person.id} | heads  # the issuer, the unit's head, too
+    assert {u.id for u in roster.eligible_users(unit, AT)} == {person.id} | heads
     unit.active = False  # a deactivated unit has no spokespeople (as in the public directory)
     db.session.commit()
     assert not roster.is_eligible(person, unit, AT)
     assert _eligible_in_sql(unit) == set()
     assert roster.eligible_users(unit, AT) == []
+
+
+def test_the_head_of_the_unit_always_speaks_for_it_without_designation(make_unit, make_user):
+    """Decree 09/2017 (rule 3): the head may speak; an undesignated member may not."""
+    unit, other = make_unit(), make_unit()
+    head = make_user(Role.FOCAL, unit=unit, is_unit_head=True)
+    member = make_user(Role.FOCAL, unit=unit)
+    assert roster.is_eligible(head, unit, AT)
+    assert not roster.is_eligible(head, other, AT)
+    assert not roster.is_eligible(member, unit, AT)
+    assert _eligible_in_sql(unit) == {head.id}
+    assert _eligible_in_sql(other) == set()
+    head.active = False
+    db.session.commit()
+    assert not roster.is_eligible(head, unit, AT)
+    assert _eligible_in_sql(unit) == set()
 
 
 def _data(unit, issuer, person, valid_from=date(2026, 12, 1), valid_until=date(2026, 12, 31)):

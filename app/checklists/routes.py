@@ -48,6 +48,7 @@ from app.events.models import EVENT_KIND_LABELS, Event, EventKind
 from app.extensions import db
 from app.i18n import _
 from app.inputs import parse_date
+from app.press import briefed
 from app.timeutil import utcnow
 from app.web import apply_and_flash, attachment_disposition
 
@@ -60,7 +61,11 @@ LABELS = dict(status_labels=ITEM_STATUS_LABELS, role_labels=RESPONSIBLE_ROLE_LAB
 
 @bp.get("/tasks")
 def tasks():
-    return render_template("checklists/tasks.html", tasks=work.my_tasks(current_user), **LABELS)
+    # The lead unit's events without a pre-event briefing (its members see what it leads).
+    unbriefed = briefed.unbriefed_events_led_by(
+        current_user.unit_id if current_user.active else None, utcnow())
+    return render_template("checklists/tasks.html", tasks=work.my_tasks(current_user),
+                           unbriefed=unbriefed, **LABELS)
 
 
 def _item_page(item, form=None, review=None, status=200):

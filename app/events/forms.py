@@ -2,6 +2,7 @@
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -52,6 +53,8 @@ class EventForm(OverrideMixin, BaseForm):
     visibility = SelectField(_l("Visibility"), default=Visibility.INTERNAL.value,
                              choices=choices((v.value, VISIBILITY_LABELS[v]) for v in Visibility))
     is_sensitive = BooleanField(_l("Sensitive or complex matter (steering committee follows it)"))
+    embargo_until = DateTimeLocalField(_l("Embargoed until"), format="%Y-%m-%dT%H:%M",
+                                       validators=[Optional()])
     timezone = StringField(_l("Time zone"), validators=[required(), max_length(64)])
     start_date = DateField(_l("Start date"), validators=[required()])
     start_time = TimeField(_l("Start time"), validators=[Optional()])

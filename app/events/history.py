@@ -47,6 +47,7 @@ def snapshot(event: Event) -> dict:
         "status_reason": event.status_reason,
         "visibility": event.visibility.value if event.visibility else None,
         "is_sensitive": bool(event.is_sensitive), "released_at": event.released_at,
+        "embargo_until": event.embargo_until,
         "starts_at": event.starts_at, "ends_at": event.ends_at, "timezone": event.timezone,
         "all_day": bool(event.all_day), "venue_id": event.venue_id, "location": event.location,
         "lead_unit_id": event.lead_unit_id,

@@ -61,7 +61,8 @@ def _field_labels() -> dict:
     labels.update({"status": _("Status"), "status_reason": _("Reason"),
                    "starts_at": _("Start"), "ends_at": _("End"),
                    "programme": _("Programme"), "delegation.member": _("Delegation member"),
-                   "released_at": _("Released to calendar feeds")})
+                   "released_at": _("Released to calendar feeds"),
+                   "embargo_until": _("Embargoed until")})
     return labels
 
 
@@ -184,7 +185,8 @@ def _event_data(form: EventForm, classifies: bool = True) -> services.EventData:
         coordinating_unit_ids=[i for i in form.coordinating_unit_ids.data or [] if i],
         host_ids=[i for i in form.host_ids.data or [] if i],
         country=form.country.data or "", locality=form.locality.data or "",
-        override_reason=_override_reason(form))
+        override_reason=_override_reason(form), embargo_local=form.embargo_until.data,
+        keep_embargo=not classifies)
 
 
 def _override_reason(form) -> str:
@@ -267,6 +269,8 @@ def _prefill(form: EventForm, event: Event) -> None:
     else:
         form.end_date.data, form.end_time.data = end.date(), end.time().replace(tzinfo=None)
     form.venue_id.data = event.venue_id or 0
+    form.embargo_until.data = (display.local(event.embargo_until, event.timezone).replace(tzinfo=None)
+                               if event.embargo_until else None)
     form.coordinating_unit_ids.data = [u.id for u in event.coordinating_units]
     form.host_ids.data = [u.id for u in event.hosts]
     if event.delegation:
@@ -285,6 +289,10 @@ def edit(event_id: int):
     if not classifies:  # changing the sensitivity is steering's (release.classify)
         form.is_sensitive.render_kw = {"disabled": True}
         form.is_sensitive.data = event.is_sensitive
+        form.embargo_until.render_kw = {"disabled": True}
+        form.embargo_until.data = (
+            display.local(event.embargo_until, event.timezone).replace(tzinfo=None)
+            if event.embargo_until else None)
     saved = Saved(Outcome(False))
     if form.validate_on_submit():
         saved = _save(lambda: services.update_event(current_user, event,

@@ -8,7 +8,8 @@ Delegations and programmes are in ``delegations``, venues in ``venues``, the che
 user input in ``validation``.
 """
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from app.errors import PermissionDenied, ValidationFailed
 from app.events import access, release
@@ -81,6 +82,10 @@ class EventData:
     locality: str = ""
     # Given when the user confirmed the clash warnings.
     override_reason: str = ""
+    # A sensitive event's details reach calendar feeds by themselves at this local time (in
+    # ``timezone``), unless steering releases it earlier; None: no embargo.
+    embargo_local: datetime | None = None
+    keep_embargo: bool = False  # the edit form of someone who may not change it (disabled field)
 
 
 def _apply(event: Event, data: EventData) -> None:
@@ -110,6 +115,13 @@ def _apply(event: Event, data: EventData) -> None:
     event.lead_unit, event.lead_unit_id = lead, lead.id
     event.coordinating_units = coordinating
     event.hosts = hosts
+    embargo = (data.embargo_local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+               if data.embargo_local else None)
+    if not data.keep_embargo and embargo != event.embargo_until:
+        if embargo is not None and not (event.is_sensitive or data.is_sensitive):
+            raise ValidationFailed(_("An embargo applies only to a sensitive event: a non-sensitive "
+                                     "one is published at once."), "embargo_until")
+        event.embargo_until = embargo
     _apply_partner(event, data)
 
 
@@ -168,6 +180,9 @@ def update_event(actor, event: Event, data: EventData, expected_version) -> dict
     old = snapshot(event)
     with db.session.no_autoflush:
         _apply(event, data)
+        if event.embargo_until != old["embargo_until"] and not release.can_release(actor, event):
+            # The embargo releases a sensitive event by itself: steering's decision, like the flag.
+            raise PermissionDenied()
         if data.is_sensitive is not None:
             release.classify(actor, event, data.is_sensitive)
         clashes: list[Clash] = []

@@ -8,6 +8,7 @@ never commits.
 """
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -18,7 +19,15 @@ from app.events import access
 from app.events.models import Event, EventStatus, Visibility
 from app.extensions import db
 from app.i18n import _, _l
-from app.press.models import Briefing, BriefingStatus, OutletScope, PressOutlet
+from app.press.models import (
+    BEFORE_EVENT_KINDS,
+    Briefing,
+    BriefingKind,
+    BriefingStatus,
+    OutletScope,
+    PressForm,
+    PressOutlet,
+)
 from app.settings import define, group, setting, types
 from app.timeutil import utcnow
 
@@ -32,7 +41,20 @@ define("press.proposed_start", _l("Start of a proposed press conference"), types
        time(9, 0), help=_l("Local time, on the day the checklist asks for the press conference."))
 define("press.proposed_length_minutes", _l("Length of a proposed press conference"), types.MINUTES,
        60, minimum=15, maximum=24 * 60)
+define("press.authority_name", _l("Press authority (addressee of the notice letter)"), types.TEXT,
+       "Sở Văn hóa, Thể thao và Du lịch tỉnh Quảng Ngãi",
+       legal_basis="Nghị định 43/2025/NĐ-CP; Thông tư 10/2025/TT-BVHTTDL (Sở VHTTDL quản lý báo chí "
+                   "từ 1/7/2025)", verified=True,
+       help=_l("Printed after “To:” on the written notice of a press conference."))
+define("press.authority_address", _l("Press authority's address"), types.TEXT, "Quảng Ngãi",
+       help=_l("Printed under the addressee on the notice letter; enter the street address."))
+define("press.notice_number", _l("Number line of the notice letter"), types.TEXT, "Số: …/TB",
+       help=_l("Printed at the top left of the notice letter, e.g. “Số: …/TB-SNgV”; the number is "
+               "filled in by hand when the letter is registered."))
+define("press.notice_signatory", _l("Signatory of the notice letter"), types.TEXT,
+       "Thủ trưởng đơn vị", help=_l("Title printed above the signature of the notice letter."))
 MANAGE_OUTLET_ROLES = (Role.ADMIN, Role.PROTOCOL, Role.LIAISON)
+CREATE_ANY_ROLES = (Role.ADMIN, Role.PROTOCOL)
 # --- permissions ------------------------------------------------------------------------
 
 def can_manage(user, briefing: Briefing) -> bool:
@@ -46,6 +68,16 @@ def require_manage(user, briefing: Briefing) -> None:
     access.require_view(user, briefing.event)
     if not can_manage(user, briefing):
         raise PermissionDenied()
+
+
+def can_create_for(user, event: Event) -> bool:
+    """Protocol and admins; the lead unit's head or focal point (for an event they may view)."""
+    if not access.can_view(user, event):
+        return False
+    if has_role(user, *CREATE_ANY_ROLES):
+        return True
+    return (user.unit_id is not None and user.unit_id == event.lead_unit_id
+            and (bool(user.is_unit_head) or has_role(user, Role.FOCAL)))
 
 
 def can_see_release(user, briefing: Briefing, now: datetime | None = None) -> bool:
@@ -88,15 +120,66 @@ class BriefingData:
     purpose: str
     chair: str
     outlet_ids: list[int]
+    kind: BriefingKind | None = None   # None: unchanged
+    form: PressForm | None = None
+
+
+def _check_times(event: Event, kind: BriefingKind, starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at < starts_at:
+        raise ValidationFailed(_("The briefing must end after it starts."), "ends_at")
+    if kind in BEFORE_EVENT_KINDS and starts_at >= event.starts_at:
+        raise ValidationFailed(_("A pre-event press conference must start before the event "
+                                 "(it starts %(time)s).", time=_local_text(event)), "starts_at")
+
+
+def _local_text(event: Event) -> str:
+    return event.starts_at.astimezone(ZoneInfo(event.timezone)).strftime("%d/%m/%Y %H:%M")
+
+
+@dataclass
+class NewBriefingData:
+    kind: BriefingKind
+    form: PressForm
+    title_vi: str
+    title_en: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str = ""
+    visibility: Visibility = Visibility.INTERNAL
+
+
+def create_briefing(user, event: Event, data: NewBriefingData) -> Briefing:
+    """A briefing made by hand from the event's page: scheduled at once."""
+    access.require_view(user, event)
+    if not can_create_for(user, event):
+        raise PermissionDenied()
+    if event.status is EventStatus.CANCELLED:
+        raise ValidationFailed(_("The event is cancelled: it gets no new briefing."))
+    if not data.title_vi.strip():
+        raise ValidationFailed(_("Enter a Vietnamese title."), "title_vi")
+    _check_times(event, data.kind, data.starts_at, data.ends_at)
+    briefing = Briefing(
+        event=event, kind=data.kind, form=data.form, status=BriefingStatus.SCHEDULED,
+        title_vi=data.title_vi.strip()[:300], title_en=data.title_en.strip()[:300],
+        starts_at=data.starts_at, ends_at=data.ends_at, timezone=event.timezone,
+        venue_id=None, location=data.location.strip()[:300], visibility=data.visibility)
+    db.session.add(briefing)
+    db.session.flush()
+    return briefing
 
 
 def update_briefing(user, briefing: Briefing, data: BriefingData) -> Briefing:
     require_manage(user, briefing)
-    if data.ends_at < data.starts_at:
+    kind = data.kind or briefing.kind
+    if data.status is not BriefingStatus.CANCELLED:
+        _check_times(briefing.event, kind, data.starts_at, data.ends_at)
+    elif data.ends_at < data.starts_at:
         raise ValidationFailed(_("The briefing must end after it starts."), "ends_at")
     if briefing.event.status is EventStatus.CANCELLED and data.status is not BriefingStatus.CANCELLED:
         raise ValidationFailed(_("The event is cancelled: its briefing can only be cancelled."),
                                "status")
+    briefing.kind = kind
+    briefing.form = data.form or briefing.form
     outlets = list(db.session.scalars(sa.select(PressOutlet).where(
         PressOutlet.id.in_(data.outlet_ids or [0]))))
     moved = (briefing.starts_at, briefing.ends_at, briefing.location, briefing.status) != (
@@ -115,6 +198,11 @@ def update_briefing(user, briefing: Briefing, data: BriefingData) -> Briefing:
 def update_release(user, briefing: Briefing, release_vi: str, release_en: str,
                    embargo_until: datetime | None) -> Briefing:
     require_manage(user, briefing)
+    if (embargo_until is not None and embargo_until != briefing.release_embargo_until
+            and embargo_until < utcnow()):
+        raise ValidationFailed(_("The embargo must end after the release is written: choose a "
+                                 "later time, or leave it empty to publish at once."),
+                               "embargo_until")
     briefing.release_vi, briefing.release_en = release_vi, release_en
     briefing.release_embargo_until = embargo_until
     db.session.flush()

@@ -5,7 +5,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.events.models import Event, Venue, Visibility
+from app.events.models import Event, EventKind, Venue, Visibility
 from app.extensions import Model, db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
@@ -24,6 +24,84 @@ BRIEFING_STATUS_LABELS = {
     BriefingStatus.HELD: _l("Held"),
     BriefingStatus.CANCELLED: _l("Cancelled"),
 }
+
+
+class BriefingKind(StrEnum):
+    """What a briefing is for (the defaults per event kind propose these)."""
+
+    PRE_EVENT = "pre_event"                    # pre-event press conference
+    RESULTS = "results"                        # results briefing after the event
+    JOINT_AVAILABILITY = "joint_availability"  # joint press availability (a signing)
+    RELEASE_ONLY = "release_only"              # a press release, no conference
+    JOINT_RELEASE = "joint_release"            # bilingual joint release with the partner
+
+
+BRIEFING_KIND_LABELS = {
+    BriefingKind.PRE_EVENT: _l("Pre-event press conference"),
+    BriefingKind.RESULTS: _l("Results briefing"),
+    BriefingKind.JOINT_AVAILABILITY: _l("Joint press availability"),
+    BriefingKind.RELEASE_ONLY: _l("Press release only"),
+    BriefingKind.JOINT_RELEASE: _l("Bilingual joint release"),
+}
+
+# Kinds that must take place before the event starts (a later time is refused).
+BEFORE_EVENT_KINDS = frozenset({BriefingKind.PRE_EVENT})
+
+
+class PressForm(StrEnum):
+    """The six forms of informing the press (Decree 09/2017/NĐ-CP Art. 4; DOMAIN.md rule 4)."""
+
+    PRESS_CONFERENCE = "press_conference"
+    PORTAL = "portal"                    # the portal or official social media
+    STATEMENT = "statement"              # a statement or an interview
+    RELEASE = "release"                  # a press release or a written answer by letter/e-mail
+    PRESS_BRIEFING = "press_briefing"    # press briefings (giao ban báo chí)
+    WRITTEN_REQUEST = "written_request"  # a written request for a response or correction
+
+
+PRESS_FORM_LABELS = {
+    PressForm.PRESS_CONFERENCE: _l("Press conference"),
+    PressForm.PORTAL: _l("Portal or official social media"),
+    PressForm.STATEMENT: _l("Statement or interview"),
+    PressForm.RELEASE: _l("Press release or written answer"),
+    PressForm.PRESS_BRIEFING: _l("Press briefing"),
+    PressForm.WRITTEN_REQUEST: _l("Written request for a response or correction"),
+}
+
+
+class Anchor(StrEnum):
+    START = "start"
+    END = "end"
+
+
+ANCHOR_LABELS = {Anchor.START: _l("the event's start"), Anchor.END: _l("the event's end")}
+
+
+class BriefingDefault(Model):
+    """Which briefing an event kind proposes, when, and in which form (rules as data).
+
+    Admins edit them at ``/admin/briefing-defaults``. ``required`` marks the briefing an
+    event of that kind must have before it starts (``app.press.briefed``).
+    """
+
+    __tablename__ = "briefing_defaults"
+    __table_args__ = (
+        sa.UniqueConstraint("event_kind", "briefing_kind", name="uq_briefing_defaults_kinds"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_kind: Mapped[EventKind] = mapped_column(enum_type(EventKind))
+    briefing_kind: Mapped[BriefingKind] = mapped_column(enum_type(BriefingKind))
+    form: Mapped[PressForm] = mapped_column(enum_type(PressForm))
+    # Calendar days from the anchor (negative: before); the hour is press.proposed_start.
+    offset_days: Mapped[int] = mapped_column(default=0)
+    anchor: Mapped[Anchor] = mapped_column(enum_type(Anchor), default=Anchor.START)
+    bilingual: Mapped[bool] = mapped_column(default=False)
+    required: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    legal_basis: Mapped[str] = mapped_column(sa.String(300), default="")
+    legal_verified: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class OutletScope(StrEnum):
@@ -79,6 +157,10 @@ class Briefing(Model):
     location: Mapped[str] = mapped_column(sa.String(300), default="")
     status: Mapped[BriefingStatus] = mapped_column(enum_type(BriefingStatus),
                                                    default=BriefingStatus.PROPOSED)
+    kind: Mapped[BriefingKind] = mapped_column(enum_type(BriefingKind), default=BriefingKind.PRE_EVENT,
+                                               server_default=BriefingKind.PRE_EVENT.value)
+    form: Mapped[PressForm] = mapped_column(enum_type(PressForm), default=PressForm.PRESS_CONFERENCE,
+                                            server_default=PressForm.PRESS_CONFERENCE.value)
     # PUBLIC briefings of public, non-sensitive events appear in the public feed.
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.INTERNAL)
     version: Mapped[int] = mapped_column(default=1)

@@ -73,14 +73,22 @@ def _authorisations(user_id: int | None = None, unit_id: int | None = None):
     return db.session.scalars(query).all()
 
 
+def is_head_of(user: User, unit: Unit) -> bool:
+    """The head of an active unit speaks for it without designation or authorisation (rule 3)."""
+    return bool(user.active and user.is_unit_head and user.unit_id == unit.id and unit.active)
+
+
 def is_eligible(user: User, unit: Unit, at: datetime) -> bool:
     """May ``user`` speak for ``unit`` at ``at``.
 
-    A designation or a written authorisation covers that day (``covers``: in its window, not
-    revoked, person and unit active).
+    The unit's head always may (Decree 09/2017, DOMAIN.md rule 3); others need a designation or
+    a written authorisation covering that day (``covers``: in its window, not revoked, person
+    and unit active).
     """
     if user is None or unit is None:
         return False
+    if is_head_of(user, unit):
+        return True
     day = local_day(at)
     return (any(d.covers(day) for d in _designations(user.id, unit.id))
             or any(a.covers(day) for a in _authorisations(user.id, unit.id)))
@@ -93,7 +101,10 @@ def eligible_clause(unit_id: int, at: datetime) -> sa.ColumnElement[bool]:
         SpokespersonDesignation.unit_id == unit_id, SpokespersonDesignation.covers_clause(day))
     authorised = sa.select(Authorisation.user_id).where(
         Authorisation.unit_id == unit_id, Authorisation.covers_clause(day))
-    return User.id.in_(sa.union(designated, authorised))
+    head = sa.select(User.id).join(Unit, Unit.id == User.unit_id).where(
+        User.unit_id == unit_id, User.is_unit_head.is_(True), User.active.is_(True),
+        Unit.active.is_(True))
+    return User.id.in_(sa.union(designated, authorised, head))
 
 
 def eligible_users(unit: Unit, at: datetime) -> list[User]:
@@ -105,8 +116,8 @@ def eligible_users(unit: Unit, at: datetime) -> list[User]:
 
 def eligibility_reason(user: User, unit: Unit, at: datetime) -> str:
     """Why ``user`` may not speak for ``unit`` then (for the refusal message)."""
-    return _("%(name)s is neither a designated spokesperson of %(unit)s nor authorised in writing "
-             "for %(day)s.", name=user.name, unit=unit.name_vi, day=local_day(at).strftime("%d/%m/%Y"))
+    return _("%(name)s is neither the head nor a designated spokesperson of %(unit)s, nor authorised "
+             "in writing for %(day)s.", name=user.name, unit=unit.name_vi, day=local_day(at).strftime("%d/%m/%Y"))
 
 
 # --- designations ---------------------------------------------------------------------
