@@ -150,13 +150,15 @@ def _test_context(app):
 
 
 @pytest.fixture(scope="session")
-def suite_app(database_url):
+def suite_app(database_url, tmp_path_factory):
     """The app most tests use.
 
     Building one (its URL map) costs ~0.2 s, so it is built once; ``app`` gives each test a fresh
-    app context, empty tables and the configuration restored.
+    app context, empty tables and the configuration restored. Its stored files (the demo's
+    attachment) go to a folder of the run, never to the checkout's instance folder.
     """
     app = create_app(_test_config(database_url))
+    app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("suite-uploads"))
     app.test_client_class = FreshRequestClient
     yield app
     with app.app_context():
