@@ -167,18 +167,18 @@ def submit(user, item: ChecklistItem, text: str, uploads: list[FileStorage],
     stored = []
     try:
         for f in checked:
-            name = storage.store(f.data)
+            name = storage.store(f)
             stored.append(name)
             db.session.add(SubmissionAttachment(submission=submission, original_name=f.original_name,
                                                 stored_name=name, content_type=f.content_type,
-                                                size=len(f.data)))
+                                                size=f.size))
         item.status = ItemStatus.SUBMITTED
         _flush_item()
         _step(item, StepAction.SUBMITTED, user, submission=submission)
         db.session.flush()
     except Exception:
         for name in stored:
-            storage.remove(name)
+            storage.discard(name)
         raise
     item_submitted.send(submission, actor=user)
     return submission
