@@ -3,7 +3,7 @@
 Existing briefings were all pre-event press conferences proposed by the checklist.
 
 Revision ID: 1035efb3fd50
-Revises: 6d2e3f4a5b6c
+Revises: 8a1b2c3d4e5f
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1035efb3fd50'
-down_revision = '6d2e3f4a5b6c'
+down_revision = '8a1b2c3d4e5f'
 branch_labels = None
 depends_on = None
 
