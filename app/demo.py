@@ -119,6 +119,8 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts["users"] = len(users)
     summary.counts.update(load_events(units, users, n_events))
     _load_checklists(summary)  # generates the events' checklists and proposed briefings
+    from app.press.demo import load_briefings
+    summary.counts.update(load_briefings(units, users))
     summary.counts["stored files"] = _load_attachment(users["focal@demo.example"])
     # After the events: spokespeople only invents a briefing when none exists.
     summary.counts.update(spokespeople_demo.load(units, users))

@@ -65,7 +65,8 @@ EVENT_PANELS: list[str] = ["press/_event_panel.html", "checklists/_event_panel.h
 
 # Templates included on a briefing's page (/briefings/<id>) below its details
 # (context: ``briefing``); each checks what the current user may see.
-BRIEFING_PANELS: list[str] = ["spokespeople/_briefing_panel.html"]
+BRIEFING_PANELS: list[str] = ["spokespeople/_briefing_panel.html",
+                              "notifications/_briefing_outlets_panel.html"]
 
 
 def nav_items(entries: list[NavEntry]) -> list[dict]:

@@ -403,3 +403,21 @@ def event_ics(event: Event, *, user, locale: str) -> bytes:
     first = min([event.starts_at, *(b.starts_at for b in briefings)]).year
     last = max([event.ends_at, *(b.ends_at for b in briefings)]).year
     return calendar(blocks, tzids, (first - 1, last + 1), opts, event.title(opts.language))
+
+
+def briefing_ics(briefing: Briefing, *, locale: str) -> bytes:
+    """One briefing as a calendar file for the press it was sent to (press-safe detail).
+
+    Attached to the invitations ``reminders send`` e-mails to outlets; the same UID and
+    SEQUENCE as in the feeds, so a reschedule updates the outlet's calendar entry. Needs an
+    app context.
+    """
+    from flask import current_app
+
+    opts = FeedOptions(base_url=current_app.config["BASE_URL"],
+                       language=locale if locale in ("vi", "en") else "vi",
+                       detail=DetailLevel.PRESS_SAFE)
+    block = render_briefing(briefing, opts, DetailLevel.PRESS_SAFE)
+    years = (briefing.starts_at.year - 1, briefing.ends_at.year + 1)
+    return calendar([block.encode("utf-8")], {briefing.timezone}, years, opts,
+                    briefing.title(opts.language))

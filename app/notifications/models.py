@@ -151,3 +151,32 @@ class NotificationPreference(Model):
     mode: Mapped[Mode] = mapped_column(enum_type(Mode, length=30), default=Mode.EMAIL)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="")  # "" = APP_TIMEZONE
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class OutletMailing(Model):
+    """The ledger of e-mails to invited press outlets: one row per (briefing, outlet, step).
+
+    Steps: ``invite@<sequence>``, ``update@<sequence>`` (the briefing moved), ``cancel`` and
+    ``release`` (the press release, once its embargo has passed). Claimed by ``reminders
+    send`` before sending, like ``Delivery``, so that no outlet hears anything twice.
+    """
+
+    __tablename__ = "outlet_mailings"
+    __table_args__ = (
+        sa.UniqueConstraint("briefing_id", "outlet_id", "step", name="uq_outlet_mailings_key"),
+        sa.Index("ix_outlet_mailings_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    briefing_id: Mapped[int] = mapped_column(sa.ForeignKey("briefings.id", ondelete="CASCADE"))
+    outlet_id: Mapped[int] = mapped_column(sa.ForeignKey("press_outlets.id", ondelete="CASCADE"),
+                                           index=True)
+    step: Mapped[str] = mapped_column(sa.String(60))
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    status: Mapped[DeliveryStatus] = mapped_column(enum_type(DeliveryStatus, length=30),
+                                                   default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ from app.auth.permissions import require_admin
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.notifications import inbox, sending
+from app.notifications import inbox, outlets, sending
 from app.notifications.forms import ConfirmForm, PreferenceForm
 from app.notifications.mail import MailSettings
 from app.notifications.models import DELIVERY_STATUS_LABELS
@@ -27,7 +27,8 @@ bp = Blueprint("notifications", __name__, cli_group="reminders")
 def bell_context():
     def unread_notifications() -> int:
         return inbox.unread_count(current_user) if current_user.is_authenticated else 0
-    return {"unread_notifications": unread_notifications}
+    return {"unread_notifications": unread_notifications, "outlet_mailings": outlets.mailings_of,
+            "delivery_status_labels": DELIVERY_STATUS_LABELS}
 
 
 @bp.get("/notifications")

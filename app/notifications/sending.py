@@ -25,6 +25,7 @@ from app.checklists.models import ChecklistItem
 from app.events.access import can_view
 from app.events.models import Event, EventStatus
 from app.extensions import db
+from app.notifications import outlets
 from app.notifications.mail import MailSettings, build_message, mailer_for, render_for
 from app.notifications.models import SENDABLE, Delivery, DeliveryStatus, Kind
 from app.notifications.recipients import Directory, who_may_view
@@ -63,6 +64,7 @@ class RunReport:
     failed: int = 0
     withdrawn: int = 0
     digests: int = 0
+    outlet_mails: int = 0   # e-mails to invited press outlets (app.notifications.outlets)
 
     def describe(self) -> str:
         return ", ".join(f"{f.name} {getattr(self, f.name)}" for f in fields(self))
@@ -94,6 +96,9 @@ def run(now: datetime | None = None) -> RunReport:
     claim_item_reminders(now, rules, report)
     assemble_digests(now, rules, report)
     send_pending(now, rules, report)
+    outlets.claim(now)
+    sent, failed = outlets.send(now, rules.max_attempts, backoff)
+    report.outlet_mails, report.failed = sent, report.failed + failed
     return report
 
 

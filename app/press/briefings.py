@@ -24,10 +24,13 @@ from app.press.models import (
     Briefing,
     BriefingKind,
     BriefingStatus,
+    InvitationStatus,
     OutletScope,
     PressForm,
     PressOutlet,
+    briefing_outlets,
 )
+from app.press.signals import briefing_saved
 from app.settings import define, group, setting, types
 from app.timeutil import utcnow
 
@@ -165,6 +168,7 @@ def create_briefing(user, event: Event, data: NewBriefingData) -> Briefing:
         venue_id=None, location=data.location.strip()[:300], visibility=data.visibility)
     db.session.add(briefing)
     db.session.flush()
+    briefing_saved.send(briefing, actor=user)
     return briefing
 
 
@@ -182,6 +186,7 @@ def update_briefing(user, briefing: Briefing, data: BriefingData) -> Briefing:
     briefing.form = data.form or briefing.form
     outlets = list(db.session.scalars(sa.select(PressOutlet).where(
         PressOutlet.id.in_(data.outlet_ids or [0]))))
+    _check_outlets_reachable([o for o in outlets if o not in briefing.outlets], "outlet_ids")
     moved = (briefing.starts_at, briefing.ends_at, briefing.location, briefing.status) != (
         data.starts_at, data.ends_at, data.location, data.status)
     briefing.title_vi, briefing.title_en = data.title_vi, data.title_en
@@ -192,6 +197,7 @@ def update_briefing(user, briefing: Briefing, data: BriefingData) -> Briefing:
     if moved:
         briefing.sequence += 1
     db.session.flush()
+    briefing_saved.send(briefing, actor=user)
     return briefing
 
 
@@ -219,6 +225,92 @@ def notice_is_late(briefing: Briefing, now: datetime | None = None) -> bool:
     if briefing.status in (BriefingStatus.HELD, BriefingStatus.CANCELLED):
         return False
     return (now or utcnow()) > notice_deadline(briefing)
+
+
+# --- invitations -------------------------------------------------------------------------
+
+def _check_outlets_reachable(outlets: list[PressOutlet], field: str) -> None:
+    """Every newly invited outlet is in use and has an e-mail address (else nothing is saved)."""
+    for outlet in outlets:
+        if not outlet.active:
+            raise ValidationFailed(_("%(outlet)s is no longer in use.", outlet=outlet.name), field)
+        if not outlet.email:
+            raise ValidationFailed(_("%(outlet)s has no e-mail address: add one to its contact in "
+                                     "the press directory before inviting it.", outlet=outlet.name),
+                                   field)
+
+
+def can_invite(user, briefing: Briefing) -> bool:
+    return can_manage(user, briefing) and briefing.status in (BriefingStatus.PROPOSED,
+                                                               BriefingStatus.SCHEDULED)
+
+
+def invite_outlets(user, briefing: Briefing, outlet_ids: list[int]) -> list[PressOutlet]:
+    """Add outlets to the invited ones; ``reminders send`` e-mails each of them once.
+
+    A proposed briefing becomes scheduled (inviting the press agrees to it). Refused, with
+    nothing saved: an unknown outlet, one without an e-mail address, a held or cancelled
+    briefing.
+    """
+    require_manage(user, briefing)
+    if not can_invite(user, briefing):
+        raise ValidationFailed(_("Only a proposed or scheduled briefing can invite the press."))
+    wanted = sorted(set(outlet_ids))
+    if not wanted:
+        raise ValidationFailed(_("Choose at least one outlet."), "outlet_ids")
+    outlets = list(db.session.scalars(sa.select(PressOutlet).where(PressOutlet.id.in_(wanted))
+                                      .order_by(PressOutlet.name)))
+    if len(outlets) != len(wanted):
+        raise ValidationFailed(_("Unknown outlet."), "outlet_ids")
+    new = [o for o in outlets if o not in briefing.outlets]
+    _check_outlets_reachable(new, "outlet_ids")
+    briefing.outlets.extend(new)
+    if briefing.status is BriefingStatus.PROPOSED:
+        briefing.status = BriefingStatus.SCHEDULED
+        briefing.sequence += 1
+    db.session.flush()
+    briefing_saved.send(briefing, actor=user)
+    return new
+
+
+@dataclass
+class Invitation:
+    outlet: PressOutlet
+    status: InvitationStatus
+    invited_at: datetime | None
+
+
+def invitations(briefing: Briefing) -> list[Invitation]:
+    rows = db.session.execute(
+        sa.select(PressOutlet, briefing_outlets.c.status, briefing_outlets.c.invited_at)
+        .join(briefing_outlets, briefing_outlets.c.outlet_id == PressOutlet.id)
+        .where(briefing_outlets.c.briefing_id == briefing.id).order_by(PressOutlet.name)).all()
+    return [Invitation(o, InvitationStatus(status), at) for o, status, at in rows]
+
+
+def set_invitation_status(user, briefing: Briefing, outlet_id: int,
+                          status: InvitationStatus) -> None:
+    """Record an invited outlet's answer or presence."""
+    require_manage(user, briefing)
+    mine = sa.and_(briefing_outlets.c.briefing_id == briefing.id,
+                   briefing_outlets.c.outlet_id == outlet_id)
+    if db.session.scalar(sa.select(sa.func.count()).select_from(briefing_outlets).where(mine)) == 0:
+        raise ValidationFailed(_("This outlet is not invited to the briefing."))
+    db.session.execute(sa.update(briefing_outlets).where(mine).values(status=status.value))
+    db.session.flush()
+
+
+def outlets_to_invite(briefing: Briefing, scope: OutletScope | None = None,
+                      language: str = "") -> list[PressOutlet]:
+    """Outlets in use, not yet invited, filtered by domestic/foreign and a language code."""
+    query = sa.select(PressOutlet).where(PressOutlet.active.is_(True)).order_by(PressOutlet.name)
+    if scope is not None:
+        query = query.where(PressOutlet.scope == scope)
+    invited = {o.id for o in briefing.outlets}
+    code = language.strip().lower()
+    return [o for o in db.session.scalars(query) if o.id not in invited
+            and (not code or code in [c.strip() for c in o.languages.lower().replace(";", ",")
+                                      .split(",")])]
 
 
 # --- press outlets ------------------------------------------------------------------------

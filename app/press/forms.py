@@ -18,11 +18,13 @@ from app.press.models import (
     ANCHOR_LABELS,
     BRIEFING_KIND_LABELS,
     BRIEFING_STATUS_LABELS,
+    INVITATION_STATUS_LABELS,
     OUTLET_SCOPE_LABELS,
     PRESS_FORM_LABELS,
     Anchor,
     BriefingKind,
     BriefingStatus,
+    InvitationStatus,
     OutletScope,
     PressForm,
 )
@@ -108,3 +110,12 @@ class OutletForm(BaseForm):
     contact = StringField(_l("Contact"), validators=[Optional(), Length(max=300)])
     languages = StringField(_l("Languages"), validators=[Optional(), Length(max=100)])
     active = BooleanField(_l("In use"), default=True)
+
+
+class InviteForm(BaseForm):
+    outlet_ids = MultiCheckboxField(_l("Outlets to invite"), coerce=int)
+
+
+class InvitationStatusForm(BaseForm):
+    status = SelectField(_l("Answer"), choices=choices(
+        (s.value, INVITATION_STATUS_LABELS[s]) for s in InvitationStatus))

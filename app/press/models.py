@@ -1,4 +1,5 @@
 """Press briefings (họp báo) of events."""
+import re
 from datetime import datetime
 from enum import StrEnum
 
@@ -115,6 +116,27 @@ OUTLET_SCOPE_LABELS = {
 }
 
 
+class InvitationStatus(StrEnum):
+    """An invited outlet's answer and presence (tracked per briefing and outlet)."""
+
+    INVITED = "invited"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    ATTENDED = "attended"
+
+
+INVITATION_STATUS_LABELS = {
+    InvitationStatus.INVITED: _l("Invited"),
+    InvitationStatus.CONFIRMED: _l("Confirmed"),
+    InvitationStatus.DECLINED: _l("Declined"),
+    InvitationStatus.ATTENDED: _l("Attended"),
+}
+
+EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# The languages an outlet's e-mail can be written in (the app's own).
+MAIL_LANGUAGES = ("vi", "en")
+
+
 class PressOutlet(Model):
     """A newspaper, broadcaster or agency the province invites to its briefings."""
 
@@ -127,11 +149,29 @@ class PressOutlet(Model):
     languages: Mapped[str] = mapped_column(sa.String(100), default="vi")
     active: Mapped[bool] = mapped_column(default=True)
 
+    @property
+    def email(self) -> str:
+        """The first e-mail address in ``contact`` ("" when there is none)."""
+        found = EMAIL_PATTERN.search(self.contact or "")
+        return found.group(0) if found else ""
+
+    @property
+    def mail_locale(self) -> str:
+        """The outlet's first listed language the app writes (vi, en), else English abroad."""
+        for code in re.split(r"[,;\s]+", (self.languages or "").lower()):
+            if code in MAIL_LANGUAGES:
+                return code
+        return "en" if self.scope is OutletScope.FOREIGN else "vi"
+
 
 briefing_outlets = sa.Table(
     "briefing_outlets", db.metadata,
     sa.Column("briefing_id", sa.ForeignKey("briefings.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("outlet_id", sa.ForeignKey("press_outlets.id"), primary_key=True, index=True),
+    # Invited / confirmed / declined / attended (InvitationStatus values).
+    sa.Column("status", sa.String(20), nullable=False, default=InvitationStatus.INVITED.value,
+              server_default=InvitationStatus.INVITED.value),
+    sa.Column("invited_at", UTCDateTime, default=utcnow),
 )
 
 

@@ -4,7 +4,7 @@ from typing import overload
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import idempotency
@@ -18,6 +18,8 @@ from app.press import briefings as service
 from app.press.forms import (
     BriefingDefaultForm,
     BriefingForm,
+    InvitationStatusForm,
+    InviteForm,
     NewBriefingDefaultForm,
     NewBriefingForm,
     OutletForm,
@@ -27,6 +29,7 @@ from app.press.models import (
     ANCHOR_LABELS,
     BRIEFING_KIND_LABELS,
     BRIEFING_STATUS_LABELS,
+    INVITATION_STATUS_LABELS,
     OUTLET_SCOPE_LABELS,
     PRESS_FORM_LABELS,
     Anchor,
@@ -34,6 +37,7 @@ from app.press.models import (
     BriefingDefault,
     BriefingKind,
     BriefingStatus,
+    InvitationStatus,
     OutletScope,
     PressForm,
     PressOutlet,
@@ -145,6 +149,9 @@ def briefing(briefing_id: int):
         "press/briefing.html", briefing=found, status_labels=BRIEFING_STATUS_LABELS,
         scope_labels=OUTLET_SCOPE_LABELS, can_manage=service.can_manage(current_user, found),
         can_see_release=service.can_see_release(current_user, found),
+        invitations=service.invitations(found), can_invite=service.can_invite(current_user, found),
+        invitation_labels=INVITATION_STATUS_LABELS,
+        status_form=InvitationStatusForm(formdata=None),
         notice_late=service.notice_is_late(found), notice_deadline=service.notice_deadline(found))
 
 
@@ -189,6 +196,41 @@ def release(briefing_id: int):
         return redirect(url_for("press.briefing", briefing_id=briefing_id))
     return render_template("press/release_form.html", form=form, briefing=found), \
         400 if form.is_submitted() else 200
+
+
+@bp.route("/briefings/<int:briefing_id>/invite", methods=["GET", "POST"])
+def invite(briefing_id: int):
+    """Invite outlets from the directory (filters: ``scope`` domestic/foreign, ``lang`` code)."""
+    found = service.get_visible(current_user, briefing_id)
+    service.require_manage(current_user, found)
+    scope = _enum_or_none(OutletScope, request.args.get("scope", ""))
+    language = (request.args.get("lang") or "").strip()[:20]
+    candidates = service.outlets_to_invite(found, scope, language)
+    form = InviteForm()
+    form.outlet_ids.choices = choices(
+        (o.id, f"{o.name} ({OUTLET_SCOPE_LABELS[o.scope]}; {o.languages}; {o.email or '—'})")
+        for o in candidates)
+    if form.validate_on_submit() and apply_and_flash(
+            lambda: service.invite_outlets(current_user, found, form.outlet_ids.data or []),
+            lambda new: _("%(n)d outlet(s) invited: each gets its invitation by e-mail.",
+                          n=len(new)), form=form):
+        return redirect(url_for("press.briefing", briefing_id=briefing_id))
+    return render_template("press/invite.html", form=form, briefing=found, scope=scope,
+                           language=language, scope_labels=OUTLET_SCOPE_LABELS), \
+        400 if form.is_submitted() else 200
+
+
+@bp.post("/briefings/<int:briefing_id>/outlets/<int:outlet_id>/status")
+def invitation_status(briefing_id: int, outlet_id: int):
+    found = service.get_visible(current_user, briefing_id)
+    service.require_manage(current_user, found)
+    form = InvitationStatusForm()
+    if form.validate_on_submit():
+        apply_and_flash(lambda: service.set_invitation_status(
+            current_user, found, outlet_id, InvitationStatus(form.status.data)), _("Answer saved."))
+    else:
+        flash(_("Choose an answer."), "error")
+    return redirect(url_for("press.briefing", briefing_id=briefing_id))
 
 
 @bp.get("/briefings/<int:briefing_id>/notice")

@@ -4,7 +4,7 @@ A decline PROPOSES the next candidate automatically (same role, same unit), so
 the briefing never silently loses its speaker; protocol sees it on the page.
 """
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -153,6 +153,10 @@ class Candidate:
     user: User
     recent: int
     clashes: list[Clash]
+    speaks_as: str = ""                       # head, designated or authorised
+    matters: list[str] = field(default_factory=list)  # of the authorisations covering the day
+    mismatch: bool = False                    # no matter fits the briefing's topic
+
 
     @property
     def free(self) -> bool:
@@ -172,8 +176,35 @@ def candidates(briefing: Briefing, unit: Unit, viewer=None) -> list[Candidate]:
     counts = recent_briefing_counts([u.id for u in people])
     busy = clashes_of([u.id for u in people], briefing.starts_at, briefing.ends_at, viewer,
                       briefing.id)
-    found = [Candidate(u, counts.get(u.id, 0), busy[u.id]) for u in people]
+    found = []
+    topic = briefing_topic(briefing)
+    for u in people:
+        why, written = roster.speaks_as(u, unit, briefing.starts_at)
+        matters = [a.matters for a in written]
+        found.append(Candidate(u, counts.get(u.id, 0), busy[u.id], why, matters,
+                               bool(matters) and all(roster.matters_mismatch(m, topic)
+                                                     for m in matters)))
     return sorted(found, key=lambda c: (not c.free, c.recent, c.user.name, c.user.id))
+
+
+def briefing_topic(briefing: Briefing) -> str:
+    """What the briefing is about: its titles, purpose and its event's titles."""
+    event = briefing.event
+    return " ".join([briefing.title_vi, briefing.title_en, briefing.purpose, event.title_vi,
+                     event.title_en])
+
+
+def matters_warning(user: User, unit: Unit, briefing: Briefing) -> str | None:
+    """A warning when ``user`` speaks only by written authorisations whose matters do not fit."""
+    why, written = roster.speaks_as(user, unit, briefing.starts_at)
+    if why != "authorised":
+        return None
+    topic = briefing_topic(briefing)
+    if any(not roster.matters_mismatch(a.matters, topic) for a in written):
+        return None
+    return _("Check the authorisation: %(name)s is authorised for “%(matters)s”, which does not "
+             "seem to cover this briefing's topic.", name=user.name,
+             matters="; ".join(a.matters for a in written))
 
 
 def is_assigner(user) -> bool:

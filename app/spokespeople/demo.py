@@ -15,6 +15,7 @@ from app.spokespeople.assignments import clashes
 from app.spokespeople.models import (
     AssignmentRole,
     Authorisation,
+    ListNoticeEntry,
     SpokespersonAssignment,
     SpokespersonDesignation,
 )
@@ -53,6 +54,8 @@ def load(units: dict[str, Unit], users: dict[str, User]) -> dict[str, int]:
     db.session.flush()
     _briefing_if_none(units, users, day)
     _assign_demo_spokesperson(units, users)
+    _assign_unit_heads(users)
+    _list_notice_log(users)
     return {"designated spokespeople": len(DESIGNATIONS), "authorisations": 1}
 
 
@@ -107,3 +110,40 @@ def _assign_demo_spokesperson(units, users) -> None:
                 assigned_by=users["protocol@demo.example"]))
             db.session.flush()
             return
+
+
+def _assign_unit_heads(users) -> None:
+    """Briefings made by hand for delegations and signings: the lead unit's head speaks.
+
+    The head needs no designation (Decree 09/2017, rule 3); only when free then.
+    """
+    heads = {u.unit_id: u for u in users.values() if u.is_unit_head and u.active}
+    taken = sa.select(SpokespersonAssignment.briefing_id)
+    briefings = db.session.scalars(
+        sa.select(Briefing).join(Event, Event.id == Briefing.event_id)
+        .where(Briefing.checklist_key.is_(None), Briefing.starts_at > utcnow(),
+               Briefing.status == BriefingStatus.SCHEDULED, Briefing.id.not_in(taken),
+               Event.kind.in_([EventKind.DELEGATION_IN, EventKind.DELEGATION_OUT,
+                               EventKind.SIGNING]))
+        .order_by(Briefing.starts_at).limit(20)).all()
+    for briefing in briefings:
+        head = heads.get(briefing.event.lead_unit_id)
+        if head is not None and not clashes(head, briefing.starts_at, briefing.ends_at):
+            db.session.add(SpokespersonAssignment(
+                briefing=briefing, user=head, unit=briefing.event.lead_unit,
+                role=AssignmentRole.LEAD, assigned_by=users["protocol@demo.example"]))
+            db.session.flush()
+
+
+def _list_notice_log(users) -> None:
+    """The list went to the press authority a month ago and changed since: the alert stands."""
+    if db.session.scalar(sa.select(ListNoticeEntry.id).limit(1)) is not None:
+        return
+    now = utcnow()
+    protocol = users["protocol@demo.example"]
+    db.session.add_all([
+        ListNoticeEntry(kind="sent", at=now - timedelta(days=30), by_id=protocol.id,
+                        note="Công văn gửi Sở VHTTDL"),
+        ListNoticeEntry(kind="changed", at=now - timedelta(days=2), by_id=protocol.id,
+                        note="+ Ngô Thị Thu (Sở VHTTDL)")])
+    db.session.flush()

@@ -245,3 +245,21 @@ class NoteAnswer(Model):
     answer_en: Mapped[str] = mapped_column(sa.Text, default="")
 
     version: Mapped[BriefingNoteVersion] = relationship(back_populates="answers")
+
+
+class ListNoticeEntry(Model):
+    """The spokesperson list's log for the press authority (Decree 09/2017, rule 3).
+
+    A ``changed`` row each time a designation is added or ended; a ``sent`` row when the notice
+    letter with the list went to the press authority. The standing alert "spokesperson list
+    changed, press authority not yet notified" stands while the newest change is after the
+    newest sending (``app.spokespeople.list_notice``).
+    """
+
+    __tablename__ = "spokesperson_list_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))   # "changed" or "sent"
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")

@@ -4,6 +4,7 @@ Decree 09/2017 (DOMAIN.md rule 3): a unit speaks through its head, a designated
 spokesperson, or a person the head authorises in writing, per case and for a
 limited time, without sub-delegation.
 """
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -94,6 +95,38 @@ def is_eligible(user: User, unit: Unit, at: datetime) -> bool:
             or any(a.covers(day) for a in _authorisations(user.id, unit.id)))
 
 
+# Words too common to tell two topics apart (Vietnamese syllables and English words).
+STOP_WORDS = frozenset({"của", "và", "các", "những", "năm", "tỉnh", "với", "cho", "về", "tại",
+                        "trong", "phát", "ngôn", "họp", "báo", "the", "and", "for", "with",
+                        "press", "conference", "province"})
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", (text or "").lower()) if len(w) >= 3} - STOP_WORDS
+
+
+def authorisations_for(user: User, unit: Unit, at: datetime) -> list[Authorisation]:
+    """The written authorisations of ``user`` for ``unit`` covering the day of ``at``."""
+    day = local_day(at)
+    return [a for a in _authorisations(user.id, unit.id) if a.covers(day)]
+
+
+def speaks_as(user: User, unit: Unit, at: datetime) -> tuple[str, list[Authorisation]]:
+    """Why ``user`` may speak: "head", "designated", "authorised" (with the authorisations) or ""."""
+    if is_head_of(user, unit):
+        return "head", []
+    day = local_day(at)
+    if any(d.covers(day) for d in _designations(user.id, unit.id)):
+        return "designated", []
+    found = authorisations_for(user, unit, at)
+    return ("authorised", found) if found else ("", [])
+
+
+def matters_mismatch(matters: str, topic: str) -> bool:
+    """An authorisation's matters share no telling word with the briefing's topic (a warning)."""
+    return not (_words(matters) & _words(topic))
+
+
 def eligible_clause(unit_id: int, at: datetime) -> sa.ColumnElement[bool]:
     """SQL condition on ``User``, twin of ``is_eligible`` for the unit ``unit_id``."""
     day = local_day(at)
@@ -148,6 +181,7 @@ def designate(actor, data: DesignationData) -> SpokespersonDesignation:
         email=data.email.strip(), since=data.since, until=data.until)
     db.session.add(designation)
     db.session.flush()
+    _list_changed(actor, f"+ {user.name} ({unit.name_vi})")
     return designation
 
 
@@ -157,6 +191,12 @@ def end_designation(actor, designation: SpokespersonDesignation, last_day: date)
         raise ValidationFailed(_("The end date is before the start date."), "until")
     designation.until = last_day
     db.session.flush()
+    _list_changed(actor, f"− {designation.user.name} ({designation.unit.name_vi})")
+
+
+def _list_changed(actor, note: str) -> None:
+    from app.spokespeople.list_notice import record_change  # it imports this module
+    record_change(actor, note)
 
 
 def current_designations() -> list[SpokespersonDesignation]:

@@ -24,7 +24,8 @@ from app.auth.routes import is_safe_next, public
 from app.extensions import db
 from app.i18n import _
 from app.press.models import Briefing
-from app.spokespeople import assignments, notes, roster, vcard
+from app.settings import setting
+from app.spokespeople import assignments, list_notice, notes, roster, vcard
 from app.spokespeople.forms import (
     ROLE_CHOICES,
     AssignForm,
@@ -82,7 +83,13 @@ def panel_helpers():
             "assignment_role_labels": dict(ROLE_CHOICES),
             "can_read_briefing_notes": notes.can_read_briefing_notes,
             "briefing_note": notes.note_for,
-            "briefing_when": briefing_when}
+            "briefing_when": briefing_when,
+            "spokesperson_list_pending": _list_pending}
+
+
+def _list_pending():
+    """When the unsent change began, for those who send the notice letter (else None)."""
+    return list_notice.pending_since() if list_notice.can_send(current_user) else None
 
 
 def my_briefing_rows(user) -> list[tuple[SpokespersonAssignment, BriefingNote | None]]:
@@ -111,6 +118,30 @@ def roster_index():
     return render_template("spokespeople/roster.html", roster=roster.roster(current_user),
                            today=roster.today(), may_record=roster.keeps_a_roster(current_user),
                            end_form=EndDesignationForm(), confirm=ConfirmForm())
+
+
+@bp.get("/notice")
+def list_notice_letter():
+    """The notice letter with the current spokespeople, to the press authority (rule 3)."""
+    if not list_notice.can_send(current_user):
+        abort(403)
+    return render_template("spokespeople/list_notice.html",
+                           designations=roster.current_designations(),
+                           pending=list_notice.pending_since(), last=list_notice.last_sent(),
+                           authority=setting("press.authority_name"),
+                           authority_address=setting("press.authority_address"),
+                           place=setting("organisation.document_place"), today=roster.today(),
+                           confirm=ConfirmForm())
+
+
+@bp.post("/notice/sent")
+def list_notice_sent():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    apply_and_flash(lambda: list_notice.mark_sent(current_user),
+                    _("Recorded: the press authority was sent the spokesperson list."))
+    return redirect(url_for("spokespeople.roster_index"))
 
 
 @bp.route("/designations/new", methods=["GET", "POST"])
@@ -238,6 +269,12 @@ def briefing(briefing_id: int):
                                        AssignmentRole(form.role.data)),
             lambda assignment: _("%(name)s is proposed; they are asked to accept.",
                                  name=assignment.user.name), form=form):
+        chosen = db.session.get(User, form.user_id.data)
+        for_unit = db.session.get(Unit, form.unit_id.data)
+        warning = (assignments.matters_warning(chosen, for_unit, briefing)
+                   if chosen and for_unit else None)
+        if warning:
+            flash(warning, "warning")
         return redirect(url_for("spokespeople.briefing", briefing_id=briefing.id))
     return render_template(
         "spokespeople/briefing.html", briefing=briefing, form=form, unit=unit,
