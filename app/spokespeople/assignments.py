@@ -178,8 +178,9 @@ def candidates(briefing: Briefing, unit: Unit, viewer=None) -> list[Candidate]:
                       briefing.id)
     found = []
     topic = briefing_topic(briefing)
+    reasons = roster.speaking_reasons(unit, briefing.starts_at, people)
     for u in people:
-        why, written = roster.speaks_as(u, unit, briefing.starts_at)
+        why, written = reasons[u.id]
         matters = [a.matters for a in written]
         found.append(Candidate(u, counts.get(u.id, 0), busy[u.id], why, matters,
                                bool(matters) and all(roster.matters_mismatch(m, topic)

@@ -105,21 +105,35 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", (text or "").lower()) if len(w) >= 3} - STOP_WORDS
 
 
-def authorisations_for(user: User, unit: Unit, at: datetime) -> list[Authorisation]:
-    """The written authorisations of ``user`` for ``unit`` covering the day of ``at``."""
+def speaking_reasons(unit: Unit, at: datetime, users) -> dict[int, tuple[str, list[Authorisation]]]:
+    """Why each of ``users`` may speak for ``unit`` on the day of ``at``, in two queries.
+
+    User id -> ("head" | "designated" | "authorised" | "", the covering authorisations).
+    """
     day = local_day(at)
-    return [a for a in _authorisations(user.id, unit.id) if a.covers(day)]
+    designated = set(db.session.scalars(sa.select(SpokespersonDesignation.user_id).where(
+        SpokespersonDesignation.unit_id == unit.id, SpokespersonDesignation.covers_clause(day))))
+    written: dict[int, list[Authorisation]] = {}
+    for found in db.session.scalars(sa.select(Authorisation).where(
+            Authorisation.unit_id == unit.id, Authorisation.covers_clause(day))
+            .order_by(Authorisation.valid_from, Authorisation.id)):
+        written.setdefault(found.user_id, []).append(found)
+    reasons: dict[int, tuple[str, list[Authorisation]]] = {}
+    for user in users:
+        if is_head_of(user, unit):
+            reasons[user.id] = ("head", [])
+        elif user.id in designated:
+            reasons[user.id] = ("designated", [])
+        elif user.id in written:
+            reasons[user.id] = ("authorised", written[user.id])
+        else:
+            reasons[user.id] = ("", [])
+    return reasons
 
 
 def speaks_as(user: User, unit: Unit, at: datetime) -> tuple[str, list[Authorisation]]:
     """Why ``user`` may speak: "head", "designated", "authorised" (with the authorisations) or ""."""
-    if is_head_of(user, unit):
-        return "head", []
-    day = local_day(at)
-    if any(d.covers(day) for d in _designations(user.id, unit.id)):
-        return "designated", []
-    found = authorisations_for(user, unit, at)
-    return ("authorised", found) if found else ("", [])
+    return speaking_reasons(unit, at, [user])[user.id]
 
 
 def matters_mismatch(matters: str, topic: str) -> bool:
