@@ -91,6 +91,17 @@ def can_edit(user, event: Event) -> bool:
     return has_role(user, Role.FOCAL) and belongs_to(user, event.lead_unit_id)
 
 
+def edit_clause(user) -> sa.ColumnElement[bool]:
+    """SQL condition on ``Event`` equivalent to ``can_edit``, for events already ``visible_clause``."""
+    if not is_active_user(user):
+        return sa.false()
+    if has_role(user, *EDIT_ANY_ROLES):
+        return sa.true()
+    if has_role(user, Role.FOCAL) and user.unit_id is not None:
+        return Event.lead_unit_id == user.unit_id
+    return sa.false()
+
+
 def can_create_events(user) -> bool:
     """Whether the user may create events at all (for some lead unit)."""
     return has_role(user, *EDIT_ANY_ROLES, Role.FOCAL)

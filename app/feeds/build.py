@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.checklists.models import ChecklistItem
-from app.events.access import visible_clause
+from app.events.access import edit_clause, visible_clause
 from app.events.models import (
     Delegation,
     Event,
@@ -193,17 +193,20 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
                + sa.cast(Event.updated_at, sa.String) + "|" + sa.cast(Event.sequence, sa.String)
                + "|" + sa.func.coalesce(sa.cast(Event.venue_id, sa.String), "")
                + "|" + sa.cast(Event.lead_unit_id, sa.String) + "|")
+    # Internal fields only where the owner may edit the event (see ical.render_event).
+    internal = (edit_clause(spec.owner) if spec.owner is not None and opts.detail is DetailLevel.FULL
+                else sa.false())
     event_rows = db.session.connection().execute(
         sa.select(Event.id, version, sa.case((unreleased, 1), else_=0), Event.timezone,
-                  Event.all_day)
+                  Event.all_day, sa.case((internal, 1), else_=0))
         .where(*conditions).order_by(Event.starts_at, Event.id)).all()
 
     details, tzids, keys, wanted = {}, set(), [], {}
     busy = DetailLevel.BUSY_ONLY
-    for event_id, stamp, is_unreleased, tzid, all_day in event_rows:
+    for event_id, stamp, is_unreleased, tzid, all_day, is_internal in event_rows:
         detail = busy if is_unreleased else opts.detail
-        details[event_id] = (detail, tzid)
-        key = f"{stamp}{is_unreleased}|{tag}"
+        details[event_id] = (detail, tzid, bool(is_internal))
+        key = f"{stamp}{is_unreleased}|i{is_internal}|{tag}"
         keys.append(key)
         wanted[key] = ("e", event_id)
         tzids.add(ical.used_tzid(tzid, all_day))
@@ -275,11 +278,11 @@ def _render_missing(missing: list[str], wanted: dict, details: dict,
                                           .options(*options)):
                 key = chunk[obj.id]
                 if kind == "e":
-                    text = ical.render_event(obj, opts, details[obj.id][0])
+                    text = ical.render_event(obj, opts, details[obj.id][0], details[obj.id][2])
                 elif kind == "b":
                     text = ical.render_briefing(obj, opts, details[obj.event_id][0])
                 else:
-                    detail, tzid = details[obj.event_id]
+                    detail, tzid, _internal = details[obj.event_id]
                     text = ical.render_programme_item(obj, tzid, opts, detail)
                 rendered[key] = text.encode("utf-8")  # blocks are kept and joined as bytes
     return rendered

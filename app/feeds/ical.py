@@ -31,7 +31,7 @@ from app.press.models import Briefing, BriefingStatus
 CRLF = "\r\n"
 PRODID = "-//Briefing Desk//Calendar feeds 1.0//EN"
 # Bump when the output format changes: it is part of every cache key and ETag.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 # Cancelled and postponed events stay in feeds this long after the change.
 KEEP_CANCELLED_DAYS = 30
 
@@ -232,7 +232,9 @@ def _event_title(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel)
     return title
 
 
-def _event_description(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel) -> str:
+def _event_description(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel,
+                       internal: bool) -> str:
+    """The event's description; ``internal``: with the fields only its editors see."""
     parts = [event.description(opts.language)]
     if not event.takes_place and event.status_reason:
         parts.append(f"{w.reason}: {event.status_reason}")
@@ -246,9 +248,9 @@ def _event_description(event: Event, opts: FeedOptions, w: Words, detail: Detail
                     f"- {m.name}" + (f", {m.title}" if m.title else "") for m in delegation.members))
             if delegation.interpreters:
                 parts.append(f"{w.interpreters}: {delegation.interpreters}")
-            if delegation.logistics:
+            if internal and delegation.logistics:
                 parts.append(f"{w.logistics}: {delegation.logistics}")
-    if detail is DetailLevel.FULL and event.internal_notes:
+    if detail is DetailLevel.FULL and internal and event.internal_notes:
         parts.append(f"{w.internal_notes}: {event.internal_notes}")
     return "\n\n".join(p for p in parts if p)
 
@@ -265,8 +267,14 @@ def event_uid(event_id: int, host: str) -> str:
     return f"event-{event_id}@{host}"
 
 
-def render_event(event: Event, opts: FeedOptions, detail: DetailLevel) -> str:
-    """One VEVENT for ``event`` at ``detail`` (already lowered for unreleased sensitive events)."""
+def render_event(event: Event, opts: FeedOptions, detail: DetailLevel, internal: bool = False) -> str:
+    """One VEVENT for ``event`` at ``detail`` (already lowered for unreleased sensitive events).
+
+    ``internal``: the reader may edit the event (``events.access.can_edit``), so a full
+    description includes what the event page shows only to its editors (internal notes,
+    the delegation's security and logistics). Everyone else gets at most press-safe detail
+    of those fields, whatever the feed's detail level says.
+    """
     w = words(opts.language)
     busy = detail is DetailLevel.BUSY_ONLY
     summary = _event_title(event, opts, w, detail)
@@ -281,7 +289,7 @@ def render_event(event: Event, opts: FeedOptions, detail: DetailLevel) -> str:
     if busy:
         out.append("CLASS:PRIVATE" + CRLF)
     else:
-        description = _event_description(event, opts, w, detail)
+        description = _event_description(event, opts, w, detail, internal)
         if description:
             out.append(text_prop("DESCRIPTION", description))
         location = _venue_text(event.venue, event.location)
@@ -366,10 +374,11 @@ def calendar(blocks: list[bytes], tzids: set[str], years: tuple[int, int], opts:
 
 
 def event_blocks(event: Event, opts: FeedOptions, now: datetime,
-                 briefings: Sequence[Briefing] = ()) -> tuple[list[str], set[str]]:
+                 briefings: Sequence[Briefing] = (),
+                 internal: bool = False) -> tuple[list[str], set[str]]:
     """The event's own VEVENT, its programme items and the given briefings, plus zones used."""
     detail = effective_detail(opts.detail, event, now)
-    blocks = [render_event(event, opts, detail)]
+    blocks = [render_event(event, opts, detail, internal)]
     tzids = {used_tzid(event.timezone, event.all_day)}
     for item in event.programme:
         blocks.append(render_programme_item(item, event.timezone, opts, detail))
@@ -383,12 +392,14 @@ def event_blocks(event: Event, opts: FeedOptions, now: datetime,
 def event_ics(event: Event, *, user, locale: str) -> bytes:
     """One event (with its programme and the briefings ``user`` may see) as a calendar file.
 
-    Raises NotVisible when ``user`` may not open the event. Needs an app context.
+    Raises NotVisible when ``user`` may not open the event. Needs an app context. Internal
+    fields only for those who may edit the event; an unreleased sensitive event is busy-only,
+    its title not even in the calendar's name.
     """
     import sqlalchemy as sa
     from flask import current_app
 
-    from app.events.access import require_view
+    from app.events.access import can_edit, require_view
     from app.extensions import db
     from app.timeutil import utcnow
 
@@ -398,8 +409,10 @@ def event_ics(event: Event, *, user, locale: str) -> bytes:
                        language=locale if locale in ("vi", "en") else "vi")
     briefings = list(db.session.scalars(
         sa.select(Briefing).where(Briefing.event_id == event.id).order_by(Briefing.starts_at)))
-    texts, tzids = event_blocks(event, opts, now, briefings)
+    texts, tzids = event_blocks(event, opts, now, briefings, internal=can_edit(user, event))
     blocks = [text.encode("utf-8") for text in texts]
     first = min([event.starts_at, *(b.starts_at for b in briefings)]).year
     last = max([event.ends_at, *(b.ends_at for b in briefings)]).year
-    return calendar(blocks, tzids, (first - 1, last + 1), opts, event.title(opts.language))
+    busy = effective_detail(opts.detail, event, now) is DetailLevel.BUSY_ONLY
+    name = words(opts.language).busy if busy else event.title(opts.language)
+    return calendar(blocks, tzids, (first - 1, last + 1), opts, name)

@@ -72,3 +72,17 @@ class FeedToken(Model):
     def is_usable(self, now: datetime) -> bool:
         """Neither revoked nor expired."""
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ChangeCounter(Model):
+    """A number bumped in the same transaction as every write that can change a feed.
+
+    One row per name (``feeds``); see ``app.feeds.changes``. A feed's ETag reads it with
+    one primary-key lookup, however large the tables grow.
+    """
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
