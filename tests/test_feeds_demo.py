@@ -1,4 +1,6 @@
 """Every feed the demo data yields parses in icalendar, vobject and the strict ``ical`` parser."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -17,11 +19,29 @@ def app(demo_app):
     return demo_app
 
 
-def test_demo_load_is_idempotent_and_adds_a_feed(app):
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 1
+def test_demo_load_is_idempotent_and_adds_feeds(app):
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 2
     demo.load()
     db.session.commit()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 2
+
+
+def test_the_focal_points_demo_feed_holds_the_units_deadlines(app, client):
+    from app.checklists.models import OPEN_STATUSES, ChecklistItem
+    from app.feeds import build
+    from app.timeutil import utcnow
+
+    focal = db.session.scalar(sa.select(User).where(User.email == "focal@demo.example"))
+    feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.owner_id == focal.id))
+    body = build.build_feed(build.token_spec(feed), utcnow())
+    uids = {u.decode() for u in re.findall(rb"UID:(item-\d+)@", body)}
+    start, end = build.window(build.token_spec(feed), utcnow())
+    expected = {f"item-{i}" for i in db.session.scalars(sa.select(ChecklistItem.id).where(
+        ChecklistItem.unit_id == focal.unit_id, ChecklistItem.status.in_(OPEN_STATUSES),
+        ChecklistItem.due_at >= start, ChecklistItem.due_at < end))}
+    assert expected
+    assert uids == expected
+    parse_three(body)
 
 
 def test_every_demo_feed_parses(app, client, make_feed):
@@ -43,3 +63,9 @@ def test_every_demo_feed_parses(app, client, make_feed):
             response = client.get(f"/feeds/{token}.ics")
             assert response.status_code == 200, user.email
             check(response.data)
+        # And a "mine" feed with deadlines, as events (VEVENT) or tasks (VTODO).
+        _feed, token = make_feed(user, mine=True, deadlines="on", tasks=bool(user.id % 2),
+                                 alarms=AlarmPreset.BOTH)
+        response = client.get(f"/feeds/{token}.ics")
+        assert response.status_code == 200, user.email
+        check(response.data)

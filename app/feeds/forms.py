@@ -38,6 +38,8 @@ class FeedForm(BaseForm):
     days_ahead = IntegerField(_l("Days ahead"), default=DEFAULT_DAYS_AHEAD,
                               validators=[NumberRange(1, MAX_DAYS_AHEAD)])
     expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
+    deadlines = SelectField(_l("Deadlines"), default="auto")
+    tasks = BooleanField(_l("Deadlines as tasks (VTODO)"))
 
     def __init__(self, units, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +48,9 @@ class FeedForm(BaseForm):
         self.alarms.choices = choices((k.value, v) for k, v in ALARM_LABELS.items())
         self.kinds.choices = choices((k.value, v) for k, v in EVENT_KIND_LABELS.items())
         self.unit_ids.choices = choices(units)
+        self.deadlines.choices = choices([
+            ("auto", _l("With \"only mine\" feeds")),
+            ("on", _l("Always: the open checklist items of me and my unit")), ("off", _l("Never"))])
 
 
 class NewFeedForm(FeedForm):

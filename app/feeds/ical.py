@@ -25,7 +25,7 @@ from flask_babel import force_locale
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind, EventStatus, ProgrammeItem, Venue
 from app.events.release import is_unreleased
 from app.feeds.models import AlarmPreset, DetailLevel
-from app.i18n import _
+from app.i18n import _, _p
 from app.press.models import Briefing, BriefingStatus
 
 CRLF = "\r\n"
@@ -182,6 +182,11 @@ class Words:
     internal_notes: str
     reason: str
     kinds: dict
+    due: str            # "Hạn" / "Due", before a deadline's item
+    deadline: str       # "Hạn nộp" / "Deadline": category, and the whole title when busy-only
+    event: str
+    lead_unit: str
+    legal_basis: str
 
 
 @lru_cache(maxsize=8)
@@ -194,6 +199,8 @@ def _words_cached(language: str, _app_id: int) -> Words:
             delegation=_("Delegation"), members=_("Members"), interpreters=_("Interpreters"),
             logistics=_("Security and logistics"), internal_notes=_("Internal notes"),
             reason=_("Reason"),
+            due=_p("calendar", "Due"), deadline=_p("calendar", "Deadline"), event=_("Event"),
+            lead_unit=_("Lead unit"), legal_basis=_("Legal basis"),
             kinds={kind: str(label) for kind, label in EVENT_KIND_LABELS.items()})
 
 
@@ -215,12 +222,14 @@ def _venue_text(venue: Venue | None, location: str) -> str:
     return location or ""
 
 
-def _alarms(preset: AlarmPreset, summary: str) -> str:
+def _alarms(preset: AlarmPreset, summary: str, related_end: bool = False) -> str:
+    """The feed's reminders; ``related_end``: before a task's DUE rather than a start."""
     triggers = {AlarmPreset.DAY: ("-P1D",), AlarmPreset.HOUR: ("-PT1H",),
                 AlarmPreset.BOTH: ("-P1D", "-PT1H")}.get(preset, ())
+    trigger_name = "TRIGGER;RELATED=END" if related_end else "TRIGGER"
     return "".join(
         f"BEGIN:VALARM{CRLF}ACTION:DISPLAY{CRLF}{text_prop('DESCRIPTION', summary)}"
-        f"TRIGGER:{trigger}{CRLF}END:VALARM{CRLF}" for trigger in triggers)
+        f"{trigger_name}:{trigger}{CRLF}END:VALARM{CRLF}" for trigger in triggers)
 
 
 def _event_title(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel) -> str:
@@ -358,6 +367,99 @@ def render_programme_item(item: ProgrammeItem, tzid: str, opts: FeedOptions,
             out.append(text_prop("DESCRIPTION", item.hosts_text))
         out.append(prop("URL", f"{opts.base_url}/events/{item.event_id}"))
     out.append("END:VEVENT" + CRLF)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A checklist item's due time as a feed shows it, read with its event in one query."""
+    id: int
+    title: str                  # the item's title in the feed's language
+    due_at: datetime
+    sequence: int               # moves with the due time
+    updated_at: datetime
+    open: bool                  # still to do (open, returned or submitted)
+    submitted: bool             # waiting for the lead unit's review
+    legal_basis: str
+    in_days: bool               # offset counted in days
+    event_id: int
+    event_title: str
+    event_cancelled: bool
+    event_updated_at: datetime
+    timezone: str               # the event's zone
+    lead_unit: str
+    all_day: bool               # in days, and the responsible unit prefers all-day entries
+    unreleased: bool            # the event is sensitive and not released: say nothing of it
+
+    @property
+    def changed_at(self) -> datetime:
+        return max(self.updated_at, self.event_updated_at)
+
+
+DEADLINE_MINUTES = 15
+
+
+def deadline_uid(item_id: int, host: str) -> str:
+    return f"item-{item_id}@{host}"
+
+
+def render_deadline(item: Deadline, opts: FeedOptions, detail: DetailLevel, tasks: bool) -> str:
+    """A checklist item's deadline as a calendar entry.
+
+    A 15-minute VEVENT at its due time (all-day when the unit prefers it for offsets in
+    days), or with ``tasks`` a VTODO with DUE.
+    Busy-only feeds say "Hạn nộp"/"Deadline" and nothing else; a sensitive event that is not
+    released is never named, related or linked (the item's own title and page still are).
+    """
+    w = words(opts.language)
+    busy = detail is DetailLevel.BUSY_ONLY
+    silent = busy or item.unreleased
+    if busy:
+        summary = w.deadline
+    elif silent:
+        summary = f"{w.due}: {item.title}"
+    else:
+        summary = f"{w.due}: {item.title} — {item.event_title}"
+    if item.event_cancelled:
+        summary = f"{w.cancelled}: {summary}"
+    component = "VTODO" if tasks else "VEVENT"
+    out = ["BEGIN:" + component + CRLF,
+           _common(deadline_uid(item.id, opts.host), item.changed_at, None, item.sequence)]
+    zone = _zone(item.timezone)
+    if tasks:
+        if item.all_day:
+            local = (zone or UTC)
+            out.append(f"DUE;VALUE=DATE:{item.due_at.astimezone(local):%Y%m%d}{CRLF}")
+        elif zone is None:
+            out.append(f"DUE:{utc_stamp(item.due_at)}{CRLF}")
+        else:
+            out.append(fold(f"DUE;TZID={item.timezone}:{item.due_at.astimezone(zone):%Y%m%dT%H%M%S}"))
+        status = ("CANCELLED" if item.event_cancelled
+                  else "IN-PROCESS" if item.submitted else "NEEDS-ACTION")
+    else:
+        out.append(time_props(item.due_at, item.due_at + timedelta(minutes=DEADLINE_MINUTES),
+                              item.timezone, item.all_day))
+        status = "CANCELLED" if item.event_cancelled else "CONFIRMED"
+    out.append(text_prop("SUMMARY", summary))
+    out.append("STATUS:" + status + CRLF)
+    if busy:
+        out.append("CLASS:PRIVATE" + CRLF)
+    else:
+        url = f"{opts.base_url}/checklists/items/{item.id}"
+        parts = []
+        if not item.unreleased:
+            parts += [f"{w.event}: {item.event_title}", f"{w.lead_unit}: {item.lead_unit}"]
+        if item.legal_basis:
+            parts.append(f"{w.legal_basis}: {item.legal_basis}")
+        parts.append(url)
+        out.append(text_prop("DESCRIPTION", "\n".join(parts)))
+        out.append(prop("URL", url))
+        if not item.unreleased:
+            out.append(fold(f"RELATED-TO:{event_uid(item.event_id, opts.host)}"))
+    out.append(text_prop("CATEGORIES", w.deadline))
+    if not item.event_cancelled:
+        out.append(_alarms(opts.alarms, summary, related_end=tasks))
+    out.append("END:" + component + CRLF)
     return "".join(out)
 
 

@@ -140,6 +140,7 @@ def _settings(form: FeedForm) -> services.FeedSettings:
         unit_ids=list(form.unit_ids.data or []), mine=form.mine.data,
         delegation_event_id=form.delegation_event_id.data,
         days_back=form.days_back.data, days_ahead=form.days_ahead.data,
+        deadlines=form.deadlines.data, tasks=bool(form.tasks.data),
         expires_at=datetime.combine(expires, time(), tzinfo=UTC) if expires else None)
 
 
@@ -182,6 +183,8 @@ def edit(feed_id: int):
                            "unit_ids": filters.get("unit_ids", []), "mine": filters.get("mine"),
                            "delegation_event_id": filters.get("delegation_event_id"),
                            "days_back": feed.days_back, "days_ahead": feed.days_ahead,
+                           "deadlines": filters.get("deadline_mode", "auto"),
+                           "tasks": filters.get("tasks", False),
                            "expires_on": feed.expires_at.date() if feed.expires_at else None})
     if form.validate_on_submit() and apply_and_flash(
             lambda: services.update_feed(current_user, feed_id, _settings(form)),

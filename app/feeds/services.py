@@ -31,6 +31,8 @@ from app.i18n import _
 from app.timeutil import utcnow
 
 LANGUAGES = ("vi", "en")
+DEADLINES_AUTO, DEADLINES_ON, DEADLINES_OFF = "auto", "on", "off"
+DEADLINE_MODES = (DEADLINES_AUTO, DEADLINES_ON, DEADLINES_OFF)
 
 
 @dataclass
@@ -46,6 +48,10 @@ class FeedSettings:
     days_back: int = DEFAULT_DAYS_BACK
     days_ahead: int = DEFAULT_DAYS_AHEAD
     expires_at: datetime | None = None
+    # Deadlines (open checklist items of the owner and their unit): "auto" = with "mine"
+    # (and unit) feeds, "on", "off". ``tasks``: written as VTODO rather than VEVENT.
+    deadlines: str = DEADLINES_AUTO
+    tasks: bool = False
 
 
 def _validate(owner: User, settings: FeedSettings, now: datetime) -> None:
@@ -59,6 +65,8 @@ def _validate(owner: User, settings: FeedSettings, now: datetime) -> None:
     if not 1 <= settings.days_ahead <= MAX_DAYS_AHEAD:
         raise ValidationFailed(_("Days ahead must be between 1 and %(n)d.", n=MAX_DAYS_AHEAD),
                                "days_ahead")
+    if settings.deadlines not in DEADLINE_MODES:
+        raise ValidationFailed(_("Unknown choice."), "deadlines")
     if any(k not in set(EventKind) for k in settings.kinds):
         raise ValidationFailed(_("Unknown event kind."), "kinds")
     if settings.expires_at is not None and settings.expires_at <= now:
@@ -77,9 +85,17 @@ def _apply(feed: FeedToken, settings: FeedSettings) -> None:
     feed.filters = {"kinds": sorted(set(settings.kinds)),
                     "unit_ids": sorted({int(u) for u in settings.unit_ids}),
                     "mine": bool(settings.mine),
-                    "delegation_event_id": settings.delegation_event_id}
+                    "delegation_event_id": settings.delegation_event_id,
+                    "deadline_mode": settings.deadlines,
+                    "deadlines": shows_deadlines(settings.deadlines, bool(settings.mine)),
+                    "tasks": bool(settings.tasks)}
     feed.days_back, feed.days_ahead = settings.days_back, settings.days_ahead
     feed.expires_at = settings.expires_at
+
+
+def shows_deadlines(mode: str, mine: bool) -> bool:
+    """Whether a feed carries deadlines: asked for, or by default with "mine" feeds."""
+    return mode == DEADLINES_ON or (mode == DEADLINES_AUTO and mine)
 
 
 def create_feed(owner: User, settings: FeedSettings) -> tuple[FeedToken, str]:
@@ -137,13 +153,19 @@ def feeds_of(user: User) -> list[FeedToken]:
                                    .order_by(FeedToken.revoked_at.is_not(None), FeedToken.id)))
 
 
-def issue_token_for(email: str, detail: DetailLevel) -> tuple[FeedToken, str]:
-    """For the CLI: a feed of everything the user may see, at ``detail``."""
+def issue_token_for(email: str, detail: DetailLevel, *, mine: bool = False,
+                    deadlines: bool | None = None) -> tuple[FeedToken, str]:
+    """For the CLI: a feed of everything the user may see (or only "mine"), at ``detail``.
+
+    ``deadlines``: True or False, or None for the default (with "mine" feeds).
+    """
     owner = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
     if owner is None or not owner.active:
         raise ValidationFailed(_("No active user with that e-mail address."), "email")
+    mode = DEADLINES_AUTO if deadlines is None else DEADLINES_ON if deadlines else DEADLINES_OFF
     return create_feed(owner, FeedSettings(name=_("Command-line feed"), language=owner.locale
-                                           if owner.locale in LANGUAGES else "vi", detail=detail))
+                                           if owner.locale in LANGUAGES else "vi", detail=detail,
+                                           mine=mine, deadlines=mode))
 
 
 def feed_urls(token: str) -> dict[str, str]:
