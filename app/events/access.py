@@ -52,9 +52,16 @@ class _UnitMember:
     is_authenticated = True
     active = True
     roles: frozenset = frozenset()
+    id = None
+    is_unit_head = False
 
     def __init__(self, unit_id: int | None):
         self.unit_id = unit_id
+
+
+def unit_member(unit_id: int | None) -> _UnitMember:
+    """A reader standing for the unit itself (no role): a unit's shared calendar sees this."""
+    return _UnitMember(unit_id)
 
 
 def unit_may_view(unit_id: int | None, event: Event) -> bool:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased, selectinload
 from app.auth.models import User
 from app.checklists.models import OPEN_STATUSES, ChecklistItem, ItemStatus
 from app.checklists.schedule import OffsetUnit
+from app.events import access
 from app.events.access import edit_clause, visible_clause
 from app.events.models import (
     Delegation,
@@ -51,7 +52,8 @@ class FeedSpec:
     scope: str                       # cache scope: "public" or "feed-<id>"
     opts: ical.FeedOptions
     name: str
-    owner: User | None = None        # None: the public feed
+    # A User; for a unit's feed the unit's reader (access.unit_member); None: the public feed.
+    owner: Any = None
     kinds: tuple[str, ...] = ()
     unit_ids: tuple[int, ...] = ()
     mine: bool = False
@@ -60,6 +62,7 @@ class FeedSpec:
     days_ahead: int = DEFAULT_DAYS_AHEAD
     settings_tag: str = ""           # changes whenever the feed's settings do
     deadlines: bool = False          # the open checklist items of the owner and their unit
+    unit_id: int | None = None       # a unit's feed: the owner is the unit's (role-less) reader
     tasks: bool = False              # deadlines as VTODO instead of VEVENT
 
 
@@ -74,17 +77,26 @@ def public_spec(language: str = "vi") -> FeedSpec:
 
 
 def token_spec(feed: FeedToken) -> FeedSpec:
+    """What a stored feed holds.
+
+    A unit's feed sees what belonging to the unit lets one see (``access.unit_member``),
+    re-checked on every build, whoever created it; it holds the events the unit leads or
+    coordinates and the unit's deadlines.
+    """
     filters = feed.filters or {}
     opts = ical.FeedOptions(base_url=current_app.config["BASE_URL"], language=feed.language,
                             detail=feed.detail, alarms=feed.alarms)
-    return FeedSpec(scope=f"feed-{feed.id}", opts=opts, name=feed.name, owner=feed.owner,
-                    kinds=tuple(filters.get("kinds") or ()),
-                    unit_ids=tuple(filters.get("unit_ids") or ()),
-                    mine=bool(filters.get("mine")),
+    unit_feed = feed.unit_id is not None
+    return FeedSpec(scope=f"feed-{feed.id}", opts=opts, name=feed.name,
+                    owner=access.unit_member(feed.unit_id) if unit_feed else feed.owner,
+                    unit_id=feed.unit_id, kinds=tuple(filters.get("kinds") or ()),
+                    unit_ids=((feed.unit_id,) if feed.unit_id is not None
+                              else tuple(filters.get("unit_ids") or ())),
+                    mine=bool(filters.get("mine")) and not unit_feed,
                     delegation_event_id=filters.get("delegation_event_id"),
                     days_back=feed.days_back, days_ahead=feed.days_ahead,
                     settings_tag=settings_tag(feed.updated_at, feed.token_hash),
-                    deadlines=bool(filters.get("deadlines", filters.get("mine"))), tasks=bool(filters.get("tasks")))
+                    deadlines=bool(filters.get("deadlines", filters.get("mine") or unit_feed)), tasks=bool(filters.get("tasks")))
 
 
 def day_start(now: datetime) -> datetime:
@@ -146,9 +158,12 @@ def _deadline_rows(spec: FeedSpec, now: datetime) -> list:
     start, end = window(spec, now)
     lead, responsible = aliased(Unit), aliased(Unit)
     changed = sa.func.coalesce(Event.status_changed_at, Event.updated_at)
-    falls_to = [ChecklistItem.user_id == owner.id]
-    if owner.unit_id is not None:
-        falls_to.append(ChecklistItem.unit_id == owner.unit_id)
+    if spec.unit_id is not None:  # a unit's feed: the unit's items only
+        falls_to = [ChecklistItem.unit_id == spec.unit_id]
+    else:
+        falls_to = [ChecklistItem.user_id == owner.id]
+        if owner.unit_id is not None:
+            falls_to.append(ChecklistItem.unit_id == owner.unit_id)
     query = (
         sa.select(ChecklistItem.id, ChecklistItem.title_vi, ChecklistItem.title_en,
                   ChecklistItem.due_at, ChecklistItem.sequence, ChecklistItem.updated_at,

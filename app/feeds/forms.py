@@ -57,3 +57,4 @@ class NewFeedForm(FeedForm):
     """The create form: a feed is created once however often it is sent (app.idempotency)."""
 
     form_token = FormTokenField()
+    for_unit = BooleanField(_l("A shared calendar of my unit (its events and its deadlines)"))

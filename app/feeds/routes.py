@@ -141,6 +141,7 @@ def _settings(form: FeedForm) -> services.FeedSettings:
         delegation_event_id=form.delegation_event_id.data,
         days_back=form.days_back.data, days_ahead=form.days_ahead.data,
         deadlines=form.deadlines.data, tasks=bool(form.tasks.data),
+        for_unit=bool(getattr(form, "for_unit", None) and form.for_unit.data),
         expires_at=datetime.combine(expires, time(), tzinfo=UTC) if expires else None)
 
 
@@ -168,7 +169,9 @@ def create():
             lambda: services.create_feed(current_user, _settings(form)),
             lambda _created: url_for(".index")), form=form)):
         return _show_token(*created.result)
-    return render_template("feeds/form.html", form=form, feed=None)
+    return render_template("feeds/form.html", form=form, feed=None,
+                           unit_feeds=services.manages_unit_feeds(current_user,
+                                                                  current_user.unit_id))
 
 
 @bp.route("/<int:feed_id>/edit", methods=["GET", "POST"])
