@@ -168,6 +168,7 @@ def _deadline_rows(spec: FeedSpec, now: datetime) -> list:
         sa.select(ChecklistItem.id, ChecklistItem.title_vi, ChecklistItem.title_en,
                   ChecklistItem.due_at, ChecklistItem.sequence, ChecklistItem.updated_at,
                   ChecklistItem.status, ChecklistItem.legal_basis, ChecklistItem.offset_unit,
+                  ChecklistItem.created_at,
                   Event.id.label("event_id"), Event.title_vi.label("event_title_vi"),
                   Event.title_en.label("event_title_en"), Event.status.label("event_status"),
                   Event.updated_at.label("event_updated_at"), Event.timezone,

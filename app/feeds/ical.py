@@ -187,6 +187,9 @@ class Words:
     event: str
     lead_unit: str
     legal_basis: str
+    moved: str
+    new_deadline: str
+    deadline_moved: str
 
 
 @lru_cache(maxsize=8)
@@ -201,6 +204,7 @@ def _words_cached(language: str, _app_id: int) -> Words:
             reason=_("Reason"),
             due=_p("calendar", "Due"), deadline=_p("calendar", "Deadline"), event=_("Event"),
             lead_unit=_("Lead unit"), legal_basis=_("Legal basis"),
+            moved=_("Moved"), new_deadline=_("New deadline"), deadline_moved=_("Deadline moved"),
             kinds={kind: str(label) for kind, label in EVENT_KIND_LABELS.items()})
 
 

@@ -1,4 +1,5 @@
 """Feed routes: the public feed, private token feeds, single-event downloads, feed management."""
+import hashlib
 import os
 from datetime import UTC, datetime, time
 
@@ -22,7 +23,7 @@ from app.auth.routes import public
 from app.events import release as release_rules
 from app.events.models import Event
 from app.extensions import db
-from app.feeds import build, ical, services, tokens, validators
+from app.feeds import build, history, ical, services, tokens, validators
 from app.feeds.fastpath import NotModifiedFastPath, feed_headers
 from app.feeds.forms import FeedForm, NewFeedForm
 from app.feeds.models import ALARM_LABELS, DETAIL_LABELS, FeedToken
@@ -100,6 +101,26 @@ def token_feed(token: str):
     return _serve(spec_for, check.etag, check.last_modified, validators.PRIVATE_CACHE)
 
 
+@bp.route("/<token>.atom", methods=["GET", "HEAD"])
+@public
+def token_atom(token: str):
+    """What changed in the feed over the last 30 days, as Atom: same token, rules and detail."""
+    now = utcnow()
+    check = tokens.check_token(token, now)
+    if check is None:
+        return Response("Not Found\n", status=404, mimetype="text/plain",
+                        headers={"Cache-Control": "no-store"})
+    etag = hashlib.sha256(f"atom|{check.etag}".encode()).hexdigest()[:40]
+    headers = feed_headers(etag, check.last_modified, validators.PRIVATE_CACHE)
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers=headers)
+    spec = build.token_spec(db.session.get_one(FeedToken, check.feed_id))
+    url = current_app.config["BASE_URL"] + request.path
+    body = history.atom(spec, history.changes_since(spec, history.atom_window(now), now), url, now)
+    return Response(body, status=200, headers=headers,
+                    content_type="application/atom+xml; charset=utf-8")
+
+
 def event_download(event_id: int):
     """One event as a calendar file, for a logged-in user who may see it."""
     event = db.session.get(Event, event_id)
@@ -148,7 +169,13 @@ def _settings(form: FeedForm) -> services.FeedSettings:
 @bp.get("/")
 @login_required
 def index():
-    return render_template("feeds/index.html", feeds=services.feeds_of(current_user), now=utcnow(),
+    now = utcnow()
+    feeds = services.feeds_of(current_user)
+    # What changed since each live feed was last fetched (its calendar has not seen it yet).
+    changes = {feed.id: history.changes_since(build.token_spec(feed), feed.last_used_at, now)[:20]
+               for feed in feeds if feed.last_used_at is not None and feed.is_usable(now)}
+    return render_template("feeds/index.html", feeds=feeds, now=now, changes=changes,
+                           change_labels=history.labels(str(get_locale() or "vi")),
                            detail_labels=DETAIL_LABELS, alarm_labels=ALARM_LABELS,
                            public_url=current_app.config["BASE_URL"] + url_for(".public_feed"))
 

@@ -219,13 +219,40 @@ def issue_token_for(email: str, detail: DetailLevel, *, mine: bool = False,
                                            for_unit=unit_slug is not None))
 
 
+def subscribers_of(event: Event) -> list[User]:
+    """Owners of live personal feeds that show ``event`` now (one query per such feed).
+
+    For the e-mail a subscriber gets when an event of their feed is rescheduled or cancelled
+    (``notifications``). Unit feeds have no one person; their unit's head and focal points
+    hear of the unit's events anyway.
+    """
+    from app.feeds import build
+
+    now = utcnow()
+    feeds = db.session.scalars(
+        sa.select(FeedToken).join(User, User.id == FeedToken.owner_id)
+        .where(FeedToken.unit_id.is_(None), FeedToken.revoked_at.is_(None),
+               sa.or_(FeedToken.expires_at.is_(None), FeedToken.expires_at > now),
+               User.active.is_(True))
+        .options(selectinload(FeedToken.owner)).order_by(FeedToken.id))
+    found: dict[int, User] = {}
+    for feed in feeds:
+        if feed.owner_id in found:
+            continue
+        spec = build.token_spec(feed)
+        if db.session.scalar(sa.select(Event.id).where(
+                Event.id == event.id, *build._event_conditions(spec, now))) is not None:
+            found[feed.owner_id] = feed.owner
+    return list(found.values())
+
+
 def feed_urls(token: str) -> dict[str, str]:
     """Subscription links for a token: https, webcal, Google Calendar and Outlook."""
     from urllib.parse import quote
 
     https = f"{current_app.config['BASE_URL']}/feeds/{token}.ics"
     webcal = "webcal://" + https.split("://", 1)[1]
-    return {"https": https, "webcal": webcal,
+    return {"https": https, "webcal": webcal, "atom": https.removesuffix(".ics") + ".atom",
             "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
             "outlook": "https://outlook.office.com/calendar/0/addfromweb?url="
                        + quote(https, safe="") + "&name=" + quote("Briefing Desk", safe="")}
