@@ -2,7 +2,7 @@
 
 Revision ID: 8f4a5b6c7d8e
 Revises: 7e3f4a5b6c7d
-Create Date: 2026-12-03 09:30:00
+Create Date: 2026-12-03 09:51:00
 
 """
 import sqlalchemy as sa

@@ -2,7 +2,7 @@
 
 Revision ID: 9a5b6c7d8e9f
 Revises: 8f4a5b6c7d8e
-Create Date: 2026-12-03 09:40:00
+Create Date: 2026-12-03 09:52:00
 
 """
 import sqlalchemy as sa
