@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from app import demo
 from app.auth.models import User
 from app.extensions import db
+from app.feeds import build
 from app.feeds.models import AlarmPreset, DetailLevel, FeedToken
+from app.timeutil import utcnow
 from tests.fixtures_feeds import parse_three
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
@@ -20,19 +22,21 @@ def app(demo_app):
 
 
 def test_demo_load_is_idempotent_and_adds_feeds(app):
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 3
     demo.load()
     db.session.commit()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 3
+    unit_feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.unit_id.is_not(None)))
+    assert unit_feed.filters["deadlines"] is True
+    parse_three(build.build_feed(build.token_spec(unit_feed), utcnow()))
 
 
 def test_the_focal_points_demo_feed_holds_the_units_deadlines(app, client):
     from app.checklists.models import OPEN_STATUSES, ChecklistItem
-    from app.feeds import build
-    from app.timeutil import utcnow
 
     focal = db.session.scalar(sa.select(User).where(User.email == "focal@demo.example"))
-    feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.owner_id == focal.id))
+    feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.owner_id == focal.id,
+                                                        FeedToken.unit_id.is_(None)))
     body = build.build_feed(build.token_spec(feed), utcnow())
     uids = {u.decode() for u in re.findall(rb"UID:(item-\d+)@", body)}
     start, end = build.window(build.token_spec(feed), utcnow())

@@ -16,7 +16,7 @@ def ensure_demo_feeds(users: dict[str, User]) -> int:
     """Demo feeds (rotate one to see its address).
 
     A press-safe English feed for the press liaison; the focal point's "mine" feed with the
-    deadlines of their unit's checklist items.
+    deadlines of their unit's checklist items, and their unit's shared feed.
     """
     created = 0
     liaison = users.get("liaison@demo.example")
@@ -31,5 +31,9 @@ def ensure_demo_feeds(users: dict[str, User]) -> int:
         create_feed(focal, FeedSettings(name="Việc của tôi và hạn nộp", language="vi",
                                         detail=DetailLevel.FULL, mine=True,
                                         deadlines=DEADLINES_ON, alarms=AlarmPreset.DAY))
-        created += 1
+        # The focal point's unit: a shared calendar of its events and deadlines.
+        create_feed(focal, FeedSettings(name="Lịch chung của đơn vị", language="vi",
+                                        detail=DetailLevel.PRESS_SAFE, for_unit=True,
+                                        alarms=AlarmPreset.DAY))
+        created += 2
     return created
