@@ -307,8 +307,17 @@ def _poll_rate_on_demo_data(n_events: int, args, work: Path) -> tuple[float, int
         assert status == 200, status
         return _wrk(url, args.duration, {"If-None-Match": headers["ETag"]}), items
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        _stop(server)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if it has not ended 30 s later (gthread keeps idle keep-alives)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def poll_scaling(args, work: Path) -> bool:
@@ -461,8 +470,7 @@ http {{
               f"floor (PSS: shared pages counted once)")
 
         for process in processes:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+            _stop(process)
         processes.clear()
         scaled = poll_scaling(args, work)
         passed = (reference >= ours and app_rps >= FLOORS["warm_ratio"] * nginx_rps
