@@ -188,6 +188,7 @@ def _load_attachment(submitter: User) -> int:
     submission = ChecklistSubmission(item=item, text="Đã gửi báo cáo tóm tắt.", submitted_by=submitter,
                                      submitted_at=item.due_at - timedelta(hours=3),
                                      status=ItemStatus.DONE)
+    db.session.add(submission)  # before storing: the db backend writes through the session
     checked = attachments.CheckedFile("bao-cao-tom-tat.txt", "text/plain", io.BytesIO(DEMO_REPORT),
                                       len(DEMO_REPORT))
     db.session.add(SubmissionAttachment(submission=submission, original_name=checked.original_name,
