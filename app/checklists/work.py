@@ -27,7 +27,7 @@ from app.checklists.models import (
     StepAction,
     SubmissionAttachment,
 )
-from app.checklists.signals import submission_reviewed
+from app.checklists.signals import item_submitted, submission_reviewed
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
 from app.events.models import Event, EventStatus
@@ -180,6 +180,7 @@ def submit(user, item: ChecklistItem, text: str, uploads: list[FileStorage],
         for name in stored:
             storage.discard(name)
         raise
+    item_submitted.send(submission, actor=user)
     return submission
 
 
