@@ -16,6 +16,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -108,6 +109,8 @@ def main() -> int:
 
     _ensure_tools()
     _ensure_locust()
+    # A stopped run still stops its servers and drops its database (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     base_url = sa.make_url(normalise_database_url(args.database))
     name = f"bench_soak_{secrets.token_hex(4)}"
     admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
