@@ -22,6 +22,7 @@ LAYERS = [
     {"press"},
     {"checklists"},
     {"spokespeople"},
+    {"training"},  # courses, quotas, nominations, attendance, records, coverage
     {"feeds"},
     {"notifications"},
     {"app", "main", "navigation", "demo", "cli", "models",  # the application: wires features

@@ -13,6 +13,7 @@ from app.checklists.signals import checklist_synced, submission_reviewed
 from app.events.signals import event_saved
 from app.notifications import services
 from app.spokespeople.signals import assignment_proposed, note_reviewed
+from app.training.signals import nomination_made
 
 
 def on_checklist_synced(event, **_extra) -> None:
@@ -32,12 +33,17 @@ def on_note_reviewed(version, approved: bool, **_extra) -> None:
     services.notify_note_reviewed(version, approved)
 
 
+def on_nomination_made(nomination, **_extra) -> None:
+    services.notify_nominated(nomination)
+
+
 RECEIVERS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (event_saved, services.on_event_saved),
     (checklist_synced, on_checklist_synced),
     (submission_reviewed, on_submission_reviewed),
     (assignment_proposed, on_assignment_proposed),
     (note_reviewed, on_note_reviewed),
+    (nomination_made, on_nomination_made),
 ]
 
 
