@@ -10,7 +10,12 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.idempotency import issue
 from app.training import attendance, services
-from app.training.models import AttendanceStatus, NominationStatus, TrainingAttendance, TrainingEvaluation
+from app.training.models import (
+    AttendanceStatus,
+    NominationStatus,
+    TrainingAttendance,
+    TrainingEvaluation,
+)
 from tests.fixtures_training import COURSE_END, COURSE_START
 from tests.helpers import count, log_in, nothing_written
 

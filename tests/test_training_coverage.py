@@ -7,7 +7,12 @@ from app.auth.roles import Role
 from app.extensions import db
 from app.settings import services as settings_services
 from app.training import coverage
-from app.training.models import AttendanceStatus, NominationStatus, TrainingAttendance, TrainingNomination
+from app.training.models import (
+    AttendanceStatus,
+    NominationStatus,
+    TrainingAttendance,
+    TrainingNomination,
+)
 from tests.fixtures_training import COURSE_END, COURSE_START
 from tests.helpers import log_in
 

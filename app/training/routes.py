@@ -275,6 +275,8 @@ def set_quota(event_id: int):
 @bp.post("/<int:event_id>/nominations")
 def nominate(event_id: int):
     found = services.get_course(current_user, event_id)
+    if not services.is_nominator(current_user):
+        abort(403)
     form = NominateForm()
     if form.validate_on_submit() and apply_and_flash(lambda: idempotency.once(
             form.form_token.data, current_user, "training-nomination",
