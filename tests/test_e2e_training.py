@@ -40,8 +40,13 @@ def _log_in(page, base, email):
     page.goto(base + "/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", "demo")
-    page.click("button[type=submit].primary")
-    page.wait_for_selector("h1")
+    _submit(page, "button[type=submit].primary")
+
+
+def _submit(page, target) -> None:
+    """Click a submit button and wait for the page it leads to (the old page's flash must not count)."""
+    with page.expect_navigation():
+        (page.locator(target) if isinstance(target, str) else target).click()
 
 
 def _id(model, **where):
@@ -56,6 +61,7 @@ def _trained(page, base, slug) -> int:
 
 
 def test_course_nominations_attendance_evaluation_certificate_coverage(live_server, live_db, page, tmp_path):
+    page.set_default_timeout(45_000)  # a loaded machine runs several suites at once
     base = live_server
     today = utcnow().date()
     first_day, deadline = today + timedelta(days=24), today + timedelta(days=14)
@@ -81,12 +87,11 @@ def test_course_nominations_attendance_evaluation_certificate_coverage(live_serv
     for role in ("spokesperson", "liaison", "focal"):
         page.check(f"input[name=target_roles][value={role}]")
     page.fill("textarea[name=outside_trainers]", "TS. Đỗ Văn Báo, Học viện Báo chí và Tuyên truyền")
-    page.click("[data-testid=course-form] button[type=submit]")
-    page.wait_for_load_state()
+    _submit(page, "[data-testid=course-form] button[type=submit]")
     if page.locator("[data-testid=clashes]").count():  # a public holiday, say: go ahead anyway
         page.check("input[name=override]")
         page.fill("textarea[name=override_reason]", "Lịch học đã thống nhất với các đơn vị.")
-        page.click("[data-testid=course-form] button[type=submit]")
+        _submit(page, "[data-testid=course-form] button[type=submit]")
     page.wait_for_selector("[data-testid=sessions]")
     event_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
 
@@ -98,14 +103,14 @@ def test_course_nominations_attendance_evaluation_certificate_coverage(live_serv
         form.locator("input[name=end_time]").fill("11:30")
         form.locator("input[name=title_vi]").fill(f"Buổi {n}: phát ngôn và cung cấp thông tin")
         form.locator("input[name=room]").fill("Phòng họp số 2")
-        form.locator("button[type=submit]").click()
+        _submit(page, form.locator("button[type=submit]"))
         page.wait_for_selector(".flash-success")
     assert page.locator("[data-testid=sessions] tbody tr").count() == 2
     for slug, seats in (("so-vhttdl", "2"), ("huyen-uy-ngoc-hoi", "1")):
         form = page.locator("[data-testid=quota-form]")
         form.locator("select[name=unit_id]").select_option(str(_id(Unit, slug=slug)))
         form.locator("input[name=seats]").fill(seats)
-        form.locator("button[type=submit]").click()
+        _submit(page, form.locator("button[type=submit]"))
         page.wait_for_selector(".flash-success")
     assert page.locator("[data-testid=quotas] tbody tr").count() == 2
     course_url = f"{base}/training/{event_id}"
@@ -117,7 +122,7 @@ def test_course_nominations_attendance_evaluation_certificate_coverage(live_serv
         _log_in(page, base, nominator)
         page.goto(course_url)
         page.select_option("[data-testid=nominate-form] select[name=user_id]", str(nominee))
-        page.click("[data-testid=nominate-form] button[type=submit]")
+        _submit(page, "[data-testid=nominate-form] button[type=submit]")
         page.wait_for_selector(".flash-success")
         assert page.locator(f"[data-testid=nomination-{nominee}]").count() == 1
 
@@ -125,7 +130,7 @@ def test_course_nominations_attendance_evaluation_certificate_coverage(live_serv
     for email in ("liaison@demo.example", "focal.ngochoi@demo.example"):
         _log_in(page, base, email)
         page.goto(course_url)
-        page.click("[data-testid=accept]")
+        _submit(page, "[data-testid=accept]")
         page.wait_for_selector(".flash-success")
     db.session.expire_all()
     course = db.session.scalar(sa.select(TrainingCourse).where(TrainingCourse.event_id == event_id))
@@ -147,17 +152,17 @@ def test_course_nominations_attendance_evaluation_certificate_coverage(live_serv
     _log_in(page, base, "protocol@demo.example")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(course_url)
-    page.click("[data-testid=take-attendance]")
+    _submit(page, "[data-testid=take-attendance]")
     marks = [{liaison_id: "present", ngochoi_id: "present"}, {liaison_id: "present", ngochoi_id: "absent"}]
     for n, session_marks in enumerate(marks):
-        page.locator(".session-tabs a").nth(n).click()
+        _submit(page, page.locator(".session-tabs a").nth(n))
         page.wait_for_selector("[data-testid=attendance-form]")
         for user_id, status in session_marks.items():
             page.locator(f"[data-testid=attendance-{user_id}] label").filter(
                 has=page.locator(f"input[value={status}]")).click()
-        page.click("[data-testid=save-attendance]")
+        _submit(page, "[data-testid=save-attendance]")
         page.wait_for_selector(".flash-success")
-    page.click("[data-testid=sign-in-sheet]")
+    _submit(page, "[data-testid=sign-in-sheet]")
     sheet = page.locator("[data-testid=sheet]").inner_text()
     assert "Võ Thị Hạnh" in sheet
     assert "A Tuấn" in sheet
@@ -168,11 +173,11 @@ def test_course_nominations_attendance_evaluation_certificate_coverage(live_serv
                                    ("focal.ngochoi@demo.example", "4", "")):
         _log_in(page, base, email)
         page.goto(course_url)
-        page.click("[data-testid=evaluate]")
+        _submit(page, "[data-testid=evaluate]")
         for name in ("content", "trainers", "organisation", "usefulness"):
             page.select_option(f"select[name={name}]", rating)
         page.fill("textarea[name=comments]", comment)
-        page.click("[data-testid=evaluation-form] button[type=submit]")
+        _submit(page, "[data-testid=evaluation-form] button[type=submit]")
         page.wait_for_selector(".flash-success")
 
     # 6. The liaison (2 of 2 sessions) downloads the certificate; Ngọc Hồi's focal point
