@@ -17,6 +17,7 @@ from app.notifications import demo as notifications_demo
 from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
 from app.timeutil import utcnow
+from app.training import demo as training_demo
 from app.units.models import Unit, UnitKind
 
 # slug, Vietnamese name, English name, kind, parent slug
@@ -118,6 +119,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts["units"] = len(units)
     summary.counts["users"] = len(users)
     summary.counts.update(load_events(units, users, n_events))
+    summary.counts["training courses"] = training_demo.load(units, users)
     _load_checklists(summary)  # generates the events' checklists and proposed briefings
     summary.counts["stored files"] = _load_attachment(users["focal@demo.example"])
     # After the events: spokespeople only invents a briefing when none exists.

@@ -23,6 +23,7 @@ LAYERS = [
     {"press"},
     {"checklists"},
     {"spokespeople"},
+    {"training"},  # courses, quotas, nominations, attendance, records, coverage
     {"feeds"},
     {"notifications"},
     {"app", "main", "navigation", "demo", "cli", "models", "backup",  # the application: wires features
