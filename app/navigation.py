@@ -18,6 +18,7 @@ from app.press.briefings import can_manage_outlets
 from app.press.defaults import can_edit_defaults
 from app.spokespeople.assignments import is_assigner
 from app.timeutil import utcnow
+from app.training.coverage import can_see_coverage
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ NAV = [
     NavEntry("press.briefings", _l("Press conferences")),
     NavEntry("notes.index", _l("Briefing notes")),
     NavEntry("spokespeople.roster_index", _l("Spokespeople")),
+    NavEntry("training.index", _l("Training")),
 ]
 
 # The second menu row: registers, directories and administration.
@@ -46,6 +48,7 @@ TOOLS_NAV = [
     NavEntry("events.venues", _l("Venues"), can_manage_venues),
     NavEntry("press.outlets", _l("Press outlets"), can_manage_outlets),
     NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
+    NavEntry("training.coverage_page", _l("Training coverage"), can_see_coverage),
     NavEntry("checklists.templates", _l("Checklist templates"), is_admin),
     NavEntry("press.briefing_defaults", _l("Briefing defaults"), can_edit_defaults),
     NavEntry("users.index", _l("Users"), is_admin),

@@ -6,7 +6,9 @@ from app.events.demo import VENUES
 from app.events.models import Delegation, Event, EventKind, ProgrammeItem, Venue, Visibility
 from app.extensions import db
 from app.press.demo import PPC_CONFERENCES
+from app.training.demo import COURSES
 
+TRAINING = len(COURSES)  # the demo's training courses are events too
 # The press demo adds the People's Committee's periodic press conferences as events.
 PPC = len(PPC_CONFERENCES)
 
@@ -18,7 +20,7 @@ def _count(model, *where):
 def test_default_demo_events_load_once_with_every_kind(demo_app):
     demo.load()
     db.session.commit()
-    assert _count(Event) == 150 + PPC
+    assert _count(Event) == 150 + PPC + TRAINING
     assert {k for (k,) in db.session.execute(sa.select(Event.kind).distinct())} == set(EventKind)
     assert _count(Delegation) > 0
     assert _count(ProgrammeItem) > 0
@@ -27,14 +29,14 @@ def test_default_demo_events_load_once_with_every_kind(demo_app):
     assert {"Attapeu", "Salavan", "Champasak", "Ratanakiri", "Stung Treng"} <= localities
     demo.load()
     db.session.commit()
-    assert _count(Event) == 150 + PPC
+    assert _count(Event) == 150 + PPC + TRAINING
     assert _count(Venue) == len(VENUES)
 
 
 def test_events_option_adds_that_many(app):
     demo.load(n_events=40)
     db.session.commit()
-    assert _count(Event) == 40 + PPC
+    assert _count(Event) == 40 + PPC + TRAINING
     demo.load(n_events=10)  # an explicit number always adds (benchmarks build on it)
     db.session.commit()
-    assert _count(Event) == 50 + PPC
+    assert _count(Event) == 50 + PPC + TRAINING
