@@ -14,6 +14,8 @@ from app import (
     models,  # noqa: F401  (registers every table)
     navigation,
 )
+from app.api import spec as api_spec
+from app.api.routes import bp as api_pages_bp
 from app.auth.admin import bp as users_bp
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
@@ -41,7 +43,7 @@ from app.web import IdConverter, Request
 # side effect of importing a module).
 SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
-              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp)
+              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, api_pages_bp)
 
 
 class ConfigurationError(RuntimeError):
@@ -93,6 +95,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    api_spec.register(app)  # /api/v1: the JSON API and its OpenAPI document
     app.before_request(require_login_by_default)
     register_error_handlers(app)
     headers.register(app)

@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(feeds_group)
     app.cli.add_command(checklists_group)
+    app.cli.add_command(api_group)
 
 
 @click.group("demo", help="Demo data.")
@@ -112,6 +113,29 @@ def checklists_sync():
     result = sync_checklists(load_events_for_sync(sa.select(Event).order_by(Event.id)))
     db.session.commit()
     click.echo(f"{result.created} items created, {result.updated} updated, {result.closed} closed")
+
+
+@click.group("api", help="The JSON API.")
+def api_group():
+    pass
+
+
+@api_group.command("token")
+@click.argument("email")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True,
+              help="read: GET only; write: also change what the user may change.")
+@click.option("--name", default="cli", show_default=True, help="Name shown on the user's page.")
+def api_token(email: str, scope: str, name: str):
+    """Issue a personal API token for EMAIL and print it (shown once)."""
+    from app.api.tokens import issue_token_for
+
+    try:
+        _token, secret = issue_token_for(email, scope, name)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(secret)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.api.demo import ensure_demo_tokens
 from app.auth.models import User
 from app.auth.roles import Role
 from app.events.demo import load_events
@@ -74,11 +75,14 @@ ROLE_LOGINS = [f"{r.value}@demo.example" for r in Role]
 class Summary:
     password: str
     counts: dict[str, int] = field(default_factory=dict)
+    api_token: str | None = None  # a new demo API token, printed once
 
     def describe(self) -> str:
         lines = ["Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in self.counts.items())]
         lines.append(f"Log in as any of these with the password '{self.password}':")
         lines += [f"  {email}" for email in ROLE_LOGINS]
+        if self.api_token:
+            lines.append(f"API token of protocol@demo.example (read, shown once): {self.api_token}")
         return "\n".join(lines)
 
 
@@ -123,6 +127,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts.update(spokespeople_demo.load(units, users))
     summary.counts["notifications"] = notifications_demo.load(users)
     summary.counts["calendar feeds"] = ensure_demo_feeds(users)
+    summary.api_token = ensure_demo_tokens(users)
     return summary
 
 

@@ -1,4 +1,5 @@
 """Imports every model module so that SQLAlchemy and Alembic see the whole schema."""
+import app.api.models  # noqa: F401
 import app.auth.models  # noqa: F401
 import app.checklists.models  # noqa: F401
 import app.events.models  # noqa: F401

@@ -10,6 +10,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from app.api.tokens import can_have_tokens
 from app.auth.permissions import is_admin
 from app.checklists.overview import can_see_overview
 from app.events.venues import can_manage_venues
@@ -40,6 +41,7 @@ NAV = [
 # The second menu row: registers, directories and administration.
 TOOLS_NAV = [
     NavEntry("feeds.index", _l("Calendar feeds")),
+    NavEntry("apipages.token_list", _l("API tokens"), can_have_tokens),
     NavEntry("spokespeople.briefings", _l("Briefing assignments"), is_assigner),
     NavEntry("spokespeople.bank", _l("Q&A bank")),
     NavEntry("events.venues", _l("Venues"), can_manage_venues),

@@ -35,6 +35,7 @@ from tests.helpers import PASSWORD, ROOT, FreshRequestClient, log_in
 from tools.translate import compile_catalogs
 
 pytest_plugins = [
+    "tests.fixtures_api",
     "tests.fixtures_checklists",
     "tests.fixtures_feeds",
     "tests.fixtures_reminders",

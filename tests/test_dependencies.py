@@ -24,6 +24,7 @@ LAYERS = [
     {"spokespeople"},
     {"feeds"},
     {"notifications"},
+    {"api"},  # the JSON API: calls every feature's services
     {"app", "main", "navigation", "demo", "cli", "models",  # the application: wires features
      "headers", "gunicorn_conf", "gunicorn_logging"},
 ]

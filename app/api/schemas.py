@@ -1,0 +1,169 @@
+"""The API's schemas (marshmallow): they validate requests and generate the OpenAPI document.
+
+Input fields follow the request edge's rules (``app.inputs``): text without control characters
+and with a length limit, ids that fit an SQL INTEGER, dates in the app's years. The domain
+rules stay in the services, which answer with field errors of their own.
+"""
+from datetime import date
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.events.models import EventKind, EventStatus, Visibility
+from app.events.validation import SHORT_MAX, TEXT_MAX, TITLE_MAX
+from app.i18n import _l
+from app.inputs import INT_MAX, MAX_YEAR, MIN_YEAR, strip_controls
+
+MESSAGES = {
+    "length": _l("At most {max} characters."),
+    "range": _l("Enter a number from {min} to {max}."),
+    "dates": _l("Enter a date between {min} and {max}."),
+    "choices": _l("Must be one of: {choices}."),
+}
+
+
+class Text(fields.String):
+    """Text without control characters (tab, LF and CR kept), at most ``limit`` characters."""
+
+    def __init__(self, limit: int = TITLE_MAX, **kwargs):
+        super().__init__(validate=validate.Length(max=limit, error=MESSAGES["length"]), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return strip_controls(super()._deserialize(value, attr, data, **kwargs))
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802  (a field factory reads like a field class)
+    """A row id: a positive integer that fits an SQL INTEGER column."""
+    return fields.Integer(strict=kwargs.pop("strict", True),
+                          validate=validate.Range(min=1, max=INT_MAX, error=MESSAGES["range"]),
+                          **kwargs)
+
+
+def Day(**kwargs) -> fields.Date:  # noqa: N802
+    """A date in the years the app deals with."""
+    return fields.Date(validate=validate.Range(min=date(MIN_YEAR, 1, 1), max=date(MAX_YEAR, 12, 31),
+                                               error=MESSAGES["dates"]), **kwargs)
+
+
+def Choice(enum, **kwargs) -> fields.Enum:  # noqa: N802
+    return fields.Enum(enum, by_value=True, error_messages={"unknown": MESSAGES["choices"]},
+                       **kwargs)
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, with the fields that failed."""
+
+    type = fields.String(metadata={"example": "about:blank"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    errors = fields.List(fields.Dict(), metadata={
+        "description": "Field errors: [{\"field\": name or null, \"message\": text}]"})
+    current = fields.Dict(metadata={"description": "412: the resource as it is now"})
+    clashes = fields.List(fields.String(), metadata={
+        "description": "409: the clash warnings; send override_reason to save anyway"})
+
+
+# --- events -------------------------------------------------------------------------------
+
+class EventSchema(ma.Schema):
+    """An event as its reader may see it (internal notes only for those who may edit it)."""
+
+    id = fields.Integer(required=True)
+    url = fields.String(required=True, metadata={"description": "The event's page"})
+    title_vi = fields.String(required=True)
+    title_en = fields.String(required=True)
+    description_vi = fields.String(required=True)
+    description_en = fields.String(required=True)
+    internal_notes = fields.String(metadata={"description": "Only for those who may edit"})
+    kind = Choice(EventKind, required=True)
+    status = Choice(EventStatus, required=True)
+    status_reason = fields.String(required=True)
+    visibility = Choice(Visibility, required=True)
+    is_sensitive = fields.Boolean(required=True)
+    starts_at = fields.DateTime(required=True, metadata={"description": "UTC"})
+    ends_at = fields.DateTime(required=True, metadata={"description": "UTC"})
+    timezone = fields.String(required=True)
+    all_day = fields.Boolean(required=True)
+    start_date = fields.Date(required=True, metadata={"description": "In the event's zone"})
+    start_time = fields.Time(allow_none=True, required=True)
+    end_date = fields.Date(required=True)
+    end_time = fields.Time(allow_none=True, required=True)
+    venue_id = fields.Integer(allow_none=True, required=True)
+    venue = fields.String(allow_none=True, required=True)
+    location = fields.String(required=True)
+    lead_unit_id = fields.Integer(required=True)
+    coordinating_unit_ids = fields.List(fields.Integer(), required=True)
+    host_ids = fields.List(fields.Integer(), required=True)
+    country = fields.String(required=True, metadata={"description": "Partner, ISO 3166-1"})
+    locality = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "Also the ETag"})
+    updated_at = fields.DateTime(required=True)
+
+
+class EventPageSchema(ma.Schema):
+    items = fields.List(fields.Nested(EventSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True, metadata={
+        "description": "Pass as `cursor` for the next page; null on the last page"})
+
+
+class EventQuerySchema(ma.Schema):
+    """The filters of /events/, and the cursor."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # like the web list: other parameters are ignored
+
+    kind = fields.String(load_default="", validate=validate.Length(max=40),
+                         metadata={"description": "An event kind; anything else: no filter",
+                                   "enum": [k.value for k in EventKind]})
+    status = fields.String(load_default="", validate=validate.Length(max=40),
+                           metadata={"enum": [s.value for s in EventStatus]})
+    unit = Id(strict=False, load_default=None, metadata={"description": "Lead or coordinating"})
+    date_from = fields.String(data_key="from", load_default=None, validate=validate.Length(max=40),
+                              metadata={"description": "YYYY-MM-DD (default today; empty: no "
+                                                       "lower bound)", "example": "2026-12-01"})
+    date_to = fields.String(data_key="to", load_default=None, validate=validate.Length(max=40),
+                            metadata={"description": "YYYY-MM-DD", "example": "2026-12-31"})
+    q = Text(200, load_default="", metadata={"description": "Searched in both languages"})
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200,
+                                                                    error=MESSAGES["range"]))
+
+
+class EventInputSchema(ma.Schema):
+    """What creates an event; PATCH takes any subset (the rest stays as it is)."""
+
+    title_vi = Text(TITLE_MAX, required=True)
+    title_en = Text(TITLE_MAX)
+    description_vi = Text(TEXT_MAX)
+    description_en = Text(TEXT_MAX)
+    internal_notes = Text(TEXT_MAX)
+    kind = Choice(EventKind, required=True)
+    visibility = Choice(Visibility)
+    is_sensitive = fields.Boolean(metadata={
+        "description": "Set at creation; changing it later is steering's or an admin's"})
+    timezone = Text(64, metadata={"example": "Asia/Ho_Chi_Minh"})
+    start_date = Day(required=True)
+    end_date = Day(metadata={"description": "Default: the start date"})
+    start_time = fields.Time(allow_none=True, metadata={"example": "08:00:00"})
+    end_time = fields.Time(allow_none=True, metadata={"example": "11:30:00"})
+    all_day = fields.Boolean()
+    venue_id = Id(allow_none=True)
+    location = Text(TITLE_MAX)
+    lead_unit_id = Id(required=True)
+    coordinating_unit_ids = fields.List(Id(), validate=validate.Length(max=100))
+    host_ids = fields.List(Id(), validate=validate.Length(max=100))
+    country = Text(2, metadata={"description": "Partner country of a delegation, ISO 3166-1"})
+    locality = Text(SHORT_MAX)
+    override_reason = Text(TEXT_MAX, metadata={
+        "description": "Save despite clash warnings (409), giving the reason"})
+
+
+class EventPatchSchema(EventInputSchema):
+    """Any subset of the event's fields (used with ``partial=True``)."""
+
+
+class StatusInputSchema(ma.Schema):
+    status = Choice(EventStatus, required=True)
+    reason = Text(TEXT_MAX, load_default="", metadata={
+        "description": "Required for postponing or cancelling"})
