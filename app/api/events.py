@@ -13,6 +13,8 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.api import problems
+from app.api.locking import IF_MATCH, check_if_match, etag
+from app.api.problems import Refused
 from app.api.schemas import (
     EventInputSchema,
     EventPageSchema,
@@ -31,28 +33,12 @@ from app.inputs import INT_MAX, parse_date
 
 bp = blueprint("events", "Events: list, read, create, update, change status.")
 
-PRECONDITION_HEADERS = [{"in": "header", "name": "If-Match", "required": True,
-                         "description": "The ETag of the event's last GET",
-                         "schema": {"type": "string"}}]
-
-
-class Refused(Exception):
-    """A write answered with a problem before or instead of the service (412, 428, 409)."""
-
-    def __init__(self, response):
-        super().__init__(response.status_code)
-        self.response = response
-
-
-bp.register_error_handler(Refused, lambda error: error.response)
-
-
 def _zone() -> str:
     return current_app.config["APP_TIMEZONE"]
 
 
 def etag_of(event: Event) -> str:
-    return f'"{event.id}.{event.version}"'
+    return etag("e", event.id, event.version)
 
 
 def dump_event(event: Event) -> dict:
@@ -127,12 +113,7 @@ def stale(event_id: int, detail: str | None = None) -> Refused:
 
 def expected_version(event: Event) -> int:
     """The version the caller based the write on: If-Match must name the current ETag."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header or header == "*":
-        raise Refused(problems.problem(428, _("Send If-Match with the ETag of your last GET of "
-                                              "this resource.")))
-    if etag_of(event) not in [tag.strip() for tag in header.split(",")]:
-        raise stale(event.id)
+    check_if_match(etag_of(event), lambda: stale(event.id))
     return event.version
 
 
@@ -221,7 +202,7 @@ class EventItem(MethodView):
 
     @bp.arguments(EventPatchSchema(partial=True))
     @bp.response(200, EventSchema, headers={"ETag": {"schema": {"type": "string"}}})
-    @bp.doc(parameters=PRECONDITION_HEADERS)
+    @bp.doc(parameters=IF_MATCH)
     def patch(self, body, event_id: int):
         """Change some fields (the others stay); needs If-Match (428 without, 412 if stale)."""
         event = _visible(event_id)
@@ -241,7 +222,7 @@ class EventItem(MethodView):
 class EventStatus(MethodView):
     @bp.arguments(StatusInputSchema)
     @bp.response(200, EventSchema, headers={"ETag": {"schema": {"type": "string"}}})
-    @bp.doc(parameters=PRECONDITION_HEADERS)
+    @bp.doc(parameters=IF_MATCH)
     def post(self, body, event_id: int):
         """Move the event to another status; postponing and cancelling need a reason."""
         event = _visible(event_id)

@@ -44,6 +44,14 @@ LIBRARY_MESSAGES = (
 )
 
 
+class Refused(Exception):
+    """A request answered with a problem before or instead of the service (409, 412, 428...)."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status_code)
+        self.response = response
+
+
 def problem(status: int, detail: str | None = None, *, errors: list[dict] | None = None,
             headers: dict | None = None, **extra) -> Response:
     """A problem+json response; ``extra`` members are added as they are (RFC 9457 3.2)."""
@@ -126,6 +134,7 @@ def _unexpected(error: Exception):
 
 def register(blueprint) -> None:
     """Problem responses for whatever the blueprint's views raise."""
+    blueprint.register_error_handler(Refused, lambda error: error.response)
     blueprint.register_error_handler(HTTPException, _http_error)
     blueprint.register_error_handler(CSRFError, _csrf)
     blueprint.register_error_handler(ValidationFailed, _validation_failed)
