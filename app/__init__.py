@@ -29,6 +29,7 @@ from app.events.routes import calendar_bp
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.feeds.routes import bp as feeds_bp
 from app.i18n import select_locale, select_timezone
+from app.imports.routes import bp as imports_bp
 from app.main.routes import bp as main_bp
 from app.notifications import subscriptions as notifications_subscriptions
 from app.notifications.routes import bp as notifications_bp
@@ -43,7 +44,8 @@ from app.web import IdConverter, Request
 # side effect of importing a module).
 SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
-              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, api_pages_bp)
+              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, api_pages_bp,
+              imports_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(feeds_group)
     app.cli.add_command(checklists_group)
     app.cli.add_command(api_group)
+    app.cli.add_command(events_group)
 
 
 @click.group("demo", help="Demo data.")
@@ -136,6 +137,47 @@ def api_token(email: str, scope: str, name: str):
         raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(secret)
+
+
+@click.group("events", help="Events.")
+def events_group():
+    pass
+
+
+@events_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; create nothing.")
+@click.option("--as", "email", default=None,
+              help="The user the events are created as (default: the first active admin).")
+def events_import(path: str, dry_run: bool, email: str | None):
+    """Import events from a CSV or XLSX file (the template of /events/import/), all or nothing."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from app.imports.sheet import commit, importer_for, preview
+
+    try:
+        actor = importer_for(email)
+    except ValidationFailed as exc:
+        raise click.ClickException(exc.message) from None
+    file = Path(path)
+    result = preview(actor, file.name, file.read_bytes(), current_app.config["APP_TIMEZONE"])
+    if result.problem:
+        raise click.ClickException(result.problem)
+    known = len(result.rows) - len(result.new_rows) - len(result.errors)
+    click.echo(f"{len(result.rows)} rows: {len(result.new_rows)} new, {known} imported before, "
+               f"{len(result.errors)} with errors")
+    for row in result.errors:
+        for error in row.errors:
+            click.echo(f"line {row.number}: {error}", err=True)
+    if result.errors:
+        raise click.ClickException("nothing imported: correct the rows above")
+    if dry_run:
+        return
+    created = commit(actor, result)
+    db.session.commit()
+    click.echo(f"{len(created)} events created")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from app.auth.roles import Role
 from app.events.demo import load_events
 from app.extensions import db
 from app.feeds.demo import ensure_demo_feeds
+from app.imports import demo as imports_demo
 from app.notifications import demo as notifications_demo
 from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
@@ -128,6 +129,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts["notifications"] = notifications_demo.load(users)
     summary.counts["calendar feeds"] = ensure_demo_feeds(users)
     summary.api_token = ensure_demo_tokens(users)
+    summary.counts["programme items imported from a partner's calendar"] = imports_demo.load(users)
     return summary
 
 

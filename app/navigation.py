@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 from app.api.tokens import can_have_tokens
 from app.auth.permissions import is_admin
 from app.checklists.overview import can_see_overview
+from app.events.access import can_create_events
 from app.events.venues import can_manage_venues
 from app.i18n import _l
 from app.press.briefings import can_manage_outlets
@@ -45,6 +46,7 @@ TOOLS_NAV = [
     NavEntry("spokespeople.briefings", _l("Briefing assignments"), is_assigner),
     NavEntry("spokespeople.bank", _l("Q&A bank")),
     NavEntry("events.venues", _l("Venues"), can_manage_venues),
+    NavEntry("imports.upload", _l("Import events"), can_create_events),
     NavEntry("press.outlets", _l("Press outlets"), can_manage_outlets),
     NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
     NavEntry("checklists.templates", _l("Checklist templates"), is_admin),

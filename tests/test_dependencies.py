@@ -24,6 +24,7 @@ LAYERS = [
     {"spokespeople"},
     {"feeds"},
     {"notifications"},
+    {"imports"},  # events from spreadsheets, partners' calendars into programmes
     {"api"},  # the JSON API: calls every feature's services
     {"app", "main", "navigation", "demo", "cli", "models",  # the application: wires features
      "headers", "gunicorn_conf", "gunicorn_logging"},

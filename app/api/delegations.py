@@ -10,17 +10,21 @@ from app.api.events import _visible, clashes_refused
 from app.api.schemas import (
     DelegationInputSchema,
     DelegationSchema,
+    IcsImportResultSchema,
+    IcsImportSchema,
     MemberInputSchema,
     MemberSchema,
     ProgrammeInputSchema,
     ProgrammeItemSchema,
 )
 from app.api.spec import blueprint
-from app.errors import NotVisible
+from app.errors import NotVisible, ValidationFailed
 from app.events import access, delegations, display
 from app.events.clashes import ClashesFound
 from app.events.models import Event, ProgrammeItem
 from app.extensions import db
+from app.i18n import _
+from app.imports import ics
 
 bp = blueprint("delegations", "Delegations and programmes of events.")
 
@@ -124,3 +128,34 @@ class Member(MethodView):
         delegations.remove_member(current_user, _visible(event_id), member_id)
         db.session.commit()
         return "", 204
+
+
+@bp.route("/events/<int:event_id>/programme/import")
+class ProgrammeImport(MethodView):
+    @bp.arguments(IcsImportSchema)
+    @bp.response(200, IcsImportResultSchema)
+    def post(self, body, event_id: int):
+        """Import a partner's calendar (.ics text or an http(s) URL) into the programme.
+
+        New UIDs are added, changed ones replaced, and UIDs imported before but missing now are
+        reported (their items stay). All or nothing; a malformed file is a 422 naming the line.
+        """
+        event = _visible(event_id)
+        access.require_edit(current_user, event)
+        if body.get("ics"):
+            content = body["ics"].encode("utf-8")
+        elif body.get("url"):
+            content = ics.fetch(body["url"])
+        else:
+            raise ValidationFailed(_("Send the calendar as ics, or its address as url."), "ics")
+        try:
+            outcome = ics.import_into_programme(current_user, event,
+                                                ics.parse(content, event.timezone))
+        except ClashesFound as exc:  # not expected: imports confirm clashes with a reason
+            raise clashes_refused(exc) from None
+        if body["dry_run"]:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        return {"created": outcome.created, "updated": outcome.updated,
+                "unchanged": outcome.unchanged, "removed": outcome.removed}

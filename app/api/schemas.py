@@ -390,3 +390,19 @@ class FeedInputSchema(ma.Schema):
     days_ahead = fields.Integer(load_default=DEFAULT_DAYS_AHEAD, validate=validate.Range(
         min=1, max=MAX_DAYS_AHEAD, error=MESSAGES["range"]))
     expires_on = Day(allow_none=True, load_default=None)
+
+
+class IcsImportSchema(ma.Schema):
+    ics = fields.String(validate=validate.Length(max=2 * 1024 * 1024), metadata={
+        "description": "The calendar's text (or give url)"})
+    url = fields.String(validate=validate.Length(max=2000), metadata={
+        "description": "An http(s) address the server fetches (timeout 10 s, at most 2 MB)"})
+    dry_run = fields.Boolean(load_default=False)
+
+
+class IcsImportResultSchema(ma.Schema):
+    created = fields.List(fields.String(), required=True, metadata={"description": "UIDs"})
+    updated = fields.List(fields.String(), required=True)
+    unchanged = fields.List(fields.String(), required=True)
+    removed = fields.List(fields.String(), required=True, metadata={
+        "description": "UIDs imported before and missing now (their items are kept)"})
