@@ -1,8 +1,8 @@
 """Personal API tokens: hash only, scope, expiry, revocation, last use, throttling window.
 
 Revision ID: 2bbefe8fd775
-Revises: 6d2e3f4a5b6c
-Create Date: 2026-12-03 09:20:00
+Revises: 8a1b2c3d4e5f
+Create Date: 2026-12-03 09:25:00
 
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '2bbefe8fd775'
-down_revision = '6d2e3f4a5b6c'
+down_revision = '8a1b2c3d4e5f'
 branch_labels = None
 depends_on = None
 
