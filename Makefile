@@ -9,7 +9,7 @@ DEMO_PASSWORD ?= demo
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test test-pg bench bench-events bench-checklists bench-reminders bench-feeds bench-login bench-api lint translations install clean
+.PHONY: run test test-pg bench bench-events bench-checklists bench-reminders bench-feeds bench-login bench-accel bench-soak bench-api lint translations install clean
 
 # Installing is keyed on pyproject.toml: a second `make` reinstalls nothing.
 $(VENV)/.installed: pyproject.toml
@@ -49,6 +49,14 @@ bench-events: install
 # Calendar feeds: 10,000 events via gunicorn vs nginx serving the same bytes (see bench/README.md).
 bench-feeds: install
 	$(BIN)/python -m bench.feeds
+
+# The same feed through nginx with X-Accel-Redirect against nginx serving it statically (>= 0.9x).
+bench-accel: install
+	$(BIN)/python -m bench.accel
+
+# locust: 50 users for 3 minutes, 2 hosts (gunicorn + nginx each) on PostgreSQL, 20,000 events.
+bench-soak: install
+	$(BIN)/python -m bench.soak
 
 # 20,000 events: an idle `reminders send` run (floor < 1 s) and one e-mailing 1,000 reminders.
 bench-reminders: install

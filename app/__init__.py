@@ -38,6 +38,7 @@ from app.press.routes import bp as press_bp
 from app.settings.routes import bp as settings_bp
 from app.spokespeople.note_routes import bp as notes_bp
 from app.spokespeople.routes import bp as spokespeople_bp
+from app.training.routes import bp as training_bp
 from app.units.routes import bp as units_bp
 from app.web import IdConverter, Request
 
@@ -47,8 +48,8 @@ from app.web import IdConverter, Request
 SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register,
                  feeds_changes.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
-              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, api_pages_bp,
-              imports_bp)
+              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, training_bp,
+              api_pages_bp, imports_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -1,5 +1,6 @@
 """Command-line interface: ``flask --app app …`` or the ``briefdesk`` console script."""
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -18,6 +19,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(api_group)
     app.cli.add_command(events_group)
     app.cli.add_command(storage_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("demo", help="Demo data.")
@@ -212,6 +215,39 @@ def storage_migrate(to: str):
         click.echo(f"NOT moved, its copy did not verify: {key}", err=True)
     if report.failed:
         raise SystemExit(1)
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(file: Path):
+    """Write FILE: the database (online) and stored files, with a manifest of counts and SHA-256s."""
+    from app.backup import BackupError, backup
+
+    try:
+        manifest = backup(file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{file}: {sum(manifest['tables'].values())} rows in {len(manifest['tables'])} "
+               f"tables, {len(manifest['files'])} files")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace what the database and storage hold.")
+def restore_command(file: Path, force: bool):
+    """Load FILE into an empty database and storage, then check every count and SHA-256."""
+    from app.backup import BackupError, restore
+
+    try:
+        outcome = restore(file, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in outcome.problems:
+        click.echo(problem, err=True)
+    if outcome.problems:
+        raise SystemExit(1)
+    click.echo(f"restored {sum(outcome.tables.values())} rows in {len(outcome.tables)} tables "
+               f"and {len(outcome.files)} files; every count and SHA-256 matches the archive")
 
 
 def main() -> None:

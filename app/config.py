@@ -54,6 +54,13 @@ class Config:
     # never under static), or "db", the database, which every host shares.
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
+    # Behind nginx (deploy/nginx/): the app checks access, then names the file in
+    # X-Accel-Redirect and nginx sends it: feed bodies from the feed cache
+    # (FEED_CACHE_DIR, default <instance>/feed_cache) under ACCEL_FEEDS_PREFIX, files of the
+    # local storage backend (UPLOAD_FOLDER) under ACCEL_FILES_PREFIX. Off by default.
+    ACCEL_REDIRECT = os.environ.get("ACCEL_REDIRECT", "0") == "1"
+    ACCEL_FEEDS_PREFIX = os.environ.get("ACCEL_FEEDS_PREFIX", "/_accel/feeds/")
+    ACCEL_FILES_PREFIX = os.environ.get("ACCEL_FILES_PREFIX", "/_accel/files/")
     CHECKLIST_MAX_UPLOAD_BYTES = int(os.environ.get("CHECKLIST_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
 

@@ -19,6 +19,7 @@ from app.notifications import demo as notifications_demo
 from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
 from app.timeutil import utcnow
+from app.training import demo as training_demo
 from app.units.models import Unit, UnitKind
 
 # slug, Vietnamese name, English name, kind, parent slug
@@ -123,6 +124,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts["units"] = len(units)
     summary.counts["users"] = len(users)
     summary.counts.update(load_events(units, users, n_events))
+    summary.counts["training courses"] = training_demo.load(units, users)
     _load_checklists(summary)  # generates the events' checklists and proposed briefings
     summary.counts["stored files"] = _load_attachment(users["focal@demo.example"])
     # After the events: spokespeople only invents a briefing when none exists.
@@ -195,6 +197,7 @@ def _load_attachment(submitter: User) -> int:
     submission = ChecklistSubmission(item=item, text="Đã gửi báo cáo tóm tắt.", submitted_by=submitter,
                                      submitted_at=item.due_at - timedelta(hours=3),
                                      status=ItemStatus.DONE)
+    db.session.add(submission)  # before storing: the db backend writes through the session
     checked = attachments.CheckedFile("bao-cao-tom-tat.txt", "text/plain", io.BytesIO(DEMO_REPORT),
                                       len(DEMO_REPORT))
     db.session.add(SubmissionAttachment(submission=submission, original_name=checked.original_name,

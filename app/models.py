@@ -11,4 +11,5 @@ import app.press.models  # noqa: F401
 import app.settings.models  # noqa: F401
 import app.spokespeople.models  # noqa: F401
 import app.storage.models  # noqa: F401
+import app.training.models  # noqa: F401
 import app.units.models  # noqa: F401

@@ -19,6 +19,7 @@ from app.i18n import _l
 from app.press.briefings import can_manage_outlets
 from app.spokespeople.assignments import is_assigner
 from app.timeutil import utcnow
+from app.training.coverage import can_see_coverage
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ NAV = [
     NavEntry("press.briefings", _l("Press conferences")),
     NavEntry("notes.index", _l("Briefing notes")),
     NavEntry("spokespeople.roster_index", _l("Spokespeople")),
+    NavEntry("training.index", _l("Training")),
 ]
 
 # The second menu row: registers, directories and administration.
@@ -49,6 +51,7 @@ TOOLS_NAV = [
     NavEntry("imports.upload", _l("Import events"), can_create_events),
     NavEntry("press.outlets", _l("Press outlets"), can_manage_outlets),
     NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
+    NavEntry("training.coverage_page", _l("Training coverage"), can_see_coverage),
     NavEntry("checklists.templates", _l("Checklist templates"), is_admin),
     NavEntry("users.index", _l("Users"), is_admin),
     NavEntry("units.index", _l("Units"), is_admin),

@@ -240,6 +240,16 @@ def _memory_mb(master_pid: int) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    """Stop what a benchmark started, the last started first (nginx before its upstream)."""
+    for process in reversed(processes):
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def _get(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
@@ -479,12 +489,7 @@ http {{
         print("ALL FLOORS MET" if passed else "SOME FLOORS MISSED")
         return 0 if passed else 1
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
         shutil.rmtree(work, ignore_errors=True)
 
 

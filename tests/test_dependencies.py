@@ -23,11 +23,12 @@ LAYERS = [
     {"press"},
     {"checklists"},
     {"spokespeople"},
+    {"training"},  # courses, quotas, nominations, attendance, records, coverage
     {"feeds"},
     {"notifications"},
     {"imports"},  # events from spreadsheets, partners' calendars into programmes
     {"api"},  # the JSON API: calls every feature's services
-    {"app", "main", "navigation", "demo", "cli", "models",  # the application: wires features
+    {"app", "main", "navigation", "demo", "cli", "models", "backup",  # the application: wires features
      "headers", "gunicorn_conf", "gunicorn_logging"},
 ]
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}

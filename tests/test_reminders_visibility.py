@@ -49,6 +49,8 @@ from app.spokespeople.models import (
     SpokespersonAssignment,
 )
 from app.spokespeople.signals import assignment_proposed, note_reviewed, note_submitted
+from app.training.models import TrainingCourse, TrainingNomination
+from app.training.signals import nomination_made
 from tests.helpers import count, log_in
 
 T0 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)            # 10:00 in Hà Nội
@@ -207,6 +209,20 @@ def _note_reviewed(world, approved: bool) -> None:
             note_reviewed.send(version, approved=approved, actor=world.admin)
 
 
+def _nominated(world) -> None:
+    """Each event as a training course, with everyone nominated by their unit."""
+    for event in world.events:
+        course = TrainingCourse(event=event, capacity=50, target_roles=["focal"],
+                                nomination_deadline=T0 + 5 * DAY)
+        db.session.add(course)
+        for user in world.people.values():
+            nomination = TrainingNomination(course=course, user=user, unit_id=user.unit_id,
+                                            nominated_by=world.admin)
+            db.session.add(nomination)
+            db.session.flush()
+            nomination_made.send(nomination, actor=world.admin)
+
+
 def _edit(world, change) -> None:
     """An editor's save of each event (``change(event)``), the one way events change."""
     for event in world.events:
@@ -248,6 +264,7 @@ TRIGGERS = {
     Kind.EVENT_RESCHEDULED: lambda w: _edit(w, _moved),
     Kind.EVENT_CANCELLED: _cancelled,
     Kind.EVENT_CHANGED: _changed_place,
+    Kind.TRAINING_NOMINATED: _nominated,
 }
 
 

@@ -152,4 +152,4 @@ def test_a_refused_submission_leaves_no_file(client, app, setting, backend_name)
                            content_type="multipart/form-data")
     assert response.status_code == 400
     assert (_count(StoredFile), _count(SubmissionAttachment)) == (0, 0)
-    assert list(storage.backend("local").keys()) == []
+    assert list(storage.backend("local").list_keys()) == []

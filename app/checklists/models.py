@@ -156,6 +156,7 @@ CONDITION_LABELS = {
     Condition.SENSITIVE: _l("Only sensitive events"),
     Condition.FOREIGN: _l("Only foreign-related events"),
     Condition.SENSITIVE_OR_FOREIGN: _l("Sensitive or foreign-related events"),
+    Condition.ABROAD: _l("Only events held abroad"),
 }
 
 

@@ -24,6 +24,7 @@ class Condition(StrEnum):
     SENSITIVE = "sensitive"
     FOREIGN = "foreign"                            # delegations, signings, promotion
     SENSITIVE_OR_FOREIGN = "sensitive_or_foreign"
+    ABROAD = "abroad"                              # held outside Vietnam (its zone is not the home zone)
 
 
 def item_key(template_id: int, unit_id: int | None = None) -> str:
@@ -37,11 +38,16 @@ def is_foreign_related(event, has_delegation: bool) -> bool:
     return event.kind in FOREIGN_KINDS or has_delegation
 
 
+def is_abroad(event) -> bool:
+    """Held abroad: events are entered in their own time zone, Vietnam's is Asia/Ho_Chi_Minh."""
+    return (getattr(event, "timezone", None) or DEFAULT_TIMEZONE) != DEFAULT_TIMEZONE
+
+
 def applies(template, event, has_delegation: bool) -> bool:
     """Does the template's kind and condition hold for the event?
 
     :param template: needs ``kind`` (None: every kind) and ``condition``.
-    :param event: needs ``kind`` and ``is_sensitive``.
+    :param event: needs ``kind`` and ``is_sensitive`` (and ``timezone`` for ``ABROAD``).
     """
     if template.kind not in (None, event.kind):
         return False
@@ -49,7 +55,8 @@ def applies(template, event, has_delegation: bool) -> bool:
     return {Condition.ALWAYS: True,
             Condition.SENSITIVE: event.is_sensitive,
             Condition.FOREIGN: foreign,
-            Condition.SENSITIVE_OR_FOREIGN: event.is_sensitive or foreign}[template.condition]
+            Condition.SENSITIVE_OR_FOREIGN: event.is_sensitive or foreign,
+            Condition.ABROAD: is_abroad(event)}[template.condition]
 
 
 def compute_due(event, offset: int, offset_unit, anchor: Anchor) -> datetime:

@@ -137,6 +137,13 @@ SEEDS = [
     Seed("tra-evaluation", K.TRAINING, 7, D, R.LEAD_UNIT,
          "Đánh giá và báo cáo lớp tập huấn", "Evaluation and report", phase=AFTER,
          submission=True),
+    # Rule 18: an outgoing training delegation (a training course held abroad); its trainees
+    # report within 15 days of their return.
+    Seed("tra-abroad-report", K.TRAINING, 15, D, R.LEAD_UNIT,
+         "Học viên báo cáo kết quả đào tạo, bồi dưỡng ở nước ngoài (trong 15 ngày sau khi về nước)",
+         "Trainees' report on the training abroad (within 15 days of return)", phase=AFTER,
+         submission=True, condition=Condition.ABROAD,
+         legal_basis="Thông tư 03/2023/TT-BNV, Điều 12", verified=True),
 ]
 
 

@@ -223,13 +223,18 @@ def settings_tag(updated_at: datetime, token_hash: str) -> str:
     return f"{updated_at.isoformat()}|{token_hash[:8]}"
 
 
+def feed_cache_root() -> Path:
+    """``FEED_CACHE_DIR``, else ``<instance>/feed_cache`` (nginx's alias for X-Accel-Redirect)."""
+    configured = current_app.config.get("FEED_CACHE_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "feed_cache"
+
+
 def feed_cache() -> FeedCache:
     """The shared cache folder; one per database, so two databases never share bodies."""
-    configured = current_app.config.get("FEED_CACHE_DIR")
-    if configured:
-        return FeedCache(configured)
+    if current_app.config.get("FEED_CACHE_DIR"):
+        return FeedCache(feed_cache_root())
     database = hashlib.sha256(current_app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()
-    return FeedCache(Path(current_app.instance_path) / "feed_cache" / database[:12])
+    return FeedCache(feed_cache_root() / database[:12])
 
 
 def feed_body(spec: FeedSpec, etag: str, now: datetime) -> Path:

@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from werkzeug.wsgi import wrap_file
 
-from app import idempotency
+from app import idempotency, storage
 from app.auth.routes import public
 from app.events import release as release_rules
 from app.events.models import Event
@@ -53,6 +53,8 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
     # Accept's `in` takes a value (Werkzeug types Accept as a list of (value, quality) pairs).
     gzipped = "gzip" in request.accept_encodings  # type: ignore[comparison-overlap]
     spec = spec_for()
+    if current_app.config.get("ACCEL_REDIRECT"):
+        return _accel(spec, etag, gzipped, headers)
     try:
         handle = _open_body(spec, etag, gzipped)
     except FileNotFoundError:  # another worker replaced it between finding and opening
@@ -64,6 +66,20 @@ def _serve(spec_for, etag: str, last_modified: datetime, cache_control: str) -> 
                         mimetype="text/calendar", direct_passthrough=True)
     response.content_type = "text/calendar; charset=utf-8"
     response.content_length = os.fstat(handle.fileno()).st_size
+    return response
+
+
+def _accel(spec: build.FeedSpec, etag: str, gzipped: bool, headers) -> Response:
+    """Nginx sends the cached body (X-Accel-Redirect): the app only checked and named it."""
+    path = build.feed_body(spec, etag, utcnow())
+    if gzipped:
+        path = build.feed_cache().gzipped(path)
+        headers["Content-Encoding"] = "gzip"
+    db.session.commit()  # end the read transaction
+    relative = path.relative_to(build.feed_cache_root()).as_posix()
+    response = storage.accel_response(current_app.config["ACCEL_FEEDS_PREFIX"] + relative,
+                                      "text/calendar", headers)
+    response.content_type = "text/calendar; charset=utf-8"
     return response
 
 

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     EVENT_RESCHEDULED = "event_rescheduled"
     EVENT_CANCELLED = "event_cancelled"
     EVENT_CHANGED = "event_changed"            # venue or status of an event less than 48 h away
+    TRAINING_NOMINATED = "training_nominated"  # a unit nominated the person for a training course
     DIGEST = "digest"                          # daily e-mail only; never in the bell
 
 

@@ -30,7 +30,7 @@ ALWAYS_EMAILED = frozenset({Kind.ITEM_OVERDUE, Kind.ITEM_ESCALATED})
 ITEM_REMINDERS = frozenset({Kind.ITEM_DUE_SOON, Kind.ITEM_OVERDUE, Kind.ITEM_ESCALATED})
 
 OBJECT_TYPES = {"ChecklistItem": "item", "Event": "event", "SpokespersonAssignment": "assignment",
-                "BriefingNote": "note", "Briefing": "briefing"}
+                "BriefingNote": "note", "Briefing": "briefing", "TrainingNomination": "nomination"}
 
 TIME_FIELDS = {"starts_at", "ends_at", "all_day", "timezone"}
 AFTER_THE_FACT = {EventStatus.HELD.value, EventStatus.REPORTED.value}
@@ -194,6 +194,15 @@ def notify_assignment(assignment) -> list[Notification]:
               "tz": briefing.timezone, "role": str(assignment.role)}
     return notify([assignment.user], Kind.SPOKESPERSON_ASSIGNED, assignment, step="assigned",
                   params=params, url=event_url(briefing.event_id), event=briefing.event)
+
+
+def notify_nominated(nomination) -> list[Notification]:
+    """Tell a person that their unit nominated them for a training course."""
+    event = nomination.course.event
+    return notify([nomination.user], Kind.TRAINING_NOMINATED, nomination, step="nominated",
+                  params={**event_params(event), "unit_vi": nomination.unit.name_vi,
+                          "unit_en": nomination.unit.name_en},
+                  url=f"/training/{event.id}", event=event)
 
 
 def notify_note_submitted(version) -> list[Notification]:

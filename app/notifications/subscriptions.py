@@ -13,6 +13,7 @@ from app.checklists.signals import checklist_synced, item_submitted, submission_
 from app.events.signals import event_saved
 from app.notifications import services
 from app.spokespeople.signals import assignment_proposed, note_reviewed, note_submitted
+from app.training.signals import nomination_made
 
 
 def on_checklist_synced(event, **_extra) -> None:
@@ -40,6 +41,10 @@ def on_note_reviewed(version, approved: bool, **_extra) -> None:
     services.notify_note_reviewed(version, approved)
 
 
+def on_nomination_made(nomination, **_extra) -> None:
+    services.notify_nominated(nomination)
+
+
 RECEIVERS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (event_saved, services.on_event_saved),
     (checklist_synced, on_checklist_synced),
@@ -48,6 +53,7 @@ RECEIVERS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (assignment_proposed, on_assignment_proposed),
     (note_submitted, on_note_submitted),
     (note_reviewed, on_note_reviewed),
+    (nomination_made, on_nomination_made),
 ]
 
 

@@ -110,6 +110,11 @@ def render(kind: str, params: dict, locale: str) -> Text:
         return Text(_("Changed: %(event)s", event=event),
                     [_("%(event)s, starting at %(start)s, has changed: %(what)s.", event=event,
                        start=start, what=", ".join(_change_label(c) for c in p.get("changed", [])))])
+    if kind is Kind.TRAINING_NOMINATED:
+        return Text(_("Nominated for a training course: %(event)s", event=event),
+                    [_("%(unit)s nominated you for the training course %(event)s, starting at %(start)s.",
+                       unit=pick(p, "unit", locale), event=event, start=start),
+                     _("Please accept or decline on the course's page.")])
     return Text(_("Your daily digest"), [])
 
 

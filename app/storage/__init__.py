@@ -28,12 +28,13 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote
 
 from flask import Response, abort, current_app, send_file, stream_with_context
 
 from app.storage.backends import CHUNK_SIZE, Database, FileInfo, LocalFolder, sha256_of
 
-__all__ = ["BACKENDS", "CHUNK_SIZE", "FileInfo", "backend", "delete", "discard", "put", "read",
+__all__ = ["BACKENDS", "accel_response", "local_folder", "CHUNK_SIZE", "FileInfo", "backend", "delete", "discard", "put", "read",
            "send", "sha256_of", "size", "valid_key"]
 
 BACKENDS = ("local", "db")
@@ -46,6 +47,11 @@ Backend = LocalFolder | Database
 def local_root() -> Path:
     configured = current_app.config.get("UPLOAD_FOLDER")
     return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+
+
+def local_folder() -> LocalFolder:
+    """The ``local`` backend, whichever is configured (backups, migration)."""
+    return LocalFolder(local_root())
 
 
 def backend(name: str | None = None) -> Backend:
@@ -117,15 +123,31 @@ def discard(key: str) -> None:
         found.delete(key)
 
 
+def accel_response(location: str, mimetype: str, headers=None) -> Response:
+    """An empty answer that asks nginx to send the file at ``location`` (an internal location).
+
+    nginx keeps Content-Type, Content-Disposition and Cache-Control of this response
+    (deploy/nginx/briefdesk-locations.conf passes the others it needs).
+    """
+    response = Response(b"", mimetype=mimetype, headers=headers)
+    response.headers["X-Accel-Redirect"] = quote(location)
+    response.headers.pop("Content-Length", None)
+    return response
+
+
 def send(key: str, *, mimetype: str) -> Response:
     """The file as a response (404 when it is missing). Check access before calling this.
 
-    The caller adds its own headers (``Content-Disposition``, ``Cache-Control``).
+    The caller adds its own headers (``Content-Disposition``, ``Cache-Control``). With
+    ``ACCEL_REDIRECT`` a file of the local folder is sent by nginx (X-Accel-Redirect); a file
+    in the database is streamed by the app in either case.
     """
     found = _locate(key)
     if found is None:
         abort(404)
     where, length = found
+    if isinstance(where, LocalFolder) and current_app.config.get("ACCEL_REDIRECT"):
+        return accel_response(current_app.config["ACCEL_FILES_PREFIX"] + key, mimetype)
     if isinstance(where, LocalFolder):
         response = send_file(where.path(key), mimetype=mimetype, max_age=0)
     else:

@@ -70,7 +70,7 @@ class LocalFolder:
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
-    def keys(self) -> Iterator[str]:
+    def list_keys(self) -> Iterator[str]:
         if not self.root.is_dir():
             return
         for path in sorted(self.root.rglob("*")):
@@ -121,7 +121,7 @@ class Database:
         db.session.execute(sa.delete(StoredChunk.__table__).where(StoredChunk.key == key))
         db.session.execute(sa.delete(StoredFile.__table__).where(StoredFile.key == key))
 
-    def keys(self) -> Iterator[str]:
+    def list_keys(self) -> Iterator[str]:
         yield from db.session.scalars(sa.select(StoredFile.key).order_by(StoredFile.key)).all()
 
 

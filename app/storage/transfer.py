@@ -40,7 +40,7 @@ def migrate(to: str, progress: Callable[[str], None] = lambda _key: None) -> Rep
     target = backend(to)
     source = backend("local" if to == "db" else "db")
     report = Report()
-    for key in list(source.keys()):
+    for key in list(source.list_keys()):
         if not valid_key(key):
             report.skipped.append(key)
             continue

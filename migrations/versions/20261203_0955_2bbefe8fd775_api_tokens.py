@@ -1,7 +1,7 @@
 """Personal API tokens: hash only, scope, expiry, revocation, last use, throttling window.
 
 Revision ID: 2bbefe8fd775
-Revises: 9a5b6c7d8e9f
+Revises: b5f03b3de3b9
 Create Date: 2026-12-03 09:25:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '2bbefe8fd775'
-down_revision = '9a5b6c7d8e9f'
+down_revision = 'b5f03b3de3b9'
 branch_labels = None
 depends_on = None
 
