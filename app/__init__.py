@@ -14,6 +14,8 @@ from app import (
     models,  # noqa: F401  (registers every table)
     navigation,
 )
+from app.api import spec as api_spec
+from app.api.routes import bp as api_pages_bp
 from app.auth.admin import bp as users_bp
 from app.auth.routes import bp as auth_bp
 from app.auth.routes import require_login_by_default
@@ -28,6 +30,7 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 from app.feeds import changes as feeds_changes
 from app.feeds.routes import bp as feeds_bp
 from app.i18n import select_locale, select_timezone
+from app.imports.routes import bp as imports_bp
 from app.main.routes import bp as main_bp
 from app.notifications import subscriptions as notifications_subscriptions
 from app.notifications.routes import bp as notifications_bp
@@ -45,7 +48,8 @@ from app.web import IdConverter, Request
 SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register,
                  feeds_changes.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
-              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, training_bp)
+              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, training_bp,
+              api_pages_bp, imports_bp)
 
 
 class ConfigurationError(RuntimeError):
@@ -99,6 +103,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    api_spec.register(app)  # /api/v1: the JSON API and its OpenAPI document
     app.before_request(require_login_by_default)
     register_error_handlers(app)
     headers.register(app)

@@ -16,6 +16,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(feeds_group)
     app.cli.add_command(checklists_group)
+    app.cli.add_command(api_group)
+    app.cli.add_command(events_group)
     app.cli.add_command(storage_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
@@ -126,6 +128,70 @@ def checklists_sync():
     result = sync_checklists(load_events_for_sync(sa.select(Event).order_by(Event.id)))
     db.session.commit()
     click.echo(f"{result.created} items created, {result.updated} updated, {result.closed} closed")
+
+
+@click.group("api", help="The JSON API.")
+def api_group():
+    pass
+
+
+@api_group.command("token")
+@click.argument("email")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True,
+              help="read: GET only; write: also change what the user may change.")
+@click.option("--name", default="cli", show_default=True, help="Name shown on the user's page.")
+def api_token(email: str, scope: str, name: str):
+    """Issue a personal API token for EMAIL and print it (shown once)."""
+    from app.api.tokens import issue_token_for
+
+    try:
+        _token, secret = issue_token_for(email, scope, name)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(secret)
+
+
+@click.group("events", help="Events.")
+def events_group():
+    pass
+
+
+@events_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; create nothing.")
+@click.option("--as", "email", default=None,
+              help="The user the events are created as (default: the first active admin).")
+def events_import(path: str, dry_run: bool, email: str | None):
+    """Import events from a CSV or XLSX file (the template of /events/import/), all or nothing."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from app.imports.sheet import commit, importer_for, preview
+
+    try:
+        actor = importer_for(email)
+    except ValidationFailed as exc:
+        raise click.ClickException(exc.message) from None
+    file = Path(path)
+    result = preview(actor, file.name, file.read_bytes(), current_app.config["APP_TIMEZONE"])
+    if result.problem:
+        raise click.ClickException(result.problem)
+    known = len(result.rows) - len(result.new_rows) - len(result.errors)
+    click.echo(f"{len(result.rows)} rows: {len(result.new_rows)} new, {known} imported before, "
+               f"{len(result.errors)} with errors")
+    for row in result.errors:
+        for error in row.errors:
+            click.echo(f"line {row.number}: {error}", err=True)
+    if result.errors:
+        raise click.ClickException("nothing imported: correct the rows above")
+    if dry_run:
+        return
+    created = commit(actor, result)
+    db.session.commit()
+    click.echo(f"{len(created)} events created")
 
 
 @click.group("storage", help="Stored files (attachments): a local folder or the database.")

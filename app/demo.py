@@ -8,11 +8,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.api.demo import ensure_demo_tokens
 from app.auth.models import User
 from app.auth.roles import Role
 from app.events.demo import load_events
 from app.extensions import db
 from app.feeds.demo import ensure_demo_feeds
+from app.imports import demo as imports_demo
 from app.notifications import demo as notifications_demo
 from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
@@ -75,11 +77,14 @@ ROLE_LOGINS = [f"{r.value}@demo.example" for r in Role]
 class Summary:
     password: str
     counts: dict[str, int] = field(default_factory=dict)
+    api_token: str | None = None  # a new demo API token, printed once
 
     def describe(self) -> str:
         lines = ["Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in self.counts.items())]
         lines.append(f"Log in as any of these with the password '{self.password}':")
         lines += [f"  {email}" for email in ROLE_LOGINS]
+        if self.api_token:
+            lines.append(f"API token of protocol@demo.example (read, shown once): {self.api_token}")
         return "\n".join(lines)
 
 
@@ -128,6 +133,8 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts.update(spokespeople_demo.load(units, users))
     summary.counts["notifications"] = notifications_demo.load(users)
     summary.counts["calendar feeds"] = ensure_demo_feeds(users)
+    summary.api_token = ensure_demo_tokens(users)
+    summary.counts["programme items imported from a partner's calendar"] = imports_demo.load(users)
     return summary
 
 

@@ -16,10 +16,14 @@ from flask_login import current_user
 
 
 def select_locale() -> str:
-    """The user's saved locale, else the session's choice, else Accept-Language, else vi."""
+    """API calls: Accept-Language. Pages: the user's saved locale, else the session's choice, else Accept-Language, else vi."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and background jobs
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/") and request.accept_languages:
+        # A program names its language with each call (RFC 9457 errors in that language).
+        return request.accept_languages.best_match(languages) or \
+            current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale", "")

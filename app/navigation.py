@@ -10,8 +10,10 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from app.api.tokens import can_have_tokens
 from app.auth.permissions import is_admin
 from app.checklists.overview import can_see_overview
+from app.events.access import can_create_events
 from app.events.venues import can_manage_venues
 from app.i18n import _l
 from app.press.briefings import can_manage_outlets
@@ -43,9 +45,11 @@ NAV = [
 # The second menu row: registers, directories and administration.
 TOOLS_NAV = [
     NavEntry("feeds.index", _l("Calendar feeds")),
+    NavEntry("apipages.token_list", _l("API tokens"), can_have_tokens),
     NavEntry("spokespeople.briefings", _l("Briefing assignments"), is_assigner),
     NavEntry("spokespeople.bank", _l("Q&A bank")),
     NavEntry("events.venues", _l("Venues"), can_manage_venues),
+    NavEntry("imports.upload", _l("Import events"), can_create_events),
     NavEntry("press.outlets", _l("Press outlets"), can_manage_outlets),
     NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
     NavEntry("training.coverage_page", _l("Training coverage"), can_see_coverage),

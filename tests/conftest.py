@@ -30,6 +30,7 @@ from tests.helpers import PASSWORD, FreshRequestClient, free_port, log_in, start
 from tools.translate import compile_catalogs
 
 pytest_plugins = [
+    "tests.fixtures_api",
     "tests.fixtures_checklists",
     "tests.fixtures_feeds",
     "tests.fixtures_press",

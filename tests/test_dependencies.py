@@ -26,6 +26,8 @@ LAYERS = [
     {"training"},  # courses, quotas, nominations, attendance, records, coverage
     {"feeds"},
     {"notifications"},
+    {"imports"},  # events from spreadsheets, partners' calendars into programmes
+    {"api"},  # the JSON API: calls every feature's services
     {"app", "main", "navigation", "demo", "cli", "models", "backup",  # the application: wires features
      "headers", "gunicorn_conf", "gunicorn_logging"},
 ]

@@ -148,6 +148,19 @@ def _planned(event: Event) -> Planned:
                    event_id=event.id)
 
 
+def check_event_data(actor, data: EventData) -> None:
+    """The checks ``create_event`` makes, without saving (an import's preview).
+
+    Raises PermissionDenied or ValidationFailed as ``create_event`` would; clashes are not
+    looked for.
+    """
+    check_unit(data.lead_unit_id, "lead_unit_id")
+    if not access.can_create_for(actor, data.lead_unit_id):
+        raise PermissionDenied()
+    with db.session.no_autoflush:
+        _apply(Event(), data)
+
+
 def create_event(actor, data: EventData) -> Event:
     """Create an event in draft; raises ClashesFound unless ``data.override_reason`` is given."""
     check_unit(data.lead_unit_id, "lead_unit_id")  # "unknown unit" before "not yours"

@@ -3,7 +3,7 @@
 Existing briefings were all pre-event press conferences proposed by the checklist.
 
 Revision ID: 1035efb3fd50
-Revises: b5f03b3de3b9
+Revises: d206063e6b48
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1035efb3fd50'
-down_revision = 'b5f03b3de3b9'
+down_revision = 'd206063e6b48'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,245 @@
+"""A partner's calendar (.ics) into an event's programme.
+
+Each VEVENT becomes a programme item of the chosen event, through
+``events.delegations.add_programme_item``. UIDs are remembered per event
+(``imported_programme_items``): importing again adds what is new, replaces what changed
+(remove and add, as on the event page) and reports the UIDs that are no longer in the file,
+leaving their items for a person to remove. Times: a TZID is converted from its zone, UTC
+stays UTC, a floating time is read in the event's own zone; an all-day entry spans the day.
+A malformed file is refused with the line at fault, and nothing is imported.
+"""
+import hashlib
+import ipaddress
+import re
+import socket
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from icalendar import Calendar
+from icalendar.prop import vDDDTypes
+
+from app.errors import ValidationFailed
+from app.events import access, delegations
+from app.events.models import Event
+from app.extensions import db
+from app.i18n import _
+from app.imports.models import ImportedProgrammeItem
+from app.inputs import strip_controls
+
+MAX_BYTES = 2 * 1024 * 1024
+FETCH_TIMEOUT = 10  # seconds
+MAX_ENTRIES = 500
+
+
+@dataclass
+class Entry:
+    uid: str
+    line: int
+    summary: str
+    location: str
+    starts_at: datetime  # UTC
+    ends_at: datetime
+    description: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        raw = "|".join([self.summary, self.location, self.starts_at.isoformat(),
+                        self.ends_at.isoformat()])
+        return hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+@dataclass
+class Outcome:
+    created: list[str] = field(default_factory=list)  # UIDs
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # remembered UIDs missing from the file
+
+
+def fetch(url: str) -> bytes:
+    """GET an http(s) URL with a timeout and a size limit (never a loopback or link-local host)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationFailed(_("Give an http:// or https:// address."), "url")
+    try:
+        addresses = {str(info[4][0]).split("%")[0]
+                     for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except (OSError, UnicodeError):
+        raise ValidationFailed(_("This address cannot be reached."), "url") from None
+    if any(ipaddress.ip_address(a).is_loopback or ipaddress.ip_address(a).is_link_local
+           for a in addresses):
+        raise ValidationFailed(_("This address cannot be reached."), "url")
+    request = urllib.request.Request(url, headers={"User-Agent": "Briefing Desk calendar import"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+            content = response.read(MAX_BYTES + 1)
+    except (OSError, ValueError):
+        raise ValidationFailed(_("The calendar could not be fetched from this address."),
+                               "url") from None
+    if len(content) > MAX_BYTES:
+        raise ValidationFailed(_("The calendar is larger than %(n)d MB.",
+                                 n=MAX_BYTES // 1024 // 1024), "url")
+    return content
+
+
+def _unfolded(text: str) -> list[tuple[int, str]]:
+    """Content lines with the number of the line each starts on (RFC 5545 3.1 unfolding)."""
+    lines: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if raw[:1] in (" ", "\t") and lines:
+            lines[-1] = (lines[-1][0], lines[-1][1] + raw[1:])
+        elif raw.strip():
+            lines.append((number, raw))
+    return lines
+
+
+_NAME = re.compile(r"[A-Za-z0-9-]+")
+
+
+def _malformed(number: int, why: str) -> ValidationFailed:
+    return ValidationFailed(_("Line %(n)d of the calendar: %(why)s", n=number, why=why), "ics")
+
+
+def check_syntax(text: str) -> list[tuple[int, str]]:
+    """Refuse what would break parsing, naming the line; returns the unfolded lines."""
+    lines = _unfolded(text)
+    if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
+        raise _malformed(lines[0][0] if lines else 1, _("a calendar starts with BEGIN:VCALENDAR."))
+    stack: list[str] = []
+    for number, line in lines:
+        name, colon, value = line.partition(":")
+        if not colon or not _NAME.fullmatch(name.split(";", 1)[0]):
+            raise _malformed(number, _("\"%(text)s\" is not a NAME:value line.", text=line[:60]))
+        key = name.split(";", 1)[0].upper()
+        if key == "BEGIN":
+            stack.append(value.strip().upper())
+        elif key == "END":
+            if not stack or stack[-1] != value.strip().upper():
+                raise _malformed(number, _("END:%(name)s without its BEGIN.", name=value[:30]))
+            stack.pop()
+        elif key in ("DTSTART", "DTEND") and stack and stack[-1] == "VEVENT":
+            try:
+                vDDDTypes.from_ical(value.strip())
+            except ValueError:
+                raise _malformed(number, _("\"%(value)s\" is not a date or time.",
+                                           value=value[:40])) from None
+    if stack:
+        raise _malformed(lines[-1][0], _("BEGIN:%(name)s is never closed.", name=stack[-1][:30]))
+    return lines
+
+
+def _moment(value, zone: ZoneInfo, end: bool = False) -> datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:  # floating: the event's own zone
+            value = value.replace(tzinfo=zone)
+        return value.astimezone(UTC)
+    if isinstance(value, date):  # all day
+        return datetime.combine(value, time(0), tzinfo=zone).astimezone(UTC)
+    raise ValueError("not a date")
+
+
+def parse(content: bytes, zone_name: str) -> list[Entry]:
+    """The VEVENTs of the calendar; ValidationFailed (with the line) when it is malformed."""
+    if len(content) > MAX_BYTES:
+        raise ValidationFailed(_("The calendar is larger than %(n)d MB.",
+                                 n=MAX_BYTES // 1024 // 1024), "ics")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed(_("The calendar is not in UTF-8."), "ics") from None
+    text = strip_controls(text)
+    lines = check_syntax(text)
+    begins = [number for number, line in lines if line.strip().upper() == "BEGIN:VEVENT"]
+    try:
+        calendar = Calendar.from_ical(text)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationFailed(_("The calendar cannot be read: %(why)s", why=str(exc)[:200]),
+                               "ics") from None
+    zone = ZoneInfo(zone_name)
+    entries: list[Entry] = []
+    for index, component in enumerate(calendar.walk("VEVENT")):
+        line = begins[index] if index < len(begins) else 0
+        if len(entries) >= MAX_ENTRIES:
+            raise _malformed(line, _("at most %(n)d entries per calendar.", n=MAX_ENTRIES))
+        uid = str(component.get("UID", "")).strip()
+        if not uid:
+            raise _malformed(line, _("this VEVENT has no UID."))
+        start = component.get("DTSTART")
+        if start is None:
+            raise _malformed(line, _("this VEVENT has no DTSTART."))
+        try:
+            starts_at = _moment(start.dt, zone)
+            end = component.get("DTEND")
+            if end is not None:
+                ends_at = _moment(end.dt, zone)
+            elif component.get("DURATION") is not None:
+                ends_at = starts_at + component.decoded("DURATION")
+            else:
+                ends_at = starts_at + (timedelta(days=1) if not isinstance(start.dt, datetime)
+                                       else timedelta(0))
+        except (ValueError, TypeError, OverflowError, KeyError):
+            raise _malformed(line, _("its start or end cannot be read.")) from None
+        entries.append(Entry(uid=uid[:200], line=line,
+                             summary=str(component.get("SUMMARY", "")).strip(),
+                             location=str(component.get("LOCATION", "")).strip(),
+                             description=str(component.get("DESCRIPTION", "")).strip(),
+                             starts_at=starts_at, ends_at=ends_at))
+    if not entries:
+        raise ValidationFailed(_("The calendar has no events (VEVENT)."), "ics")
+    return entries
+
+
+def _programme_data(entry: Entry, zone: ZoneInfo) -> delegations.ProgrammeData:
+    start = entry.starts_at.astimezone(zone)
+    end = entry.ends_at.astimezone(zone)
+    if end.date() > start.date():  # an all-day entry, or one past midnight: to the day's end
+        if end - start > timedelta(days=1) or (end.time() != time(0) and end.date() > start.date()):
+            raise _malformed(entry.line, _("\"%(title)s\" lasts past its first day; a programme "
+                                           "item is one day.", title=entry.summary[:80]))
+        end_time = time(23, 59)
+    else:
+        end_time = end.time().replace(tzinfo=None)
+    return delegations.ProgrammeData(
+        day=start.date(), start_time=start.time().replace(tzinfo=None), end_time=end_time,
+        activity_vi=entry.summary or _("(untitled)"), place=entry.location[:300],
+        override_reason=_("Imported from the partner's calendar"))
+
+
+def import_into_programme(actor, event: Event, entries: list[Entry]) -> Outcome:
+    """Add, replace and report, all or nothing (flushes; the caller commits or rolls back)."""
+    access.require_edit(actor, event)
+    zone = ZoneInfo(event.timezone)
+    known = {row.uid: row for row in db.session.scalars(
+        sa.select(ImportedProgrammeItem).where(ImportedProgrammeItem.event_id == event.id))}
+    outcome = Outcome()
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.uid in seen:
+            raise _malformed(entry.line, _("the UID %(uid)s appears twice.", uid=entry.uid[:60]))
+        seen.add(entry.uid)
+        row = known.get(entry.uid)
+        if row is not None and row.fingerprint == entry.fingerprint:
+            outcome.unchanged.append(entry.uid)
+            continue
+        data = _programme_data(entry, zone)
+        if row is not None and row.programme_item_id is not None:
+            delegations.remove_programme_item(actor, event, row.programme_item_id)
+        try:
+            item = delegations.add_programme_item(actor, event, data)
+        except ValidationFailed as exc:
+            raise _malformed(entry.line, exc.message) from None
+        if row is None:
+            db.session.add(ImportedProgrammeItem(event_id=event.id, uid=entry.uid,
+                                                 programme_item_id=item.id,
+                                                 fingerprint=entry.fingerprint))
+            outcome.created.append(entry.uid)
+        else:
+            row.programme_item_id, row.fingerprint = item.id, entry.fingerprint
+            outcome.updated.append(entry.uid)
+    outcome.removed = sorted(uid for uid in known if uid not in seen)
+    db.session.flush()
+    return outcome
