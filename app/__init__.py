@@ -28,6 +28,8 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 from app.feeds.routes import bp as feeds_bp
 from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
+from app.monitoring import subscriptions as monitoring_subscriptions
+from app.monitoring.routes import bp as monitoring_bp
 from app.notifications import subscriptions as notifications_subscriptions
 from app.notifications.routes import bp as notifications_bp
 from app.press.routes import bp as press_bp
@@ -39,9 +41,10 @@ from app.web import IdConverter, Request
 
 # Each feature's receivers of other features' signals, connected explicitly (never as a
 # side effect of importing a module).
-SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register)
+SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register,
+                 monitoring_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
-              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp)
+              notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, monitoring_bp)
 
 
 class ConfigurationError(RuntimeError):

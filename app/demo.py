@@ -13,6 +13,7 @@ from app.auth.roles import Role
 from app.events.demo import load_events
 from app.extensions import db
 from app.feeds.demo import ensure_demo_feeds
+from app.monitoring import demo as monitoring_demo
 from app.notifications import demo as notifications_demo
 from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
@@ -121,6 +122,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     _load_checklists(summary)  # generates the events' checklists and proposed briefings
     # After the events: spokespeople only invents a briefing when none exists.
     summary.counts.update(spokespeople_demo.load(units, users))
+    summary.counts["monitoring cases"] = monitoring_demo.load(units, users)
     summary.counts["notifications"] = notifications_demo.load(users)
     summary.counts["calendar feeds"] = ensure_demo_feeds(users)
     return summary

@@ -14,6 +14,7 @@ from app.auth.permissions import is_admin
 from app.checklists.overview import can_see_overview
 from app.events.venues import can_manage_venues
 from app.i18n import _l
+from app.monitoring.access import can_record
 from app.press.briefings import can_manage_outlets
 from app.spokespeople.assignments import is_assigner
 from app.timeutil import utcnow
@@ -35,6 +36,7 @@ NAV = [
     NavEntry("press.briefings", _l("Press conferences")),
     NavEntry("notes.index", _l("Briefing notes")),
     NavEntry("spokespeople.roster_index", _l("Spokespeople")),
+    NavEntry("monitoring.index", _l("Press monitoring"), can_record),
 ]
 
 # The second menu row: registers, directories and administration.

@@ -24,6 +24,7 @@ LAYERS = [
     {"spokespeople"},
     {"feeds"},
     {"notifications"},
+    {"monitoring"},  # press monitoring cases: notifies through notifications (guards)
     {"app", "main", "navigation", "demo", "cli", "models",  # the application: wires features
      "headers", "gunicorn_conf", "gunicorn_logging"},
 ]

@@ -1,0 +1,86 @@
+"""Demo monitoring cases, one or more in every state (one sensitive). Idempotent by link."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.monitoring import services
+from app.monitoring.models import CaseStatus, Classification, MonitoringCase, Origin
+from app.press.models import PressOutlet
+from app.timeutil import utcnow
+
+# headline, link, outlet name or (platform, account), lead unit slug, classification, origin,
+# sensitive, hours since publication, the state to bring it to, excerpt
+DEMO_CASES = [
+    ("Tin đồn đoàn công tác Lào bị từ chối nhập cảnh tại cửa khẩu Bờ Y",
+     "https://facebook.example/tin-bien-gioi/posts/1001", ("Facebook", "Tin Biên Giới 24h"),
+     "so-ngoai-vu", Classification.UNTRUE, Origin.MONITORED, True, 5, CaseStatus.NEW,
+     "Bài đăng cho rằng đoàn công tác tỉnh Attapeu bị từ chối nhập cảnh tại cửa khẩu quốc tế Bờ Y."),
+    ("Lễ hội văn hóa cồng chiêng bị phản ánh thu phí trái phép",
+     "https://baoquangngai.example/van-hoa/le-hoi-cong-chieng-thu-phi", "Báo Quảng Ngãi",
+     "so-vhttdl", Classification.ONE_SIDED, Origin.MONITORED, False, 20, CaseStatus.VERIFYING,
+     "Bài viết chỉ dẫn ý kiến một phía về việc thu phí gửi xe tại lễ hội."),
+    ("Phóng viên đề nghị trả lời về tiến độ khu kinh tế cửa khẩu",
+     "https://vna.example/hoi-dap/khu-kinh-te-bo-y", "Thông tấn xã Việt Nam",
+     "so-cong-thuong", Classification.INCOMPLETE, Origin.PRESS_REQUEST, False, 72,
+     CaseStatus.VERIFYING, "Văn bản đề nghị cung cấp thông tin về tiến độ đầu tư hạ tầng."),
+    ("Video cắt ghép về buổi tiếp xã giao đoàn Campuchia",
+     "https://tiktok.example/@tintuc-tay-nguyen/video/777", ("TikTok", "@tintuc-tay-nguyen"),
+     "so-ngoai-vu", Classification.HOSTILE, Origin.MONITORED, False, 50, CaseStatus.NEW,
+     "Đoạn video cắt ghép lời phát biểu tại buổi tiếp xã giao."),
+    ("Bài viết phản ánh đúng về chợ biên giới tạm ngừng hoạt động",
+     "https://ptqn.example/thoi-su/cho-bien-gioi", "Đài Phát thanh và Truyền hình Quảng Ngãi",
+     "so-cong-thuong", Classification.ACCURATE, Origin.MONITORED, False, 100, CaseStatus.NO_ACTION,
+     "Thông tin chính xác, trùng với thông báo của Sở Công Thương."),
+]
+
+
+def load(units: dict, users: dict) -> int:
+    """Add the demo cases that are missing; returns how many were added."""
+    known = set(db.session.scalars(sa.select(MonitoringCase.url)))
+    outlets = {o.name: o for o in db.session.scalars(sa.select(PressOutlet))}
+    reporter = users["liaison@demo.example"]
+    steering = users["steering@demo.example"]
+    now = utcnow()
+    added = 0
+    for (headline, url, source, unit_slug, classification, origin, sensitive, hours, state,
+         excerpt) in DEMO_CASES:
+        if url in known:
+            continue
+        outlet = outlets.get(source) if isinstance(source, str) else None
+        platform, account = source if isinstance(source, tuple) else ("", "")
+        case = services.create_case(reporter, services.CaseData(
+            headline=headline, url=url, published_at=now - timedelta(hours=hours + 1),
+            classification=classification, lead_unit_id=units[unit_slug].id,
+            outlet_id=outlet.id if outlet else None, platform=platform, account=account,
+            excerpt=excerpt, topic="Thông tin đối ngoại", area="Ngọc Hồi" if "Bờ Y" in headline else "",
+            unit_ids=[units["bdbp-tinh"].id] if "Bờ Y" in headline else [], origin=origin,
+            reach=1000 * (hours + 3), is_sensitive=sensitive))
+        _backdate(case, hours)
+        _bring_to(case, state, steering)
+        added += 1
+    db.session.flush()
+    return added
+
+
+def _backdate(case: MonitoringCase, hours: int) -> None:
+    """As if recorded ``hours`` ago: some clocks have run out (the overdue filter shows them)."""
+    shift = timedelta(hours=hours)
+    case.created_at -= shift
+    case.verify_due_at -= shift
+    case.respond_due_at -= shift
+    for step in case.steps:
+        step.at -= shift
+    db.session.flush()
+
+
+def _bring_to(case: MonitoringCase, state: CaseStatus, actor) -> None:
+    if state is CaseStatus.NEW:
+        return
+    services.start_verification(actor, case, case.version, "Giao đơn vị chủ trì xác minh")
+    if state is CaseStatus.VERIFYING:
+        return
+    services.record_verification(actor, case, case.version, "Đã đối chiếu với thông báo chính thức.",
+                                 case.classification.value)
+    if state is CaseStatus.NO_ACTION:
+        services.no_action(actor, case, case.version, "Thông tin chính xác, không cần phản hồi.")
