@@ -14,7 +14,14 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from app.forms import BaseForm
 from app.i18n import _l
 from app.idempotency import FormTokenField
-from app.monitoring.models import CLASSIFICATION_LABELS, ORIGIN_LABELS, Classification, Origin
+from app.monitoring.models import (
+    CLASSIFICATION_LABELS,
+    ORIGIN_LABELS,
+    RESPONSE_FORM_LABELS,
+    Classification,
+    Origin,
+    ResponseForm,
+)
 from app.web import choices
 
 FORMAT = "%Y-%m-%dT%H:%M"
@@ -56,3 +63,37 @@ class VerifyForm(BaseForm):
     findings = TextAreaField(_l("What the verification found"), validators=[Optional(), Length(max=20000)])
     classification = SelectField(_l("Classification"), choices=choices(
         (c.value, CLASSIFICATION_LABELS[c]) for c in Classification))
+
+
+class ResponseTextForm(BaseForm):
+    version = HiddenField()
+    response_form = SelectField(_l("Form of the response (Decree 09/2017, Art. 4)"), choices=choices(
+        (f.value, RESPONSE_FORM_LABELS[f]) for f in ResponseForm), default=ResponseForm.PORTAL_STATEMENT.value)
+    text = TextAreaField(_l("Response text"), validators=[Optional(), Length(max=50000)])
+
+
+class ReviewForm(BaseForm):
+    version = HiddenField()
+    number = HiddenField()
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+
+
+class RespondForm(BaseForm):
+    version = HiddenField()
+    speaker_id = SelectField(_l("Spoken or signed by"), coerce=int, default=0)
+    given_at = DateTimeLocalField(_l("Given at"), format=FORMAT, validators=[Optional()])
+    link = StringField(_l("Where it can be read (link)"), validators=[Optional(), Length(max=2000)])
+
+
+class CorrectionRequestForm(BaseForm):
+    version = HiddenField()
+    false_content = TextAreaField(_l("False content (as published)"), validators=[Optional(), Length(max=20000)])
+    corrected_content = TextAreaField(_l("Corrected content"), validators=[Optional(), Length(max=20000)])
+    signatory = StringField(_l("Signatory (name and title)"), validators=[Optional(), Length(max=300)])
+
+
+class CorrectionForm(BaseForm):
+    version = HiddenField()
+    published_at = DateTimeLocalField(_l("Correction published at"), format=FORMAT, validators=[Optional()])
+    link = StringField(_l("Link to the correction"), validators=[Optional(), Length(max=2000)])
+    removed = BooleanField(_l("The item was removed instead"))

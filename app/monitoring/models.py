@@ -74,6 +74,42 @@ ORIGIN_LABELS = {
 }
 
 
+class ResponseForm(StrEnum):
+    """The six forms of informing the press (Decree 09/2017 Art. 4, DOMAIN.md rule 4)."""
+
+    PRESS_CONFERENCE = "press_conference"
+    PORTAL_STATEMENT = "portal_statement"        # on the portal or official social media
+    INTERVIEW = "interview"                      # statement or interview
+    WRITTEN_ANSWER = "written_answer"            # press release, or written answer by letter/e-mail
+    BRIEFING = "briefing"                        # press briefing
+    CORRECTION_REQUEST = "correction_request"    # written request for a response or correction
+
+
+RESPONSE_FORM_LABELS = {
+    ResponseForm.PRESS_CONFERENCE: _l("Press conference"),
+    ResponseForm.PORTAL_STATEMENT: _l("Statement on the portal or official social media"),
+    ResponseForm.INTERVIEW: _l("Statement or interview"),
+    ResponseForm.WRITTEN_ANSWER: _l("Press release or written answer by letter or e-mail"),
+    ResponseForm.BRIEFING: _l("Press briefing"),
+    ResponseForm.CORRECTION_REQUEST: _l("Written request for a response or correction"),
+}
+
+
+class VersionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+VERSION_STATUS_LABELS = {
+    VersionStatus.DRAFT: _l("Draft"),
+    VersionStatus.SUBMITTED: _l("Waiting for approval"),
+    VersionStatus.APPROVED: _l("Approved"),
+    VersionStatus.RETURNED: _l("Returned"),
+}
+
+
 case_units = sa.Table(
     "monitoring_case_units", db.metadata,
     sa.Column("case_id", sa.ForeignKey("monitoring_cases.id", ondelete="CASCADE"), primary_key=True),
@@ -121,6 +157,21 @@ class MonitoringCase(Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     no_action_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # The response: its form, who spoke (eligible on that day), when, where it can be read.
+    response_form: Mapped[ResponseForm | None] = mapped_column(enum_type(ResponseForm, length=30))
+    speaker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    response_link: Mapped[str] = mapped_column(sa.String(2000), default="")
+    briefing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("briefings.id", ondelete="SET NULL"))
+    latest_version: Mapped[int] = mapped_column(default=0)  # number of the newest response text
+    # The correction request (Press Law Art. 42) and the outlet's correction.
+    false_content: Mapped[str] = mapped_column(sa.Text, default="")
+    corrected_content: Mapped[str] = mapped_column(sa.Text, default="")
+    signatory: Mapped[str] = mapped_column(sa.String(300), default="")
+    correction_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    correction_follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    correction_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    correction_link: Mapped[str] = mapped_column(sa.String(2000), default="")
+    correction_removed: Mapped[bool] = mapped_column(default=False)
     # Optimistic locking, as for events: an action based on an older page is refused.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -128,11 +179,14 @@ class MonitoringCase(Model):
     lead_unit: Mapped[Unit] = relationship()
     units: Mapped[list[Unit]] = relationship(secondary=case_units, order_by=Unit.name_vi)
     event: Mapped[Event | None] = relationship()
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    speaker: Mapped[User | None] = relationship(foreign_keys=[speaker_id])
     attachments: Mapped[list["CaseAttachment"]] = relationship(
         back_populates="case", order_by="CaseAttachment.id", passive_deletes=True)
     steps: Mapped[list["CaseStep"]] = relationship(
         back_populates="case", order_by="CaseStep.id", passive_deletes=True)
+    versions: Mapped[list["ResponseVersion"]] = relationship(
+        back_populates="case", order_by="ResponseVersion.number", passive_deletes=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -153,7 +207,20 @@ class MonitoringCase(Model):
             return min(self.verify_due_at, self.respond_due_at)
         if self.status in RESPOND_CLOCK_STATUSES:
             return self.respond_due_at
+        if self.status is CaseStatus.CORRECTION_REQUESTED and self.correction_published_at is None:
+            return self.correction_follow_up_at
         return None
+
+    def clock(self) -> str:
+        """Which clock runs now: "verify", "respond", "correction" or ""."""
+        if self.status in VERIFY_CLOCK_STATUSES and self.verified_at is None \
+                and self.verify_due_at <= self.respond_due_at:
+            return "verify"
+        if self.status in RESPOND_CLOCK_STATUSES:
+            return "respond"
+        if self.status is CaseStatus.CORRECTION_REQUESTED and self.correction_published_at is None:
+            return "correction"
+        return ""
 
     def is_overdue(self, now: datetime) -> bool:
         """A clock that still runs has passed its deadline."""
@@ -166,7 +233,13 @@ class MonitoringCase(Model):
         return sa.or_(
             sa.and_(cls.status.in_(VERIFY_CLOCK_STATUSES), cls.verified_at.is_(None),
                     cls.verify_due_at < now),
-            sa.and_(cls.status.in_(RESPOND_CLOCK_STATUSES), cls.respond_due_at < now))
+            sa.and_(cls.status.in_(RESPOND_CLOCK_STATUSES), cls.respond_due_at < now),
+            sa.and_(cls.status == CaseStatus.CORRECTION_REQUESTED,
+                    cls.correction_published_at.is_(None), cls.correction_follow_up_at < now))
+
+    @property
+    def latest(self) -> "ResponseVersion | None":
+        return self.versions[-1] if self.versions else None
 
 
 class CaseAttachment(Model):
@@ -191,6 +264,13 @@ class StepAction(StrEnum):
     RECORDED = "recorded"
     VERIFYING = "verifying"
     VERIFIED = "verified"
+    DRAFTED = "drafted"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    RESPONDED = "responded"
+    CORRECTION_REQUESTED = "correction_requested"
+    CORRECTION_RECORDED = "correction_recorded"
     NO_ACTION = "no_action"
     CLOSED = "closed"
     REOPENED = "reopened"
@@ -200,6 +280,13 @@ STEP_ACTION_LABELS = {
     StepAction.RECORDED: _l("Recorded"),
     StepAction.VERIFYING: _l("Verification started"),
     StepAction.VERIFIED: _l("Verified"),
+    StepAction.DRAFTED: _l("Response text saved"),
+    StepAction.SUBMITTED: _l("Submitted for approval"),
+    StepAction.APPROVED: _l("Response approved"),
+    StepAction.RETURNED: _l("Response returned with comments"),
+    StepAction.RESPONDED: _l("Response given"),
+    StepAction.CORRECTION_REQUESTED: _l("Correction requested from the outlet"),
+    StepAction.CORRECTION_RECORDED: _l("Outlet's correction recorded"),
     StepAction.NO_ACTION: _l("No action needed"),
     StepAction.CLOSED: _l("Closed"),
     StepAction.REOPENED: _l("Reopened"),
@@ -224,3 +311,26 @@ class CaseStep(Model):
 
     case: Mapped[MonitoringCase] = relationship(back_populates="steps")
     actor: Mapped[User | None] = relationship()
+
+
+class ResponseVersion(Model):
+    """One saved text of the case's response; every save is a new version (diffable)."""
+
+    __tablename__ = "monitoring_response_versions"
+    __table_args__ = (sa.UniqueConstraint("case_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("monitoring_cases.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    form: Mapped[ResponseForm] = mapped_column(enum_type(ResponseForm, length=30))
+    text: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[VersionStatus] = mapped_column(enum_type(VersionStatus), default=VersionStatus.DRAFT)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    case: Mapped[MonitoringCase] = relationship(back_populates="versions")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -13,27 +14,52 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import force_locale
 from flask_login import current_user
 
 from app import idempotency
 from app.checklists import storage
 from app.extensions import db
 from app.i18n import _
-from app.monitoring import access, services
-from app.monitoring.forms import CaseForm, StepForm, VerifyForm
+from app.monitoring import access, corrections, documents, responses, services
+from app.monitoring.alerts import standing_alerts
+from app.monitoring.forms import (
+    CaseForm,
+    CorrectionForm,
+    CorrectionRequestForm,
+    RespondForm,
+    ResponseTextForm,
+    ReviewForm,
+    StepForm,
+    VerifyForm,
+)
 from app.monitoring.models import (
     CASE_STATUS_LABELS,
     CLASSIFICATION_LABELS,
     ORIGIN_LABELS,
+    RESPONSE_FORM_LABELS,
     STEP_ACTION_LABELS,
+    VERSION_STATUS_LABELS,
+    CaseStatus,
     Classification,
     MonitoringCase,
     Origin,
+    VersionStatus,
 )
+from app.settings import setting
+from app.spokespeople.diff import html_diff
 from app.timeutil import utcnow
 from app.web import apply_and_flash, attachment_disposition, choices
 
 bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.app_template_global("monitoring_standing_alerts")
+def monitoring_standing_alerts():
+    """The dashboard panel's alerts for the current user."""
+    return standing_alerts(current_user, utcnow())
 
 LABELS = {"status_labels": CASE_STATUS_LABELS, "classification_labels": CLASSIFICATION_LABELS,
           "origin_labels": ORIGIN_LABELS, "step_labels": STEP_ACTION_LABELS}
@@ -71,11 +97,9 @@ def _landing(case: MonitoringCase) -> str:
 
 
 def _case_data(form: CaseForm) -> services.CaseData:
-    local = form.published_at.data
-    zone = ZoneInfo(current_app.config["APP_TIMEZONE"])
     return services.CaseData(
         headline=form.headline.data or "", url=form.url.data or "",
-        published_at=local.replace(tzinfo=zone).astimezone(UTC) if local else None,
+        published_at=_utc(form.published_at.data),
         classification=Classification(form.classification.data),
         lead_unit_id=form.lead_unit_id.data or None, outlet_id=form.outlet_id.data or None,
         platform=form.platform.data or "", account=form.account.data or "",
@@ -114,19 +138,53 @@ def create():
                            max_mb=storage.max_bytes() // 2**20), status
 
 
-def _case_page(case: MonitoringCase, *, step_form=None, verify_form=None, stale=None, status=200):
-    step_form = step_form or StepForm(formdata=None)
-    verify_form = verify_form or VerifyForm(formdata=None)
-    step_form.version.data = verify_form.version.data = case.version
-    if not verify_form.classification.data or verify_form.classification.data == "None":
-        verify_form.classification.data = case.classification.value
+FORMS = {"step_form": StepForm, "verify_form": VerifyForm, "text_form": ResponseTextForm,
+         "review_form": ReviewForm, "respond_form": RespondForm,
+         "request_form": CorrectionRequestForm, "correction_form": CorrectionForm}
+
+
+def _case_page(case: MonitoringCase, *, stale=None, status=200, **given):
+    """The case as it is now; its forms carry the current version and keep what was typed."""
+    forms = {name: given.get(name) or cls(formdata=None) for name, cls in FORMS.items()}
+    for form in forms.values():
+        form.version.data = case.version
+    if not forms["verify_form"].classification.data or forms["verify_form"].classification.data == "None":
+        forms["verify_form"].classification.data = case.classification.value
+    latest = case.latest
+    forms["review_form"].number.data = latest.number if latest else ""
+    request_form = forms["request_form"]
+    if "request_form" not in given:
+        request_form.false_content.data = case.false_content or case.excerpt
+        request_form.corrected_content.data = case.corrected_content or case.findings
+        request_form.signatory.data = case.signatory
+    text_form = forms["text_form"]
+    if "text_form" not in given and latest is not None:
+        text_form.text.data, text_form.response_form.data = latest.text, latest.form.value
     now = utcnow()
+    respond_form = forms["respond_form"]
+    respond_form.speaker_id.choices = choices(
+        [(0, "—")] + [(u.id, f"{u.name} ({u.unit.name(_locale()) if u.unit else ''})")
+                      for u in responses.speakers(case, now)])
     return render_template(
-        "monitoring/case.html", case=case, steps=services.timeline(case), now=now,
-        step_form=step_form, verify_form=verify_form, stale=stale,
-        actions=services.actions(current_user, case),
+        "monitoring/case.html", case=case, steps=services.timeline(case), now=now, stale=stale,
+        actions=services.actions(current_user, case), latest=latest,
+        can_draft=responses.can_draft(current_user, case) and case.status in responses.DRAFTABLE,
+        can_approve=(latest is not None and latest.status is VersionStatus.SUBMITTED
+                     and responses.can_approve(current_user, case)),
+        can_submit=(latest is not None and latest.status is VersionStatus.DRAFT
+                    and responses.can_draft(current_user, case)),
+        can_respond=(case.status is CaseStatus.APPROVED and responses.can_draft(current_user, case)),
+        can_request_correction=(case.status in (CaseStatus.RESPONDED, CaseStatus.CORRECTION_REQUESTED)
+                                and responses.can_draft(current_user, case)),
+        can_record_correction=(case.status is CaseStatus.CORRECTION_REQUESTED
+                               and responses.can_draft(current_user, case)),
         event_visible=services.shows_event(current_user, case),
-        **LABELS), status
+        form_labels=RESPONSE_FORM_LABELS, version_labels=VERSION_STATUS_LABELS,
+        **forms, **LABELS), status
+
+
+def _locale() -> str:
+    return str(getattr(current_user, "locale", "vi") or "vi")
 
 
 @bp.get("/<int:case_id>")
@@ -137,9 +195,12 @@ def case(case_id: int):
 def _act(case_id: int, action, success: str, form_class=StepForm):
     case = services.get_case(current_user, case_id)
     form = form_class()
-    kwargs = {"verify_form" if form_class is VerifyForm else "step_form": form}
+    key = next(name for name, cls in FORMS.items() if cls is form_class)
+    if form_class is RespondForm:
+        form.speaker_id.choices = None  # any id; the service checks eligibility
+        form.speaker_id.validate_choice = False
     if not form.validate_on_submit():
-        return _case_page(case, status=400, **kwargs)
+        return _case_page(case, status=400, **{key: form})
     try:
         done = apply_and_flash(lambda: action(case, form), success, form=form)
     except services.StaleCase as exc:
@@ -147,9 +208,9 @@ def _act(case_id: int, action, success: str, form_class=StepForm):
         form.form_errors.append(_("Someone else moved this case on after you opened the page. What "
                                   "you wrote is kept below; check their steps, then try again."))
         return _case_page(db.session.get_one(MonitoringCase, case_id), stale=exc.steps, status=409,
-                          **kwargs)
+                          **{key: form})
     if not done:
-        return _case_page(db.session.get_one(MonitoringCase, case_id), status=400, **kwargs)
+        return _case_page(db.session.get_one(MonitoringCase, case_id), status=400, **{key: form})
     return redirect(url_for("monitoring.case", case_id=case_id))
 
 
@@ -182,6 +243,103 @@ def close(case_id: int):
 def reopen(case_id: int):
     return _act(case_id, lambda case, form: services.reopen(
         current_user, case, form.version.data, form.comment.data or ""), _("Case reopened."))
+
+
+@bp.post("/<int:case_id>/response")
+def save_text(case_id: int):
+    return _act(case_id, lambda case, form: responses.save_text(
+        current_user, case, form.version.data, form.response_form.data, form.text.data or ""),
+        _("Response text saved as a new version."), ResponseTextForm)
+
+
+@bp.post("/<int:case_id>/response/submit")
+def submit(case_id: int):
+    return _act(case_id, lambda case, form: responses.submit(
+        current_user, case, form.version.data, form.number.data),
+        _("Response submitted for approval."), ReviewForm)
+
+
+@bp.post("/<int:case_id>/response/approve")
+def approve(case_id: int):
+    return _act(case_id, lambda case, form: responses.review(
+        current_user, case, form.version.data, form.number.data, True, form.comment.data or ""),
+        _("Response approved."), ReviewForm)
+
+
+@bp.post("/<int:case_id>/response/return")
+def return_text(case_id: int):
+    return _act(case_id, lambda case, form: responses.review(
+        current_user, case, form.version.data, form.number.data, False, form.comment.data or ""),
+        _("Response returned with your comments."), ReviewForm)
+
+
+@bp.post("/<int:case_id>/respond")
+def respond(case_id: int):
+    def action(case, form):
+        return responses.record_response(current_user, case, form.version.data,
+                                         form.speaker_id.data or None, _utc(form.given_at.data),
+                                         form.link.data or "")
+    return _act(case_id, action, _("Response recorded."), RespondForm)
+
+
+@bp.post("/<int:case_id>/correction/request")
+def request_correction(case_id: int):
+    return _act(case_id, lambda case, form: corrections.request_correction(
+        current_user, case, form.version.data, form.false_content.data or "",
+        form.corrected_content.data or "", form.signatory.data or ""),
+        _("Correction requested: download the letter and send it to the outlet."), CorrectionRequestForm)
+
+
+@bp.post("/<int:case_id>/correction")
+def record_correction(case_id: int):
+    return _act(case_id, lambda case, form: corrections.record_correction(
+        current_user, case, form.version.data, _utc(form.published_at.data), form.link.data or "",
+        bool(form.removed.data)), _("The outlet's correction is recorded."), CorrectionForm)
+
+
+@bp.get("/<int:case_id>/correction-request.docx")
+def correction_letter(case_id: int):
+    found = services.get_case(current_user, case_id)
+    if found.correction_requested_at is None:
+        abort(404)
+    zone = current_app.config["APP_TIMEZONE"]
+    content = documents.correction_letter(
+        found, place=setting("organisation.document_place"), zone=zone,
+        day=found.correction_requested_at.astimezone(ZoneInfo(zone)).date())
+    return Response(content, mimetype=DOCX, headers={
+        "Content-Disposition": f"attachment; filename=correction-request-{found.id}.docx",
+        "Cache-Control": "private, no-store"})
+
+
+@bp.get("/register.xlsx")
+def register():
+    """The register of the cases the user may see, with the log's filters."""
+    filters = services.Filters.parse(request.args)
+    now = utcnow()
+    cases = services.all_cases(current_user, filters, now)
+    with force_locale("vi"):
+        content = documents.register_xlsx(cases, current_app.config["APP_TIMEZONE"], now)
+    return Response(content, mimetype=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=monitoring-register-{now:%Y%m%d}.xlsx",
+        "Cache-Control": "private, no-store"})
+
+
+@bp.get("/<int:case_id>/diff")
+def diff(case_id: int):
+    found = services.get_case(current_user, case_id)
+    numbers = {v.number: v for v in found.versions}
+    a = numbers.get(request.args.get("a", type=int) or 0)
+    b = numbers.get(request.args.get("b", type=int) or 0)
+    if a is None or b is None:
+        abort(404)
+    return render_template("monitoring/diff.html", case=found, old=a, new=b,
+                           diff=html_diff(a.text.splitlines(), b.text.splitlines()))
+
+
+def _utc(local):
+    """A datetime-local input, read in APP_TIMEZONE."""
+    zone = ZoneInfo(current_app.config["APP_TIMEZONE"])
+    return local.replace(tzinfo=zone).astimezone(UTC) if local else None
 
 
 @bp.get("/attachments/<int:attachment_id>")

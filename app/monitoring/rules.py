@@ -17,6 +17,11 @@ define("monitoring.statement_days", _l("Ad-hoc statement on a report within"), t
 define("monitoring.press_answer_days",
        _l("Answer a press agency's written question or forwarded complaint within"), types.DAYS, 30,
        legal_basis="Luật Báo chí 2016, Điều 39", verified=True, minimum=1)
+define("monitoring.correction_follow_up_days",
+       _l("Follow up a correction request after"), types.DAYS, 2,
+       legal_basis="Luật Báo chí 2016, Điều 42 (cải chính trên số tiếp theo; báo điện tử gỡ bỏ ngay)",
+       verified=False, minimum=1,
+       help=_l("Policy reading of rule 11: the outlet is reminded if its correction is not recorded by then."))
 define("monitoring.due_soon_hours", _l("Remind those responsible before a monitoring deadline"),
        types.HOURS, 6, minimum=1, help=_l("Policy: one reminder this long before each deadline."))
 define("monitoring.escalate_after_hours",
@@ -33,3 +38,7 @@ def respond_due(recorded_at: datetime, origin: Origin) -> datetime:
     if Origin(origin) is Origin.PRESS_REQUEST:
         return recorded_at + timedelta(days=setting("monitoring.press_answer_days"))
     return recorded_at + timedelta(days=setting("monitoring.statement_days"))
+
+
+def correction_follow_up(requested_at: datetime) -> datetime:
+    return requested_at + timedelta(days=setting("monitoring.correction_follow_up_days"))

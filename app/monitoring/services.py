@@ -123,6 +123,14 @@ def list_cases(user, filters: Filters, *, page: int = 1, now: datetime | None = 
     return list(rows[:PAGE_SIZE]), len(rows) > PAGE_SIZE, total or 0
 
 
+def all_cases(user, filters: Filters, now: datetime, limit: int = 20_000) -> Sequence[MonitoringCase]:
+    """Every case of the log's filters (for the register), at most ``limit``, oldest first."""
+    query = filtered_query(user, filters, now).order_by(None).order_by(MonitoringCase.id)
+    return db.session.scalars(query.options(
+        selectinload(MonitoringCase.outlet), selectinload(MonitoringCase.lead_unit),
+        selectinload(MonitoringCase.speaker)).limit(limit)).all()
+
+
 def timeline(case: MonitoringCase) -> Sequence[CaseStep]:
     return db.session.scalars(sa.select(CaseStep).options(selectinload(CaseStep.actor))
                               .where(CaseStep.case_id == case.id).order_by(CaseStep.id)).all()
@@ -307,6 +315,13 @@ def _step(case: MonitoringCase, action: StepAction, user, comment: str, from_sta
                    version=case.version)
     db.session.add(row)
     return row
+
+
+def _require_draft(user, case: MonitoringCase, allowed) -> None:
+    """Visible (else 404) and ``allowed(user, case)`` (else 403)."""
+    access.require_view(user, case)
+    if not allowed(user, case):
+        raise PermissionDenied()
 
 
 def check_version(case: MonitoringCase, expected_version) -> int:

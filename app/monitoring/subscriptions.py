@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from app.extensions import db
-from app.monitoring import access
+from app.monitoring import access, clocks
 from app.monitoring.models import MonitoringCase
 from app.notifications import guards
 from app.notifications.models import Notification
@@ -22,3 +22,4 @@ def case_notice_clause(user):
 
 def register(app: Flask) -> None:
     guards.register("case", may_view_case, case_notice_clause)
+    guards.register_reminders("monitoring", clocks.claim_reminders)

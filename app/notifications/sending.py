@@ -94,6 +94,9 @@ def run(now: datetime | None = None) -> RunReport:
     rules = load_rules()
     report = RunReport()
     claim_item_reminders(now, rules, report)
+    for _name, claim_more in sorted(guards.REMINDERS.items()):  # higher features' own deadlines
+        report.claimed += claim_more(now)
+        db.session.commit()
     assemble_digests(now, rules, report)
     send_pending(now, rules, report)
     return report
