@@ -216,7 +216,7 @@ def test_outsiders_never_hear_of_a_sensitive_case_in_the_bell_or_by_mail(people,
 def test_outsiders_may_not_download_a_sensitive_cases_files(people, client, make_case, app, tmp_path):
     lead, _c, _o, p = people
     case = make_case(p["liaison"], lead_unit=lead, sensitive=True)
-    db.session.add(CaseAttachment(case_id=case.id, original_name="a.png", stored_name="x" * 48,
+    db.session.add(CaseAttachment(case_id=case.id, original_name="a.png", storage_key="monitoring/" + "x" * 48,
                                   content_type="image/png", size=3, uploaded_by_id=p["liaison"].id))
     db.session.commit()
     attachment_id = db.session.scalar(sa.select(CaseAttachment.id))

@@ -243,7 +243,7 @@ class MonitoringCase(Model):
 
 
 class CaseAttachment(Model):
-    """A screenshot or document of the report, stored like checklist attachments."""
+    """A screenshot or document of the report, checked like checklist attachments, kept in app.storage."""
 
     __tablename__ = "monitoring_attachments"
 
@@ -251,7 +251,7 @@ class CaseAttachment(Model):
     case_id: Mapped[int] = mapped_column(
         sa.ForeignKey("monitoring_cases.id", ondelete="CASCADE"), index=True)
     original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    storage_key: Mapped[str] = mapped_column(sa.String(250), unique=True)  # in app.storage
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
+from app import storage as file_storage
 from app.auth.models import User
 from app.auth.roles import Role
 from app.checklists import storage
@@ -41,6 +42,7 @@ from app.timeutil import utcnow
 from app.units.models import Unit
 
 MAX_FILES = 5
+NAMESPACE = "monitoring"  # attachments' keys in app.storage: monitoring/<random name>
 PAGE_SIZE = 50
 
 
@@ -266,19 +268,19 @@ def create_case(user, data: CaseData, uploads: list[FileStorage] | None = None) 
     stored: list[str] = []
     try:
         for f in checked:
-            name = storage.store(f.data)
-            stored.append(name)
-            db.session.add(CaseAttachment(case=case, original_name=f.original_name, stored_name=name,
-                                          content_type=f.content_type, size=len(f.data),
-                                          uploaded_by_id=user.id, uploaded_at=now))
+            info = file_storage.put(NAMESPACE, f.stream)
+            stored.append(info.key)
+            db.session.add(CaseAttachment(case=case, original_name=f.original_name,
+                                          storage_key=info.key, content_type=f.content_type,
+                                          size=info.size, uploaded_by_id=user.id, uploaded_at=now))
         db.session.flush()
         _step(case, StepAction.RECORDED, user, "", CaseStatus.NEW)
         db.session.flush()
         if case.is_sensitive:
             tell_steering_of_sensitive(case)
     except Exception:
-        for name in stored:
-            storage.remove(name)
+        for key in stored:
+            file_storage.discard(key)
         raise
     return case
 

@@ -1,7 +1,7 @@
 """Press monitoring cases (vụ việc): the report, its units, attachments and timeline.
 
 Revision ID: f0fbe2e2f189
-Revises: 6d2e3f4a5b6c
+Revises: 8a1b2c3d4e5f
 Create Date: 2026-12-03 09:50:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f0fbe2e2f189'
-down_revision = '6d2e3f4a5b6c'
+down_revision = '8a1b2c3d4e5f'
 branch_labels = None
 depends_on = None
 
@@ -61,7 +61,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('original_name', sa.String(length=255), nullable=False),
-    sa.Column('stored_name', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=250), nullable=False),
     sa.Column('content_type', sa.String(length=100), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
@@ -69,7 +69,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['monitoring_cases.id'], name=op.f('fk_monitoring_attachments_case_id_monitoring_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_monitoring_attachments_uploaded_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_monitoring_attachments')),
-    sa.UniqueConstraint('stored_name', name=op.f('uq_monitoring_attachments_stored_name'))
+    sa.UniqueConstraint('storage_key', name=op.f('uq_monitoring_attachments_storage_key'))
     )
     with op.batch_alter_table('monitoring_attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_monitoring_attachments_case_id'), ['case_id'], unique=False)
