@@ -52,7 +52,7 @@ def as_user(browser, live_server):
                                       accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(60_000)  # a loaded CI machine answers slowly
         page.goto(live_server + "/login")
         page.fill("input[name=email]", email)
         page.fill("input[name=password]", "demo")
