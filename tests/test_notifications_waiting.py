@@ -93,3 +93,28 @@ def test_the_dashboard_lists_notes_waiting_for_my_approval(note_setting, make_us
     briefing.event.is_sensitive = True
     db.session.commit()
     assert notes.awaiting_approval(protocol) == []
+
+
+def test_the_dashboard_shows_the_next_weeks_events_the_reader_may_see(
+        app, clock, client, make_unit, make_user, make_event):
+    from datetime import UTC, datetime, timedelta
+
+    from app.events.models import EventStatus, Visibility
+    clock(datetime(2026, 12, 7, 2, 0, tzinfo=UTC))
+    unit, other = make_unit("u-a"), make_unit("u-b")
+    reader = make_user(Role.VIEWER, unit=unit)
+    soon = make_event(lead_unit=unit, title_vi="Tiếp đoàn Attapeu",
+                      starts_at=datetime(2026, 12, 9, 1, 0, tzinfo=UTC))
+    make_event(lead_unit=other, visibility=Visibility.CONFIDENTIAL, title_vi="Họp kín",
+               starts_at=datetime(2026, 12, 9, 3, 0, tzinfo=UTC))
+    make_event(lead_unit=unit, title_vi="Đã hủy", status=EventStatus.CANCELLED,
+               starts_at=datetime(2026, 12, 10, 1, 0, tzinfo=UTC))
+    make_event(lead_unit=unit, title_vi="Tháng sau",
+               starts_at=datetime(2026, 12, 7, 2, 0, tzinfo=UTC) + timedelta(days=30))
+    log_in(client, reader)
+    page = client.get("/").get_data(as_text=True)
+    panel = page[page.index('data-testid="upcoming-events"'):]
+    assert f"/events/{soon.id}" in panel
+    assert "Tiếp đoàn Attapeu" in panel
+    for hidden in ("Họp kín", "Đã hủy", "Tháng sau"):
+        assert hidden not in panel
