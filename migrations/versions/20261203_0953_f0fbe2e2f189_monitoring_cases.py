@@ -1,8 +1,8 @@
 """Press monitoring cases (vụ việc): the report, its units, attachments and timeline.
 
 Revision ID: f0fbe2e2f189
-Revises: 8a1b2c3d4e5f
-Create Date: 2026-12-03 09:50:00
+Revises: 9a5b6c7d8e9f
+Create Date: 2026-12-03 09:53:00
 
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f0fbe2e2f189'
-down_revision = '8a1b2c3d4e5f'
+down_revision = '9a5b6c7d8e9f'
 branch_labels = None
 depends_on = None
 
