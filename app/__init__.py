@@ -32,6 +32,8 @@ from app.feeds.routes import bp as feeds_bp
 from app.i18n import select_locale, select_timezone
 from app.imports.routes import bp as imports_bp
 from app.main.routes import bp as main_bp
+from app.monitoring import subscriptions as monitoring_subscriptions
+from app.monitoring.routes import bp as monitoring_bp
 from app.notifications import subscriptions as notifications_subscriptions
 from app.notifications.routes import bp as notifications_bp
 from app.press.routes import bp as press_bp
@@ -46,10 +48,10 @@ from app.web import IdConverter, Request
 # side effect of importing a module).
 # feeds_changes: the feeds' change counter, bumped by session events of every write.
 SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register,
-                 feeds_changes.register)
+                 feeds_changes.register, monitoring_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
               notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, training_bp,
-              api_pages_bp, imports_bp)
+              api_pages_bp, imports_bp, monitoring_bp)
 
 
 class ConfigurationError(RuntimeError):

@@ -15,6 +15,7 @@ from app.events.demo import load_events
 from app.extensions import db
 from app.feeds.demo import ensure_demo_feeds
 from app.imports import demo as imports_demo
+from app.monitoring import demo as monitoring_demo
 from app.notifications import demo as notifications_demo
 from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
@@ -131,6 +132,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts["stored files"] = _load_attachment(users["focal@demo.example"])
     # After the events: spokespeople only invents a briefing when none exists.
     summary.counts.update(spokespeople_demo.load(units, users))
+    summary.counts["monitoring cases"] = monitoring_demo.load(units, users)
     summary.counts["notifications"] = notifications_demo.load(users)
     summary.counts["calendar feeds"] = ensure_demo_feeds(users)
     summary.api_token = ensure_demo_tokens(users)

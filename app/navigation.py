@@ -16,6 +16,7 @@ from app.checklists.overview import can_see_overview
 from app.events.access import can_create_events
 from app.events.venues import can_manage_venues
 from app.i18n import _l
+from app.monitoring.access import can_record
 from app.press.briefings import can_manage_outlets
 from app.press.defaults import can_edit_defaults
 from app.spokespeople.assignments import is_assigner
@@ -40,6 +41,7 @@ NAV = [
     NavEntry("notes.index", _l("Briefing notes")),
     NavEntry("spokespeople.roster_index", _l("Spokespeople")),
     NavEntry("training.index", _l("Training")),
+    NavEntry("monitoring.index", _l("Press monitoring"), can_record),
 ]
 
 # The second menu row: registers, directories and administration.
@@ -63,7 +65,7 @@ TOOLS_NAV = [
 
 # Templates included on the dashboard, in order; each decides what to show to whom.
 DASHBOARD_PANELS: list[str] = ["checklists/_dashboard_panel.html", "spokespeople/_dashboard_panel.html",
-                               "events/_dashboard_panel.html"]
+                               "events/_dashboard_panel.html", "monitoring/_dashboard_panel.html"]
 
 # Templates included on an event's page below its details (context: ``event``);
 # each checks what the current user may see.

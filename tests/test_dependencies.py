@@ -26,6 +26,7 @@ LAYERS = [
     {"training"},  # courses, quotas, nominations, attendance, records, coverage
     {"feeds"},
     {"notifications"},
+    {"monitoring"},  # press monitoring cases: notifies through notifications (guards)
     {"imports"},  # events from spreadsheets, partners' calendars into programmes
     {"api"},  # the JSON API: calls every feature's services
     {"app", "main", "navigation", "demo", "cli", "models", "backup",  # the application: wires features

@@ -38,7 +38,7 @@ from app.notifications.models import (
 )
 from app.notifications.recipients import Directory
 from app.notifications.services import notify_open_items
-from app.notifications.texts import render
+from app.notifications.texts import CASE_KINDS, render
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople.models import (
     AssignmentRole,
@@ -58,7 +58,9 @@ NEXT_MORNING = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 08:00: after the 07:30
 DAY = timedelta(days=1)
 # Six events per case, and a seventh that turns confidential between the notice and the send.
 CLASSES = [(v, s) for v in Visibility for s in (False, True)]
-KINDS = [k for k in Kind if k is not Kind.DIGEST]  # the digest is a channel of every case
+# The digest is a channel of every case. Notices about monitoring cases are not about events:
+# their own rule (``notifications.guards``) is swept in tests/test_monitoring_cases.py.
+KINDS = [k for k in Kind if k is not Kind.DIGEST and k not in CASE_KINDS]
 
 
 def label(visibility, sensitive) -> str:

@@ -11,6 +11,7 @@ from app.events.models import Event
 from app.events.validation import check_timezone
 from app.extensions import db
 from app.i18n import _
+from app.notifications import guards
 from app.notifications.models import (
     Delivery,
     DeliveryStatus,
@@ -24,12 +25,15 @@ from app.timeutil import utcnow
 def _shown(user, query: sa.Select) -> sa.Select:
     """Restrict ``query`` to ``user``'s notices that are shown now.
 
-    Not withdrawn, and about events they may view now (``visible_clause``): someone who lost
-    sight of an event stops seeing what they were told about it.
+    Not withdrawn, and about events they may view now (``visible_clause``) and objects they
+    may view now (``guards``): someone who lost sight of one stops seeing what they were told.
     """
-    return (query.outerjoin(Event, Event.id == Notification.event_id)
-            .where(Notification.recipient_id == user.id, Notification.withdrawn_at.is_(None),
-                   sa.or_(Notification.event_id.is_(None), visible_clause(user))))
+    query = (query.outerjoin(Event, Event.id == Notification.event_id)
+             .where(Notification.recipient_id == user.id, Notification.withdrawn_at.is_(None),
+                    sa.or_(Notification.event_id.is_(None), visible_clause(user))))
+    for object_type, guard in sorted(guards.GUARDS.items()):  # objects with their own rule
+        query = query.where(sa.or_(Notification.object_type != object_type, guard.clause(user)))
+    return query
 
 
 def unread_count(user) -> int:

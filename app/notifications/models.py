@@ -27,6 +27,12 @@ class Kind(StrEnum):
     EVENT_CANCELLED = "event_cancelled"
     EVENT_CHANGED = "event_changed"            # venue or status of an event less than 48 h away
     TRAINING_NOMINATED = "training_nominated"  # a unit nominated the person for a training course
+    CASE_SENSITIVE = "case_sensitive"          # a sensitive monitoring case, told to steering at once
+    CASE_DUE_SOON = "case_due_soon"            # a monitoring clock ends soon
+    CASE_OVERDUE = "case_overdue"              # a monitoring clock has run out
+    CASE_ESCALATED = "case_escalated"          # still overdue: told to the steering committee
+    CASE_TO_APPROVE = "case_to_approve"        # a response waits for approval
+    CASE_FOLLOW_UP = "case_follow_up"          # the outlet has not corrected yet
     DIGEST = "digest"                          # daily e-mail only; never in the bell
 
 

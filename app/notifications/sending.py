@@ -25,7 +25,7 @@ from app.checklists.models import ChecklistItem
 from app.events.access import can_view
 from app.events.models import Event, EventStatus
 from app.extensions import db
-from app.notifications import outlets
+from app.notifications import guards, outlets
 from app.notifications.mail import MailSettings, build_message, mailer_for, render_for
 from app.notifications.models import SENDABLE, Delivery, DeliveryStatus, Kind
 from app.notifications.recipients import Directory, who_may_view
@@ -52,6 +52,7 @@ ATTACH_EVENT = frozenset({Kind.EVENT_RESCHEDULED, Kind.EVENT_CANCELLED, Kind.EVE
 SEND_BATCH = 100  # rows taken, sent and recorded per commit
 # Why a row was withdrawn when its recipient lost sight of the event (shown to admins).
 NOT_VISIBLE = "recipient may no longer view the event"
+NOT_VISIBLE_OBJECT = "recipient may no longer view it"
 # A row left "sending" this long belongs to a run that died mid-send.
 STALE_SENDING = timedelta(minutes=15)
 
@@ -94,6 +95,9 @@ def run(now: datetime | None = None) -> RunReport:
     rules = load_rules()
     report = RunReport()
     claim_item_reminders(now, rules, report)
+    for _name, claim_more in sorted(guards.REMINDERS.items()):  # higher features' own deadlines
+        report.claimed += claim_more(now)
+        db.session.commit()
     assemble_digests(now, rules, report)
     send_pending(now, rules, report)
     outlets.claim(now)
@@ -357,6 +361,10 @@ def _stale_reason(delivery: Delivery) -> str | None:
         event = db.session.get(Event, delivery.event_id)
         if event is None or not (delivery.recipient.active and can_view(delivery.recipient, event)):
             return NOT_VISIBLE
+    if delivery.object_type in guards.GUARDS and not (
+            delivery.recipient.active
+            and guards.may_view(delivery.recipient, delivery.object_type, delivery.object_id)):
+        return NOT_VISIBLE_OBJECT
     if delivery.kind in ITEM_REMINDERS and delivery.object_type == "item":
         item = db.session.get(ChecklistItem, delivery.object_id)
         stale = (item is None or not item.awaits_owner

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.checklists.models import OPEN_STATUSES, ChecklistItem
 from app.events.models import Event, EventStatus
 from app.extensions import db, insert_ignoring_conflicts
+from app.notifications import guards
 from app.notifications.models import (
     Delivery,
     DeliveryStatus,
@@ -20,17 +21,19 @@ from app.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from app.notifications.recipients import Directory, event_stakeholders, who_may_view
+from app.notifications.recipients import Directory, event_stakeholders, unique, who_may_view
 from app.notifications.rules import load_rules
 from app.timeutil import utcnow
 
 # Overdue items cannot be silenced: these are e-mailed whatever the person chose.
-ALWAYS_EMAILED = frozenset({Kind.ITEM_OVERDUE, Kind.ITEM_ESCALATED})
+ALWAYS_EMAILED = frozenset({Kind.ITEM_OVERDUE, Kind.ITEM_ESCALATED, Kind.CASE_OVERDUE,
+                            Kind.CASE_ESCALATED})
 # Reminders about an item's deadline; withdrawn when the event is cancelled or the deadline moves.
 ITEM_REMINDERS = frozenset({Kind.ITEM_DUE_SOON, Kind.ITEM_OVERDUE, Kind.ITEM_ESCALATED})
 
 OBJECT_TYPES = {"ChecklistItem": "item", "Event": "event", "SpokespersonAssignment": "assignment",
-                "BriefingNote": "note", "Briefing": "briefing", "TrainingNomination": "nomination"}
+                "BriefingNote": "note", "Briefing": "briefing", "TrainingNomination": "nomination",
+                "MonitoringCase": "case"}
 
 TIME_FIELDS = {"starts_at", "ends_at", "all_day", "timezone"}
 AFTER_THE_FACT = {EventStatus.HELD.value, EventStatus.REPORTED.value}
@@ -95,25 +98,30 @@ def claim(recipient_id: int, kind: Kind, obj_type: str, obj_id: int, step: str, 
     return notification
 
 
-def notify(recipients, kind: Kind, obj, *, event: Event, step: str, params: dict | None = None,
+def notify(recipients, kind: Kind, obj, *, event: Event | None, step: str, params: dict | None = None,
            url: str = "", urgent: bool = False) -> list[Notification]:
     """Tell each recipient once about ``obj`` at ``step``: bell entry + e-mail per preference.
 
-    Only recipients who may view ``event`` (what ``obj`` belongs to) hear of it; the send
-    checks again. ``urgent`` e-mails at the next run whatever the person chose (changes to
-    an event less than 48 hours away). Flushes; the caller commits.
+    Only recipients who may view ``event`` (what ``obj`` belongs to) hear of it, and, for an
+    object with its own rule (``guards``), who may view ``obj``; the send checks again.
+    ``event`` is None only for such an object. ``urgent`` e-mails at the next run whatever
+    the person chose (changes to an event less than 48 hours away). Flushes; the caller commits.
     """
     if obj.id is None:
         db.session.flush()  # a new object gets its id
-    people = who_may_view(recipients, event)
+    kind_of = object_type(obj)
+    if event is None and kind_of not in guards.GUARDS:
+        raise ValueError(f"a notice about {kind_of!r} needs its event")
+    people = who_may_view(recipients, event) if event is not None else unique(recipients)
+    people = [user for user in people if guards.may_view(user, kind_of, obj.id)]
     prefs = preferences(u.id for u in people)
     now = utcnow()
     created = []
     for user in people:
         notification = claim(
-            user.id, Kind(kind), object_type(obj), obj.id, step,
+            user.id, Kind(kind), kind_of, obj.id, step,
             status=initial_status(Kind(kind), prefs.get(user.id), urgent),
-            event_id=event.id, params=dict(params or {}),
+            event_id=event.id if event is not None else None, params=dict(params or {}),
             url=url, now=now)
         if notification is not None:
             created.append(notification)

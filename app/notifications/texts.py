@@ -115,7 +115,53 @@ def render(kind: str, params: dict, locale: str) -> Text:
                     [_("%(unit)s nominated you for the training course %(event)s, starting at %(start)s.",
                        unit=pick(p, "unit", locale), event=event, start=start),
                      _("Please accept or decline on the course's page.")])
+    if kind in CASE_KINDS:
+        return _case_text(kind, p, locale)
     return Text(_("Your daily digest"), [])
+
+
+CASE_KINDS = frozenset({Kind.CASE_SENSITIVE, Kind.CASE_DUE_SOON, Kind.CASE_OVERDUE,
+                        Kind.CASE_ESCALATED, Kind.CASE_TO_APPROVE, Kind.CASE_FOLLOW_UP})
+
+
+def _case_text(kind: Kind, p: dict, locale: str) -> Text:
+    """A monitoring case: ``headline``, ``source``, ``unit_*``, ``clock`` and ``due_at``."""
+    headline, source, unit = p.get("headline", ""), p.get("source", ""), pick(p, "unit", locale)
+    due = when(p.get("due_at"), None, locale)
+    clock = _clock_label(p.get("clock", ""))
+    if kind is Kind.CASE_SENSITIVE:
+        return Text(_("Sensitive report: %(headline)s", headline=headline),
+                    [_("A sensitive report was recorded: “%(headline)s” (%(source)s), lead unit "
+                       "%(unit)s.", headline=headline, source=source, unit=unit),
+                     _("The steering committee is told at once; %(clock)s due at %(due)s.",
+                       clock=clock, due=due)])
+    if kind is Kind.CASE_DUE_SOON:
+        return Text(_("Due soon: %(clock)s of “%(headline)s”", clock=clock, headline=headline),
+                    [_("The %(clock)s of the report “%(headline)s” (%(source)s) is due at %(due)s.",
+                       clock=clock, headline=headline, source=source, due=due)])
+    if kind is Kind.CASE_OVERDUE:
+        return Text(_("Overdue: %(clock)s of “%(headline)s”", clock=clock, headline=headline),
+                    [_("The %(clock)s of the report “%(headline)s” (%(source)s) was due at %(due)s.",
+                       clock=clock, headline=headline, source=source, due=due),
+                     _("Please act as soon as possible.")])
+    if kind is Kind.CASE_ESCALATED:
+        return Text(_("Escalated: “%(headline)s” (%(unit)s)", headline=headline, unit=unit),
+                    [_("The %(clock)s of the report “%(headline)s”, owed by %(unit)s, was due at "
+                       "%(due)s and is still not done.", clock=clock, headline=headline, unit=unit,
+                       due=due),
+                     _("You receive this as a member of the steering committee.")])
+    if kind is Kind.CASE_TO_APPROVE:
+        return Text(_("Response to approve: “%(headline)s”", headline=headline),
+                    [_("A response to the report “%(headline)s” waits for your approval.",
+                       headline=headline)])
+    return Text(_("Correction still missing: “%(headline)s”", headline=headline),
+                [_("%(source)s has not yet published the correction requested for “%(headline)s” "
+                   "(follow-up due at %(due)s).", source=source, headline=headline, due=due)])
+
+
+def _clock_label(name: str) -> str:
+    return {"verify": _("verification"), "respond": _("response"),
+            "correction": _("correction follow-up")}.get(name, name)
 
 
 def _change_label(name: str) -> str:

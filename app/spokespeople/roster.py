@@ -154,6 +154,18 @@ def eligible_clause(unit_id: int, at: datetime) -> sa.ColumnElement[bool]:
     return User.id.in_(sa.union(designated, authorised, head))
 
 
+def units_spoken_for(user, at: datetime) -> set[int]:
+    """The ids of the units ``user`` may speak for on the day of ``at`` (``is_eligible`` for each)."""
+    if user is None or getattr(user, "id", None) is None:
+        return set()
+    day = local_day(at)
+    designated = sa.select(SpokespersonDesignation.unit_id).where(
+        SpokespersonDesignation.user_id == user.id, SpokespersonDesignation.covers_clause(day))
+    authorised = sa.select(Authorisation.unit_id).where(
+        Authorisation.user_id == user.id, Authorisation.covers_clause(day))
+    return set(db.session.scalars(sa.union(designated, authorised)))
+
+
 def eligible_users(unit: Unit, at: datetime) -> list[User]:
     """Everyone who may speak for ``unit`` on the day of ``at``, by name."""
     return list(db.session.scalars(sa.select(User).where(eligible_clause(unit.id, at))

@@ -1,0 +1,1 @@
+"""Press monitoring: reports in the press and on social media, verified, answered and corrected on time."""

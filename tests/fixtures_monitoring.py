@@ -1,0 +1,50 @@
+"""Fixtures for the monitoring tests: outlets, cases and the people around a case.
+
+Registered for every test by ``pytest_plugins`` in conftest.py.
+"""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.monitoring import services
+from app.monitoring.models import Classification, Origin
+from app.press.models import PressOutlet
+
+# 1 Dec 2026, 09:00 in Hà Nội time.
+MONITORING_NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def make_outlet(app):
+    def _make(name: str = "Báo Điện tử Tin Nhanh", **fields) -> PressOutlet:
+        outlet = PressOutlet(name=name, **fields)
+        db.session.add(outlet)
+        db.session.commit()
+        return outlet
+
+    return _make
+
+
+@pytest.fixture
+def make_case(app, make_outlet, make_unit):
+    """Factory: a case recorded through the service (``by`` records it; commit included)."""
+    outlets: list[PressOutlet] = []
+
+    def _make(by, *, lead_unit=None, units=(), sensitive=False, outlet=None, **fields):
+        if outlet is None and "platform" not in fields:
+            outlets.append(outlets[0] if outlets else make_outlet())
+            outlet = outlets[-1]
+        data = services.CaseData(
+            headline=fields.pop("headline", "Thông tin sai về đoàn công tác tại cửa khẩu Bờ Y"),
+            url=fields.pop("url", "https://tin-nhanh.example/bai-viet/123"),
+            published_at=fields.pop("published_at", MONITORING_NOW - timedelta(hours=3)),
+            classification=fields.pop("classification", Classification.UNTRUE),
+            lead_unit_id=(lead_unit or make_unit()).id, outlet_id=outlet.id if outlet else None,
+            unit_ids=[u.id for u in units], is_sensitive=sensitive,
+            origin=fields.pop("origin", Origin.MONITORED), **fields)
+        case = services.create_case(by, data)
+        db.session.commit()
+        return case
+
+    return _make
