@@ -14,6 +14,7 @@ from app.auth.permissions import is_admin
 from app.checklists.overview import can_see_overview
 from app.events.venues import can_manage_venues
 from app.i18n import _l
+from app.oversight.services import can_see_dashboard
 from app.press.briefings import can_manage_outlets
 from app.spokespeople.assignments import is_assigner
 from app.timeutil import utcnow
@@ -45,6 +46,7 @@ TOOLS_NAV = [
     NavEntry("events.venues", _l("Venues"), can_manage_venues),
     NavEntry("press.outlets", _l("Press outlets"), can_manage_outlets),
     NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
+    NavEntry("oversight.dashboard", _l("Oversight"), can_see_dashboard),
     NavEntry("checklists.templates", _l("Checklist templates"), is_admin),
     NavEntry("users.index", _l("Users"), is_admin),
     NavEntry("units.index", _l("Units"), is_admin),

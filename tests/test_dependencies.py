@@ -24,6 +24,7 @@ LAYERS = [
     {"spokespeople"},
     {"feeds"},
     {"notifications"},
+    {"oversight"},  # reads every feature: figures, the periodic report, standing alerts
     {"app", "main", "navigation", "demo", "cli", "models",  # the application: wires features
      "headers", "gunicorn_conf", "gunicorn_logging"},
 ]
