@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.oversight.cli import report_group
 
 
 def register(app: Flask) -> None:
@@ -15,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(feeds_group)
     app.cli.add_command(checklists_group)
+    app.cli.add_command(report_group)
 
 
 @click.group("demo", help="Demo data.")

@@ -14,6 +14,7 @@ from app.auth.permissions import is_admin
 from app.checklists.overview import can_see_overview
 from app.events.venues import can_manage_venues
 from app.i18n import _l
+from app.oversight.reports import can_see_reports
 from app.oversight.services import can_see_dashboard
 from app.press.briefings import can_manage_outlets
 from app.spokespeople.assignments import is_assigner
@@ -47,6 +48,7 @@ TOOLS_NAV = [
     NavEntry("press.outlets", _l("Press outlets"), can_manage_outlets),
     NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
     NavEntry("oversight.dashboard", _l("Oversight"), can_see_dashboard),
+    NavEntry("reports.index", _l("Periodic reports"), can_see_reports),
     NavEntry("checklists.templates", _l("Checklist templates"), is_admin),
     NavEntry("users.index", _l("Users"), is_admin),
     NavEntry("units.index", _l("Units"), is_admin),

@@ -36,6 +36,7 @@ def oversight_world(app, make_unit, make_user, make_event, clock):
     w.ppc, w.propaganda = make_unit("ubnd-tinh"), make_unit("ban-tgdv")
     w.propaganda_user = make_user(Role.VIEWER, unit=w.propaganda)
     w.steering = make_user(Role.STEERING, unit=w.propaganda)
+    w.propaganda_head = make_user(Role.VIEWER, unit=w.propaganda, is_unit_head=True, name="Trưởng ban")
     w.head = make_user(Role.FOCAL, unit=w.bad)
     held = EventStatus.HELD
     w.briefed = make_event(lead_unit=w.good, kind=EventKind.POLITICAL, status=held, starts_at=at(10, 10),

@@ -55,7 +55,7 @@ def chart(name: str):
         scope = _scope()
     except ScopeError:
         return Response("", status=400)
-    svg = draw(services.dashboard(current_user, scope), str(get_locale() or "vi"))
+    svg = draw(services.dashboard_figures(scope), str(get_locale() or "vi"))
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
     response.headers["Cache-Control"] = "private, no-store"

@@ -452,10 +452,18 @@ class Dashboard:
         return rated[-1] if rated else None
 
 
+def dashboard_figures(scope: Scope) -> Dashboard:
+    """Every figure of the dashboard, without the list of events (for charts and the report)."""
+    return Dashboard(scope, table(scope), Listing([], 0, 0), ppc_conferences(scope),
+                     ppc_monthly_information(scope), trend(scope), _ppc_unit())
+
+
 def dashboard(user, scope: Scope) -> Dashboard:
+    """The dashboard as ``user`` sees it: the figures and the events not briefed they may see."""
     require_dashboard(user)
-    return Dashboard(scope, table(scope), events_list(user, scope, briefed=False),
-                     ppc_conferences(scope), ppc_monthly_information(scope), trend(scope), _ppc_unit())
+    data = dashboard_figures(scope)
+    data.not_briefed = events_list(user, scope, briefed=False)
+    return data
 
 
 def quarter_days(first_day: date) -> tuple[date, date]:
