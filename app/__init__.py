@@ -30,6 +30,7 @@ from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
 from app.notifications import subscriptions as notifications_subscriptions
 from app.notifications.routes import bp as notifications_bp
+from app.oversight.alert_routes import bp as alerts_bp
 from app.oversight.report_routes import bp as reports_bp
 from app.oversight.routes import bp as oversight_bp
 from app.press.routes import bp as press_bp
@@ -44,7 +45,7 @@ from app.web import IdConverter, Request
 SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
               notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, oversight_bp,
-              reports_bp)
+              reports_bp, alerts_bp)
 
 
 class ConfigurationError(RuntimeError):

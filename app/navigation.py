@@ -14,6 +14,7 @@ from app.auth.permissions import is_admin
 from app.checklists.overview import can_see_overview
 from app.events.venues import can_manage_venues
 from app.i18n import _l
+from app.oversight.alerts import can_record_inquiries
 from app.oversight.reports import can_see_reports
 from app.oversight.services import can_see_dashboard
 from app.press.briefings import can_manage_outlets
@@ -49,6 +50,7 @@ TOOLS_NAV = [
     NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
     NavEntry("oversight.dashboard", _l("Oversight"), can_see_dashboard),
     NavEntry("reports.index", _l("Periodic reports"), can_see_reports),
+    NavEntry("alerts.inquiries", _l("Press inquiries"), can_record_inquiries),
     NavEntry("checklists.templates", _l("Checklist templates"), is_admin),
     NavEntry("users.index", _l("Users"), is_admin),
     NavEntry("units.index", _l("Units"), is_admin),
@@ -57,7 +59,8 @@ TOOLS_NAV = [
 ]
 
 # Templates included on the dashboard, in order; each decides what to show to whom.
-DASHBOARD_PANELS: list[str] = ["checklists/_dashboard_panel.html", "spokespeople/_dashboard_panel.html"]
+DASHBOARD_PANELS: list[str] = ["oversight/_dashboard_panel.html", "checklists/_dashboard_panel.html",
+                               "spokespeople/_dashboard_panel.html"]
 
 # Templates included on an event's page below its details (context: ``event``);
 # each checks what the current user may see.
