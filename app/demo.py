@@ -14,6 +14,7 @@ from app.events.demo import load_events
 from app.extensions import db
 from app.feeds.demo import ensure_demo_feeds
 from app.notifications import demo as notifications_demo
+from app.oversight import demo as oversight_demo
 from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
 from app.timeutil import utcnow
@@ -65,6 +66,8 @@ USERS = [
      {Role.FOCAL}, False),
     ("propaganda@demo.example", "Lý Thị Kim", "Chuyên viên Ban Tuyên giáo và Dân vận", "ban-tgdv",
      {Role.STEERING, Role.VIEWER}, False),
+    ("head.tgdv@demo.example", "Trịnh Văn Minh", "Trưởng Ban Tuyên giáo và Dân vận", "ban-tgdv",
+     {Role.VIEWER}, True),
 ]
 
 ROLE_LOGINS = [f"{r.value}@demo.example" for r in Role]
@@ -123,6 +126,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts.update(spokespeople_demo.load(units, users))
     summary.counts["notifications"] = notifications_demo.load(users)
     summary.counts["calendar feeds"] = ensure_demo_feeds(users)
+    summary.counts.update(oversight_demo.load(users))
     return summary
 
 
