@@ -82,6 +82,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = _secret_key(app)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'briefdesk.db'}"
+    if app.config.get("STORAGE_BACKEND", "local") not in ("local", "db"):
+        raise ConfigurationError("STORAGE_BACKEND must be 'local' or 'db'")
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask documents this wrap

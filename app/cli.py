@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(feeds_group)
     app.cli.add_command(checklists_group)
     app.cli.add_command(report_group)
+    app.cli.add_command(storage_group)
 
 
 @click.group("demo", help="Demo data.")
@@ -114,6 +115,32 @@ def checklists_sync():
     result = sync_checklists(load_events_for_sync(sa.select(Event).order_by(Event.id)))
     db.session.commit()
     click.echo(f"{result.created} items created, {result.updated} updated, {result.closed} closed")
+
+
+@click.group("storage", help="Stored files (attachments): a local folder or the database.")
+def storage_group():
+    pass
+
+
+@storage_group.command("migrate")
+@click.option("--to", "to", type=click.Choice(["db", "local"]), required=True,
+              help="The backend that receives every file of the other one.")
+def storage_migrate(to: str):
+    """Move every stored file to the backend named, verifying each one's SHA-256.
+
+    Set STORAGE_BACKEND to the same value on every host (reads look in both backends
+    meanwhile). A file whose copy does not verify stays where it was; run it again.
+    """
+    from app.storage.transfer import migrate
+
+    report = migrate(to)
+    click.echo(f"{report.moved} files moved to {to} ({report.bytes} bytes), SHA-256 verified")
+    for key in report.skipped:
+        click.echo(f"skipped (not a stored file): {key}", err=True)
+    for key in report.failed:
+        click.echo(f"NOT moved, its copy did not verify: {key}", err=True)
+    if report.failed:
+        raise SystemExit(1)
 
 
 def main() -> None:

@@ -50,7 +50,9 @@ class Config:
 
     PAGE_SIZE = 50
 
-    # Checklist attachments: stored outside static (default: <instance>/uploads).
+    # Stored files (app/storage): "local", the folder UPLOAD_FOLDER (default <instance>/uploads,
+    # never under static), or "db", the database, which every host shares.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
     CHECKLIST_MAX_UPLOAD_BYTES = int(os.environ.get("CHECKLIST_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 

@@ -122,6 +122,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts["users"] = len(users)
     summary.counts.update(load_events(units, users, n_events))
     _load_checklists(summary)  # generates the events' checklists and proposed briefings
+    summary.counts["stored files"] = _load_attachment(users["focal@demo.example"])
     # After the events: spokespeople only invents a briefing when none exists.
     summary.counts.update(spokespeople_demo.load(units, users))
     summary.counts["notifications"] = notifications_demo.load(users)
@@ -162,3 +163,39 @@ def _complete_past_work(since) -> None:
         item.status = ItemStatus.DONE
         item.completed_at = item.due_at + (timedelta(days=1) if n % 10 == 0 else -timedelta(hours=3))
     db.session.flush()
+
+
+DEMO_REPORT = ("Báo cáo tóm tắt: đoàn đã làm việc với Sở Ngoại vụ; thông cáo báo chí đã gửi "
+               "các cơ quan báo chí trên địa bàn tỉnh.\n").encode()
+
+
+def _load_attachment(submitter: User) -> int:
+    """A past item provided with a file, kept in app.storage (``STORAGE_BACKEND``). Once."""
+    import io
+
+    from app.checklists import storage as attachments
+    from app.checklists.models import (
+        ChecklistItem,
+        ChecklistSubmission,
+        ItemStatus,
+        SubmissionAttachment,
+    )
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(SubmissionAttachment)):
+        return 0
+    item = db.session.scalar(
+        sa.select(ChecklistItem).where(ChecklistItem.status == ItemStatus.DONE,
+                                       ChecklistItem.requires_submission.is_(True))
+        .order_by(ChecklistItem.due_at.desc(), ChecklistItem.id).limit(1))
+    if item is None:
+        return 0
+    submission = ChecklistSubmission(item=item, text="Đã gửi báo cáo tóm tắt.", submitted_by=submitter,
+                                     submitted_at=item.due_at - timedelta(hours=3),
+                                     status=ItemStatus.DONE)
+    checked = attachments.CheckedFile("bao-cao-tom-tat.txt", "text/plain", io.BytesIO(DEMO_REPORT),
+                                      len(DEMO_REPORT))
+    db.session.add(SubmissionAttachment(submission=submission, original_name=checked.original_name,
+                                        stored_name=attachments.store(checked),
+                                        content_type=checked.content_type, size=checked.size))
+    db.session.flush()
+    return 1

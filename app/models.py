@@ -9,4 +9,5 @@ import app.oversight.models  # noqa: F401
 import app.press.models  # noqa: F401
 import app.settings.models  # noqa: F401
 import app.spokespeople.models  # noqa: F401
+import app.storage.models  # noqa: F401
 import app.units.models  # noqa: F401

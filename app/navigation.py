@@ -60,7 +60,7 @@ TOOLS_NAV = [
 
 # Templates included on the dashboard, in order; each decides what to show to whom.
 DASHBOARD_PANELS: list[str] = ["oversight/_dashboard_panel.html", "checklists/_dashboard_panel.html",
-                               "spokespeople/_dashboard_panel.html"]
+                               "spokespeople/_dashboard_panel.html", "events/_dashboard_panel.html"]
 
 # Templates included on an event's page below its details (context: ``event``);
 # each checks what the current user may see.

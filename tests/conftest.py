@@ -10,12 +10,7 @@ plain helpers (``log_in``, ``PASSWORD``, ``nothing_written``) in tests/helpers.p
 import os
 import secrets
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
@@ -31,13 +26,12 @@ from app.config import TestConfig, normalise_database_url
 from app.extensions import db
 from app.timeutil import freeze
 from app.units.models import Unit, UnitKind
-from tests.helpers import PASSWORD, ROOT, FreshRequestClient, log_in
+from tests.helpers import PASSWORD, FreshRequestClient, free_port, log_in, start_gunicorn, stop
 from tools.translate import compile_catalogs
 
 pytest_plugins = [
     "tests.fixtures_checklists",
     "tests.fixtures_feeds",
-    "tests.fixtures_oversight",
     "tests.fixtures_reminders",
     "tests.fixtures_spokespeople",
 ]
@@ -151,13 +145,15 @@ def _test_context(app):
 
 
 @pytest.fixture(scope="session")
-def suite_app(database_url):
+def suite_app(database_url, tmp_path_factory):
     """The app most tests use.
 
     Building one (its URL map) costs ~0.2 s, so it is built once; ``app`` gives each test a fresh
-    app context, empty tables and the configuration restored.
+    app context, empty tables and the configuration restored. Its stored files (the demo's
+    attachment) go to a folder of the run, never to the checkout's instance folder.
     """
     app = create_app(_test_config(database_url))
+    app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("suite-uploads"))
     app.test_client_class = FreshRequestClient
     yield app
     with app.app_context():
@@ -265,12 +261,6 @@ def clock():
 
 # --- end-to-end: a real server process and headless Chromium ---------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LiveServer(str):
     """The server's base URL (a str, as before) that also names its database, upload folder and log.
 
@@ -298,34 +288,16 @@ def live_server(make_database, tmp_path_factory):
         db.engine.dispose()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
            "FLASK_APP": "app", "FLASK_DEBUG": "0", "UPLOAD_FOLDER": uploads}
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env["BASE_URL"] = base
+    port = free_port()
+    env["BASE_URL"] = f"http://127.0.0.1:{port}"
     # Open for the server's whole life, closed after the yield below.
     log = open(tmp_path_factory.mktemp("server") / "server.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(  # the production settings: access log with feed tokens redacted
-        [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", "-w", "2",
-         "-b", f"127.0.0.1:{port}", "app:create_app()"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start; see {log.name}") from None
-            time.sleep(0.2)
+    # The production settings: access log with feed tokens redacted.
+    server, base = start_gunicorn(env, log, port=port)
     live = LiveServer(base)
     live.database_url, live.upload_folder, live.log_path = url, uploads, Path(log.name)
     yield live
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:  # a loaded machine: the master outlives its workers
-        server.kill()
-        server.wait(timeout=10)
+    stop(server)
     log.close()
 
 

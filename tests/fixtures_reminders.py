@@ -2,7 +2,6 @@
 
 Registered for every test by ``pytest_plugins`` in conftest.py.
 """
-import socket
 from email import message_from_bytes, policy
 from itertools import count
 
@@ -11,6 +10,7 @@ from aiosmtpd.controller import Controller
 
 from app.checklists.models import ChecklistItem, ItemStatus, ResponsibleRole
 from app.extensions import db
+from tests.helpers import free_port
 
 
 class RecordingHandler:
@@ -29,12 +29,6 @@ class RecordingHandler:
 
     def to(self, email: str):
         return [m for m in self.messages if email in m["To"]]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

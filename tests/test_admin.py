@@ -141,3 +141,17 @@ def test_deactivated_unit_is_no_longer_offered(client, login, make_unit):
     client.post(f"/admin/units/{unit.id}/active")
     assert "Đơn vị cũ</option>" not in client.get("/admin/users/new").get_data(as_text=True)
     assert "Đơn vị cũ" in client.get("/admin/units/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fields", [{"roles": ["focal"]}, {"roles": ["spokesperson"]},
+                                    {"roles": ["viewer"], "is_unit_head": "y"}])
+def test_a_unit_role_needs_a_unit_and_nothing_is_written(client, login, fields):
+    login(Role.ADMIN)
+    with nothing_written():
+        response = client.post("/admin/users/new", data={
+            "email": "dau-moi@example.gov.vn", "name": "Đầu mối", "unit_id": "0", "locale": "vi",
+            "password": "long enough password", **fields})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "thuộc một đơn vị" in page
+    assert "Đầu mối" in page

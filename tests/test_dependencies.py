@@ -14,6 +14,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 LAYERS = [
     {"timeutil", "config", "i18n", "inputs", "logs"},  # inputs: what a client may send
     {"extensions"},
+    {"storage"},  # stored files: a local folder or the database (app/storage/__init__.py)
     {"errors"},
     {"web", "forms", "idempotency"},  # the request edge, the base form, create-once tokens
     {"auth", "units"},  # a user belongs to a unit; units are administered by admins

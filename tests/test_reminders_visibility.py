@@ -12,6 +12,7 @@ hear of it, the others must get nothing about it.
 """
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from flask_babel import force_locale
 from app.auth.models import User
 from app.auth.roles import Role
 from app.checklists.models import ChecklistItem, ChecklistSubmission, ItemStatus, ResponsibleRole
-from app.checklists.signals import submission_reviewed
+from app.checklists.signals import item_submitted, submission_reviewed
 from app.events import access
 from app.events.history import save_changes, snapshot
 from app.events.models import Event, EventKind, EventStatus, Venue, Visibility
@@ -35,6 +36,7 @@ from app.notifications.models import (
     Notification,
     NotificationPreference,
 )
+from app.notifications.recipients import Directory
 from app.notifications.services import notify_open_items
 from app.notifications.texts import render
 from app.press.models import Briefing, BriefingStatus
@@ -46,7 +48,7 @@ from app.spokespeople.models import (
     NoteStatus,
     SpokespersonAssignment,
 )
-from app.spokespeople.signals import assignment_proposed, note_reviewed
+from app.spokespeople.signals import assignment_proposed, note_reviewed, note_submitted
 from tests.helpers import count, log_in
 
 T0 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)            # 10:00 in Hà Nội
@@ -81,6 +83,7 @@ class World:
     events: list[Event]
     admin: User
     people: dict[tuple[Role, bool], User] = field(default_factory=dict)
+    clerk: User | None = None  # submits and drafts in the sweep, so that everyone may be told
 
 
 @pytest.fixture
@@ -116,7 +119,8 @@ def world(app, clock, make_unit, make_user):
             hosts=list(people.values()), **texts(text)))
     db.session.add_all(events)
     db.session.commit()
-    return World(events, admin, people)
+    clerk = make_user(Role.VIEWER, unit=make_unit("clerks"), email="clerk@example.gov.vn")
+    return World(events, admin, people, clerk)
 
 
 # --- what makes each kind happen, to everyone at once ---------------------------------------
@@ -146,6 +150,27 @@ def _reviewed(world, accepted: bool) -> None:
             db.session.flush()
             submission_reviewed.send(submission, accepted=accepted, comment="Comment",
                                      actor=world.admin)
+
+
+def _submitted(world) -> None:
+    """Every person reviews (the sweep asks who may view, not who reviews: that has its tests)."""
+    with mock.patch.object(Directory, "item_reviewers", return_value=list(world.people.values())):
+        for item in _items(world, T0 + 5 * DAY, [world.admin]):
+            submission = ChecklistSubmission(item=item, text="x", submitted_by=world.clerk)
+            db.session.add(submission)
+            db.session.flush()
+            item_submitted.send(submission, actor=world.clerk)
+
+
+def _note_submitted(world) -> None:
+    with mock.patch.object(Directory, "note_approvers", return_value=list(world.people.values())):
+        for briefing in _briefings(world):
+            note = BriefingNote(briefing=briefing)
+            version = BriefingNoteVersion(note=note, number=1, author=world.clerk,
+                                          status=NoteStatus.SUBMITTED, key_messages_vi="Thông điệp")
+            db.session.add_all([note, version])
+            db.session.flush()
+            note_submitted.send(version, actor=world.clerk)
 
 
 def _briefings(world) -> list[Briefing]:
@@ -213,9 +238,11 @@ TRIGGERS = {
     Kind.ITEM_DUE_SOON: lambda w: _items(w, T0 + 2 * DAY),
     Kind.ITEM_OVERDUE: lambda w: _items(w, T0 - timedelta(hours=1)),
     Kind.ITEM_ESCALATED: _escalated,
+    Kind.SUBMISSION_RECEIVED: _submitted,
     Kind.SUBMISSION_ACCEPTED: lambda w: _reviewed(w, True),
     Kind.SUBMISSION_RETURNED: lambda w: _reviewed(w, False),
     Kind.SPOKESPERSON_ASSIGNED: _assigned,
+    Kind.NOTE_SUBMITTED: _note_submitted,
     Kind.NOTE_APPROVED: lambda w: _note_reviewed(w, True),
     Kind.NOTE_RETURNED: lambda w: _note_reviewed(w, False),
     Kind.EVENT_RESCHEDULED: lambda w: _edit(w, _moved),

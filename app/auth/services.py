@@ -128,6 +128,10 @@ def held_accounts() -> set[str]:
     return throttle.held_accounts(utcnow())
 
 
+# Roles held for a unit: their tasks, roster and notices follow the unit.
+ROLES_OF_A_UNIT = frozenset({Role.FOCAL, Role.SPOKESPERSON})
+
+
 @dataclass
 class UserData:
     email: str
@@ -150,6 +154,9 @@ def _apply(user: User, data: UserData) -> None:
         raise ValidationFailed(_("Unknown unit."), "unit_id")
     if not data.roles:
         raise ValidationFailed(_("Choose at least one role."), "roles")
+    if data.unit_id is None and (data.roles & ROLES_OF_A_UNIT or data.is_unit_head):
+        raise ValidationFailed(_("A focal point, a spokesperson or a unit head belongs to a unit: "
+                                 "choose it."), "unit_id")
     user.email = email
     user.name = data.name.strip()
     user.title = data.title.strip()

@@ -8,17 +8,16 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
 
 from app import idempotency
+from app import storage as file_storage
 from app.auth.permissions import require_admin
 from app.checklists import overview as overview_service
 from app.checklists import storage, templates_admin, work
@@ -134,11 +133,9 @@ def complete(item_id: int):
 @bp.get("/checklists/attachments/<int:attachment_id>")
 def attachment(attachment_id: int):
     found = work.attachment_for(current_user, attachment_id)
-    path = storage.path_of(found.stored_name)
-    if not path.exists():
-        abort(404)
     # The stored type without parameters: Flask adds "; charset=utf-8" to text/* itself.
-    response = send_file(path, mimetype=found.content_type.split(";")[0].strip(), max_age=0)
+    response = file_storage.send(storage.key_of(found.stored_name),
+                                 mimetype=found.content_type.split(";")[0].strip())
     response.headers["Content-Disposition"] = attachment_disposition(found.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -11,6 +11,10 @@ _signals = Namespace()
 #: Sender: the Event. Keyword arguments: ``actor`` (User or None).
 checklist_synced = _signals.signal("checklist-synced")
 
+#: Sent after a unit provided its information (a submission waits for review).
+#: Sender: the ChecklistSubmission. Keyword arguments: ``actor`` (User).
+item_submitted = _signals.signal("item-submitted")
+
 #: Sent after a submission was accepted or returned with a comment.
 #: Sender: the ChecklistSubmission. Keyword arguments: ``accepted`` (bool),
 #: ``comment`` (str, may be empty), ``actor`` (User).

@@ -1,19 +1,23 @@
-"""Attachment files: checked, then stored under the instance folder with random names.
+"""Attachment files: checked, then kept in app.storage under random names.
 
 Files never live under ``static``: they are served by a route that checks who
 may see the event. The stored name is random, so a client-chosen name can
-neither collide nor climb out of the folder.
+neither collide nor climb out of the folder. Nothing here holds a whole file in memory.
 """
-import secrets
+import codecs
+import shutil
+import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
+from app import storage
 from app.errors import ValidationFailed
 from app.i18n import _
 from app.inputs import safe_filename
+from app.storage import CHUNK_SIZE
 
 # extension -> (content type, leading bytes the content must start with, or None)
 ALLOWED_TYPES = {
@@ -28,66 +32,83 @@ ALLOWED_TYPES = {
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
+NAMESPACE = "checklists"  # their keys in app.storage: checklists/<stored_name>
+
+
 @dataclass
 class CheckedFile:
     original_name: str
     content_type: str
-    data: bytes
+    stream: BinaryIO  # at its start, ready to be stored
+    size: int
 
 
 def max_bytes() -> int:
     return int(current_app.config.get("CHECKLIST_MAX_UPLOAD_BYTES") or DEFAULT_MAX_BYTES)
 
 
-def upload_folder() -> Path:
-    configured = current_app.config.get("UPLOAD_FOLDER")
-    folder = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
-    return folder / "checklists"
+def key_of(stored_name: str) -> str:
+    return f"{NAMESPACE}/{stored_name}"
 
 
 def check_upload(upload: FileStorage) -> CheckedFile:
-    """Read and validate one upload; raises ValidationFailed with a clear reason."""
+    """Check one upload, reading it in chunks; raises ValidationFailed with a clear reason."""
     name = safe_filename(upload.filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED_TYPES:
         raise ValidationFailed(
             _("%(name)s: this type of file is not accepted (allowed: %(types)s).", name=name,
               types="PDF, DOCX, XLSX, JPG, PNG, TXT"), "attachments")
-    limit = max_bytes()
-    data = upload.stream.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationFailed(_("%(name)s is larger than %(size)d MB.", name=name,
-                                 size=limit // (1024 * 1024) or 1), "attachments")
-    if not data:
-        raise ValidationFailed(_("%(name)s is empty.", name=name), "attachments")
     content_type, magic = ALLOWED_TYPES[extension]
-    valid = data.startswith(magic) if magic else _is_text(data)
+    stream = _seekable(upload.stream)
+    limit = max_bytes()
+    head, size = b"", 0
+    text = codecs.getincrementaldecoder("utf-8")() if magic is None else None
+    is_text = True
+    while chunk := stream.read(CHUNK_SIZE):
+        size += len(chunk)
+        if size > limit:
+            raise ValidationFailed(_("%(name)s is larger than %(size)d MB.", name=name,
+                                     size=limit // (1024 * 1024) or 1), "attachments")
+        if len(head) < 16:
+            head += chunk[:16]
+        if text is not None and is_text:
+            is_text = _decodes(text, chunk)
+    if not size:
+        raise ValidationFailed(_("%(name)s is empty.", name=name), "attachments")
+    valid = head.startswith(magic) if magic else is_text and _decodes(text, b"", final=True)
     if not valid:
         raise ValidationFailed(_("%(name)s does not contain what its name says.", name=name),
                                "attachments")
-    return CheckedFile(name, content_type, data)
+    stream.seek(0)
+    return CheckedFile(name, content_type, stream, size)
 
 
-def _is_text(data: bytes) -> bool:
+def _seekable(stream) -> BinaryIO:
+    """The upload's stream if it can be read twice, else a spooled copy of it."""
+    if stream.seekable():
+        stream.seek(0)
+        return stream
+    copy = tempfile.SpooledTemporaryFile(max_size=CHUNK_SIZE)  # noqa: SIM115  (returned open)
+    shutil.copyfileobj(stream, copy, CHUNK_SIZE)
+    copy.seek(0)
+    return copy  # type: ignore[return-value]
+
+
+def _decodes(decoder, chunk: bytes, final: bool = False) -> bool:
+    """Text files are UTF-8 without NUL (checked chunk by chunk)."""
     try:
-        data.decode("utf-8")
+        decoder.decode(chunk, final)
     except UnicodeDecodeError:
         return False
-    return b"\x00" not in data
+    return b"\x00" not in chunk
 
 
-def store(data: bytes) -> str:
-    """Write the bytes under a new random name; returns the name."""
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(24)
-    (folder / stored_name).write_bytes(data)
-    return stored_name
+def store(checked: CheckedFile) -> str:
+    """Store the checked file under a new random name (app.storage); returns the name."""
+    return storage.put(NAMESPACE, checked.stream).key.split("/", 1)[1]
 
 
-def remove(stored_name: str) -> None:
-    (upload_folder() / stored_name).unlink(missing_ok=True)
-
-
-def path_of(stored_name: str) -> Path:
-    return upload_folder() / stored_name
+def discard(stored_name: str) -> None:
+    """Undo ``store`` after the transaction failed."""
+    storage.discard(key_of(stored_name))

@@ -27,7 +27,7 @@ from app.checklists.models import (
     StepAction,
     SubmissionAttachment,
 )
-from app.checklists.signals import submission_reviewed
+from app.checklists.signals import item_submitted, submission_reviewed
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
 from app.events.models import Event, EventStatus
@@ -167,19 +167,20 @@ def submit(user, item: ChecklistItem, text: str, uploads: list[FileStorage],
     stored = []
     try:
         for f in checked:
-            name = storage.store(f.data)
+            name = storage.store(f)
             stored.append(name)
             db.session.add(SubmissionAttachment(submission=submission, original_name=f.original_name,
                                                 stored_name=name, content_type=f.content_type,
-                                                size=len(f.data)))
+                                                size=f.size))
         item.status = ItemStatus.SUBMITTED
         _flush_item()
         _step(item, StepAction.SUBMITTED, user, submission=submission)
         db.session.flush()
     except Exception:
         for name in stored:
-            storage.remove(name)
+            storage.discard(name)
         raise
+    item_submitted.send(submission, actor=user)
     return submission
 
 

@@ -194,6 +194,19 @@ def week_schedule(user, monday: date, zone: str) -> list[tuple[date, list[Event]
     return days
 
 
+def upcoming(user, zone: str, days: int = 7, limit: int = 8) -> tuple[Sequence[Event], bool]:
+    """Visible events that take place from today (local) for ``days`` days; whether more follow."""
+    start = to_utc(local_today(zone), time(0), zone)
+    events = db.session.scalars(
+        sa.select(Event).where(Event.starts_at >= start - SPAN,
+                               Event.starts_at < start + timedelta(days=days),
+                               Event.ends_at > start, Event.takes_place_clause(),
+                               access.visible_clause(user))
+        .options(joinedload(Event.lead_unit), joinedload(Event.venue))
+        .order_by(Event.starts_at, Event.id).limit(limit + 1)).unique().all()
+    return events[:limit], len(events) > limit
+
+
 def load_event(event_id: int) -> Event | None:
     """An event with everything its page shows, in a fixed number of queries.
 

@@ -68,7 +68,11 @@ def _field_labels() -> dict:
 @bp.app_context_processor
 def event_helpers():
     return {"ev": display, "kind_labels": EVENT_KIND_LABELS, "status_labels": EVENT_STATUS_LABELS,
-            "visibility_labels": VISIBILITY_LABELS}
+            "visibility_labels": VISIBILITY_LABELS, "upcoming_events": _upcoming}
+
+
+def _upcoming(user):
+    return queries.upcoming(user, _zone())
 
 
 def _zone() -> str:

@@ -16,9 +16,11 @@ class Kind(StrEnum):
     ITEM_DUE_SOON = "item_due_soon"
     ITEM_OVERDUE = "item_overdue"
     ITEM_ESCALATED = "item_escalated"          # overdue item, told to the unit's head and protocol
+    SUBMISSION_RECEIVED = "submission_received"  # told to the lead unit's reviewers
     SUBMISSION_ACCEPTED = "submission_accepted"
     SUBMISSION_RETURNED = "submission_returned"
     SPOKESPERSON_ASSIGNED = "spokesperson_assigned"
+    NOTE_SUBMITTED = "note_submitted"          # told to those who may approve it
     NOTE_APPROVED = "note_approved"
     NOTE_RETURNED = "note_returned"
     EVENT_RESCHEDULED = "event_rescheduled"

@@ -63,6 +63,23 @@ class Directory:
         return unique([*heads, *self.by_role.get(Role.PROTOCOL, [])])
 
 
+    def item_reviewers(self, item) -> list[User]:
+        """Who reviews what a unit provided: the lead unit's focal points and head, else protocol."""
+        unit_id = item.event.lead_unit_id
+        reviewers = [*self.focal_by_unit.get(unit_id, []), *self.heads_by_unit.get(unit_id, [])]
+        return unique(reviewers or self.by_role.get(Role.PROTOCOL, []))
+
+    def note_approvers(self, event: Event) -> list[User]:
+        """Who may approve a briefing note (``notes.can_approve``).
+
+        Steering for a sensitive event, else the lead unit's head and protocol.
+        """
+        if event.is_sensitive:
+            return unique(self.by_role.get(Role.STEERING, []))
+        return unique([*self.heads_by_unit.get(event.lead_unit_id, []),
+                       *self.by_role.get(Role.PROTOCOL, [])])
+
+
 def unique(users) -> list[User]:
     seen, result = set(), []
     for user in users:

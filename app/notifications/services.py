@@ -177,6 +177,15 @@ def notify_submission_reviewed(submission, accepted: bool, comment: str = "") ->
                   event=item.event)
 
 
+def notify_submission_received(submission) -> list[Notification]:
+    """Tell the lead unit's reviewers that a unit provided its information (not the submitter)."""
+    item = submission.item
+    reviewers = [u for u in Directory.load().item_reviewers(item)
+                 if u.id != submission.submitted_by_id]
+    return notify(reviewers, Kind.SUBMISSION_RECEIVED, submission, step="received",
+                  params=item_params(item), url=f"/checklists/items/{item.id}", event=item.event)
+
+
 def notify_assignment(assignment) -> list[Notification]:
     """Tell a person they were assigned as spokesperson of a briefing (with its .ics)."""
     briefing = assignment.briefing
@@ -185,6 +194,18 @@ def notify_assignment(assignment) -> list[Notification]:
               "tz": briefing.timezone, "role": str(assignment.role)}
     return notify([assignment.user], Kind.SPOKESPERSON_ASSIGNED, assignment, step="assigned",
                   params=params, url=event_url(briefing.event_id), event=briefing.event)
+
+
+def notify_note_submitted(version) -> list[Notification]:
+    """Tell those who may approve a briefing note that a version waits for them."""
+    note = version.note
+    briefing = note.briefing
+    approvers = [u for u in Directory.load().note_approvers(briefing.event)
+                 if u.id != version.author_id]
+    return notify(approvers, Kind.NOTE_SUBMITTED, note, step=f"submitted:v{version.number}",
+                  params={"title_vi": briefing.title_vi, "title_en": briefing.title_en,
+                          **event_params(briefing.event), "number": version.number},
+                  url=f"/notes/{note.id}", event=briefing.event)
 
 
 def notify_note_reviewed(version, approved: bool) -> list[Notification]:

@@ -9,15 +9,23 @@ from blinker import NamedSignal
 from flask import Flask
 
 from app.checklists.services import generated_items
-from app.checklists.signals import checklist_synced, submission_reviewed
+from app.checklists.signals import checklist_synced, item_submitted, submission_reviewed
 from app.events.signals import event_saved
 from app.notifications import services
-from app.spokespeople.signals import assignment_proposed, note_reviewed
+from app.spokespeople.signals import assignment_proposed, note_reviewed, note_submitted
 
 
 def on_checklist_synced(event, **_extra) -> None:
     """Tell the owners of the event's open items that they owe them (each hears once)."""
     services.notify_open_items(generated_items(event))
+
+
+def on_item_submitted(submission, **_extra) -> None:
+    services.notify_submission_received(submission)
+
+
+def on_note_submitted(version, **_extra) -> None:
+    services.notify_note_submitted(version)
 
 
 def on_submission_reviewed(submission, accepted: bool, comment: str = "", **_extra) -> None:
@@ -35,8 +43,10 @@ def on_note_reviewed(version, approved: bool, **_extra) -> None:
 RECEIVERS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (event_saved, services.on_event_saved),
     (checklist_synced, on_checklist_synced),
+    (item_submitted, on_item_submitted),
     (submission_reviewed, on_submission_reviewed),
     (assignment_proposed, on_assignment_proposed),
+    (note_submitted, on_note_submitted),
     (note_reviewed, on_note_reviewed),
 ]
 

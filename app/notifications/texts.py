@@ -66,6 +66,11 @@ def render(kind: str, params: dict, locale: str) -> Text:
                        "still not done.", title=title, event=event, unit=pick(p, "unit", locale),
                        due=due),
                      _("You receive this as the head of the unit or as protocol staff.")])
+    if kind is Kind.SUBMISSION_RECEIVED:
+        return Text(_("To review: %(title)s (%(unit)s)", title=title, unit=pick(p, "unit", locale)),
+                    [_("%(unit)s provided “%(title)s” for %(event)s.", unit=pick(p, "unit", locale),
+                       title=title, event=event),
+                     _("Please accept it or return it with a comment.")])
     if kind is Kind.SUBMISSION_ACCEPTED:
         return Text(_("Accepted: %(title)s", title=title),
                     [_("Your submission for “%(title)s” (%(event)s) was accepted.", title=title,
@@ -80,6 +85,10 @@ def render(kind: str, params: dict, locale: str) -> Text:
                     [_("You are assigned to speak at the press briefing “%(title)s” (%(event)s).",
                        title=title, event=event),
                      _("Starts: %(start)s.", start=start)])
+    if kind is Kind.NOTE_SUBMITTED:
+        return Text(_("Briefing note to approve: %(title)s", title=title),
+                    [_("Version %(number)d of the briefing note for “%(title)s” (%(event)s) waits "
+                       "for your approval.", number=p.get("number", 0), title=title, event=event)])
     if kind is Kind.NOTE_APPROVED:
         return Text(_("Briefing note approved: %(title)s", title=title),
                     [_("Your briefing note for “%(title)s” was approved.", title=title)])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.permissions import belongs_to, has_role, is_active_user
@@ -20,7 +21,7 @@ from app.i18n import _
 from app.press.models import Briefing
 from app.spokespeople.assignments import active_assignments
 from app.spokespeople.models import BriefingNote, BriefingNoteVersion, NoteAnswer, NoteStatus
-from app.spokespeople.signals import note_reviewed
+from app.spokespeople.signals import note_reviewed, note_submitted
 from app.timeutil import utcnow
 
 BANK_LIMIT = 50
@@ -244,6 +245,7 @@ def submit(actor, note: BriefingNote, number: int) -> BriefingNoteVersion:
     version.status = note.status = NoteStatus.SUBMITTED
     version.submitted_at = utcnow()
     _flush_or_refuse()
+    note_submitted.send(version, actor=actor)
     return version
 
 
@@ -276,6 +278,16 @@ def notes_for_reader(user, limit: int = 100) -> list[BriefingNote]:
         .where(access.visible_clause(user)).order_by(BriefingNote.updated_at.desc())
         .limit(limit * 3)).all()
     return [n for n in notes if can_read_briefing_notes(user, n.briefing)][:limit]
+
+
+def awaiting_approval(user, limit: int = 20) -> list[BriefingNote]:
+    """Submitted notes that ``user`` may approve or return (``can_review``), oldest first."""
+    submitted = db.session.scalars(
+        sa.select(BriefingNote).join(BriefingNote.briefing).join(Briefing.event)
+        .where(BriefingNote.status == NoteStatus.SUBMITTED, access.visible_clause(user))
+        .options(selectinload(BriefingNote.briefing).selectinload(Briefing.event))
+        .order_by(BriefingNote.updated_at)).all()
+    return [n for n in submitted if can_review(user, n)][:limit]
 
 
 # --- the Q&A bank ---------------------------------------------------------------------

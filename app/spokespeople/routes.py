@@ -77,6 +77,7 @@ def panel_helpers():
     """Helpers for the dashboard and briefing panels, which are included without a view."""
     return {"my_briefing_assignments": my_briefing_rows,
             "briefing_assignments": assignments.active_assignments,
+            "notes_awaiting_approval": notes.awaiting_approval,
             "assignment_status_labels": ASSIGNMENT_STATUS_LABELS,
             "assignment_role_labels": dict(ROLE_CHOICES),
             "can_read_briefing_notes": notes.can_read_briefing_notes,

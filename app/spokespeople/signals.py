@@ -11,6 +11,10 @@ _signals = Namespace()
 #: arguments: ``actor`` (User or None).
 assignment_proposed = _signals.signal("assignment-proposed")
 
+#: Sent after a briefing-note version was submitted for approval. Sender: the
+#: BriefingNoteVersion. Keyword arguments: ``actor`` (User).
+note_submitted = _signals.signal("note-submitted")
+
 #: Sent after a briefing-note version was approved or returned. Sender: the
 #: BriefingNoteVersion. Keyword arguments: ``approved`` (bool), ``actor`` (User).
 note_reviewed = _signals.signal("note-reviewed")
