@@ -32,6 +32,7 @@ from tools.translate import compile_catalogs
 pytest_plugins = [
     "tests.fixtures_checklists",
     "tests.fixtures_feeds",
+    "tests.fixtures_oversight",
     "tests.fixtures_reminders",
     "tests.fixtures_spokespeople",
 ]

@@ -1,7 +1,7 @@
 """The periodic implementation report (oversight) and its narrative versions.
 
 Revision ID: 69d52a29a379
-Revises: 6d2e3f4a5b6c
+Revises: 8a1b2c3d4e5f
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '69d52a29a379'
-down_revision = '6d2e3f4a5b6c'
+down_revision = '8a1b2c3d4e5f'
 branch_labels = None
 depends_on = None
 
