@@ -12,12 +12,13 @@ which already removed NUL and other control characters):
 from datetime import date
 from typing import Any
 
+import flask_babel
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField, TextAreaField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired, Length
 
-from app.i18n import _, _l
+from app.i18n import _, _l, lazy_ngettext
 from app.inputs import MAX_YEAR, MIN_YEAR, in_date_range, is_sql_int, single_line
 
 _MULTI_LINE = (TextAreaField, PasswordField)
@@ -62,8 +63,24 @@ class EdgeFilter:
         return problem is not None
 
 
+class CatalogTranslations:
+    """WTForms' own messages through the app's one catalog (WTForms ships no Vietnamese).
+
+    The raw catalog, not ``flask_babel.gettext``: WTForms fills in the placeholders itself.
+    """
+
+    def gettext(self, string: str) -> str:
+        return flask_babel.get_translations().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return flask_babel.get_translations().ngettext(singular, plural, n)
+
+
 class EdgeMeta(DefaultMeta):
-    """Adds the edge filter to every field the form binds."""
+    """Adds the edge filter to every field the form binds; messages in the user's language."""
+
+    def get_translations(self, form):
+        return CatalogTranslations()
 
     def bind_field(self, form, unbound_field, options):
         if issubclass(unbound_field.field_class, _CONTAINERS):
@@ -96,3 +113,46 @@ def required() -> InputRequired:
 def max_length(n: int) -> Length:
     """At most ``n`` characters, with the message in the user's language."""
     return Length(max=n, message=_l("At most %(max)d characters."))
+
+
+# WTForms' built-in messages, listed so that `make translations` keeps them in the catalog
+# (CatalogTranslations looks them up there). Never used as values.
+WTFORMS_MESSAGES = (
+    _l("Field must be equal to %(other_name)s."),
+    lazy_ngettext("Field must be at least %(min)d character long.",
+                  "Field must be at least %(min)d characters long.", 1),
+    lazy_ngettext("Field cannot be longer than %(max)d character.",
+                  "Field cannot be longer than %(max)d characters.", 1),
+    lazy_ngettext("Field must be exactly %(max)d character long.",
+                  "Field must be exactly %(max)d characters long.", 1),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Invalid email address."),
+    _l("Invalid IP address."),
+    _l("Invalid Mac address."),
+    _l("Invalid URL."),
+    _l("Invalid UUID."),
+    _l("Invalid value, must be one of: %(values)s."),
+    _l("Invalid value, can't be any of: %(values)s."),
+    _l("This field cannot be edited."),
+    _l("This field is disabled and cannot have a value."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Not a valid choice."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    lazy_ngettext("'%(value)s' is not a valid choice for this field.",
+                  "'%(value)s' are not valid choices for this field.", 1),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Not a valid week value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+)

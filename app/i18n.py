@@ -6,8 +6,11 @@ Import ``_``, ``_l`` and, where one English string needs two Vietnamese meanings
 from flask import current_app, has_request_context, request, session
 from flask_babel import gettext as _  # noqa: F401  (re-exported)
 from flask_babel import lazy_gettext as _l  # noqa: F401
+from flask_babel import (
+    lazy_ngettext,  # noqa: F401
+    ngettext,  # noqa: F401
+)
 from flask_babel import lazy_pgettext as _lp  # noqa: F401
-from flask_babel import ngettext  # noqa: F401
 from flask_babel import pgettext as _p  # noqa: F401  (one English string, two meanings)
 from flask_login import current_user
 

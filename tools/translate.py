@@ -36,7 +36,7 @@ TRANSLATIONS = ROOT / "app" / "translations"
 LOCALE = "vi"
 CATALOG = TRANSLATIONS / LOCALE / "LC_MESSAGES" / "messages.po"
 # The names app/i18n.py exports, besides Babel's own (_, gettext, ngettext, pgettext...).
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None,
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
             "_p": ((1, "c"), 2), "_lp": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 HEADER = """\
 # {language} translations of Briefing Desk; the source strings are English.
