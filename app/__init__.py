@@ -25,6 +25,7 @@ from app.errors import register_error_handlers
 from app.events.routes import bp as events_bp
 from app.events.routes import calendar_bp
 from app.extensions import babel, csrf, db, login_manager, migrate
+from app.feeds import changes as feeds_changes
 from app.feeds.routes import bp as feeds_bp
 from app.i18n import select_locale, select_timezone
 from app.main.routes import bp as main_bp
@@ -42,7 +43,9 @@ from app.web import IdConverter, Request
 
 # Each feature's receivers of other features' signals, connected explicitly (never as a
 # side effect of importing a module).
-SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register)
+# feeds_changes: the feeds' change counter, bumped by session events of every write.
+SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register,
+                 feeds_changes.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
               notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, oversight_bp,
               reports_bp, alerts_bp)

@@ -75,13 +75,20 @@ def feeds_group():
 @click.argument("email")
 @click.option("--scope", type=click.Choice(["full", "press_safe", "busy_only"]), default="full",
               show_default=True, help="Detail level of the feed.")
-def feeds_token(email: str, scope: str):
+@click.option("--mine", is_flag=True, help="Only events the user hosts, briefs at or owes items for.")
+@click.option("--deadlines/--no-deadlines", default=None,
+              help="The open checklist items of the user and their unit (default: with --mine).")
+@click.option("--unit", "unit_slug", default=None, metavar="SLUG",
+              help="A shared feed of this unit (EMAIL must be its head or a focal point).")
+def feeds_token(email: str, scope: str, mine: bool, deadlines: bool | None,
+                unit_slug: str | None):
     """Issue a private feed for EMAIL and print its address (shown once)."""
     from app.feeds.models import DetailLevel
     from app.feeds.services import feed_urls, issue_token_for
 
     try:
-        _feed, token = issue_token_for(email, DetailLevel(scope))
+        _feed, token = issue_token_for(email, DetailLevel(scope), mine=mine, deadlines=deadlines,
+                                       unit_slug=unit_slug)
     except ValidationFailed as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None

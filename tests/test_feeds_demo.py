@@ -1,11 +1,15 @@
 """Every feed the demo data yields parses in icalendar, vobject and the strict ``ical`` parser."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from app import demo
 from app.auth.models import User
 from app.extensions import db
+from app.feeds import build
 from app.feeds.models import AlarmPreset, DetailLevel, FeedToken
+from app.timeutil import utcnow
 from tests.fixtures_feeds import parse_three
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
@@ -17,11 +21,31 @@ def app(demo_app):
     return demo_app
 
 
-def test_demo_load_is_idempotent_and_adds_a_feed(app):
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 1
+def test_demo_load_is_idempotent_and_adds_feeds(app):
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 3
     demo.load()
     db.session.commit()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 3
+    unit_feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.unit_id.is_not(None)))
+    assert unit_feed.filters["deadlines"] is True
+    parse_three(build.build_feed(build.token_spec(unit_feed), utcnow()))
+
+
+def test_the_focal_points_demo_feed_holds_the_units_deadlines(app, client):
+    from app.checklists.models import OPEN_STATUSES, ChecklistItem
+
+    focal = db.session.scalar(sa.select(User).where(User.email == "focal@demo.example"))
+    feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.owner_id == focal.id,
+                                                        FeedToken.unit_id.is_(None)))
+    body = build.build_feed(build.token_spec(feed), utcnow())
+    uids = {u.decode() for u in re.findall(rb"UID:(item-\d+)@", body)}
+    start, end = build.window(build.token_spec(feed), utcnow())
+    expected = {f"item-{i}" for i in db.session.scalars(sa.select(ChecklistItem.id).where(
+        ChecklistItem.unit_id == focal.unit_id, ChecklistItem.status.in_(OPEN_STATUSES),
+        ChecklistItem.due_at >= start, ChecklistItem.due_at < end))}
+    assert expected
+    assert uids == expected
+    parse_three(body)
 
 
 def test_every_demo_feed_parses(app, client, make_feed):
@@ -43,3 +67,9 @@ def test_every_demo_feed_parses(app, client, make_feed):
             response = client.get(f"/feeds/{token}.ics")
             assert response.status_code == 200, user.email
             check(response.data)
+        # And a "mine" feed with deadlines, as events (VEVENT) or tasks (VTODO).
+        _feed, token = make_feed(user, mine=True, deadlines="on", tasks=bool(user.id % 2),
+                                 alarms=AlarmPreset.BOTH)
+        response = client.get(f"/feeds/{token}.ics")
+        assert response.status_code == 200, user.email
+        check(response.data)

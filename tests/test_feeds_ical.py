@@ -20,9 +20,9 @@ BASE = "https://lich.example.vn"
 
 
 def _feed(event, *, detail=DetailLevel.FULL, alarms=AlarmPreset.NONE, language="vi",
-          briefings=(), now=NOW) -> bytes:
+          briefings=(), now=NOW, internal=True) -> bytes:
     opts = ical.FeedOptions(base_url=BASE, language=language, detail=detail, alarms=alarms)
-    blocks, tzids = ical.event_blocks(event, opts, now, list(briefings))
+    blocks, tzids = ical.event_blocks(event, opts, now, list(briefings), internal=internal)
     return ical.calendar([b.encode() for b in blocks], tzids, (2025, 2028), opts, "Lịch thử")
 
 
@@ -148,8 +148,15 @@ def test_detail_levels_hide_what_they_must(app, make_event):
     event = _delegation_event(make_event)
     # Unfolded: where a long line folds depends on the length of the labels before it.
     full = _feed(event, detail=DetailLevel.FULL).decode().replace("\r\n ", "")
-    for secret in ("Ghi chú nội bộ XYZ", "Khamphan", "Phiên dịch ABC", "Xe biển số 12A"):
+    for secret in ("Ghi chú nội bộ XYZ", "Khamphan", "Phiên dịch ABC",
+                   "Xe biển số 12A"):
         assert secret in full
+    # A reader who may not edit the event: full detail without the editors' fields.
+    viewer = _feed(event, detail=DetailLevel.FULL, internal=False).decode().replace("\r\n ", "")
+    assert "Khamphan" in viewer
+    assert "Phiên dịch ABC" in viewer
+    assert "Ghi chú nội bộ XYZ" not in viewer
+    assert "Xe biển số 12A" not in viewer
     press = _feed(event, detail=DetailLevel.PRESS_SAFE).decode().replace("\r\n ", "")
     for secret in ("Ghi chú nội bộ XYZ", "Khamphan", "Phiên dịch ABC", "Xe biển số 12A"):
         assert secret not in press

@@ -4,7 +4,7 @@ import itertools
 import pytest
 
 from app.auth.roles import Role
-from app.events.access import can_view
+from app.events.access import can_edit, can_view
 from app.events.models import EventStatus, Visibility
 from app.extensions import db
 from app.feeds import tokens
@@ -54,7 +54,9 @@ def test_matrix(client, world, make_feed, detail):
             shows_details = visible and not unreleased and detail is not DetailLevel.BUSY_ONLY
             assert (f"TIEU-DE-{tag}" in body) == shows_details, (who, tag, detail)
             assert (f"MO-TA-{tag}" in body) == shows_details, (who, tag, detail)
-            assert (f"NOI-BO-{tag}" in body) == (shows_details and detail is DetailLevel.FULL)
+            # Internal notes: full detail, and only for those who may edit the event.
+            internal = shows_details and detail is DetailLevel.FULL and can_edit(user, event)
+            assert (f"NOI-BO-{tag}" in body) == internal, (who, tag, detail)
             if visible and not shows_details:
                 assert str(entries[uid]["SUMMARY"]) == "Hoạt động đối ngoại"
                 assert "LOCATION" not in entries[uid]

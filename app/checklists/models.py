@@ -89,6 +89,9 @@ class ChecklistItem(Model):
     # older page is refused. A due time that follows a rescheduled event does not move it:
     # nothing anyone decided on changed, and a submission's files need not be sent again.
     version: Mapped[int] = mapped_column(default=1)
+    # Revision of the due time, for calendars (SEQUENCE of the item's entry in feeds): one
+    # higher each time the due time moves, whatever moved it.
+    sequence: Mapped[int] = mapped_column(default=0)
 
     event: Mapped[Event] = relationship()
     unit: Mapped[Unit | None] = relationship()

@@ -38,8 +38,10 @@ ACTIVE_STATUSES = frozenset({EventStatus.PLANNED, EventStatus.CONFIRMED, EventSt
                              EventStatus.REPORTED, EventStatus.POSTPONED})
 CHUNK = 500  # events per SELECT ... IN (...) so parameter lists stay small
 ITEMS = ChecklistItem.__table__
+# A moved due time is a new revision of the item's calendar entry (``sequence``).
 MOVE_ITEM = (ITEMS.update().where(ITEMS.c.id == sa.bindparam("b_id"))
-             .values(due_at=sa.bindparam("b_due"), updated_at=sa.bindparam("b_now")))
+             .values(due_at=sa.bindparam("b_due"), updated_at=sa.bindparam("b_now"),
+                     sequence=ITEMS.c.sequence + 1))
 
 
 class RoleUnits:
@@ -229,9 +231,10 @@ def _update_items(changes: list[dict]) -> None:
     for change in changes:
         by_columns[tuple(sorted(k for k in change if k != "id"))].append(change)
     for columns, rows in by_columns.items():
+        moves = {"sequence": ITEMS.c.sequence + 1} if "due_at" in columns else {}
         statement = (ITEMS.update().where(ITEMS.c.id == sa.bindparam("b_id"))
                      .values({**{c: sa.bindparam(f"b_{c}") for c in columns},
-                              "version": ITEMS.c.version + 1}))
+                              "version": ITEMS.c.version + 1, **moves}))
         db.session.execute(statement, [{"b_id": row["id"], **{f"b_{c}": row[c] for c in columns}}
                                        for row in sorted(rows, key=lambda r: r["id"])])
 

@@ -52,9 +52,16 @@ class _UnitMember:
     is_authenticated = True
     active = True
     roles: frozenset = frozenset()
+    id = None
+    is_unit_head = False
 
     def __init__(self, unit_id: int | None):
         self.unit_id = unit_id
+
+
+def unit_member(unit_id: int | None) -> _UnitMember:
+    """A reader standing for the unit itself (no role): a unit's shared calendar sees this."""
+    return _UnitMember(unit_id)
 
 
 def unit_may_view(unit_id: int | None, event: Event) -> bool:
@@ -89,6 +96,17 @@ def can_edit(user, event: Event) -> bool:
     if has_role(user, *EDIT_ANY_ROLES):
         return True
     return has_role(user, Role.FOCAL) and belongs_to(user, event.lead_unit_id)
+
+
+def edit_clause(user) -> sa.ColumnElement[bool]:
+    """SQL condition on ``Event`` equivalent to ``can_edit``, for events already ``visible_clause``."""
+    if not is_active_user(user):
+        return sa.false()
+    if has_role(user, *EDIT_ANY_ROLES):
+        return sa.true()
+    if has_role(user, Role.FOCAL) and user.unit_id is not None:
+        return Event.lead_unit_id == user.unit_id
+    return sa.false()
 
 
 def can_create_events(user) -> bool:

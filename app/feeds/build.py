@@ -17,11 +17,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.auth.models import User
-from app.checklists.models import ChecklistItem
-from app.events.access import visible_clause
+from app.checklists.models import OPEN_STATUSES, ChecklistItem, ItemStatus
+from app.checklists.schedule import OffsetUnit
+from app.events import access
+from app.events.access import edit_clause, visible_clause
 from app.events.models import (
     Delegation,
     Event,
@@ -50,7 +52,8 @@ class FeedSpec:
     scope: str                       # cache scope: "public" or "feed-<id>"
     opts: ical.FeedOptions
     name: str
-    owner: User | None = None        # None: the public feed
+    # A User; for a unit's feed the unit's reader (access.unit_member); None: the public feed.
+    owner: Any = None
     kinds: tuple[str, ...] = ()
     unit_ids: tuple[int, ...] = ()
     mine: bool = False
@@ -58,6 +61,9 @@ class FeedSpec:
     days_back: int = DEFAULT_DAYS_BACK
     days_ahead: int = DEFAULT_DAYS_AHEAD
     settings_tag: str = ""           # changes whenever the feed's settings do
+    deadlines: bool = False          # the open checklist items of the owner and their unit
+    unit_id: int | None = None       # a unit's feed: the owner is the unit's (role-less) reader
+    tasks: bool = False              # deadlines as VTODO instead of VEVENT
 
 
 def public_spec(language: str = "vi") -> FeedSpec:
@@ -71,16 +77,26 @@ def public_spec(language: str = "vi") -> FeedSpec:
 
 
 def token_spec(feed: FeedToken) -> FeedSpec:
+    """What a stored feed holds.
+
+    A unit's feed sees what belonging to the unit lets one see (``access.unit_member``),
+    re-checked on every build, whoever created it; it holds the events the unit leads or
+    coordinates and the unit's deadlines.
+    """
     filters = feed.filters or {}
     opts = ical.FeedOptions(base_url=current_app.config["BASE_URL"], language=feed.language,
                             detail=feed.detail, alarms=feed.alarms)
-    return FeedSpec(scope=f"feed-{feed.id}", opts=opts, name=feed.name, owner=feed.owner,
-                    kinds=tuple(filters.get("kinds") or ()),
-                    unit_ids=tuple(filters.get("unit_ids") or ()),
-                    mine=bool(filters.get("mine")),
+    unit_feed = feed.unit_id is not None
+    return FeedSpec(scope=f"feed-{feed.id}", opts=opts, name=feed.name,
+                    owner=access.unit_member(feed.unit_id) if unit_feed else feed.owner,
+                    unit_id=feed.unit_id, kinds=tuple(filters.get("kinds") or ()),
+                    unit_ids=((feed.unit_id,) if feed.unit_id is not None
+                              else tuple(filters.get("unit_ids") or ())),
+                    mine=bool(filters.get("mine")) and not unit_feed,
                     delegation_event_id=filters.get("delegation_event_id"),
                     days_back=feed.days_back, days_ahead=feed.days_ahead,
-                    settings_tag=settings_tag(feed.updated_at, feed.token_hash))
+                    settings_tag=settings_tag(feed.updated_at, feed.token_hash),
+                    deadlines=bool(filters.get("deadlines", filters.get("mine") or unit_feed)), tasks=bool(filters.get("tasks")))
 
 
 def day_start(now: datetime) -> datetime:
@@ -93,15 +109,29 @@ def window(spec: FeedSpec, now: datetime) -> tuple[datetime, datetime]:
     return day - timedelta(days=spec.days_back), day + timedelta(days=spec.days_ahead + 1)
 
 
+def _keep_since(now: datetime) -> datetime:
+    """Cancelled and postponed events (and their deadlines) stay this long after the change."""
+    return day_start(now) - timedelta(days=ical.KEEP_CANCELLED_DAYS)
+
+
 def _event_conditions(spec: FeedSpec, now: datetime) -> list:
     start, end = window(spec, now)
-    keep_since = day_start(now) - timedelta(days=ical.KEEP_CANCELLED_DAYS)
     changed = sa.func.coalesce(Event.status_changed_at, Event.updated_at)
+    conditions = [
+        sa.or_(Event.takes_place_clause(), changed >= _keep_since(now)),  # cancelled: 30 days more
+        Event.ends_at >= start, Event.starts_at < end,
+        *_filter_conditions(spec),
+    ]
+    if spec.mine and spec.owner is not None:
+        conditions.append(Event.id.in_(_my_event_ids(spec.owner)))
+    return conditions
+
+
+def _filter_conditions(spec: FeedSpec) -> list:
+    """The feed's own filter on events, apart from the window and "mine"."""
     conditions = [
         visible_clause(spec.owner),  # the public feed (no owner): public, non-sensitive events
         Event.status != EventStatus.DRAFT,
-        sa.or_(Event.takes_place_clause(), changed >= keep_since),  # cancelled: 30 days more
-        Event.ends_at >= start, Event.starts_at < end,
     ]
     if spec.kinds:
         conditions.append(Event.kind.in_([EventKind(k) for k in spec.kinds]))
@@ -112,9 +142,65 @@ def _event_conditions(spec: FeedSpec, now: datetime) -> list:
                          .where(event_coordinating_units.c.unit_id.in_(spec.unit_ids)))))
     if spec.delegation_event_id is not None:
         conditions.append(Event.id == spec.delegation_event_id)
-    if spec.mine and spec.owner is not None:
-        conditions.append(Event.id.in_(_my_event_ids(spec.owner)))
     return conditions
+
+
+def _deadline_rows(spec: FeedSpec, now: datetime) -> list:
+    """The feed's deadlines with all that their entries show: ONE query per build.
+
+    Open (or submitted) checklist items that fall to the owner or the owner's unit, due
+    within the window, of events the feed's filter keeps; an item that a cancellation
+    closed stays, cancelled, as long as its event does. Done and not-needed items leave.
+    """
+    owner = spec.owner
+    if owner is None or not spec.deadlines:
+        return []
+    start, end = window(spec, now)
+    lead, responsible = aliased(Unit), aliased(Unit)
+    changed = sa.func.coalesce(Event.status_changed_at, Event.updated_at)
+    if spec.unit_id is not None:  # a unit's feed: the unit's items only
+        falls_to = [ChecklistItem.unit_id == spec.unit_id]
+    else:
+        falls_to = [ChecklistItem.user_id == owner.id]
+        if owner.unit_id is not None:
+            falls_to.append(ChecklistItem.unit_id == owner.unit_id)
+    query = (
+        sa.select(ChecklistItem.id, ChecklistItem.title_vi, ChecklistItem.title_en,
+                  ChecklistItem.due_at, ChecklistItem.sequence, ChecklistItem.updated_at,
+                  ChecklistItem.status, ChecklistItem.legal_basis, ChecklistItem.offset_unit,
+                  ChecklistItem.created_at,
+                  Event.id.label("event_id"), Event.title_vi.label("event_title_vi"),
+                  Event.title_en.label("event_title_en"), Event.status.label("event_status"),
+                  Event.updated_at.label("event_updated_at"), Event.timezone,
+                  lead.name_vi.label("lead_vi"), lead.name_en.label("lead_en"),
+                  sa.func.coalesce(responsible.deadlines_all_day, False).label("unit_all_day"),
+                  sa.case((unreleased_clause(now), 1), else_=0).label("unreleased"))
+        .join(Event, Event.id == ChecklistItem.event_id)
+        .join(lead, lead.id == Event.lead_unit_id)
+        .outerjoin(responsible, responsible.id == ChecklistItem.unit_id)
+        .where(sa.or_(*falls_to), ChecklistItem.due_at >= start, ChecklistItem.due_at < end,
+               sa.or_(ChecklistItem.status.in_(OPEN_STATUSES),
+                      sa.and_(Event.status == EventStatus.CANCELLED,
+                              ChecklistItem.status == ItemStatus.NOT_NEEDED,
+                              changed >= _keep_since(now))),
+               *_filter_conditions(spec))
+        .order_by(ChecklistItem.due_at, ChecklistItem.id))
+    return list(db.session.execute(query))
+
+
+def _deadline(row, language: str) -> ical.Deadline:
+    english = language == "en"
+    in_days = row.offset_unit is not OffsetUnit.HOURS
+    return ical.Deadline(
+        id=row.id, title=row.title_en if english and row.title_en else row.title_vi,
+        due_at=row.due_at, sequence=row.sequence, updated_at=row.updated_at,
+        open=row.status in OPEN_STATUSES, submitted=row.status is ItemStatus.SUBMITTED,
+        legal_basis=row.legal_basis, in_days=in_days, event_id=row.event_id,
+        event_title=row.event_title_en if english and row.event_title_en else row.event_title_vi,
+        event_cancelled=row.event_status is EventStatus.CANCELLED,
+        event_updated_at=row.event_updated_at, timezone=row.timezone,
+        lead_unit=row.lead_en if english and row.lead_en else row.lead_vi,
+        all_day=in_days and bool(row.unit_all_day), unreleased=bool(row.unreleased))
 
 
 def _my_event_ids(user: User):
@@ -193,17 +279,20 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
                + sa.cast(Event.updated_at, sa.String) + "|" + sa.cast(Event.sequence, sa.String)
                + "|" + sa.func.coalesce(sa.cast(Event.venue_id, sa.String), "")
                + "|" + sa.cast(Event.lead_unit_id, sa.String) + "|")
+    # Internal fields only where the owner may edit the event (see ical.render_event).
+    internal = (edit_clause(spec.owner) if spec.owner is not None and opts.detail is DetailLevel.FULL
+                else sa.false())
     event_rows = db.session.connection().execute(
         sa.select(Event.id, version, sa.case((unreleased, 1), else_=0), Event.timezone,
-                  Event.all_day)
+                  Event.all_day, sa.case((internal, 1), else_=0))
         .where(*conditions).order_by(Event.starts_at, Event.id)).all()
 
     details, tzids, keys, wanted = {}, set(), [], {}
     busy = DetailLevel.BUSY_ONLY
-    for event_id, stamp, is_unreleased, tzid, all_day in event_rows:
+    for event_id, stamp, is_unreleased, tzid, all_day, is_internal in event_rows:
         detail = busy if is_unreleased else opts.detail
-        details[event_id] = (detail, tzid)
-        key = f"{stamp}{is_unreleased}|{tag}"
+        details[event_id] = (detail, tzid, bool(is_internal))
+        key = f"{stamp}{is_unreleased}|i{is_internal}|{tag}"
         keys.append(key)
         wanted[key] = ("e", event_id)
         tzids.add(ical.used_tzid(tzid, all_day))
@@ -242,10 +331,25 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
                 tzid = details[item.event_id][1]
                 add_child("p", item, tzid, extra=f"{tzid}|")
 
+    deadlines: dict[str, ical.Deadline] = {}
+    for row in _deadline_rows(spec, now):
+        deadline = _deadline(row, opts.language)
+        key = (f"d|{deadline.id}|{deadline.changed_at.isoformat()}|{deadline.sequence}|"
+               f"{row.status}|{row.event_status}|{deadline.unreleased}|{deadline.all_day}|"
+               f"{spec.tasks}|{tag}")
+        keys.append(key)
+        deadlines[key] = deadline
+        tzids.add(ical.used_tzid(deadline.timezone, deadline.all_day))
+
     blocks = {key: previous[key] for key in keys if key in previous}
     missing = [key for key in keys if key not in blocks]
-    if missing:
-        blocks.update(_render_missing(missing, wanted, details, opts))
+    for key in missing:
+        if key in deadlines:  # everything needed came with the one query above
+            blocks[key] = ical.render_deadline(deadlines[key], opts, opts.detail,
+                                               spec.tasks).encode("utf-8")
+    if len(blocks) < len(keys):
+        blocks.update(_render_missing([k for k in missing if k not in deadlines], wanted,
+                                      details, opts))
     # A few changed blocks are cheaper to re-render next time than to rewrite the whole map.
     if cache is not None and (len(missing) > 50 or len(previous) > 2 * len(blocks) + 50):
         cache.store_blocks(spec.scope, blocks)
@@ -275,11 +379,11 @@ def _render_missing(missing: list[str], wanted: dict, details: dict,
                                           .options(*options)):
                 key = chunk[obj.id]
                 if kind == "e":
-                    text = ical.render_event(obj, opts, details[obj.id][0])
+                    text = ical.render_event(obj, opts, details[obj.id][0], details[obj.id][2])
                 elif kind == "b":
                     text = ical.render_briefing(obj, opts, details[obj.event_id][0])
                 else:
-                    detail, tzid = details[obj.event_id]
+                    detail, tzid, _internal = details[obj.event_id]
                     text = ical.render_programme_item(obj, tzid, opts, detail)
                 rendered[key] = text.encode("utf-8")  # blocks are kept and joined as bytes
     return rendered

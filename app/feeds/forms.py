@@ -38,6 +38,8 @@ class FeedForm(BaseForm):
     days_ahead = IntegerField(_l("Days ahead"), default=DEFAULT_DAYS_AHEAD,
                               validators=[NumberRange(1, MAX_DAYS_AHEAD)])
     expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
+    deadlines = SelectField(_l("Deadlines"), default="auto")
+    tasks = BooleanField(_l("Deadlines as tasks (VTODO)"))
 
     def __init__(self, units, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,9 +48,13 @@ class FeedForm(BaseForm):
         self.alarms.choices = choices((k.value, v) for k, v in ALARM_LABELS.items())
         self.kinds.choices = choices((k.value, v) for k, v in EVENT_KIND_LABELS.items())
         self.unit_ids.choices = choices(units)
+        self.deadlines.choices = choices([
+            ("auto", _l("With \"only mine\" feeds")),
+            ("on", _l("Always: the open checklist items of me and my unit")), ("off", _l("Never"))])
 
 
 class NewFeedForm(FeedForm):
     """The create form: a feed is created once however often it is sent (app.idempotency)."""
 
     form_token = FormTokenField()
+    for_unit = BooleanField(_l("A shared calendar of my unit (its events and its deadlines)"))

@@ -25,13 +25,13 @@ from flask_babel import force_locale
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind, EventStatus, ProgrammeItem, Venue
 from app.events.release import is_unreleased
 from app.feeds.models import AlarmPreset, DetailLevel
-from app.i18n import _
+from app.i18n import _, _p
 from app.press.models import Briefing, BriefingStatus
 
 CRLF = "\r\n"
 PRODID = "-//Briefing Desk//Calendar feeds 1.0//EN"
 # Bump when the output format changes: it is part of every cache key and ETag.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 # Cancelled and postponed events stay in feeds this long after the change.
 KEEP_CANCELLED_DAYS = 30
 
@@ -182,6 +182,14 @@ class Words:
     internal_notes: str
     reason: str
     kinds: dict
+    due: str            # "Hạn" / "Due", before a deadline's item
+    deadline: str       # "Hạn nộp" / "Deadline": category, and the whole title when busy-only
+    event: str
+    lead_unit: str
+    legal_basis: str
+    moved: str
+    new_deadline: str
+    deadline_moved: str
 
 
 @lru_cache(maxsize=8)
@@ -194,6 +202,9 @@ def _words_cached(language: str, _app_id: int) -> Words:
             delegation=_("Delegation"), members=_("Members"), interpreters=_("Interpreters"),
             logistics=_("Security and logistics"), internal_notes=_("Internal notes"),
             reason=_("Reason"),
+            due=_p("calendar", "Due"), deadline=_p("calendar", "Deadline"), event=_("Event"),
+            lead_unit=_("Lead unit"), legal_basis=_("Legal basis"),
+            moved=_("Moved"), new_deadline=_("New deadline"), deadline_moved=_("Deadline moved"),
             kinds={kind: str(label) for kind, label in EVENT_KIND_LABELS.items()})
 
 
@@ -215,12 +226,14 @@ def _venue_text(venue: Venue | None, location: str) -> str:
     return location or ""
 
 
-def _alarms(preset: AlarmPreset, summary: str) -> str:
+def _alarms(preset: AlarmPreset, summary: str, related_end: bool = False) -> str:
+    """The feed's reminders; ``related_end``: before a task's DUE rather than a start."""
     triggers = {AlarmPreset.DAY: ("-P1D",), AlarmPreset.HOUR: ("-PT1H",),
                 AlarmPreset.BOTH: ("-P1D", "-PT1H")}.get(preset, ())
+    trigger_name = "TRIGGER;RELATED=END" if related_end else "TRIGGER"
     return "".join(
         f"BEGIN:VALARM{CRLF}ACTION:DISPLAY{CRLF}{text_prop('DESCRIPTION', summary)}"
-        f"TRIGGER:{trigger}{CRLF}END:VALARM{CRLF}" for trigger in triggers)
+        f"{trigger_name}:{trigger}{CRLF}END:VALARM{CRLF}" for trigger in triggers)
 
 
 def _event_title(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel) -> str:
@@ -232,7 +245,9 @@ def _event_title(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel)
     return title
 
 
-def _event_description(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel) -> str:
+def _event_description(event: Event, opts: FeedOptions, w: Words, detail: DetailLevel,
+                       internal: bool) -> str:
+    """The event's description; ``internal``: with the fields only its editors see."""
     parts = [event.description(opts.language)]
     if not event.takes_place and event.status_reason:
         parts.append(f"{w.reason}: {event.status_reason}")
@@ -246,9 +261,9 @@ def _event_description(event: Event, opts: FeedOptions, w: Words, detail: Detail
                     f"- {m.name}" + (f", {m.title}" if m.title else "") for m in delegation.members))
             if delegation.interpreters:
                 parts.append(f"{w.interpreters}: {delegation.interpreters}")
-            if delegation.logistics:
+            if internal and delegation.logistics:
                 parts.append(f"{w.logistics}: {delegation.logistics}")
-    if detail is DetailLevel.FULL and event.internal_notes:
+    if detail is DetailLevel.FULL and internal and event.internal_notes:
         parts.append(f"{w.internal_notes}: {event.internal_notes}")
     return "\n\n".join(p for p in parts if p)
 
@@ -265,8 +280,14 @@ def event_uid(event_id: int, host: str) -> str:
     return f"event-{event_id}@{host}"
 
 
-def render_event(event: Event, opts: FeedOptions, detail: DetailLevel) -> str:
-    """One VEVENT for ``event`` at ``detail`` (already lowered for unreleased sensitive events)."""
+def render_event(event: Event, opts: FeedOptions, detail: DetailLevel, internal: bool = False) -> str:
+    """One VEVENT for ``event`` at ``detail`` (already lowered for unreleased sensitive events).
+
+    ``internal``: the reader may edit the event (``events.access.can_edit``), so a full
+    description includes what the event page shows only to its editors (internal notes,
+    the delegation's security and logistics). Everyone else gets at most press-safe detail
+    of those fields, whatever the feed's detail level says.
+    """
     w = words(opts.language)
     busy = detail is DetailLevel.BUSY_ONLY
     summary = _event_title(event, opts, w, detail)
@@ -281,7 +302,7 @@ def render_event(event: Event, opts: FeedOptions, detail: DetailLevel) -> str:
     if busy:
         out.append("CLASS:PRIVATE" + CRLF)
     else:
-        description = _event_description(event, opts, w, detail)
+        description = _event_description(event, opts, w, detail, internal)
         if description:
             out.append(text_prop("DESCRIPTION", description))
         location = _venue_text(event.venue, event.location)
@@ -353,6 +374,99 @@ def render_programme_item(item: ProgrammeItem, tzid: str, opts: FeedOptions,
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A checklist item's due time as a feed shows it, read with its event in one query."""
+    id: int
+    title: str                  # the item's title in the feed's language
+    due_at: datetime
+    sequence: int               # moves with the due time
+    updated_at: datetime
+    open: bool                  # still to do (open, returned or submitted)
+    submitted: bool             # waiting for the lead unit's review
+    legal_basis: str
+    in_days: bool               # offset counted in days
+    event_id: int
+    event_title: str
+    event_cancelled: bool
+    event_updated_at: datetime
+    timezone: str               # the event's zone
+    lead_unit: str
+    all_day: bool               # in days, and the responsible unit prefers all-day entries
+    unreleased: bool            # the event is sensitive and not released: say nothing of it
+
+    @property
+    def changed_at(self) -> datetime:
+        return max(self.updated_at, self.event_updated_at)
+
+
+DEADLINE_MINUTES = 15
+
+
+def deadline_uid(item_id: int, host: str) -> str:
+    return f"item-{item_id}@{host}"
+
+
+def render_deadline(item: Deadline, opts: FeedOptions, detail: DetailLevel, tasks: bool) -> str:
+    """A checklist item's deadline as a calendar entry.
+
+    A 15-minute VEVENT at its due time (all-day when the unit prefers it for offsets in
+    days), or with ``tasks`` a VTODO with DUE.
+    Busy-only feeds say "Hạn nộp"/"Deadline" and nothing else; a sensitive event that is not
+    released is never named, related or linked (the item's own title and page still are).
+    """
+    w = words(opts.language)
+    busy = detail is DetailLevel.BUSY_ONLY
+    silent = busy or item.unreleased
+    if busy:
+        summary = w.deadline
+    elif silent:
+        summary = f"{w.due}: {item.title}"
+    else:
+        summary = f"{w.due}: {item.title} — {item.event_title}"
+    if item.event_cancelled:
+        summary = f"{w.cancelled}: {summary}"
+    component = "VTODO" if tasks else "VEVENT"
+    out = ["BEGIN:" + component + CRLF,
+           _common(deadline_uid(item.id, opts.host), item.changed_at, None, item.sequence)]
+    zone = _zone(item.timezone)
+    if tasks:
+        if item.all_day:
+            local = (zone or UTC)
+            out.append(f"DUE;VALUE=DATE:{item.due_at.astimezone(local):%Y%m%d}{CRLF}")
+        elif zone is None:
+            out.append(f"DUE:{utc_stamp(item.due_at)}{CRLF}")
+        else:
+            out.append(fold(f"DUE;TZID={item.timezone}:{item.due_at.astimezone(zone):%Y%m%dT%H%M%S}"))
+        status = ("CANCELLED" if item.event_cancelled
+                  else "IN-PROCESS" if item.submitted else "NEEDS-ACTION")
+    else:
+        out.append(time_props(item.due_at, item.due_at + timedelta(minutes=DEADLINE_MINUTES),
+                              item.timezone, item.all_day))
+        status = "CANCELLED" if item.event_cancelled else "CONFIRMED"
+    out.append(text_prop("SUMMARY", summary))
+    out.append("STATUS:" + status + CRLF)
+    if busy:
+        out.append("CLASS:PRIVATE" + CRLF)
+    else:
+        url = f"{opts.base_url}/checklists/items/{item.id}"
+        parts = []
+        if not item.unreleased:
+            parts += [f"{w.event}: {item.event_title}", f"{w.lead_unit}: {item.lead_unit}"]
+        if item.legal_basis:
+            parts.append(f"{w.legal_basis}: {item.legal_basis}")
+        parts.append(url)
+        out.append(text_prop("DESCRIPTION", "\n".join(parts)))
+        out.append(prop("URL", url))
+        if not item.unreleased:
+            out.append(fold(f"RELATED-TO:{event_uid(item.event_id, opts.host)}"))
+    out.append(text_prop("CATEGORIES", w.deadline))
+    if not item.event_cancelled:
+        out.append(_alarms(opts.alarms, summary, related_end=tasks))
+    out.append("END:" + component + CRLF)
+    return "".join(out)
+
+
 def calendar(blocks: list[bytes], tzids: set[str], years: tuple[int, int], opts: FeedOptions,
              name: str) -> bytes:
     """Wrap VEVENT blocks (UTF-8 bytes) into a VCALENDAR with one VTIMEZONE per zone used."""
@@ -366,10 +480,11 @@ def calendar(blocks: list[bytes], tzids: set[str], years: tuple[int, int], opts:
 
 
 def event_blocks(event: Event, opts: FeedOptions, now: datetime,
-                 briefings: Sequence[Briefing] = ()) -> tuple[list[str], set[str]]:
+                 briefings: Sequence[Briefing] = (),
+                 internal: bool = False) -> tuple[list[str], set[str]]:
     """The event's own VEVENT, its programme items and the given briefings, plus zones used."""
     detail = effective_detail(opts.detail, event, now)
-    blocks = [render_event(event, opts, detail)]
+    blocks = [render_event(event, opts, detail, internal)]
     tzids = {used_tzid(event.timezone, event.all_day)}
     for item in event.programme:
         blocks.append(render_programme_item(item, event.timezone, opts, detail))
@@ -383,12 +498,14 @@ def event_blocks(event: Event, opts: FeedOptions, now: datetime,
 def event_ics(event: Event, *, user, locale: str) -> bytes:
     """One event (with its programme and the briefings ``user`` may see) as a calendar file.
 
-    Raises NotVisible when ``user`` may not open the event. Needs an app context.
+    Raises NotVisible when ``user`` may not open the event. Needs an app context. Internal
+    fields only for those who may edit the event; an unreleased sensitive event is busy-only,
+    its title not even in the calendar's name.
     """
     import sqlalchemy as sa
     from flask import current_app
 
-    from app.events.access import require_view
+    from app.events.access import can_edit, require_view
     from app.extensions import db
     from app.timeutil import utcnow
 
@@ -398,8 +515,10 @@ def event_ics(event: Event, *, user, locale: str) -> bytes:
                        language=locale if locale in ("vi", "en") else "vi")
     briefings = list(db.session.scalars(
         sa.select(Briefing).where(Briefing.event_id == event.id).order_by(Briefing.starts_at)))
-    texts, tzids = event_blocks(event, opts, now, briefings)
+    texts, tzids = event_blocks(event, opts, now, briefings, internal=can_edit(user, event))
     blocks = [text.encode("utf-8") for text in texts]
     first = min([event.starts_at, *(b.starts_at for b in briefings)]).year
     last = max([event.ends_at, *(b.ends_at for b in briefings)]).year
-    return calendar(blocks, tzids, (first - 1, last + 1), opts, event.title(opts.language))
+    busy = effective_detail(opts.detail, event, now) is DetailLevel.BUSY_ONLY
+    name = words(opts.language).busy if busy else event.title(opts.language)
+    return calendar(blocks, tzids, (first - 1, last + 1), opts, name)

@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
+from app.units.models import Unit
 
 
 class DetailLevel(StrEnum):
@@ -44,7 +45,7 @@ DEFAULT_DAYS_AHEAD, MAX_DAYS_AHEAD = 730, 1100
 
 
 class FeedToken(Model):
-    """A person's named private feed: a saved filter, a detail level and a secret token."""
+    """A named private feed of a person or a unit: a saved filter, a detail level, a secret token."""
 
     __tablename__ = "feed_tokens"
 
@@ -67,8 +68,28 @@ class FeedToken(Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # A unit's feed (a shared calendar): shows what the unit sees, whoever created it;
+    # ``owner`` is then its creator, and any head or focal point of the unit manages it.
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"),
+                                                index=True)
+
     owner: Mapped[User] = relationship()
+    unit: Mapped[Unit | None] = relationship()
 
     def is_usable(self, now: datetime) -> bool:
         """Neither revoked nor expired."""
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ChangeCounter(Model):
+    """A number bumped in the same transaction as every write that can change a feed.
+
+    One row per name (``feeds``); see ``app.feeds.changes``. A feed's ETag reads it with
+    one primary-key lookup, however large the tables grow.
+    """
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,5 @@
 """Feed routes: the public feed, private token feeds, single-event downloads, feed management."""
+import hashlib
 import os
 from datetime import UTC, datetime, time
 
@@ -22,7 +23,7 @@ from app.auth.routes import public
 from app.events import release as release_rules
 from app.events.models import Event
 from app.extensions import db
-from app.feeds import build, ical, services, tokens, validators
+from app.feeds import build, history, ical, services, tokens, validators
 from app.feeds.fastpath import NotModifiedFastPath, feed_headers
 from app.feeds.forms import FeedForm, NewFeedForm
 from app.feeds.models import ALARM_LABELS, DETAIL_LABELS, FeedToken
@@ -100,6 +101,26 @@ def token_feed(token: str):
     return _serve(spec_for, check.etag, check.last_modified, validators.PRIVATE_CACHE)
 
 
+@bp.route("/<token>.atom", methods=["GET", "HEAD"])
+@public
+def token_atom(token: str):
+    """What changed in the feed over the last 30 days, as Atom: same token, rules and detail."""
+    now = utcnow()
+    check = tokens.check_token(token, now)
+    if check is None:
+        return Response("Not Found\n", status=404, mimetype="text/plain",
+                        headers={"Cache-Control": "no-store"})
+    etag = hashlib.sha256(f"atom|{check.etag}".encode()).hexdigest()[:40]
+    headers = feed_headers(etag, check.last_modified, validators.PRIVATE_CACHE)
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers=headers)
+    spec = build.token_spec(db.session.get_one(FeedToken, check.feed_id))
+    url = current_app.config["BASE_URL"] + request.path
+    body = history.atom(spec, history.changes_since(spec, history.atom_window(now), now), url, now)
+    return Response(body, status=200, headers=headers,
+                    content_type="application/atom+xml; charset=utf-8")
+
+
 def event_download(event_id: int):
     """One event as a calendar file, for a logged-in user who may see it."""
     event = db.session.get(Event, event_id)
@@ -140,13 +161,21 @@ def _settings(form: FeedForm) -> services.FeedSettings:
         unit_ids=list(form.unit_ids.data or []), mine=form.mine.data,
         delegation_event_id=form.delegation_event_id.data,
         days_back=form.days_back.data, days_ahead=form.days_ahead.data,
+        deadlines=form.deadlines.data, tasks=bool(form.tasks.data),
+        for_unit=bool(getattr(form, "for_unit", None) and form.for_unit.data),
         expires_at=datetime.combine(expires, time(), tzinfo=UTC) if expires else None)
 
 
 @bp.get("/")
 @login_required
 def index():
-    return render_template("feeds/index.html", feeds=services.feeds_of(current_user), now=utcnow(),
+    now = utcnow()
+    feeds = services.feeds_of(current_user)
+    # What changed since each live feed was last fetched (its calendar has not seen it yet).
+    changes = {feed.id: history.changes_since(build.token_spec(feed), feed.last_used_at, now)[:20]
+               for feed in feeds if feed.last_used_at is not None and feed.is_usable(now)}
+    return render_template("feeds/index.html", feeds=feeds, now=now, changes=changes,
+                           change_labels=history.labels(str(get_locale() or "vi")),
                            detail_labels=DETAIL_LABELS, alarm_labels=ALARM_LABELS,
                            public_url=current_app.config["BASE_URL"] + url_for(".public_feed"))
 
@@ -167,7 +196,9 @@ def create():
             lambda: services.create_feed(current_user, _settings(form)),
             lambda _created: url_for(".index")), form=form)):
         return _show_token(*created.result)
-    return render_template("feeds/form.html", form=form, feed=None)
+    return render_template("feeds/form.html", form=form, feed=None,
+                           unit_feeds=services.manages_unit_feeds(current_user,
+                                                                  current_user.unit_id))
 
 
 @bp.route("/<int:feed_id>/edit", methods=["GET", "POST"])
@@ -182,6 +213,8 @@ def edit(feed_id: int):
                            "unit_ids": filters.get("unit_ids", []), "mine": filters.get("mine"),
                            "delegation_event_id": filters.get("delegation_event_id"),
                            "days_back": feed.days_back, "days_ahead": feed.days_ahead,
+                           "deadlines": filters.get("deadline_mode", "auto"),
+                           "tasks": filters.get("tasks", False),
                            "expires_on": feed.expires_at.date() if feed.expires_at else None})
     if form.validate_on_submit() and apply_and_flash(
             lambda: services.update_feed(current_user, feed_id, _settings(form)),

@@ -19,6 +19,7 @@ from app.feeds.build import settings_tag
 from app.feeds.models import FeedToken
 from app.feeds.validators import etag, fingerprint_statement, owner_tag
 from app.inputs import strip_controls
+from app.units.models import Unit
 
 # A client that fetches every minute must not cost a database write each time.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -51,15 +52,17 @@ def _token_statement() -> sa.Select:
     return (sa.select(FeedToken.id, FeedToken.updated_at, FeedToken.token_hash,
                       FeedToken.revoked_at, FeedToken.expires_at, FeedToken.last_used_at,
                       FeedToken.last_user_agent, User.id, User.active, User.unit_id, roles,
-                      *fingerprint)
+                      FeedToken.unit_id, Unit.active, *fingerprint)
             .join(User, User.id == FeedToken.owner_id)
+            .outerjoin(Unit, Unit.id == FeedToken.unit_id)
             .where(FeedToken.token_hash == sa.bindparam("digest")))
 
 
 def check_token(token: str, now: datetime) -> TokenCheck | None:
     """The cheap path of every private feed request: is the token live, and what is its ETag?
 
-    One query; unknown, revoked, expired or inactive owner all give None.
+    One query; unknown, revoked, expired or inactive owner all give None. A unit's feed
+    depends on its unit (still active), not on who created it.
     """
     if not token or len(token) > 100:
         return None
@@ -67,12 +70,19 @@ def check_token(token: str, now: datetime) -> TokenCheck | None:
     if row is None:
         return None
     (feed_id, updated_at, token_hash, revoked_at, expires_at, last_used_at, user_agent,
-     owner_id, active, unit_id, roles) = row[:11]
-    if revoked_at is not None or (expires_at is not None and expires_at <= now) or not active:
+     owner_id, active, unit_id, roles, feed_unit_id, unit_active) = row[:13]
+    if revoked_at is not None or (expires_at is not None and expires_at <= now):
         return None
-    tag = owner_tag(owner_id, active, unit_id, (roles or "").split(",") if roles else [])
+    if feed_unit_id is not None:
+        if not unit_active:
+            return None
+        tag = ["unit", feed_unit_id]
+    elif not active:
+        return None
+    else:
+        tag = owner_tag(owner_id, active, unit_id, (roles or "").split(",") if roles else [])
     found, last_modified = etag(f"feed-{feed_id}", settings_tag(updated_at, token_hash),
-                                tag, tuple(row[11:]), now)
+                                tag, tuple(row[13:]), now)
     return TokenCheck(feed_id, found, last_modified, last_used_at, user_agent or "")
 
 

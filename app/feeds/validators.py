@@ -1,8 +1,9 @@
 """ETag and Last-Modified of a feed without building it.
 
-One aggregate query gives the newest change and row count of every table a feed draws on.
+One primary-key lookup of the change counter (``app.feeds.changes``) stands for the state
+of every table a feed draws on.
 
-Any change to events, briefings, programme items, assignments or checklist items, a
+Any change to events, delegations, briefings, programme items, assignments or checklist items, a
 passed embargo, the owner's roles or unit, the feed's settings or the day (the window
 moves) gives a new ETag, so a 304 never hides a change.
 """
@@ -17,14 +18,11 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask import current_app
 
-from app.checklists.models import ChecklistItem
-from app.events.models import Event, ProgrammeItem, event_coordinating_units, event_hosts
 from app.events.release import embargo_times
 from app.extensions import db
-from app.feeds import ical
+from app.feeds import changes, ical
 from app.feeds.build import FeedSpec, day_start
-from app.press.models import Briefing
-from app.spokespeople.models import SpokespersonAssignment
+from app.feeds.models import ChangeCounter
 
 # A reverse proxy may cache the public feed, never a private one.
 PUBLIC_CACHE = "public, max-age=900"
@@ -38,21 +36,18 @@ def _latest(*values):
 
 @lru_cache(maxsize=1)
 def fingerprint_statement() -> sa.Select:
-    """Newest change and row count of every table a feed draws on (built once)."""
-    def agg(column, table):
-        return (sa.select(sa.func.max(column)).scalar_subquery(),
-                sa.select(sa.func.count()).select_from(table).scalar_subquery())
+    """The feeds' change counter and its time of change: one primary-key lookup.
 
-    return sa.select(*agg(Event.updated_at, Event), *agg(Briefing.updated_at, Briefing),
-                     *agg(ProgrammeItem.updated_at, ProgrammeItem),
-                     *agg(SpokespersonAssignment.updated_at, SpokespersonAssignment),
-                     *agg(ChecklistItem.updated_at, ChecklistItem),
-                     sa.select(sa.func.count()).select_from(event_coordinating_units)
-                     .scalar_subquery(),
-                     sa.select(sa.func.count()).select_from(event_hosts).scalar_subquery())
+    ``app.feeds.changes`` bumps it in the same transaction as every write a feed can show.
+    Scalar subqueries, so that a database without the row yet still gives one row of NULLs.
+    """
+    counter = changes.counter_statement()
+    return sa.select(counter.with_only_columns(ChangeCounter.__table__.c.value).scalar_subquery(),
+                     counter.with_only_columns(ChangeCounter.__table__.c.changed_at)
+                     .scalar_subquery())
 
 
-def _last_passed_embargo(events_state: tuple, now: datetime) -> datetime | None:
+def _last_passed_embargo(events_state, now: datetime) -> datetime | None:
     """The latest embargo time at or before ``now`` (the feeds' content changed then).
 
     The pending embargo times are kept per app and per state of the events table, so that
@@ -78,7 +73,7 @@ def etag(scope: str, settings: str, owner, row: tuple, now: datetime) -> tuple[s
     material = json.dumps([ical.FORMAT_VERSION, scope, settings, current_app.config["BASE_URL"],
                            owner, day.isoformat(), str(embargo), [str(v) for v in row]])
     digest = hashlib.sha256(material.encode()).hexdigest()[:40]
-    last_modified = _latest(row[0], row[2], row[4], row[6], row[8], embargo, day)
+    last_modified = _latest(row[1], embargo, day)
     return digest, min(last_modified, now)
 
 
@@ -87,7 +82,7 @@ def owner_tag(user_id: int, active: bool, unit_id: int | None, roles) -> list:
 
 
 def validators(spec: FeedSpec, now: datetime) -> tuple[str, datetime]:
-    """A strong ETag and Last-Modified from one cheap aggregate query.
+    """A strong ETag and Last-Modified from one primary-key lookup.
 
     Any change to events, briefings, programme items, assignments or checklist
     items, a passed embargo, the owner's roles/unit, the feed's settings or the

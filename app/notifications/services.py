@@ -279,6 +279,22 @@ def on_event_saved(event: Event, actor=None, changes=None, created=False, **_ext
                              if changed & fields]
     else:
         return  # titles, descriptions, units: the feeds carry those
-    notify(event_stakeholders(event), kind, event, step=step, params=params,
+    recipients = event_stakeholders(event)
+    if kind in (Kind.EVENT_CANCELLED, Kind.EVENT_RESCHEDULED):
+        recipients += feed_subscribers_by_email(event)
+    notify(recipients, kind, event, step=step, params=params,
            url=event_url(event.id), event=event, urgent=urgent)
+
+
+def feed_subscribers_by_email(event: Event) -> list:
+    """Subscribers of a feed showing ``event`` who chose e-mail for each notification.
+
+    They hear once (the ledger's key) that it was rescheduled or cancelled, even when the
+    event is none of their business otherwise.
+    """
+    from app.feeds.services import subscribers_of
+
+    people = subscribers_of(event)
+    prefs = preferences(u.id for u in people)
+    return [u for u in people if (prefs[u.id].mode if u.id in prefs else Mode.EMAIL) is Mode.EMAIL]
 

@@ -1,4 +1,4 @@
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from app.forms import BaseForm
@@ -15,3 +15,4 @@ class UnitForm(BaseForm):
     name_en = StringField(_l("Name in English"), validators=[InputRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=choices((k.value, UNIT_KIND_LABELS[k]) for k in UnitKind))
     parent_id = SelectField(_l("Parent unit"), coerce=int)
+    deadlines_all_day = BooleanField(_l("Show this unit's deadlines in days as all-day entries in calendar feeds"))

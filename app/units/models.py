@@ -43,6 +43,8 @@ class Unit(Model):
         enum_type(UnitKind))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Calendar feeds show this unit's deadlines counted in days as all-day entries.
+    deadlines_all_day: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id])

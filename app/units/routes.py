@@ -21,7 +21,8 @@ def admins_only():
 def _data(form: UnitForm) -> services.UnitData:
     return services.UnitData(slug=form.slug.data, name_vi=form.name_vi.data,
                              name_en=form.name_en.data, kind=form.kind.data,
-                             parent_id=form.parent_id.data or None)
+                             parent_id=form.parent_id.data or None,
+                             deadlines_all_day=bool(form.deadlines_all_day.data))
 
 
 @bp.get("/")

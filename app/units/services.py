@@ -20,6 +20,7 @@ class UnitData:
     name_en: str
     kind: UnitKind
     parent_id: int | None = None
+    deadlines_all_day: bool = False
 
 
 def list_units(active_only: bool = False) -> Sequence[Unit]:
@@ -60,6 +61,7 @@ def _apply(unit: Unit, data: UnitData) -> None:
     unit.name_en = data.name_en.strip()
     unit.kind = UnitKind(data.kind)
     unit.parent_id = data.parent_id
+    unit.deadlines_all_day = bool(data.deadlines_all_day)
 
 
 def create_unit(actor, data: UnitData) -> Unit:

@@ -1,7 +1,7 @@
 """The periodic implementation report (oversight) and its narrative versions.
 
 Revision ID: 69d52a29a379
-Revises: 8a1b2c3d4e5f
+Revises: 9a5b6c7d8e9f
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '69d52a29a379'
-down_revision = '8a1b2c3d4e5f'
+down_revision = '9a5b6c7d8e9f'
 branch_labels = None
 depends_on = None
 
