@@ -36,6 +36,9 @@ from app.monitoring import subscriptions as monitoring_subscriptions
 from app.monitoring.routes import bp as monitoring_bp
 from app.notifications import subscriptions as notifications_subscriptions
 from app.notifications.routes import bp as notifications_bp
+from app.oversight.alert_routes import bp as alerts_bp
+from app.oversight.report_routes import bp as reports_bp
+from app.oversight.routes import bp as oversight_bp
 from app.press.routes import bp as press_bp
 from app.settings.routes import bp as settings_bp
 from app.spokespeople.note_routes import bp as notes_bp
@@ -51,7 +54,7 @@ SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.
                  feeds_changes.register, monitoring_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
               notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, training_bp,
-              api_pages_bp, imports_bp, monitoring_bp)
+              api_pages_bp, imports_bp, monitoring_bp, oversight_bp, reports_bp, alerts_bp)
 
 
 class ConfigurationError(RuntimeError):

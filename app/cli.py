@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup
 from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.oversight.cli import report_group
 
 
 def register(app: Flask) -> None:
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(checklists_group)
     app.cli.add_command(api_group)
     app.cli.add_command(events_group)
+    app.cli.add_command(report_group)
     app.cli.add_command(storage_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

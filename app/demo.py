@@ -17,6 +17,7 @@ from app.feeds.demo import ensure_demo_feeds
 from app.imports import demo as imports_demo
 from app.monitoring import demo as monitoring_demo
 from app.notifications import demo as notifications_demo
+from app.oversight import demo as oversight_demo
 from app.settings.services import seed as seed_settings
 from app.spokespeople import demo as spokespeople_demo
 from app.timeutil import utcnow
@@ -69,6 +70,8 @@ USERS = [
      {Role.FOCAL}, False),
     ("propaganda@demo.example", "Lý Thị Kim", "Chuyên viên Ban Tuyên giáo và Dân vận", "ban-tgdv",
      {Role.STEERING, Role.VIEWER}, False),
+    ("head.tgdv@demo.example", "Trịnh Văn Minh", "Trưởng Ban Tuyên giáo và Dân vận", "ban-tgdv",
+     {Role.VIEWER}, True),
 ]
 
 ROLE_LOGINS = [f"{r.value}@demo.example" for r in Role]
@@ -137,6 +140,7 @@ def load(password: str = "demo", n_events: int | None = None) -> Summary:
     summary.counts["calendar feeds"] = ensure_demo_feeds(users)
     summary.api_token = ensure_demo_tokens(users)
     summary.counts["programme items imported from a partner's calendar"] = imports_demo.load(users)
+    summary.counts.update(oversight_demo.load(users))
     return summary
 
 

@@ -8,6 +8,7 @@ import app.idempotency  # noqa: F401
 import app.imports.models  # noqa: F401
 import app.monitoring.models  # noqa: F401
 import app.notifications.models  # noqa: F401
+import app.oversight.models  # noqa: F401
 import app.press.models  # noqa: F401
 import app.settings.models  # noqa: F401
 import app.spokespeople.models  # noqa: F401

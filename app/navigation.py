@@ -17,6 +17,9 @@ from app.events.access import can_create_events
 from app.events.venues import can_manage_venues
 from app.i18n import _l
 from app.monitoring.access import can_record
+from app.oversight.alerts import can_record_inquiries
+from app.oversight.reports import can_see_reports
+from app.oversight.services import can_see_dashboard
 from app.press.briefings import can_manage_outlets
 from app.press.defaults import can_edit_defaults
 from app.spokespeople.assignments import is_assigner
@@ -55,6 +58,9 @@ TOOLS_NAV = [
     NavEntry("press.outlets", _l("Press outlets"), can_manage_outlets),
     NavEntry("checklists.overview", _l("Checklist overview"), can_see_overview),
     NavEntry("training.coverage_page", _l("Training coverage"), can_see_coverage),
+    NavEntry("oversight.dashboard", _l("Oversight"), can_see_dashboard),
+    NavEntry("reports.index", _l("Periodic reports"), can_see_reports),
+    NavEntry("alerts.inquiries", _l("Press inquiries"), can_record_inquiries),
     NavEntry("checklists.templates", _l("Checklist templates"), is_admin),
     NavEntry("press.briefing_defaults", _l("Briefing defaults"), can_edit_defaults),
     NavEntry("users.index", _l("Users"), is_admin),
@@ -64,8 +70,9 @@ TOOLS_NAV = [
 ]
 
 # Templates included on the dashboard, in order; each decides what to show to whom.
-DASHBOARD_PANELS: list[str] = ["checklists/_dashboard_panel.html", "spokespeople/_dashboard_panel.html",
-                               "events/_dashboard_panel.html", "monitoring/_dashboard_panel.html"]
+DASHBOARD_PANELS: list[str] = ["oversight/_dashboard_panel.html", "checklists/_dashboard_panel.html",
+                               "spokespeople/_dashboard_panel.html", "events/_dashboard_panel.html",
+                               "monitoring/_dashboard_panel.html"]
 
 # Templates included on an event's page below its details (context: ``event``);
 # each checks what the current user may see.

@@ -35,6 +35,7 @@ pytest_plugins = [
     "tests.fixtures_feeds",
     "tests.fixtures_press",
     "tests.fixtures_monitoring",
+    "tests.fixtures_oversight",
     "tests.fixtures_reminders",
     "tests.fixtures_spokespeople",
     "tests.fixtures_training",

@@ -27,6 +27,7 @@ LAYERS = [
     {"feeds"},
     {"notifications"},
     {"monitoring"},  # press monitoring cases: notifies through notifications (guards)
+    {"oversight"},  # reads every feature: figures, the periodic report, standing alerts
     {"imports"},  # events from spreadsheets, partners' calendars into programmes
     {"api"},  # the JSON API: calls every feature's services
     {"app", "main", "navigation", "demo", "cli", "models", "backup",  # the application: wires features

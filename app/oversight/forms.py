@@ -1,0 +1,42 @@
+"""Forms of the periodic report: field validation only; the services check the rules."""
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.forms import BaseForm
+from app.i18n import _l
+from app.idempotency import FormTokenField
+
+
+class NewReportForm(BaseForm):
+    form_token = FormTokenField()
+    period = StringField(_l("Period"), validators=[DataRequired(), Length(max=40)])
+
+
+class SectionForm(BaseForm):
+    text = TextAreaField(_l("Narrative"), validators=[Length(max=20_000)])
+    base_number = IntegerField(validators=[Optional()])
+
+
+class WorkflowForm(BaseForm):
+    version = IntegerField(validators=[Optional()])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=5_000)])
+    number = StringField(_l("Number and symbol"), validators=[Length(max=60)])
+    action = HiddenField()
+
+
+class RosterNoticeForm(BaseForm):
+    reference = StringField(_l("Number of the letter"), validators=[Length(max=100)])
+
+
+class InquiryForm(BaseForm):
+    form_token = FormTokenField()
+    kind = SelectField(_l("Kind"))
+    agency = StringField(_l("Press agency"), validators=[DataRequired(), Length(max=200)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=500)])
+    received_on = DateField(_l("Received on"), validators=[DataRequired()])
+    unit_id = SelectField(_l("Unit that answers"), coerce=int)
+
+
+class AnswerForm(BaseForm):
+    answered_on = DateField(_l("Answered on"), validators=[DataRequired()])
+    reference = StringField(_l("Reference of the answer"), validators=[Length(max=200)])

@@ -1,0 +1,111 @@
+"""The periodic implementation report and its narrative, kept as versions."""
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.extensions import Model, enum_type
+from app.i18n import _l
+from app.spokespeople.models import NOTE_STATUS_LABELS, NoteStatus
+from app.timeutil import UTCDateTime, utcnow
+from app.units.models import Unit
+
+# The same workflow and words as briefing notes: draft → submitted → approved or returned.
+ReportStatus = NoteStatus
+REPORT_STATUS_LABELS = NOTE_STATUS_LABELS
+
+
+class Report(Model):
+    """The report on the plan's implementation for one period (one report per period)."""
+
+    __tablename__ = "oversight_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_label: Mapped[str] = mapped_column(sa.String(32), unique=True)   # "2026-Q4", …
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    number: Mapped[str] = mapped_column(sa.String(60), default="")          # số hiệu, "25-BC/BTGDVTU"
+    status: Mapped[ReportStatus] = mapped_column(enum_type(ReportStatus), default=ReportStatus.DRAFT)
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Optimistic lock: a submit, approval or return based on an older page is refused.
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    texts: Mapped[list["ReportText"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan",
+        order_by="(ReportText.section, ReportText.number)")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class ReportText(Model):
+    """One version of one section's narrative; a save adds a version, none is changed."""
+
+    __tablename__ = "oversight_report_texts"
+    __table_args__ = (sa.UniqueConstraint("report_id", "section", "number",
+                                          name="uq_oversight_report_texts_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("oversight_reports.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(sa.String(10))    # "II.1" … "II.5", "III"
+    number: Mapped[int]                                     # 1, 2, … per section
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="texts")
+    author: Mapped[User | None] = relationship()
+
+
+class RosterNotice(Model):
+    """The press authority was told in writing of a unit's spokesperson list (rule 3)."""
+
+    __tablename__ = "oversight_roster_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    reference: Mapped[str] = mapped_column(sa.String(100), default="")   # the letter's number
+    notified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    unit: Mapped[Unit] = relationship()
+
+
+class InquiryKind(StrEnum):
+    QUESTION = "question"      # an issue raised at the request of a press agency's head
+    COMPLAINT = "complaint"    # a complaint the press forwarded
+
+
+INQUIRY_KIND_LABELS = {
+    InquiryKind.QUESTION: _l("Issue raised by a press agency"),
+    InquiryKind.COMPLAINT: _l("Complaint forwarded by the press"),
+}
+
+
+class PressInquiry(Model):
+    """A press agency's question or forwarded complaint and its 30-day answer clock (rule 10)."""
+
+    __tablename__ = "oversight_press_inquiries"
+    __table_args__ = (sa.Index("ix_oversight_press_inquiries_open", "answered_on", "received_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[InquiryKind] = mapped_column(enum_type(InquiryKind))
+    agency: Mapped[str] = mapped_column(sa.String(200))
+    subject: Mapped[str] = mapped_column(sa.String(500))
+    received_on: Mapped[date]
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)   # who answers
+    answered_on: Mapped[date | None]
+    answer_reference: Mapped[str] = mapped_column(sa.String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit] = relationship()

@@ -1,0 +1,470 @@
+"""Oversight figures: who is late, and whether every event was briefed before it happened.
+
+Every figure is one aggregate query (GROUP BY, or one conditional SUM per month or
+quarter) in the database; Python only adds up the few grouped rows. Lists behind a figure
+show only the events the reader may see (``visible_clause``); the figures count them all.
+"""
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from app.checklists.models import ChecklistItem, ChecklistSubmission, ItemStatus
+from app.checklists.overview import can_see_overview
+from app.errors import PermissionDenied
+from app.events.access import visible_clause
+from app.events.models import Event, EventKind, EventStatus
+from app.extensions import db
+from app.i18n import _l
+from app.oversight import periods
+from app.oversight.periods import Period, ScopeError
+from app.press.models import Briefing, BriefingStatus
+from app.settings import setting
+from app.units.models import Unit
+
+# An event counts as held once its status says so (held, or held and reported on).
+HELD_STATUSES = (EventStatus.HELD, EventStatus.REPORTED)
+LIST_LIMIT = 500
+TREND_MONTHS = 12
+
+
+def can_see_dashboard(user) -> bool:
+    """Steering committee, admins and the propaganda commission (as the checklist overview)."""
+    return can_see_overview(user)
+
+
+def require_dashboard(user) -> None:
+    if not can_see_dashboard(user):
+        raise PermissionDenied()
+
+
+# --- the one "briefed before" rule ------------------------------------------------------------
+
+def briefed_before_clause() -> sa.ColumnElement[bool]:
+    """SQL condition on ``Event``: a press conference held, or a press release, before it started.
+
+    A briefing of the event that was held, or that carries a press release and was not
+    cancelled, starting no later than the event. The one place this rule is written; the
+    briefings-for-every-kind work (issue 13) can replace its body.
+    """
+    return (sa.select(Briefing.id)
+            .where(Briefing.event_id == Event.id, Briefing.starts_at <= Event.starts_at,
+                   sa.or_(Briefing.status == BriefingStatus.HELD,
+                          sa.and_(Briefing.release_vi != "", Briefing.status != BriefingStatus.CANCELLED)))
+            .exists())
+
+
+def held_clause() -> sa.ColumnElement[bool]:
+    return Event.status.in_(HELD_STATUSES)
+
+
+# --- scope: period and filters ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scope:
+    period: Period
+    zone: str
+    now: datetime
+    unit: Unit | None = None
+    kind: EventKind | None = None
+
+    @property
+    def start_at(self) -> datetime:
+        return self.period.bounds(self.zone)[0]
+
+    @property
+    def end_at(self) -> datetime:
+        return self.period.bounds(self.zone)[1]
+
+    @property
+    def query(self) -> dict[str, str]:
+        """URL parameters naming this scope (for links to the lists and charts)."""
+        params = dict(self.period.query)
+        if self.unit is not None:
+            params["unit"] = self.unit.slug
+        if self.kind is not None:
+            params["kind"] = self.kind.value
+        return params
+
+    def query_for(self, period_label: str) -> dict[str, str]:
+        """These filters over another named period (a month of the trend)."""
+        params = {key: value for key, value in self.query.items() if key in ("unit", "kind")}
+        return {"period": period_label, **params}
+
+    def with_unit(self, unit: Unit | None) -> "Scope":
+        return Scope(self.period, self.zone, self.now, unit, self.kind)
+
+    def with_kind(self, kind: EventKind | None) -> "Scope":
+        return Scope(self.period, self.zone, self.now, self.unit, kind)
+
+
+def make_scope(*, period: str | None = None, start: str | None = None, end: str | None = None,
+               unit: str | None = None, kind: str | None = None, zone: str, now: datetime) -> Scope:
+    """The scope a request or command asks for; ``ScopeError`` says what is wrong with it."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    chosen = periods.parse(period, start, end, today)
+    found_unit = None
+    if unit:
+        found_unit = db.session.scalar(sa.select(Unit).where(Unit.slug == unit[:64]))
+        if found_unit is None:
+            raise ScopeError(_l("Unknown unit “%(unit)s”.", unit=unit[:64]))
+    found_kind = None
+    if kind:
+        try:
+            found_kind = EventKind(kind)
+        except ValueError:
+            raise ScopeError(_l("Unknown kind of event “%(kind)s”.", kind=kind[:40])) from None
+    return Scope(chosen, zone, now, found_unit, found_kind)
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+def _count(condition) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class Figures:
+    """The figures of one unit, one kind, one unit and kind, or everything."""
+
+    events_held: int = 0
+    briefed_before: int = 0
+    items_due: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue_now: int = 0
+    median_lead_seconds: float | None = None
+
+    @property
+    def not_briefed(self) -> int:
+        return self.events_held - self.briefed_before
+
+    @property
+    def briefed_pct(self) -> float | None:
+        return _percent(self.briefed_before, self.events_held)
+
+    @property
+    def decided(self) -> int:
+        """Items done or overdue: the base of the on-time and late rates."""
+        return self.on_time + self.late
+
+    @property
+    def on_time_pct(self) -> float | None:
+        return _percent(self.on_time, self.decided)
+
+    @property
+    def late_pct(self) -> float | None:
+        return _percent(self.late, self.decided)
+
+    @property
+    def median_lead_days(self) -> float | None:
+        return None if self.median_lead_seconds is None else round(self.median_lead_seconds / 86400, 1)
+
+    def add(self, other: "Figures") -> None:
+        for name in ("events_held", "briefed_before", "items_due", "on_time", "late", "overdue_now"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _event_conditions(scope: Scope) -> list:
+    conditions = [Event.starts_at >= scope.start_at, Event.starts_at < scope.end_at, held_clause()]
+    if scope.unit is not None:
+        conditions.append(Event.lead_unit_id == scope.unit.id)
+    if scope.kind is not None:
+        conditions.append(Event.kind == scope.kind)
+    return conditions
+
+
+def _item_conditions(scope: Scope, start: datetime | None = None, end: datetime | None = None) -> list:
+    """Items due in the scope (or in [start, end)) that someone owes: not "not needed"."""
+    conditions = [ChecklistItem.due_at >= (start or scope.start_at),
+                  ChecklistItem.due_at < (end or scope.end_at),
+                  ChecklistItem.unit_id.is_not(None),
+                  ChecklistItem.status != ItemStatus.NOT_NEEDED]
+    if scope.unit is not None:
+        conditions.append(ChecklistItem.unit_id == scope.unit.id)
+    if scope.kind is not None:
+        conditions.append(Event.kind == scope.kind)
+    return conditions
+
+
+def on_time_clause() -> sa.ColumnElement[bool]:
+    return sa.and_(ChecklistItem.status == ItemStatus.DONE, ChecklistItem.completed_at <= ChecklistItem.due_at)
+
+
+def late_clause(now: datetime) -> sa.ColumnElement[bool]:
+    """Done after its due time, or overdue now."""
+    return sa.or_(sa.and_(ChecklistItem.status == ItemStatus.DONE,
+                          ChecklistItem.completed_at > ChecklistItem.due_at),
+                  ChecklistItem.overdue_clause(now))
+
+
+def _seconds(later, earlier) -> sa.ColumnElement:
+    """``later - earlier`` in seconds, in SQL (each database has its own date arithmetic)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.extract("epoch", later - earlier)
+    return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
+
+
+def _medians(scope: Scope, group: list) -> dict[tuple, float]:
+    """Median lead time of information provision per group, in SQL.
+
+    Lead time: from an item's first submission to the start of its event, for the items
+    that ask for a submission. Neither SQLite nor a portable SQL has a median aggregate, so
+    the rows of each group are numbered in lead-time order by a window function and the
+    middle one (or the mean of the middle two) is averaged by a GROUP BY: one query, the
+    sort bounded by the scope's items.
+    """
+    first = (sa.select(ChecklistSubmission.item_id,
+                       sa.func.min(ChecklistSubmission.submitted_at).label("first_at"))
+             .group_by(ChecklistSubmission.item_id).subquery())
+    lead = _seconds(Event.starts_at, first.c.first_at)
+    keys = [column.label(f"g{i}") for i, column in enumerate(group)]
+    ranked = (sa.select(*keys, lead.label("lead"),
+                        sa.func.row_number().over(partition_by=group, order_by=lead).label("rn"),
+                        sa.func.count().over(partition_by=group).label("n"))
+              .select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
+              .join(first, first.c.item_id == ChecklistItem.id)
+              .where(*_item_conditions(scope), ChecklistItem.requires_submission.is_(True))
+              .subquery())
+    group_columns = [ranked.c[f"g{i}"] for i in range(len(group))]
+    query = (sa.select(*group_columns, sa.func.avg(ranked.c.lead))
+             .where(ranked.c.rn >= (ranked.c.n + 1) // 2, ranked.c.rn <= (ranked.c.n + 2) // 2)
+             .group_by(*group_columns))
+    return {tuple(row[:-1]): float(row[-1]) for row in db.session.execute(query) if row[-1] is not None}
+
+
+@dataclass
+class Table:
+    """Per unit and kind, per unit, per kind and in total."""
+
+    cells: dict[tuple[int, EventKind], Figures] = field(default_factory=dict)
+    units: dict[int, Figures] = field(default_factory=dict)
+    kinds: dict[EventKind, Figures] = field(default_factory=dict)
+    total: Figures = field(default_factory=Figures)
+    unit_names: dict[int, Unit] = field(default_factory=dict)
+
+    def ranking(self) -> list[tuple[Unit, Figures]]:
+        """Units by on-time rate, best first; units with nothing done or overdue last."""
+        rows = [(self.unit_names[unit_id], figures) for unit_id, figures in self.units.items()]
+        return sorted(rows, key=lambda r: (r[1].on_time_pct is None, -(r[1].on_time_pct or 0),
+                                           -r[1].decided, r[0].name_vi))
+
+    def by_unit(self) -> list[tuple[Unit, Figures]]:
+        return sorted(((self.unit_names[u], f) for u, f in self.units.items()), key=lambda r: r[0].name_vi)
+
+    def by_kind(self) -> list[tuple[EventKind, Figures]]:
+        return [(kind, self.kinds[kind]) for kind in EventKind if kind in self.kinds]
+
+    def by_unit_and_kind(self) -> list[tuple[Unit, EventKind, Figures]]:
+        order = list(EventKind)
+        return sorted(((self.unit_names[u], k, f) for (u, k), f in self.cells.items()),
+                      key=lambda r: (r[0].name_vi, order.index(r[1])))
+
+
+def table(scope: Scope) -> Table:
+    """Events held and briefed before, items due, on time, late, overdue, median lead time."""
+    result = Table()
+    events = (sa.select(Event.lead_unit_id, Event.kind, sa.func.count(), _count(briefed_before_clause()))
+              .where(*_event_conditions(scope)).group_by(Event.lead_unit_id, Event.kind))
+    for unit_id, kind, held, briefed in db.session.execute(events):
+        cell = result.cells.setdefault((unit_id, kind), Figures())
+        cell.events_held, cell.briefed_before = int(held), int(briefed)
+    items = (sa.select(ChecklistItem.unit_id, Event.kind, sa.func.count(), _count(on_time_clause()),
+                       _count(late_clause(scope.now)), _count(ChecklistItem.overdue_clause(scope.now)))
+             .select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
+             .where(*_item_conditions(scope)).group_by(ChecklistItem.unit_id, Event.kind))
+    for item_unit_id, kind, due, on_time, late, overdue in db.session.execute(items):  # unit_id is never NULL here
+        cell = result.cells.setdefault((item_unit_id or 0, kind), Figures())
+        cell.items_due, cell.on_time, cell.late, cell.overdue_now = int(due), int(on_time), int(late), int(overdue)
+    for (unit_id, kind), cell in result.cells.items():
+        result.units.setdefault(unit_id, Figures()).add(cell)
+        result.kinds.setdefault(kind, Figures()).add(cell)
+        result.total.add(cell)
+    for (unit_id, kind), median in _medians(scope, [ChecklistItem.unit_id, Event.kind]).items():
+        result.cells[(unit_id, EventKind(kind))].median_lead_seconds = median
+    for (unit_id,), median in _medians(scope, [ChecklistItem.unit_id]).items():
+        result.units[unit_id].median_lead_seconds = median
+    for (kind,), median in _medians(scope, [Event.kind]).items():
+        result.kinds[EventKind(kind)].median_lead_seconds = median
+    result.total.median_lead_seconds = _medians(scope, []).get((), None)
+    result.unit_names = {unit.id: unit for unit in db.session.scalars(
+        sa.select(Unit).where(Unit.id.in_(list(result.units))))}
+    return result
+
+
+# --- lists behind the figures --------------------------------------------------------------------
+
+@dataclass
+class Listing:
+    rows: list
+    hidden: int       # rows the reader may not see (counted in the figures, not listed)
+    more: int         # visible rows beyond LIST_LIMIT
+
+
+def _listing(user, query, base_count_query, visible_count_query) -> Listing:
+    total: int = db.session.scalar(base_count_query) or 0
+    visible: int = db.session.scalar(visible_count_query) or 0
+    rows = list(db.session.scalars(query.limit(LIST_LIMIT)))
+    return Listing(rows, total - visible, max(0, visible - LIST_LIMIT))
+
+
+def events_list(user, scope: Scope, briefed: bool | None) -> Listing:
+    """Events held in the scope (only those briefed before, or only those not)."""
+    require_dashboard(user)
+    conditions = _event_conditions(scope)
+    if briefed is not None:
+        conditions.append(briefed_before_clause() if briefed else ~briefed_before_clause())
+    count = sa.select(sa.func.count()).select_from(Event).where(*conditions)
+    return _listing(user, sa.select(Event).where(*conditions, visible_clause(user))
+                    .order_by(Event.starts_at, Event.id),
+                    count, count.where(visible_clause(user)))
+
+
+ITEM_STATES = ("due", "on_time", "late", "overdue")
+
+
+def items_list(user, scope: Scope, state: str) -> Listing:
+    """Checklist items due in the scope: all, done on time, late, or overdue now."""
+    require_dashboard(user)
+    conditions = _item_conditions(scope)
+    if state == "on_time":
+        conditions.append(on_time_clause())
+    elif state == "late":
+        conditions.append(late_clause(scope.now))
+    elif state == "overdue":
+        conditions.append(ChecklistItem.overdue_clause(scope.now))
+    count = (sa.select(sa.func.count()).select_from(ChecklistItem)
+             .join(Event, Event.id == ChecklistItem.event_id).where(*conditions))
+    return _listing(user, sa.select(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
+                    .where(*conditions, visible_clause(user))
+                    .order_by(ChecklistItem.due_at, ChecklistItem.id),
+                    count, count.where(visible_clause(user)))
+
+
+# --- Decree 09: the PPC's press conferences and monthly information ------------------------------
+
+@dataclass
+class Bucket:
+    start: date
+    label: str
+    count: int
+
+
+def _ppc_unit() -> Unit | None:
+    return db.session.scalar(sa.select(Unit).where(Unit.slug == setting("organisation.ppc_unit")))
+
+
+def _bucketed(scope: Scope, starts: list[date], step_months: int, condition, label) -> list[Bucket]:
+    """One query: a conditional count of the PPC's briefings per month or quarter."""
+    ppc = _ppc_unit()
+    if not starts:
+        return []
+    zone = ZoneInfo(scope.zone)
+
+    def at(day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, tzinfo=zone)
+
+    bounds = [(at(s), at(periods.month_start(s, step_months))) for s in starts]
+    counts: Iterable[int] = [0] * len(starts)
+    if ppc is not None:
+        query = (sa.select(*[_count(sa.and_(Briefing.starts_at >= a, Briefing.starts_at < b)) for a, b in bounds])
+                 .select_from(Briefing).join(Event, Event.id == Briefing.event_id)
+                 .where(Event.lead_unit_id == ppc.id, condition,
+                        Briefing.starts_at >= bounds[0][0], Briefing.starts_at < bounds[-1][1]))
+        counts = db.session.execute(query).one()
+    return [Bucket(s, label(s), int(n)) for s, n in zip(starts, counts, strict=True)]
+
+
+def ppc_conferences(scope: Scope) -> list[Bucket]:
+    """Press conferences the PPC held in each quarter that overlaps the period (rule 2)."""
+    return _bucketed(scope, periods.quarters_between(scope.period.start, scope.period.end), 3,
+                     Briefing.status == BriefingStatus.HELD, periods.quarter_label)
+
+
+def ppc_monthly_information(scope: Scope) -> list[Bucket]:
+    """Press information the PPC gave per month (rule 1): conferences held and press releases."""
+    return _bucketed(scope, periods.months_between(scope.period.start, scope.period.end), 1,
+                     sa.or_(Briefing.status == BriefingStatus.HELD,
+                            sa.and_(Briefing.release_vi != "", Briefing.status != BriefingStatus.CANCELLED)),
+                     lambda s: f"{s.year}-{s.month:02d}")
+
+
+# --- trend ---------------------------------------------------------------------------------------
+
+@dataclass
+class TrendPoint:
+    month: date
+    on_time: int
+    late: int
+
+    @property
+    def on_time_pct(self) -> float | None:
+        return _percent(self.on_time, self.on_time + self.late)
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year}-{self.month.month:02d}"
+
+
+def trend(scope: Scope) -> list[TrendPoint]:
+    """On-time rate of the items due in each of the 12 months up to the period's end. One query."""
+    last = periods.month_start(scope.period.end)
+    months = [periods.month_start(last, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+    zone = ZoneInfo(scope.zone)
+
+    def at(day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, tzinfo=zone)
+
+    bounds = [(at(m), at(periods.month_start(m, 1))) for m in months]
+    columns = []
+    for a, b in bounds:
+        in_month = sa.and_(ChecklistItem.due_at >= a, ChecklistItem.due_at < b)
+        columns += [_count(sa.and_(in_month, on_time_clause())),
+                    _count(sa.and_(in_month, late_clause(scope.now)))]
+    query = (sa.select(*columns).select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
+             .where(*_item_conditions(scope, bounds[0][0], bounds[-1][1])))
+    row = db.session.execute(query).one()
+    return [TrendPoint(m, int(row[2 * i]), int(row[2 * i + 1])) for i, m in enumerate(months)]
+
+
+# --- the dashboard ------------------------------------------------------------------------------
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    table: Table
+    not_briefed: Listing
+    ppc_quarters: list[Bucket]
+    ppc_months: list[Bucket]
+    trend: list[TrendPoint]
+    ppc_unit: Unit | None
+
+    @property
+    def lowest_unit(self) -> Unit | None:
+        """The unit with the lowest on-time rate (the last ranked unit with a rate)."""
+        rated = [unit for unit, figures in self.table.ranking() if figures.on_time_pct is not None]
+        return rated[-1] if rated else None
+
+
+def dashboard_figures(scope: Scope) -> Dashboard:
+    """Every figure of the dashboard, without the list of events (for charts and the report)."""
+    return Dashboard(scope, table(scope), Listing([], 0, 0), ppc_conferences(scope),
+                     ppc_monthly_information(scope), trend(scope), _ppc_unit())
+
+
+def dashboard(user, scope: Scope) -> Dashboard:
+    """The dashboard as ``user`` sees it: the figures and the events not briefed they may see."""
+    require_dashboard(user)
+    data = dashboard_figures(scope)
+    data.not_briefed = events_list(user, scope, briefed=False)
+    return data
+
+
+def quarter_days(first_day: date) -> tuple[date, date]:
+    return first_day, periods.month_start(first_day, 3) - timedelta(days=1)
