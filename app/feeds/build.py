@@ -145,16 +145,12 @@ def _filter_conditions(spec: FeedSpec) -> list:
     return conditions
 
 
-def _deadline_rows(spec: FeedSpec, now: datetime) -> list:
-    """The feed's deadlines with all that their entries show: ONE query per build.
-
-    Open (or submitted) checklist items that fall to the owner or the owner's unit, due
-    within the window, of events the feed's filter keeps; an item that a cancellation
-    closed stays, cancelled, as long as its event does. Done and not-needed items leave.
-    """
+def _deadline_query(spec: FeedSpec, now: datetime, select):
+    """The feed's deadlines, with the columns that ``select(lead, responsible)`` gives: open (or submitted) checklist items that fall to the owner or the owner's
+    unit, due within the window, of events the feed's filter keeps; an item that a
+    cancellation closed stays, cancelled, as long as its event does. Done and not-needed
+    items leave."""
     owner = spec.owner
-    if owner is None or not spec.deadlines:
-        return []
     start, end = window(spec, now)
     lead, responsible = aliased(Unit), aliased(Unit)
     changed = sa.func.coalesce(Event.status_changed_at, Event.updated_at)
@@ -164,17 +160,8 @@ def _deadline_rows(spec: FeedSpec, now: datetime) -> list:
         falls_to = [ChecklistItem.user_id == owner.id]
         if owner.unit_id is not None:
             falls_to.append(ChecklistItem.unit_id == owner.unit_id)
-    query = (
-        sa.select(ChecklistItem.id, ChecklistItem.title_vi, ChecklistItem.title_en,
-                  ChecklistItem.due_at, ChecklistItem.sequence, ChecklistItem.updated_at,
-                  ChecklistItem.status, ChecklistItem.legal_basis, ChecklistItem.offset_unit,
-                  ChecklistItem.created_at,
-                  Event.id.label("event_id"), Event.title_vi.label("event_title_vi"),
-                  Event.title_en.label("event_title_en"), Event.status.label("event_status"),
-                  Event.updated_at.label("event_updated_at"), Event.timezone,
-                  lead.name_vi.label("lead_vi"), lead.name_en.label("lead_en"),
-                  sa.func.coalesce(responsible.deadlines_all_day, False).label("unit_all_day"),
-                  sa.case((unreleased_clause(now), 1), else_=0).label("unreleased"))
+    return (
+        select(lead, responsible)
         .join(Event, Event.id == ChecklistItem.event_id)
         .join(lead, lead.id == Event.lead_unit_id)
         .outerjoin(responsible, responsible.id == ChecklistItem.unit_id)
@@ -183,9 +170,69 @@ def _deadline_rows(spec: FeedSpec, now: datetime) -> list:
                       sa.and_(Event.status == EventStatus.CANCELLED,
                               ChecklistItem.status == ItemStatus.NOT_NEEDED,
                               changed >= _keep_since(now))),
-               *_filter_conditions(spec))
-        .order_by(ChecklistItem.due_at, ChecklistItem.id))
-    return list(db.session.execute(query))
+               *_filter_conditions(spec)))
+
+
+def _full_deadline_select(now: datetime):
+    def select(lead, responsible):
+        return sa.select(
+            ChecklistItem.id, ChecklistItem.title_vi, ChecklistItem.title_en,
+            ChecklistItem.due_at, ChecklistItem.sequence, ChecklistItem.updated_at,
+            ChecklistItem.status, ChecklistItem.legal_basis, ChecklistItem.offset_unit,
+            ChecklistItem.created_at,
+            Event.id.label("event_id"), Event.title_vi.label("event_title_vi"),
+            Event.title_en.label("event_title_en"), Event.status.label("event_status"),
+            Event.updated_at.label("event_updated_at"), Event.timezone,
+            lead.name_vi.label("lead_vi"), lead.name_en.label("lead_en"),
+            sa.func.coalesce(responsible.deadlines_all_day, False).label("unit_all_day"),
+            sa.case((unreleased_clause(now), 1), else_=0).label("unreleased"))
+    return select
+
+
+def _deadline_rows(spec: FeedSpec, now: datetime) -> list:
+    """The feed's deadlines with all that their entries show: ONE query."""
+    if spec.owner is None or not spec.deadlines:
+        return []
+    query = _deadline_query(spec, now, _full_deadline_select(now))
+    return list(db.session.execute(query.order_by(ChecklistItem.due_at, ChecklistItem.id)))
+
+
+def _deadline_versions(spec: FeedSpec, now: datetime) -> list:
+    """(item id, version, zone, all-day) of the feed's deadlines, in feed order: ONE light
+    query per build.
+
+    The version names everything an entry shows apart from the names in the build's tag
+    (venue and unit names): the item's and its event's row versions (titles, due time,
+    legal basis, the event's zone), statuses, whether the event is released, and the unit's
+    all-day preference. Concatenated by the database, like the events' versions: a rebuild
+    after one change then loads and renders only the entries whose version moved.
+    """
+    if spec.owner is None or not spec.deadlines:
+        return []
+    text = sa.String
+
+    def select(lead, responsible):
+        all_day = sa.and_(ChecklistItem.offset_unit != OffsetUnit.HOURS,
+                          sa.func.coalesce(responsible.deadlines_all_day, False))
+        version = (sa.cast(ChecklistItem.updated_at, text) + "|"
+                   + sa.cast(Event.updated_at, text) + "|"
+                   + sa.cast(ChecklistItem.sequence, text) + "|"
+                   + sa.cast(ChecklistItem.status, text) + "|" + sa.cast(Event.status, text)
+                   + "|" + sa.cast(ChecklistItem.offset_unit, text) + "|"
+                   + sa.case((unreleased_clause(now), "1"), else_="0") + "|"
+                   + sa.case((all_day, "1"), else_="0"))
+        return sa.select(ChecklistItem.id, version, Event.timezone, sa.case((all_day, 1), else_=0))
+    query = _deadline_query(spec, now, select).order_by(ChecklistItem.due_at, ChecklistItem.id)
+    return [tuple(row) for row in db.session.connection().execute(query)]
+
+
+def _deadlines_to_render(spec: FeedSpec, now: datetime, ids: list[int]) -> dict:
+    """The full rows of the deadlines ``ids`` (new or changed entries), in one query:
+    by id when few, else all of the feed's (a cold build)."""
+    query = _deadline_query(spec, now, _full_deadline_select(now))
+    if len(ids) <= 500:
+        query = query.where(ChecklistItem.id.in_(ids))
+    return {row.id: row for row in db.session.execute(query)}
 
 
 def _deadline(row, language: str) -> ical.Deadline:
@@ -336,21 +383,22 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
                 tzid = details[item.event_id][1]
                 add_child("p", item, tzid, extra=f"{tzid}|")
 
-    deadlines: dict[str, ical.Deadline] = {}
-    for row in _deadline_rows(spec, now):
-        deadline = _deadline(row, opts.language)
-        key = (f"d|{deadline.id}|{deadline.changed_at.isoformat()}|{deadline.sequence}|"
-               f"{row.status}|{row.event_status}|{deadline.unreleased}|{deadline.all_day}|"
-               f"{spec.tasks}|{tag}")
+    deadlines: dict[str, int] = {}  # key -> item id, for the entries to render
+    for item_id, stamp, tzid, all_day in _deadline_versions(spec, now):
+        key = f"d|{item_id}|{stamp}|{spec.tasks}|{tag}"
         keys.append(key)
-        deadlines[key] = deadline
-        tzids.add(ical.used_tzid(deadline.timezone, deadline.all_day))
+        deadlines[key] = item_id
+        tzids.add(ical.used_tzid(tzid, bool(all_day)))
 
     blocks = {key: previous[key] for key in keys if key in previous}
     missing = [key for key in keys if key not in blocks]
+    # Only the deadlines to render (new or changed) are loaded whole, by id.
+    to_render = [deadlines[key] for key in missing if key in deadlines]
+    rows = _deadlines_to_render(spec, now, to_render) if to_render else {}
     for key in missing:
-        if key in deadlines:  # everything needed came with the one query above
-            blocks[key] = ical.render_deadline(deadlines[key], opts, opts.detail,
+        if key in deadlines and deadlines[key] in rows:
+            deadline = _deadline(rows[deadlines[key]], opts.language)
+            blocks[key] = ical.render_deadline(deadline, opts, opts.detail,
                                                spec.tasks).encode("utf-8")
     if len(blocks) < len(keys):
         blocks.update(_render_missing([k for k in missing if k not in deadlines], wanted,
