@@ -146,10 +146,12 @@ def _filter_conditions(spec: FeedSpec) -> list:
 
 
 def _deadline_query(spec: FeedSpec, now: datetime, select):
-    """The feed's deadlines, with the columns that ``select(lead, responsible)`` gives: open (or submitted) checklist items that fall to the owner or the owner's
-    unit, due within the window, of events the feed's filter keeps; an item that a
-    cancellation closed stays, cancelled, as long as its event does. Done and not-needed
-    items leave."""
+    """The feed's deadlines, with the columns that ``select(lead, responsible)`` gives.
+
+    Open (or submitted) checklist items that fall to the owner or the owner's unit, due
+    within the window, of events the feed's filter keeps; an item that a cancellation closed
+    stays, cancelled, as long as its event does. Done and not-needed items leave.
+    """
     owner = spec.owner
     start, end = window(spec, now)
     lead, responsible = aliased(Unit), aliased(Unit)
@@ -198,8 +200,7 @@ def _deadline_rows(spec: FeedSpec, now: datetime) -> list:
 
 
 def _deadline_versions(spec: FeedSpec, now: datetime) -> list:
-    """(item id, version, zone, all-day) of the feed's deadlines, in feed order: ONE light
-    query per build.
+    """(item id, version, zone, all-day) of the feed's deadlines in feed order: one light query.
 
     The version names everything an entry shows apart from the names in the build's tag
     (venue and unit names): the item's and its event's row versions (titles, due time,
@@ -227,8 +228,10 @@ def _deadline_versions(spec: FeedSpec, now: datetime) -> list:
 
 
 def _deadlines_to_render(spec: FeedSpec, now: datetime, ids: list[int]) -> dict:
-    """The full rows of the deadlines ``ids`` (new or changed entries), in one query:
-    by id when few, else all of the feed's (a cold build)."""
+    """The full rows of the deadlines ``ids`` (new or changed entries), in one query.
+
+    By id when few, else all of the feed's (a cold build).
+    """
     query = _deadline_query(spec, now, _full_deadline_select(now))
     if len(ids) <= 500:
         query = query.where(ChecklistItem.id.in_(ids))
