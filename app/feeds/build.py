@@ -199,43 +199,51 @@ def _deadline_rows(spec: FeedSpec, now: datetime) -> list:
     return list(db.session.execute(query.order_by(ChecklistItem.due_at, ChecklistItem.id)))
 
 
-def _deadline_versions(spec: FeedSpec, now: datetime) -> list:
-    """(item id, version, zone, all-day) of the feed's deadlines in feed order: one light query.
+def _deadline_groups(spec: FeedSpec, now: datetime) -> list:
+    """The feed's deadlines, one row per event, in feed order: ONE light aggregate query.
 
-    The version names everything an entry shows apart from the names in the build's tag
-    (venue and unit names): the item's and its event's row versions (titles, due time,
-    legal basis, the event's zone), statuses, whether the event is released, and the unit's
-    all-day preference. Concatenated by the database, like the events' versions: a rebuild
-    after one change then loads and renders only the entries whose version moved.
+    Rows are (event id, version, zone, all-day entries, entries), by first due time. The version changes with anything an entry of the event shows, apart from the names
+    in the build's tag: the number of entries and the sum of their ids (an item came or
+    left), the newest ``updated_at`` and the sums of ``version`` and ``sequence`` (every
+    write of an item bumps its version; a moved due time its sequence), the event's own
+    row version and status, whether it is released, how many entries are all-day. A rebuild
+    after one submission then renders the deadlines of one event, and the database hands
+    back one short row per event instead of one per item.
     """
     if spec.owner is None or not spec.deadlines:
         return []
     text = sa.String
 
     def select(lead, responsible):
-        all_day = sa.and_(ChecklistItem.offset_unit != OffsetUnit.HOURS,
-                          sa.func.coalesce(responsible.deadlines_all_day, False))
-        version = (sa.cast(ChecklistItem.updated_at, text) + "|"
-                   + sa.cast(Event.updated_at, text) + "|"
-                   + sa.cast(ChecklistItem.sequence, text) + "|"
-                   + sa.cast(ChecklistItem.status, text) + "|" + sa.cast(Event.status, text)
-                   + "|" + sa.cast(ChecklistItem.offset_unit, text) + "|"
-                   + sa.case((unreleased_clause(now), "1"), else_="0") + "|"
-                   + sa.case((all_day, "1"), else_="0"))
-        return sa.select(ChecklistItem.id, version, Event.timezone, sa.case((all_day, 1), else_=0))
-    query = _deadline_query(spec, now, select).order_by(ChecklistItem.due_at, ChecklistItem.id)
-    return [tuple(row) for row in db.session.connection().execute(query)]
+        all_day = sa.func.sum(sa.case(
+            (sa.and_(ChecklistItem.offset_unit != OffsetUnit.HOURS,
+                     sa.func.coalesce(responsible.deadlines_all_day, False)), 1), else_=0))
+        count = sa.func.count(ChecklistItem.id)
+        version = (sa.cast(count, text) + "|" + sa.cast(sa.func.sum(ChecklistItem.id), text)
+                   + "|" + sa.cast(sa.func.max(ChecklistItem.updated_at), text)
+                   + "|" + sa.cast(sa.func.sum(ChecklistItem.version), text)
+                   + "|" + sa.cast(sa.func.sum(ChecklistItem.sequence), text)
+                   + "|" + sa.cast(all_day, text) + "|" + sa.cast(Event.updated_at, text)
+                   + "|" + sa.cast(Event.status, text)
+                   + "|" + sa.case((unreleased_clause(now), "1"), else_="0"))
+        return sa.select(Event.id, version, Event.timezone, all_day, count)
+    query = (_deadline_query(spec, now, select).group_by(Event.id)
+             .order_by(sa.func.min(ChecklistItem.due_at), Event.id))
+    return list(db.session.connection().execute(query))
 
 
-def _deadlines_to_render(spec: FeedSpec, now: datetime, ids: list[int]) -> dict:
-    """The full rows of the deadlines ``ids`` (new or changed entries), in one query.
+def _deadlines_of_events(spec: FeedSpec, now: datetime, event_ids: list[int]) -> dict:
+    """The full rows of the feed's deadlines of ``event_ids`` (to render), in one query.
 
-    By id when few, else all of the feed's (a cold build).
+    By event when few, else all of the feed's (a cold build). Grouped by event, in due order.
     """
     query = _deadline_query(spec, now, _full_deadline_select(now))
-    if len(ids) <= 500:
-        query = query.where(ChecklistItem.id.in_(ids))
-    return {row.id: row for row in db.session.execute(query)}
+    if len(event_ids) <= 500:
+        query = query.where(ChecklistItem.event_id.in_(event_ids))
+    grouped: dict[int, list] = {}
+    for row in db.session.execute(query.order_by(ChecklistItem.due_at, ChecklistItem.id)):
+        grouped.setdefault(row.event_id, []).append(row)
+    return grouped
 
 
 def _deadline(row, language: str) -> ical.Deadline:
@@ -386,23 +394,24 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
                 tzid = details[item.event_id][1]
                 add_child("p", item, tzid, extra=f"{tzid}|")
 
-    deadlines: dict[str, int] = {}  # key -> item id, for the entries to render
-    for item_id, stamp, tzid, all_day in _deadline_versions(spec, now):
-        key = f"d|{item_id}|{stamp}|{spec.tasks}|{tag}"
+    deadlines: dict[str, int] = {}  # key -> event id: one block for an event's deadlines
+    for event_id, stamp, tzid, all_day, count in _deadline_groups(spec, now):
+        key = f"d|{event_id}|{stamp}|{spec.tasks}|{tag}"
         keys.append(key)
-        deadlines[key] = item_id
-        tzids.add(ical.used_tzid(tzid, bool(all_day)))
+        deadlines[key] = event_id
+        tzids.add(ical.used_tzid(tzid, all_day == count))
 
     blocks = {key: previous[key] for key in keys if key in previous}
     missing = [key for key in keys if key not in blocks]
-    # Only the deadlines to render (new or changed) are loaded whole, by id.
+    # Only the deadlines to render (new or changed) are loaded whole.
     to_render = [deadlines[key] for key in missing if key in deadlines]
-    rows = _deadlines_to_render(spec, now, to_render) if to_render else {}
+    rows = _deadlines_of_events(spec, now, to_render) if to_render else {}
     for key in missing:
-        if key in deadlines and deadlines[key] in rows:
-            deadline = _deadline(rows[deadlines[key]], opts.language)
-            blocks[key] = ical.render_deadline(deadline, opts, opts.detail,
-                                               spec.tasks).encode("utf-8")
+        if key in deadlines:
+            blocks[key] = b"".join(
+                ical.render_deadline(_deadline(row, opts.language), opts, opts.detail,
+                                     spec.tasks).encode("utf-8")
+                for row in rows.get(deadlines[key], ()))
     if len(blocks) < len(keys):
         blocks.update(_render_missing([k for k in missing if k not in deadlines], wanted,
                                       details, opts))
