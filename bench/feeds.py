@@ -473,6 +473,15 @@ http {{
               f"{submitted:.3f} s median ({min(submission_times):.3f}-"
               f"{max(submission_times):.3f} s over 5) -> "
               f"{submitted / FLOORS['after_change_s']:.2f}x of the {FLOORS['after_change_s']} s floor")
+        # What part of that is receiving 51 MB rather than building: the same body, cached.
+        transfer = []
+        for _trial in range(5):
+            started = time.perf_counter()
+            _get(url)
+            transfer.append(time.perf_counter() - started)
+        print(f"reference: the unchanged feed (cached body) received in "
+              f"{statistics.median(transfer):.3f} s median; the rebuild's own share of the "
+              f"above is the difference")
         rss2, pss2 = _memory_mb(server.pid)
         rss, pss = max(rss, rss2), max(pss, pss2)
         print(f"feed server memory ({args.workers} workers x {args.threads} threads + master): RSS {rss:.0f} MB, "
