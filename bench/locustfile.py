@@ -106,6 +106,8 @@ class Provider(HttpUser):
         item = random.choice(PLAN["items"])
         path = f"/checklists/items/{item}"
         page = self.client.get(at(path), name="item page")
+        if f'{path}/submit"'.encode() not in page.content:
+            return  # submitted or accepted meanwhile: nothing to provide any more
         fields = [(k, "Soak" if k == "text" else v) for k, v in form_fields(page.content, f"{path}/submit")]
         body, content_type = multipart(fields, [("attachments", "soak.pdf", PDF)])
         with self.client.post(at(f"{path}/submit"), data=body, headers={"Content-Type": content_type},

@@ -32,16 +32,26 @@ def _plan(app, work: Path) -> Path:
     from app.auth.models import User
     from app.checklists import work as checklist_work
     from app.checklists.models import ChecklistItem, ItemStatus
+    from app.events import access
     from app.events.models import Event, EventStatus
     from app.extensions import db
     from app.feeds.models import DetailLevel
     from app.feeds.services import issue_token_for
     from app.timeutil import utcnow
 
+    readers = ["viewer@demo.example", "steering@demo.example", "focal@demo.example",
+               "spokesperson@demo.example", "liaison@demo.example"]
+    editors = ["protocol@demo.example", "admin@demo.example"]
     with app.app_context():
         now = utcnow()
+        people = {u.email: u for u in db.session.scalars(
+            sa.select(User).where(User.email.in_(readers + editors)))}
+        # Events every reader may open and both editors may edit: a 404 for someone outside
+        # a confidential event's circle is the right answer, not a soak error.
         upcoming = list(db.session.scalars(
-            sa.select(Event.id).where(Event.starts_at > now, Event.status == EventStatus.PLANNED)
+            sa.select(Event.id).where(Event.starts_at > now, Event.status == EventStatus.PLANNED,
+                                      *[access.visible_clause(people[e]) for e in readers],
+                                      *[access.edit_clause(people[e]) for e in editors])
             .order_by(Event.starts_at, Event.id).limit(2000)))
         provider = "focal@demo.example"
         focal = db.session.scalar(sa.select(User).where(User.email == provider))
@@ -53,9 +63,7 @@ def _plan(app, work: Path) -> Path:
                    "steering@demo.example", "focal@demo.example")]
         db.session.commit()
         plan = {"events": upcoming, "contended": upcoming[:20], "items": items, "tokens": tokens,
-                "provider": provider, "editors": ["protocol@demo.example", "admin@demo.example"],
-                "readers": ["viewer@demo.example", "steering@demo.example", "focal@demo.example",
-                            "spokesperson@demo.example", "liaison@demo.example"]}
+                "provider": provider, "editors": editors, "readers": readers}
         db.engine.dispose()
     path = work / "plan.json"
     path.write_text(json.dumps(plan))

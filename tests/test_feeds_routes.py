@@ -388,3 +388,29 @@ def test_fast_304_matches_the_full_route(client, make_user, make_event, make_fee
     db.session.commit()
     assert client.get(_path(token), headers={"If-None-Match": full.headers["ETag"]}
                       ).status_code == 404
+
+
+def test_a_replaced_body_stays_for_requests_already_sent_its_path(tmp_path):
+    """With X-Accel-Redirect nginx opens the path after the app answered: it must still exist."""
+    import os
+    import time
+
+    from app.feeds import cache as feed_cache
+
+    store = feed_cache.FeedCache(tmp_path)
+    first = store.store_body("feed-1", "a", b"one")
+    store.gzipped(first)
+    second = store.store_body("feed-1", "b", b"two")
+    assert first.exists()  # replaced a moment ago: kept
+    assert second.exists()
+    # Once the replacement is older than the grace, the next store removes the old body.
+    past = time.time() - feed_cache.BODY_GRACE_S - 5
+    os.utime(first, (past - 10, past - 10))
+    os.utime(second, (past, past))
+    third = store.store_body("feed-1", "c", b"three")
+    assert not first.exists()
+    assert not first.with_name(first.name + ".gz").exists()
+    assert second.exists()  # replaced just now
+    assert third.exists()
+    store.store_body("feed-2", "x", b"other")  # another scope leaves this one alone
+    assert third.exists()

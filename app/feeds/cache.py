@@ -5,11 +5,16 @@ version (the feed's ETag, or the blocks' keys inside a map), so a worker never
 serves something stale: a changed event gives a new key and a new ETag. Files
 are written to a temporary name and renamed, so readers see whole files only.
 """
+import contextlib
 import gzip
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
+
+# How long a replaced body stays for requests already told its path (X-Accel-Redirect).
+BODY_GRACE_S = 120
 
 # The last block map this process read: (file mtime, map). Keys carry content versions,
 # so a map is never wrong, only incomplete.
@@ -39,12 +44,24 @@ class FeedCache:
         return path if path.exists() else None
 
     def store_body(self, scope: str, etag: str, body: bytes) -> Path:
-        """Keep the new body, drop the scope's older ones (open readers keep their inode)."""
+        """Keep the new body; drop older ones of the scope once nobody can be sent them.
+
+        The app's own readers keep their inode open, but nginx opens an X-Accel-Redirect
+        path only after the app has answered: a body is removed only ``BODY_GRACE_S``
+        after the body that replaced it was written.
+        """
         path = self.body_path(scope, etag)
         self._atomic_write(path, body)
-        for old in self.directory.glob(f"{scope}--*.ics*"):
-            if old.name not in (path.name, path.name + ".gz"):
+        bodies = []
+        for found in self.directory.glob(f"{scope}--*.ics"):
+            with contextlib.suppress(FileNotFoundError):  # another worker removed it
+                bodies.append((found.stat().st_mtime, found))
+        bodies.sort(reverse=True)
+        now = time.time()
+        for (replaced_at, _newer), (_mtime, old) in zip(bodies, bodies[1:], strict=False):
+            if old != path and now - replaced_at > BODY_GRACE_S:
                 old.unlink(missing_ok=True)
+                old.with_name(old.name + ".gz").unlink(missing_ok=True)
         return path
 
     def gzipped(self, path: Path) -> Path:
