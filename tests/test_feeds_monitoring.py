@@ -74,7 +74,8 @@ def test_a_unit_feed_holds_the_open_clocks_at_their_due_times(cast, client, make
     assert verify["CATEGORIES"].cats == ["Hạn nộp", "Theo dõi báo chí"]
     assert str(verify["URL"]) == f"http://localhost/monitoring/{case.id}"
     description = str(verify["DESCRIPTION"])
-    assert "Sở Ngoại vụ" in description and "Sai sự thật" in description
+    assert "Sở Ngoại vụ" in description
+    assert "Sai sự thật" in description
     assert "chưa xác minh" in description  # the 24-hour rule is not verified law
     assert [a["TRIGGER"].dt for a in verify.walk("VALARM")] == [timedelta(days=-1)]
     respond = entries[_uid(case, "respond")]
@@ -104,7 +105,8 @@ def test_mine_feeds_of_those_who_owe_it_and_no_one_else(cast, client, make_case,
     assert not any(u.startswith("case-") for u in _fetch(client, off)[0])
     assert not any(u.startswith("case-") for u in _fetch(client, kinds)[0])
     public = client.get("/feeds/public.ics")
-    assert b"case-" not in public.data and b"monitoring" not in public.data
+    assert b"case-" not in public.data
+    assert b"monitoring" not in public.data
 
 
 def test_a_sensitive_case_only_in_full_feeds_of_its_circle(cast, client, make_case, make_feed):
@@ -127,12 +129,13 @@ def test_a_sensitive_case_only_in_full_feeds_of_its_circle(cast, client, make_ca
         entry = entries[_uid(plain, "verify")]
         assert str(entry["SUMMARY"]) == "Hạn nộp"
         assert str(entry["CLASS"]) == "PRIVATE"
-        assert "DESCRIPTION" not in entry and "URL" not in entry
+        assert "DESCRIPTION" not in entry
+        assert "URL" not in entry
         assert entry["CATEGORIES"].cats == ["Hạn nộp"]
         assert "Vụ việc thường" not in response.get_data(as_text=True).replace("\r\n ", "")
 
 
-def test_clocks_leave_as_they_stop_and_the_etag_moves(cast, client, make_case, make_feed):
+def test_clocks_leave_as_they_stop_and_the_etag_moves(cast, client, clock, make_case, make_feed):
     lead, _other, p = cast
     case = make_case(p["liaison"], lead_unit=lead)
     _feed, token = make_feed(p["focal"], for_unit=True, detail=DetailLevel.FULL)
@@ -167,8 +170,7 @@ def test_clocks_leave_as_they_stop_and_the_etag_moves(cast, client, make_case, m
     db.session.commit()
     first = _fetch(client, token)[0][_uid(case, "correction")]
     assert first["DTSTART"].dt == case.correction_follow_up_at
-    from app.timeutil import freeze
-    freeze(MONITORING_NOW + timedelta(days=1))
+    clock(MONITORING_NOW + timedelta(days=1))
     corrections.request_correction(p["focal"], case, case.version, "Đoàn bị từ chối",
                                    "Đoàn nhập cảnh bình thường", "Giám đốc Sở Ngoại vụ")
     db.session.commit()

@@ -1,5 +1,8 @@
-"""What monitoring connects at start-up: its visibility rule for the notices about cases, its
-reminders, and its clocks as a deadline source of the calendar feeds."""
+"""What monitoring connects at start-up.
+
+Its visibility rule for the notices about cases, its reminders, and its clocks as a deadline
+source of the calendar feeds.
+"""
 import sqlalchemy as sa
 from flask import Flask
 
