@@ -51,6 +51,9 @@ VERIFY, RESPOND, CORRECTION = "verify", "respond", "correction"
 CLOCK_SETTINGS = {VERIFY: "monitoring.verify_hours", RESPOND: "monitoring.statement_days",
                   "answer": "monitoring.press_answer_days",
                   CORRECTION: "monitoring.correction_follow_up_days"}
+# States in which a clock runs.
+RUNNING_STATUSES = sorted(VERIFY_CLOCK_STATUSES | RESPOND_CLOCK_STATUSES
+                          | {CaseStatus.CORRECTION_REQUESTED})
 TABLES = ("monitoring_cases", "monitoring_case_units", "monitoring_steps", "domain_settings",
           "spokesperson_designations", "spokesperson_authorisations", "press_outlets")
 
@@ -81,9 +84,10 @@ def _rows(query: sources.DeadlineQuery) -> list:
         owes = MonitoringCase.lead_unit_id == query.unit_id
     else:
         owes = access.insider_unit_clause(MonitoringCase.lead_unit_id, owner, query.now)
-    conditions = [owes, MonitoringCase.status != CaseStatus.CLOSED,
-                  sa.or_(MonitoringCase.status != CaseStatus.NO_ACTION,
-                         MonitoringCase.closed_at >= query.keep_since),
+    # Index ranges of (lead unit, state, closed): never the unit's whole history.
+    conditions = [owes, sa.or_(MonitoringCase.status.in_(RUNNING_STATUSES),
+                               sa.and_(MonitoringCase.status == CaseStatus.NO_ACTION,
+                                       MonitoringCase.closed_at >= query.keep_since)),
                   sa.or_(*(sa.and_(due >= query.start, due < query.end) for due in (
                       MonitoringCase.verify_due_at, MonitoringCase.respond_due_at,
                       MonitoringCase.correction_follow_up_at)))]
