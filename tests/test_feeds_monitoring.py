@@ -18,6 +18,7 @@ from app.monitoring.models import Origin, ResponseForm
 from app.timeutil import utcnow
 from tests.fixtures_feeds import parse_three, statements_during
 from tests.fixtures_monitoring import MONITORING_NOW
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
 HEADLINE = "Thông tin sai về đoàn công tác tại cửa khẩu Bờ Y"
@@ -207,9 +208,11 @@ def test_vtodo_variant_in_english(cast, client, make_case, make_feed):
     assert str(tasks[_uid(case, "verify")]["STATUS"]) == "IN-PROCESS"
 
 
-def test_atom_lists_new_and_cancelled_clocks(cast, client, make_case, make_feed):
+def test_atom_and_the_feeds_page_list_new_and_cancelled_clocks(cast, client, make_case,
+                                                                 make_feed):
     lead, _other, p = cast
     _feed, token = make_feed(p["focal"], mine=True)
+    _get(client, token)  # fetched once: the page lists what changed since
     case = make_case(p["liaison"], lead_unit=lead, headline=HEADLINE)
     services.no_action(p["focal"], case, case.version, "Thông tin chính xác")
     db.session.commit()
@@ -217,6 +220,12 @@ def test_atom_lists_new_and_cancelled_clocks(cast, client, make_case, make_feed)
     assert f"new_deadline-case-{case.id}-verify@localhost" in atom
     assert f"cancelled-case-{case.id}-respond@localhost" in atom
     assert HEADLINE in atom
+    log_in(client, p["focal"])
+    page = client.get("/feeds/").get_data(as_text=True)
+    assert f"Hạn: Xác minh thông tin — {HEADLINE}" in page
+    # An outsider's Atom feed says nothing of the case.
+    _feed, outsider = make_feed(p["outsider"], mine=True)
+    assert HEADLINE not in client.get(f"/feeds/{outsider}.atom").get_data(as_text=True)
 
 
 def test_one_query_per_build_however_many_cases(app, cast, make_case, make_feed):
