@@ -9,7 +9,7 @@ DEMO_PASSWORD ?= demo
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test test-pg bench bench-events bench-checklists bench-reminders bench-feeds bench-login bench-accel bench-soak bench-api bench-oversight lint translations install clean
+.PHONY: run test test-pg bench bench-events bench-checklists bench-reminders bench-feeds bench-login bench-accel bench-soak bench-api bench-oversight bench-monitoring-feeds lint translations install clean
 
 # Installing is keyed on pyproject.toml: a second `make` reinstalls nothing.
 $(VENV)/.installed: pyproject.toml
@@ -40,7 +40,7 @@ test: install
 test-pg: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install bench-events bench-checklists bench-reminders bench-feeds bench-login bench-api bench-oversight
+bench: install bench-events bench-checklists bench-reminders bench-feeds bench-login bench-api bench-oversight bench-monitoring-feeds
 
 # Event list, month view and event page with 200 and 20,000 events (DATABASE_URL for PostgreSQL).
 bench-events: install
@@ -72,6 +72,10 @@ bench-api: install
 # Oversight dashboard and report: a year of 200 vs 20,000 events (see bench/README.md).
 bench-oversight: install
 	$(BIN)/python -m bench.oversight
+
+# Monitoring clocks in a unit's feed: a log of 200 vs 20,000 cases (ratio <= 1.5).
+bench-monitoring-feeds: install
+	$(BIN)/python -m bench.monitoring_feeds
 
 # Generate and regenerate the checklists of 20,000 events (see bench/README.md).
 bench-checklists: install

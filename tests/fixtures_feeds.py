@@ -50,3 +50,20 @@ def feed_cache_dir_fixture(app, tmp_path):
     """Each test its own feed cache: bodies are keyed by ETag, and tests reuse ids and clocks."""
     app.config["FEED_CACHE_DIR"] = str(tmp_path / "feed_cache")
     return tmp_path / "feed_cache"
+
+
+def statements_during(action) -> list[str]:
+    """The SQL statements sent while ``action()`` runs."""
+    import sqlalchemy as sa
+
+    sent: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return sent

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.auth.roles import Role
 from app.extensions import db
 from app.monitoring import services
 from app.monitoring.models import Classification, Origin
@@ -48,3 +49,22 @@ def make_case(app, make_outlet, make_unit):
         return case
 
     return _make
+
+
+@pytest.fixture
+def cast(app, clock, make_unit, make_user, designate):
+    """The lead unit (liaison, focal point, head), its spokesperson from another unit, outsiders."""
+    clock(MONITORING_NOW)
+    lead = make_unit("so-ngoai-vu", name_vi="Sở Ngoại vụ")
+    other = make_unit("so-vhttdl", name_vi="Sở VHTTDL")
+    p = {
+        "liaison": make_user(Role.LIAISON, unit=lead),
+        "focal": make_user(Role.FOCAL, unit=lead),
+        "head": make_user(Role.FOCAL, unit=lead, is_unit_head=True),
+        "speaker": make_user(Role.SPOKESPERSON, unit=other, name="Phạm Minh Tuấn"),
+        "outsider": make_user(Role.FOCAL, unit=other),
+        "steering": make_user(Role.STEERING, unit=other),
+        "viewer": make_user(Role.VIEWER, unit=other),
+    }
+    designate(p["speaker"], lead)
+    return lead, other, p

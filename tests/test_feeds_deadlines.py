@@ -19,7 +19,7 @@ from app.feeds import build, tokens
 from app.feeds.models import AlarmPreset, DetailLevel, FeedToken
 from app.timeutil import utcnow
 from tests.fixtures_checklists import provide_item
-from tests.fixtures_feeds import parse_three
+from tests.fixtures_feeds import parse_three, statements_during
 
 pytestmark = pytest.mark.usefixtures("feed_cache_dir")
 
@@ -160,13 +160,8 @@ def test_deadlines_are_one_query_however_many(app, setting, make_feed, make_even
     feed, _token = make_feed(setting.focal_a, mine=True)
 
     def count() -> int:
-        sent = []
-        listener = lambda *args: sent.append(args[2])  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            build.build_feed(build.token_spec(db.session.get(FeedToken, feed.id)), utcnow())
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        spec = build.token_spec(db.session.get(FeedToken, feed.id))
+        sent = statements_during(lambda: build.build_feed(spec, utcnow()))
         return len([s for s in sent if "checklist_items" in s])
 
     few = count()

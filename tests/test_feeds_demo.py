@@ -73,3 +73,18 @@ def test_every_demo_feed_parses(app, client, make_feed):
         response = client.get(f"/feeds/{token}.ics")
         assert response.status_code == 200, user.email
         check(response.data)
+
+
+def test_the_units_demo_feed_holds_a_monitoring_clock(app):
+    """The demo's shared unit calendar shows the clocks of the cases its unit leads."""
+    from app.monitoring.models import MonitoringCase
+
+    feed = db.session.scalar(sa.select(FeedToken).where(FeedToken.unit_id.is_not(None)))
+    body = build.build_feed(build.token_spec(feed), utcnow())
+    uids = set(re.findall(rb"UID:(case-\d+-\w+)@", body))
+    assert uids
+    led = set(db.session.scalars(sa.select(MonitoringCase.id).where(
+        MonitoringCase.lead_unit_id == feed.unit_id)))
+    assert {int(u.split(b"-")[1]) for u in uids} <= led
+    assert "Hạn: Xác minh thông tin — " in body.decode().replace("\r\n ", "")
+    parse_three(body)

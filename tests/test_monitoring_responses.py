@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import load_workbook
 
-from app.auth.roles import Role
 from app.extensions import db
 from app.monitoring import clocks, figures, services
 from app.monitoring.alerts import standing_alerts
@@ -17,24 +16,6 @@ from app.press.models import Briefing, BriefingStatus
 from tests.fixtures_monitoring import MONITORING_NOW
 from tests.helpers import log_in as _log_in
 from tests.helpers import nothing_written
-
-
-@pytest.fixture
-def cast(app, clock, make_unit, make_user, designate):
-    clock(MONITORING_NOW)
-    lead = make_unit("so-ngoai-vu", name_vi="Sở Ngoại vụ")
-    other = make_unit("so-vhttdl", name_vi="Sở VHTTDL")
-    p = {
-        "liaison": make_user(Role.LIAISON, unit=lead),
-        "focal": make_user(Role.FOCAL, unit=lead),
-        "head": make_user(Role.FOCAL, unit=lead, is_unit_head=True),
-        "speaker": make_user(Role.SPOKESPERSON, unit=other, name="Phạm Minh Tuấn"),
-        "outsider": make_user(Role.FOCAL, unit=other),
-        "steering": make_user(Role.STEERING, unit=other),
-        "viewer": make_user(Role.VIEWER, unit=other),
-    }
-    designate(p["speaker"], lead)
-    return lead, other, p
 
 
 def log_in(client, user):

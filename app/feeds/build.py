@@ -37,7 +37,7 @@ from app.events.models import (
 )
 from app.events.release import unreleased_clause
 from app.extensions import db
-from app.feeds import ical
+from app.feeds import ical, sources
 from app.feeds.cache import FeedCache
 from app.feeds.models import DEFAULT_DAYS_AHEAD, DEFAULT_DAYS_BACK, DetailLevel, FeedToken
 from app.i18n import _
@@ -261,6 +261,22 @@ def _deadline(row, language: str) -> ical.Deadline:
         all_day=in_days and bool(row.unit_all_day), unreleased=bool(row.unreleased))
 
 
+def source_entries(spec: FeedSpec, now: datetime) -> list[sources.SourceEntry]:
+    """The deadlines of the registered sources (``feeds.sources``) for this feed.
+
+    Only feeds of a person or a unit with deadlines on: never the public feed.
+    """
+    if spec.owner is None or not spec.deadlines:
+        return []
+    start, end = window(spec, now)
+    return sources.entries(sources.DeadlineQuery(
+        owner=spec.owner, unit_id=spec.unit_id,
+        unit_ids=() if spec.unit_id is not None else spec.unit_ids,
+        narrowed=bool(spec.kinds) or spec.delegation_event_id is not None,
+        start=start, end=end, keep_since=_keep_since(now), now=now,
+        language=spec.opts.language, detail=spec.opts.detail))
+
+
 def _my_event_ids(user: User):
     """Events the user hosts or organises, briefs at, or owes checklist items for."""
     parts = [
@@ -401,6 +417,13 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
         deadlines[key] = event_id
         tzids.add(ical.used_tzid(tzid, all_day == count))
 
+    others: dict[str, sources.SourceEntry] = {}
+    for entry in source_entries(spec, now):
+        key = f"x|{entry.uid}|{entry.version}|{entry.sequence}|{entry.withheld}|{spec.tasks}|{tag}"
+        keys.append(key)
+        others[key] = entry
+        tzids.add(ical.used_tzid(entry.timezone, False))
+
     blocks = {key: previous[key] for key in keys if key in previous}
     missing = [key for key in keys if key not in blocks]
     # Only the deadlines to render (new or changed) are loaded whole.
@@ -412,8 +435,12 @@ def build_feed(spec: FeedSpec, now: datetime, cache: FeedCache | None = None) ->
                 ical.render_deadline(_deadline(row, opts.language), opts, opts.detail,
                                      spec.tasks).encode("utf-8")
                 for row in rows.get(deadlines[key], ()))
+        elif key in others:
+            blocks[key] = ical.render_source_deadline(others[key], opts, opts.detail,
+                                                      spec.tasks).encode("utf-8")
     if len(blocks) < len(keys):
-        blocks.update(_render_missing([k for k in missing if k not in deadlines], wanted,
+        blocks.update(_render_missing([k for k in missing if k not in deadlines
+                                       and k not in others], wanted,
                                       details, opts))
     # A few changed blocks are cheaper to re-render next time than to rewrite the whole map.
     if cache is not None and (len(missing) > 50 or len(previous) > 2 * len(blocks) + 50):

@@ -31,11 +31,17 @@ from app.feeds.models import ChangeCounter
 from app.timeutil import utcnow
 
 FEEDS = "feeds"
-WATCHED = frozenset({
+# The tables whose writes can change a feed; deadline sources add theirs (``watch``).
+WATCHED: set[str] = {
     "events", "event_coordinating_units", "event_hosts", "delegations", "delegation_members",
     "programme_items", "venues", "units", "briefings", "spokesperson_assignments",
     "checklist_items", "checklist_templates",
-})
+}
+
+
+def watch(*tables: str) -> None:
+    """Bump the counter on writes to ``tables`` too (a deadline source's, ``feeds.sources``)."""
+    WATCHED.update(tables)
 
 
 def _bump(connection: sa.Connection, now: datetime) -> None:

@@ -16,7 +16,8 @@ def ensure_demo_feeds(users: dict[str, User]) -> int:
     """Demo feeds (rotate one to see its address).
 
     A press-safe English feed for the press liaison; the focal point's "mine" feed with the
-    deadlines of their unit's checklist items, and their unit's shared feed.
+    deadlines of their unit's checklist items, and their unit's shared feed (full detail: it
+    shows the clocks of the unit's monitoring cases too).
     """
     created = 0
     liaison = users.get("liaison@demo.example")
@@ -31,9 +32,10 @@ def ensure_demo_feeds(users: dict[str, User]) -> int:
         create_feed(focal, FeedSettings(name="Việc của tôi và hạn nộp", language="vi",
                                         detail=DetailLevel.FULL, mine=True,
                                         deadlines=DEADLINES_ON, alarms=AlarmPreset.DAY))
-        # The focal point's unit: a shared calendar of its events and deadlines.
+        # The focal point's unit: a shared calendar of its events and deadlines (checklist
+        # items and the clocks of the press-monitoring cases it leads), for the unit's staff.
         create_feed(focal, FeedSettings(name="Lịch chung của đơn vị", language="vi",
-                                        detail=DetailLevel.PRESS_SAFE, for_unit=True,
+                                        detail=DetailLevel.FULL, for_unit=True,
                                         alarms=AlarmPreset.DAY))
         created += 2
     return created

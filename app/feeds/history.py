@@ -1,6 +1,7 @@
 """What changed in a feed: events moved or cancelled, new deadlines, deadlines moved.
 
-Read from the events' own history (``event_changes``) and the checklist items, through
+Read from the events' own history (``event_changes``), the checklist items and the deadline
+sources (``feeds.sources``: new, moved, cancelled), through
 the same conditions as the feed's build, so a change list shows exactly what its feed
 may show, at its detail level. Used by the feeds page ("since last fetched") and by the
 Atom companion ``/feeds/<token>.atom`` (the last 30 days).
@@ -41,7 +42,10 @@ def _cancelled(changes: dict) -> bool:
 
 
 def changes_since(spec: build.FeedSpec, since: datetime, now: datetime) -> list[Change]:
-    """The feed's changes from ``since`` to ``now``, newest first (three queries)."""
+    """The feed's changes from ``since`` to ``now``, newest first.
+
+    Three queries, and one per deadline source.
+    """
     opts = spec.opts
     w = ical.words(opts.language)
     busy = opts.detail is DetailLevel.BUSY_ONLY
@@ -82,6 +86,13 @@ def changes_since(spec: build.FeedSpec, since: datetime, now: datetime) -> list[
         if deadline.sequence > 0 and row.event_id in moved_events and row.updated_at >= since:
             found.append(Change(DEADLINE_MOVED, max(row.updated_at, moved_events[row.event_id]),
                                 uid, title, deadline.due_at, url))
+    for entry in build.source_entries(spec, now):  # the registered sources' deadlines
+        title = w.deadline if busy or entry.withheld else f"{w.due}: {entry.title}"
+        uid, url = f"{entry.uid}@{opts.host}", opts.base_url + entry.path
+        for kind, at in ((NEW_DEADLINE, entry.created_at), (DEADLINE_MOVED, entry.moved_at),
+                         (CANCELLED, entry.cancelled_at)):
+            if at is not None and since <= at <= now:
+                found.append(Change(kind, at, uid, title, entry.due_at, url))
     found.sort(key=lambda c: c.at, reverse=True)
     return found
 

@@ -25,6 +25,7 @@ from flask_babel import force_locale
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind, EventStatus, ProgrammeItem, Venue
 from app.events.release import is_unreleased
 from app.feeds.models import AlarmPreset, DetailLevel
+from app.feeds.sources import SourceEntry
 from app.i18n import _, _p
 from app.press.models import Briefing, BriefingStatus
 
@@ -417,51 +418,83 @@ def render_deadline(item: Deadline, opts: FeedOptions, detail: DetailLevel, task
     """
     w = words(opts.language)
     busy = detail is DetailLevel.BUSY_ONLY
-    silent = busy or item.unreleased
     if busy:
         summary = w.deadline
-    elif silent:
+    elif item.unreleased:
         summary = f"{w.due}: {item.title}"
     else:
         summary = f"{w.due}: {item.title} — {item.event_title}"
-    if item.event_cancelled:
+    url = f"{opts.base_url}/checklists/items/{item.id}"
+    parts = []
+    if not item.unreleased:
+        parts += [f"{w.event}: {item.event_title}", f"{w.lead_unit}: {item.lead_unit}"]
+    if item.legal_basis:
+        parts.append(f"{w.legal_basis}: {item.legal_basis}")
+    related = "" if item.unreleased else event_uid(item.event_id, opts.host)
+    return _deadline_block(
+        deadline_uid(item.id, opts.host), item.changed_at, item.sequence, item.due_at,
+        item.timezone, item.all_day, opts, tasks, summary=summary, busy=busy,
+        cancelled=item.event_cancelled, in_progress=item.submitted,
+        description=[*parts, url], url=url, related=related, categories=[w.deadline])
+
+
+def render_source_deadline(entry: SourceEntry, opts: FeedOptions, detail: DetailLevel,
+                           tasks: bool) -> str:
+    """A deadline of a registered source (``feeds.sources``), by the checklist's conventions.
+
+    UID ``<entry.uid>@host``; busy-only feeds, and entries the source withholds from this
+    feed, say only "Hạn nộp"/"Deadline".
+    """
+    w = words(opts.language)
+    busy = detail is DetailLevel.BUSY_ONLY or entry.withheld
+    summary = w.deadline if busy else f"{w.due}: {entry.title}"
+    url = opts.base_url + entry.path
+    return _deadline_block(
+        f"{entry.uid}@{opts.host}", entry.changed_at, entry.sequence, entry.due_at,
+        entry.timezone, False, opts, tasks, summary=summary, busy=busy,
+        cancelled=entry.cancelled, in_progress=entry.in_progress,
+        description=[*entry.details, url], url=url, related="",
+        categories=[w.deadline, *([entry.category] if entry.category and not busy else [])])
+
+
+def _deadline_block(uid: str, changed_at: datetime, sequence: int, due_at: datetime, tzid: str,
+                    all_day: bool, opts: FeedOptions, tasks: bool, *, summary: str, busy: bool,
+                    cancelled: bool, in_progress: bool, description: list[str], url: str,
+                    related: str, categories: list[str]) -> str:
+    """A deadline's VEVENT (15 minutes, or all-day) or VTODO (DUE): every deadline's writer.
+
+    ``busy``: the summary only, CLASS:PRIVATE, no description, link or relation.
+    """
+    w = words(opts.language)
+    if cancelled:
         summary = f"{w.cancelled}: {summary}"
     component = "VTODO" if tasks else "VEVENT"
-    out = ["BEGIN:" + component + CRLF,
-           _common(deadline_uid(item.id, opts.host), item.changed_at, None, item.sequence)]
-    zone = _zone(item.timezone)
+    out = ["BEGIN:" + component + CRLF, _common(uid, changed_at, None, sequence)]
+    zone = _zone(tzid)
     if tasks:
-        if item.all_day:
+        if all_day:
             local = (zone or UTC)
-            out.append(f"DUE;VALUE=DATE:{item.due_at.astimezone(local):%Y%m%d}{CRLF}")
+            out.append(f"DUE;VALUE=DATE:{due_at.astimezone(local):%Y%m%d}{CRLF}")
         elif zone is None:
-            out.append(f"DUE:{utc_stamp(item.due_at)}{CRLF}")
+            out.append(f"DUE:{utc_stamp(due_at)}{CRLF}")
         else:
-            out.append(fold(f"DUE;TZID={item.timezone}:{item.due_at.astimezone(zone):%Y%m%dT%H%M%S}"))
-        status = ("CANCELLED" if item.event_cancelled
-                  else "IN-PROCESS" if item.submitted else "NEEDS-ACTION")
+            out.append(fold(f"DUE;TZID={tzid}:{due_at.astimezone(zone):%Y%m%dT%H%M%S}"))
+        status = ("CANCELLED" if cancelled
+                  else "IN-PROCESS" if in_progress else "NEEDS-ACTION")
     else:
-        out.append(time_props(item.due_at, item.due_at + timedelta(minutes=DEADLINE_MINUTES),
-                              item.timezone, item.all_day))
-        status = "CANCELLED" if item.event_cancelled else "CONFIRMED"
+        out.append(time_props(due_at, due_at + timedelta(minutes=DEADLINE_MINUTES), tzid, all_day))
+        status = "CANCELLED" if cancelled else "CONFIRMED"
     out.append(text_prop("SUMMARY", summary))
     out.append("STATUS:" + status + CRLF)
     if busy:
         out.append("CLASS:PRIVATE" + CRLF)
     else:
-        url = f"{opts.base_url}/checklists/items/{item.id}"
-        parts = []
-        if not item.unreleased:
-            parts += [f"{w.event}: {item.event_title}", f"{w.lead_unit}: {item.lead_unit}"]
-        if item.legal_basis:
-            parts.append(f"{w.legal_basis}: {item.legal_basis}")
-        parts.append(url)
-        out.append(text_prop("DESCRIPTION", "\n".join(parts)))
+        out.append(text_prop("DESCRIPTION", "\n".join(description)))
         out.append(prop("URL", url))
-        if not item.unreleased:
-            out.append(fold(f"RELATED-TO:{event_uid(item.event_id, opts.host)}"))
-    out.append(text_prop("CATEGORIES", w.deadline))
-    if not item.event_cancelled:
+        if related:
+            out.append(fold(f"RELATED-TO:{related}"))
+    out.append(fold("CATEGORIES:" + ",".join(escape_text(c) for c in categories)))
+    if not cancelled:
         out.append(_alarms(opts.alarms, summary, related_end=tasks))
     out.append("END:" + component + CRLF)
     return "".join(out)

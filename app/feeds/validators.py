@@ -20,7 +20,7 @@ from flask import current_app
 
 from app.events.release import embargo_times
 from app.extensions import db
-from app.feeds import changes, ical
+from app.feeds import changes, ical, sources
 from app.feeds.build import FeedSpec, day_start
 from app.feeds.models import ChangeCounter
 
@@ -71,7 +71,8 @@ def etag(scope: str, settings: str, owner, row: tuple, now: datetime) -> tuple[s
     embargo = _last_passed_embargo((row[0], row[1]), now)
     day = day_start(now)
     material = json.dumps([ical.FORMAT_VERSION, scope, settings, current_app.config["BASE_URL"],
-                           owner, day.isoformat(), str(embargo), [str(v) for v in row]])
+                           owner, day.isoformat(), str(embargo), [str(v) for v in row],
+                           sources.etag_tags(now)])
     digest = hashlib.sha256(material.encode()).hexdigest()[:40]
     last_modified = _latest(row[1], embargo, day)
     return digest, min(last_modified, now)

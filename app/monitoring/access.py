@@ -11,7 +11,7 @@ from app.auth.permissions import belongs_to, has_role, is_active_user
 from app.auth.roles import Role
 from app.errors import NotVisible, PermissionDenied
 from app.monitoring.models import MonitoringCase, case_units
-from app.spokespeople.roster import units_spoken_for
+from app.spokespeople.roster import spoken_for_statement, units_spoken_for
 from app.timeutil import utcnow
 
 SEE_ALL_ROLES = (Role.ADMIN, Role.STEERING)
@@ -25,6 +25,16 @@ def _insider_units(user) -> set[int]:
     if user.unit_id is not None:
         units.add(user.unit_id)
     return units
+
+
+def insider_unit_clause(column, user, at) -> sa.ColumnElement[bool]:
+    """SQL: ``column`` (a unit id) is one of ``_insider_units(user)`` at ``at``, in the same query."""
+    parts = []
+    if user.unit_id is not None:
+        parts.append(column == user.unit_id)
+    if getattr(user, "id", None) is not None:
+        parts.append(column.in_(spoken_for_statement(user.id, at)))
+    return sa.or_(*parts) if parts else sa.false()
 
 
 def can_view(user, case: MonitoringCase) -> bool:

@@ -123,7 +123,9 @@ class MonitoringCase(Model):
     __tablename__ = "monitoring_cases"
     __table_args__ = (
         sa.Index("ix_monitoring_cases_status_created", "status", "created_at"),
-        sa.Index("ix_monitoring_cases_lead_unit", "lead_unit_id"),
+        # The lead unit's cases by state: the log's unit filter, and the clocks in feeds
+        # (running ones, and those closed "no action needed" lately).
+        sa.Index("ix_monitoring_cases_lead_unit_status", "lead_unit_id", "status", "closed_at"),
         sa.Index("ix_monitoring_cases_outlet", "outlet_id"),
     )
 

@@ -1,9 +1,13 @@
-"""What monitoring connects at start-up: its visibility rule for the notices about cases."""
+"""What monitoring connects at start-up.
+
+Its visibility rule for the notices about cases, its reminders, and its clocks as a deadline
+source of the calendar feeds.
+"""
 import sqlalchemy as sa
 from flask import Flask
 
 from app.extensions import db
-from app.monitoring import access, clocks
+from app.monitoring import access, clocks, deadlines
 from app.monitoring.models import MonitoringCase
 from app.notifications import guards
 from app.notifications.models import Notification
@@ -23,3 +27,4 @@ def case_notice_clause(user):
 def register(app: Flask) -> None:
     guards.register("case", may_view_case, case_notice_clause)
     guards.register_reminders("monitoring", clocks.claim_reminders)
+    deadlines.register(app)

@@ -158,12 +158,17 @@ def units_spoken_for(user, at: datetime) -> set[int]:
     """The ids of the units ``user`` may speak for on the day of ``at`` (``is_eligible`` for each)."""
     if user is None or getattr(user, "id", None) is None:
         return set()
+    return set(db.session.scalars(spoken_for_statement(user.id, at)))
+
+
+def spoken_for_statement(user_id: int, at: datetime) -> sa.CompoundSelect:
+    """``units_spoken_for`` as a statement (unit ids), to use inside another query."""
     day = local_day(at)
     designated = sa.select(SpokespersonDesignation.unit_id).where(
-        SpokespersonDesignation.user_id == user.id, SpokespersonDesignation.covers_clause(day))
+        SpokespersonDesignation.user_id == user_id, SpokespersonDesignation.covers_clause(day))
     authorised = sa.select(Authorisation.unit_id).where(
-        Authorisation.user_id == user.id, Authorisation.covers_clause(day))
-    return set(db.session.scalars(sa.union(designated, authorised)))
+        Authorisation.user_id == user_id, Authorisation.covers_clause(day))
+    return sa.union(designated, authorised)
 
 
 def eligible_users(unit: Unit, at: datetime) -> list[User]:
