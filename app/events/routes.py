@@ -148,10 +148,12 @@ def _render_detail(event: Event, status_form: StatusForm, stale=None, code: int 
     status_form.status.choices = choices((s.value, EVENT_STATUS_LABELS[s]) for s in allowed)
     overrides = queries.overrides(event)
     can_edit = access.can_edit(current_user, event)
+    full_detail = access.sees_full_detail(current_user)
     titles = queries.visible_titles(current_user, [c.get("other_event_id") for o in overrides
                                                    for c in o.clashes], display.locale_name())
     return render_template(
-        "events/detail.html", event=event, history=queries.history(event, editor=can_edit),
+        "events/detail.html", event=event, full_detail=full_detail,
+        history=queries.history(event, editor=can_edit, full_detail=full_detail),
         overrides=overrides,
         override_texts={o.id: [display.clash_text(_stored_clash(c), titles) for c in o.clashes]
                         for o in overrides},
