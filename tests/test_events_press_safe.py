@@ -100,3 +100,11 @@ def test_the_api_applies_the_same_rule(api_as, visit):
     assert HIDDEN[4] not in programme
     assert MEMBER in api_as(Role.LIAISON, scope="read").get(
         f"/events/{visit.id}/delegation").get_data(as_text=True)
+
+
+def test_the_single_event_file_follows_the_rule(client, make_user, visit):
+    log_in(client, make_user(Role.VIEWER))
+    body = client.get(f"/events/{visit.id}.ics").data.decode("utf-8").replace("\r\n ", "")
+    assert "Attapeu" in body
+    for secret in HIDDEN:
+        assert secret not in body
