@@ -107,6 +107,9 @@ class ChecklistItem(Model):
     offset_unit: Mapped[OffsetUnit] = mapped_column(enum_type(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
     anchor: Mapped[Anchor] = mapped_column(enum_type(Anchor), default=Anchor.START)
     legal_verified: Mapped[bool] = mapped_column(default=False)
+    # Its rule's due time had already passed when it was generated (an event planned at short
+    # notice): due as soon as possible, within the grace period (``rules.due_with_notice``).
+    short_notice: Mapped[bool] = mapped_column(default=False)
 
     submissions: Mapped[list["ChecklistSubmission"]] = relationship(
         back_populates="item", order_by="ChecklistSubmission.id", passive_deletes=True)
