@@ -192,6 +192,22 @@ class ChecklistTemplate(Model):
         return self.title_en if locale == "en" and self.title_en else self.title_vi
 
 
+class TemplateChange(Model):
+    """Who created or changed a checklist template, when, from what to what (the audit page)."""
+
+    __tablename__ = "checklist_template_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("checklist_templates.id", ondelete="CASCADE"), index=True)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # {"field": [old, new], ...} as text; every field on creation.
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    template: Mapped[ChecklistTemplate] = relationship()
+
+
 class ChecklistSubmission(Model):
     """Information a unit provided for an item; reviewed by the lead unit."""
 
