@@ -251,3 +251,26 @@ def test_others_get_no_preview(client, unit, visit, make_user):
     with nothing_written():
         response = client.post(f"/events/{visit.id}/edit", data=_edit_fields(unit, visit))
     assert response.status_code in (403, 404)
+
+
+def test_clashes_at_the_new_time_are_confirmed_on_the_preview(client, unit, visit, make_user,
+                                                             make_venue, protocol):
+    venue = make_venue()
+    services.create_event(protocol, event_data(unit.id, title_vi="Hội nghị chiếm hội trường",
+                                               venue_id=venue.id, start_date=date(2026, 12, 15),
+                                               end_date=date(2026, 12, 15)))
+    db.session.commit()
+    log_in(client, make_user(Role.PROTOCOL))
+    confirm = _edit_fields(unit, visit, reschedule="1", venue_id=str(venue.id))
+    with nothing_written():
+        page = client.post(f"/events/{visit.id}/edit", data=confirm)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'data-testid="clashes"' in html
+    assert 'data-testid="reschedule-items"' in html  # still the preview, choices kept
+    done = client.post(f"/events/{visit.id}/edit", data={
+        **confirm, "override": "y", "override_reason": "Hai phòng khác nhau"})
+    assert done.status_code == 302
+    overrides = db.session.scalars(sa.select(ClashOverride).where(
+        ClashOverride.event_id == visit.id)).all()
+    assert [o.reason for o in overrides] == ["Hai phòng khác nhau"]
