@@ -39,6 +39,7 @@ from app.notifications.routes import bp as notifications_bp
 from app.oversight.alert_routes import bp as alerts_bp
 from app.oversight.report_routes import bp as reports_bp
 from app.oversight.routes import bp as oversight_bp
+from app.press import subscriptions as press_subscriptions
 from app.press.routes import bp as press_bp
 from app.settings.routes import bp as settings_bp
 from app.spokespeople.note_routes import bp as notes_bp
@@ -50,8 +51,9 @@ from app.web import IdConverter, Request
 # Each feature's receivers of other features' signals, connected explicitly (never as a
 # side effect of importing a module).
 # feeds_changes: the feeds' change counter, bumped by session events of every write.
-SUBSCRIPTIONS = (checklists_subscriptions.register, notifications_subscriptions.register,
-                 feeds_changes.register, monitoring_subscriptions.register)
+SUBSCRIPTIONS = (press_subscriptions.register, checklists_subscriptions.register,
+                 notifications_subscriptions.register, feeds_changes.register,
+                 monitoring_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
               notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, training_bp,
               api_pages_bp, imports_bp, monitoring_bp, oversight_bp, reports_bp, alerts_bp)

@@ -67,6 +67,7 @@ TOOLS_NAV = [
     NavEntry("units.index", _l("Units"), is_admin),
     NavEntry("notifications.deliveries", _l("E-mail deliveries"), is_admin),
     NavEntry("settings.index", _l("Settings"), is_admin),
+    NavEntry("main.audit_log", _l("Audit log"), is_admin),
 ]
 
 # Templates included on the dashboard, in order; each decides what to show to whom.

@@ -22,8 +22,12 @@ def frozen(clock):
     clock(NOW)
 
 
-def test_my_tasks_groups_overdue_due_soon_and_done(client, setting):
-    sync_checklist(setting.event)  # event on 10/12: "enter in plan" (10/11) is overdue
+def test_my_tasks_groups_overdue_due_soon_and_done(client, setting, clock):
+    # Generated on 1/11, before any due time (no short notice); on 20/11 "enter in plan"
+    # (due 10/11 for the event of 10/12) is overdue.
+    clock(datetime(2026, 11, 1, 3, 0, tzinfo=UTC))
+    sync_checklist(setting.event)
+    clock(NOW)
     items = db.session.scalars(sa.select(ChecklistItem).where(
         ChecklistItem.unit_id == setting.lead.id)).all()
     done = next(i for i in items if i.due_at > NOW)

@@ -43,7 +43,9 @@ def _entries(response) -> list[tuple[str, str]]:
             for e in root.findall(f"{ATOM}entry")]
 
 
-def test_atom_lists_moves_cancellations_and_deadlines(client, setting, make_feed):
+def test_atom_lists_moves_cancellations_and_deadlines(client, setting, make_feed, clock):
+    # Generated before its due time (not short notice): its due time follows the event.
+    clock(setting.event.starts_at - timedelta(days=40))
     item = provide_item(setting, setting.coord_a)
     _feed, token = make_feed(setting.focal_a, mine=True)
     first = _atom(client, token)

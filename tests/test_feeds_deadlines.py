@@ -74,7 +74,9 @@ def test_deadlines_follow_the_option(client, setting, make_feed):
     assert _uid(item) not in _entries(_fetch(client, refused)[0])
 
 
-def test_accepted_item_leaves_and_moved_due_bumps_sequence(client, setting, make_feed):
+def test_accepted_item_leaves_and_moved_due_bumps_sequence(client, setting, make_feed, clock):
+    # Generated before its due time (not short notice): its due time follows the event.
+    clock(setting.event.starts_at - timedelta(days=40))
     item = provide_item(setting, setting.coord_a)
     _feed, token = make_feed(setting.focal_a, mine=True)
     before = _entries(_fetch(client, token)[0])[_uid(item)]

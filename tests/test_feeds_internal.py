@@ -76,11 +76,14 @@ def test_focal_point_sees_internal_fields_of_own_units_events_only(
 
 def test_single_event_ics_per_viewer(client, make_user, delegation_event):
     path = f"/events/{delegation_event.id}.ics"
-    log_in(client, make_user(Role.VIEWER))
+    log_in(client, make_user(Role.LIAISON))
     body = _unfolded(client.get(path).data)
     assert "Khamphan" in body
     for secret in SECRETS:
         assert secret not in body
+    client.post("/logout")
+    log_in(client, make_user(Role.VIEWER))  # press-safe (issue 16): not even the members
+    assert "Khamphan" not in _unfolded(client.get(path).data)
     client.post("/logout")
     log_in(client, make_user(Role.PROTOCOL))
     body = _unfolded(client.get(path).data)

@@ -30,13 +30,16 @@ bp = blueprint("delegations", "Delegations and programmes of events.")
 
 
 def dump_item(item: ProgrammeItem, zone: str) -> dict:
+    """A programme item; its hosts only for those who read full detail (press-safe rule)."""
     start, end = display.local(item.starts_at, zone), display.local(item.ends_at, zone)
+    full = access.sees_full_detail(current_user)
     return {"id": item.id, "event_id": item.event_id, "starts_at": item.starts_at,
             "ends_at": item.ends_at, "day": start.date(),
             "start_time": start.time().replace(tzinfo=None),
             "end_time": end.time().replace(tzinfo=None), "activity_vi": item.activity_vi,
             "activity_en": item.activity_en, "place": item.place, "venue_id": item.venue_id,
-            "host_ids": sorted(u.id for u in item.hosts), "hosts_text": item.hosts_text}
+            "host_ids": sorted(u.id for u in item.hosts) if full else [],
+            "hosts_text": item.hosts_text if full else ""}
 
 
 def dump_delegation(event: Event) -> dict:
@@ -45,10 +48,13 @@ def dump_delegation(event: Event) -> dict:
         raise NotVisible()
     data = {"event_id": event.id, "direction": delegation.direction,
             "country": delegation.country, "locality": delegation.locality,
-            "arrival_at": delegation.arrival_at, "departure_at": delegation.departure_at,
-            "border_gate": delegation.border_gate, "languages": delegation.languages,
-            "members": [{"id": m.id, "name": m.name, "title": m.title, "is_head": m.is_head}
-                        for m in delegation.members]}
+            "arrival_at": None, "departure_at": None, "border_gate": "", "languages": "",
+            "members": []}
+    if access.sees_full_detail(current_user):  # else what the press-safe feed shows
+        data.update(arrival_at=delegation.arrival_at, departure_at=delegation.departure_at,
+                    border_gate=delegation.border_gate, languages=delegation.languages,
+                    members=[{"id": m.id, "name": m.name, "title": m.title,
+                              "is_head": m.is_head} for m in delegation.members])
     if access.can_edit(current_user, event):  # as the event page: security and logistics
         data.update(interpreters=delegation.interpreters, logistics=delegation.logistics)
     return data

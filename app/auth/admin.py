@@ -73,6 +73,17 @@ def toggle_active(user_id: int):
     return redirect(url_for("users.index"))
 
 
+@bp.post("/<int:user_id>/password-reset")
+def force_password_reset(user_id: int):
+    """The user must set a new password at their next login; their sessions end now."""
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        apply_and_flash(lambda: services.force_password_reset(current_user, user),
+                        _("%(name)s must set a new password at their next login; their "
+                          "sessions have ended.", name=user.name))
+    return redirect(url_for("users.index"))
+
+
 @bp.post("/<int:user_id>/unlock")
 def unlock(user_id: int):
     """End the account's login delay and its locks: the owner may log in again at once."""

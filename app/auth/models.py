@@ -43,6 +43,8 @@ class User(UserMixin, Model):
     # Part of every session cookie (``get_id``): raising it (logout, new password) makes
     # every cookie issued before worthless, copies included.
     session_version: Mapped[int] = mapped_column(default=1)
+    # An administrator forced a password reset: at the next login the user must set a new one.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     unit: Mapped[Unit | None] = relationship()
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -83,6 +85,26 @@ class UserRole(Model):
     role: Mapped[Role] = mapped_column(role_type, primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class UserChange(Model):
+    """Who changed which user account, when and how (the audit page lists these).
+
+    ``changes`` is {"field": [old, new], ...} as text; passwords are never written, only
+    that one was set.
+    """
+
+    __tablename__ = "user_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(sa.String(30))  # USER_ACTIONS
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
 
 
 class LoginAttempt(Model):

@@ -19,14 +19,23 @@ def public(view):
     return view
 
 
+# Pages a user whose password an administrator reset may still open before setting a new one.
+WHILE_RESETTING = frozenset({"auth.change_password", "auth.logout", "main.set_locale"})
+
+
 def require_login_by_default():
-    """Before every request: send anonymous users to /login unless the view is public."""
-    if current_user.is_authenticated or request.endpoint is None:
-        return None
-    if request.endpoint == "static":
+    """Before every request: send anonymous users to /login unless the view is public.
+
+    A user whose password reset an administrator forced goes to the password page first.
+    """
+    if request.endpoint is None or request.endpoint == "static":
         return None
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "is_public", False):
+        return None
+    if current_user.is_authenticated:
+        if services.must_change_password(current_user) and request.endpoint not in WHILE_RESETTING:
+            return redirect(url_for("auth.change_password"))
         return None
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
@@ -61,6 +70,10 @@ def login():
             form.form_errors.append(_("This account has been deactivated. Contact an administrator."))
         else:
             login_user(user)
+            if services.must_change_password(user):
+                flash(_("An administrator asked you to set a new password before going on."),
+                      "warning")
+                return redirect(url_for("auth.change_password"))
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.dashboard"))
     return render_template("auth/login.html", form=form)

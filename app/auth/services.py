@@ -7,12 +7,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth import throttle
-from app.auth.models import LoginAttempt, User
+from app.auth.models import LoginAttempt, User, UserChange
 from app.auth.permissions import require_admin
 from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l
 from app.inputs import parse_sql_int
 from app.timeutil import utcnow
 from app.units.models import Unit
@@ -111,16 +111,63 @@ def change_own_password(user: User, current: str, new: str) -> None:
         raise ValidationFailed(_("The current password is wrong."), "current")
     if len(new or "") < 8:
         raise ValidationFailed(_("At least 8 characters."), "new")
+    if new == current:
+        raise ValidationFailed(_("Choose a password different from the current one."), "new")
     user.set_password(new)
+    user.must_change_password = False
     end_sessions(user)
+
+
+def must_change_password(user) -> bool:
+    """An administrator forced a reset: the user sets a new password before anything else."""
+    return bool(getattr(user, "must_change_password", False))
+
+
+def force_password_reset(actor, user: User) -> None:
+    """Admins: the user must set a new password at their next login; their sessions end."""
+    require_admin(actor)
+    if user.id == actor.id:
+        raise ValidationFailed(_("Change your own password on your account page."))
+    user.must_change_password = True
+    end_sessions(user)
+    _record(actor, user, "password_reset", {"must_change_password": ["", "✓"]})
 
 
 def unlock(actor, user: User) -> int:
     """Admins: end the account's login delay and its locks at every address. Flushes."""
     require_admin(actor)
     removed = throttle.unlock(user.email)
+    _record(actor, user, "unlocked", {})
     db.session.flush()
     return removed
+
+
+# What the audit page says a change of a user account was.
+USER_ACTIONS = {"created": _l("Account created"), "updated": _l("Account changed"),
+                "deactivated": _l("Account deactivated"), "reactivated": _l("Account reactivated"),
+                "password_reset": _l("Password reset forced"), "unlocked": _l("Logins unlocked")}
+
+
+def _snapshot(user: User) -> dict:
+    unit = db.session.get(Unit, user.unit_id) if user.unit_id else None
+    return {"email": user.email, "name": user.name, "title": user.title, "phone": user.phone,
+            "unit": unit.slug if unit else "", "locale": user.locale,
+            "is_unit_head": "✓" if user.is_unit_head else "",
+            "roles": ", ".join(sorted(r.value for r in user.roles))}
+
+
+def _record(actor, user: User, action: str, changes: dict) -> None:
+    db.session.add(UserChange(user_id=user.id, changed_by_id=getattr(actor, "id", None),
+                              changed_at=utcnow(), action=action, changes=changes))
+
+
+def _record_edit(actor, user: User, action: str, old: dict, password_set: bool) -> None:
+    new = _snapshot(user)
+    changes = {k: [old.get(k, ""), v] for k, v in new.items() if old.get(k, "") != v}
+    if password_set:
+        changes["password"] = ["", "✓"]  # that it was set, never what
+    if changes or action != "updated":
+        _record(actor, user, action, changes)
 
 
 def held_accounts() -> set[str]:
@@ -180,6 +227,8 @@ def create_user(actor, data: UserData) -> User:
     _apply(user, data)
     db.session.add(user)
     db.session.flush()
+    _record_edit(actor, user, "created", {}, password_set=False)
+    db.session.flush()
     return user
 
 
@@ -187,7 +236,10 @@ def update_user(actor, user: User, data: UserData) -> User:
     require_admin(actor)
     if user.id == actor.id and Role.ADMIN not in data.roles:
         raise ValidationFailed(_("You cannot remove your own administrator role."), "roles")
+    old = _snapshot(user)
     _apply(user, data)
+    db.session.flush()
+    _record_edit(actor, user, "updated", old, password_set=bool(data.password))
     db.session.flush()
     return user
 
@@ -197,6 +249,8 @@ def set_user_active(actor, user: User, active: bool) -> None:
     require_admin(actor)
     if user.id == actor.id and not active:
         raise ValidationFailed(_("You cannot deactivate your own account."))
+    if user.active != active:
+        _record(actor, user, "reactivated" if active else "deactivated", {})
     user.active = active
     db.session.flush()
 

@@ -107,6 +107,9 @@ class ChecklistItem(Model):
     offset_unit: Mapped[OffsetUnit] = mapped_column(enum_type(OffsetUnit), default=OffsetUnit.CALENDAR_DAYS)
     anchor: Mapped[Anchor] = mapped_column(enum_type(Anchor), default=Anchor.START)
     legal_verified: Mapped[bool] = mapped_column(default=False)
+    # Its rule's due time had already passed when it was generated (an event planned at short
+    # notice): due as soon as possible, within the grace period (``rules.due_with_notice``).
+    short_notice: Mapped[bool] = mapped_column(default=False)
 
     submissions: Mapped[list["ChecklistSubmission"]] = relationship(
         back_populates="item", order_by="ChecklistSubmission.id", passive_deletes=True)
@@ -187,6 +190,22 @@ class ChecklistTemplate(Model):
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_vi
+
+
+class TemplateChange(Model):
+    """Who created or changed a checklist template, when, from what to what (the audit page)."""
+
+    __tablename__ = "checklist_template_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("checklist_templates.id", ondelete="CASCADE"), index=True)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # {"field": [old, new], ...} as text; every field on creation.
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    template: Mapped[ChecklistTemplate] = relationship()
 
 
 class ChecklistSubmission(Model):

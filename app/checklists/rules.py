@@ -7,7 +7,7 @@ and the benchmark can use them without importing the services.
 from datetime import datetime
 from enum import StrEnum
 
-from app.checklists.schedule import Anchor, due_at
+from app.checklists.schedule import Anchor, as_soon_as_possible, due_at
 from app.events.vocabulary import DELEGATION_KINDS, EventKind
 
 # Kinds that are foreign-related even without a delegation record.
@@ -63,3 +63,23 @@ def compute_due(event, offset: int, offset_unit, anchor: Anchor) -> datetime:
     """The one place an item's due time is derived from its event (start or end, zone)."""
     base = event.ends_at if anchor is Anchor.END else event.starts_at
     return due_at(base, offset, offset_unit, event.timezone or DEFAULT_TIMEZONE)
+
+
+def due_with_notice(event, due: datetime, now: datetime, grace_working_days: int,
+                    already_short_notice: bool = False,
+                    current_due: datetime | None = None) -> tuple[datetime, bool]:
+    """An item's due time and whether it is *short notice*.
+
+    An item whose due time ``due`` (``compute_due``) has already passed when it is generated
+    for an event that has not started yet (planned at short notice) could never have been
+    done on time: it is due as soon as possible, by ``as_soon_as_possible`` (the grace
+    period), and marked short notice. An item already short notice keeps its
+    ``current_due`` while its rule's due time is still past (saving the event again does not
+    push it further); a reschedule that makes its rule's due time possible again ends it.
+    """
+    if due >= now or now >= event.starts_at:
+        return due, False
+    if already_short_notice and current_due is not None:
+        return current_due, True
+    return as_soon_as_possible(now, grace_working_days,
+                               event.timezone or DEFAULT_TIMEZONE), True

@@ -79,3 +79,15 @@ def due_at(anchor: datetime, offset: int, unit: OffsetUnit, tz: str,
     else:
         day = local_day + timedelta(days=offset)
     return datetime.combine(day, end_of_day, tzinfo=zone).astimezone(UTC)
+
+
+def as_soon_as_possible(now: datetime, grace_working_days: int, tz: str,
+                        end_of_day: time = END_OF_WORKING_DAY) -> datetime:
+    """The due time of a short-notice item generated at ``now``, as aware UTC.
+
+    The end of the working day ``grace_working_days`` working days after ``now``'s local day
+    (0: the end of that day), never before ``now``.
+    """
+    zone = _zone(tz)
+    day = add_working_days(now.astimezone(zone).date(), grace_working_days)
+    return max(datetime.combine(day, end_of_day, tzinfo=zone).astimezone(UTC), now)

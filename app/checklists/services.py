@@ -25,7 +25,14 @@ from app.checklists.models import (
     StepAction,
 )
 from app.checklists.proposals import sync_proposed_briefings
-from app.checklists.rules import TEMPLATE_KEY_PREFIX, applies, compute_due, item_key
+from app.checklists.rules import (
+    TEMPLATE_KEY_PREFIX,
+    applies,
+    compute_due,
+    due_with_notice,
+    item_key,
+)
+from app.checklists.short_notice import grace_working_days
 from app.checklists.signals import checklist_synced
 from app.events import access
 from app.events.models import Delegation, Event, EventStatus
@@ -111,10 +118,14 @@ def desired_items(event: Event, templates: list[ChecklistTemplate], role_units: 
     return wanted
 
 
-def _new_item_row(event: Event, key: str, template: ChecklistTemplate, unit_id, now) -> dict:
+def _new_item_row(event: Event, key: str, template: ChecklistTemplate, unit_id, now,
+                  grace: int) -> dict:
+    due, short_notice = due_with_notice(
+        event, compute_due(event, template.offset, template.offset_unit, template.anchor), now,
+        grace)
     return dict(event_id=event.id, key=key, title_vi=template.title_vi, title_en=template.title_en,
-                role=template.role, unit_id=unit_id, user_id=None,
-                due_at=compute_due(event, template.offset, template.offset_unit, template.anchor),
+                role=template.role, unit_id=unit_id, user_id=None, due_at=due,
+                short_notice=short_notice,
                 requires_submission=template.requires_submission, status=ItemStatus.OPEN,
                 legal_basis=template.legal_basis, legal_verified=template.legal_verified,
                 template_id=template.id, offset=template.offset, offset_unit=template.offset_unit,
@@ -161,7 +172,8 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
     for found in db.session.execute(
             sa.select(ChecklistItem.id, ChecklistItem.event_id, ChecklistItem.key,
                       ChecklistItem.status, ChecklistItem.due_at, ChecklistItem.unit_id,
-                      ChecklistItem.offset, ChecklistItem.offset_unit, ChecklistItem.anchor)
+                      ChecklistItem.offset, ChecklistItem.offset_unit, ChecklistItem.anchor,
+                      ChecklistItem.short_notice)
             .where(ChecklistItem.event_id.in_(ids))):
         existing[found.event_id][found.key] = found
     with_delegation = set(db.session.scalars(
@@ -171,6 +183,7 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
     # columns, the version moves (``_update_items``).
     inserts: list[dict] = []
     moved, other, steps = [], [], []
+    grace = grace_working_days()
     for event in chunk:
         items = existing.get(event.id, {})
         cancelled = event.status is EventStatus.CANCELLED
@@ -182,10 +195,10 @@ def _sync_chunk(chunk, templates, role_units, refresh_ids, now, actor, result) -
         for key, (template, unit_id) in wanted.items():
             row = items.get(key)
             if row is None:
-                inserts.append(_new_item_row(event, key, template, unit_id, now))
+                inserts.append(_new_item_row(event, key, template, unit_id, now, grace))
                 continue
             matched += 1
-            change = _open_item_update(event, row, template, unit_id, refresh_ids)
+            change = _open_item_update(event, row, template, unit_id, refresh_ids, now, grace)
             if change is None:
                 continue
             if len(change) == 2 and "due_at" in change:  # the common case: a reschedule
@@ -239,18 +252,26 @@ def _update_items(changes: list[dict]) -> None:
                                        for row in sorted(rows, key=lambda r: r["id"])])
 
 
-def _open_item_update(event, row, template, unit_id, refresh_ids) -> dict | None:
+def _due(event, row, offset, offset_unit, anchor, now, grace) -> tuple:
+    """The item's due time and short-notice flag (``rules.due_with_notice``)."""
+    return due_with_notice(event, compute_due(event, offset, offset_unit, anchor), now, grace,
+                           bool(row.short_notice), row.due_at)
+
+
+def _open_item_update(event, row, template, unit_id, refresh_ids, now, grace) -> dict | None:
     """The changes an existing item needs, or None. Done items never change."""
     if row.status is ItemStatus.DONE:
         return None
     if row.status is not ItemStatus.NOT_NEEDED and template.id not in refresh_ids:
-        # Fast path (a reschedule): only the due time and the unit can change.
-        due = compute_due(event, row.offset, row.offset_unit, row.anchor)
-        if due == row.due_at and unit_id == row.unit_id:
+        # Fast path (a reschedule): only the due time, its notice and the unit can change.
+        due, short_notice = _due(event, row, row.offset, row.offset_unit, row.anchor, now, grace)
+        if due == row.due_at and unit_id == row.unit_id and short_notice == row.short_notice:
             return None
         change = {"id": row.id}
         if due != row.due_at:
             change["due_at"] = due
+        if short_notice != row.short_notice:
+            change["short_notice"] = short_notice
         if unit_id != row.unit_id:
             change["unit_id"] = unit_id
         return change
@@ -265,9 +286,11 @@ def _open_item_update(event, row, template, unit_id, refresh_ids) -> dict | None
                       requires_submission=template.requires_submission,
                       legal_basis=template.legal_basis, legal_verified=template.legal_verified,
                       offset=offset, offset_unit=offset_unit, anchor=anchor)
-    due = compute_due(event, offset, offset_unit, anchor)
+    due, short_notice = _due(event, row, offset, offset_unit, anchor, now, grace)
     if due != row.due_at:
         change["due_at"] = due
+    if short_notice != row.short_notice:
+        change["short_notice"] = short_notice
     if unit_id != row.unit_id:
         change["unit_id"] = unit_id
     return change if len(change) > 1 else None

@@ -13,6 +13,7 @@ from app.checklists.models import (
     ChecklistTemplate,
     Condition,
     ResponsibleRole,
+    TemplateChange,
     TemplatePhase,
 )
 from app.checklists.schedule import Anchor, OffsetUnit
@@ -77,6 +78,27 @@ def _apply(template: ChecklistTemplate, data: TemplateData) -> None:
         setattr(template, name, value.strip() if isinstance(value, str) else value)
 
 
+def _values(template: ChecklistTemplate) -> dict:
+    """The template's editable fields as text, for its history."""
+    return {name: _text(getattr(template, name, None)) for name in TemplateData.__dataclass_fields__}
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    return str(getattr(value, "value", value))
+
+
+def _record(user, template: ChecklistTemplate, old: dict) -> None:
+    new = _values(template)
+    changes = {k: [old.get(k, ""), v] for k, v in new.items() if old.get(k, "") != v}
+    if changes:
+        db.session.add(TemplateChange(template_id=template.id, changed_by_id=getattr(user, "id", None),
+                                      changed_at=utcnow(), changes=changes))
+
+
 def create_template(user, data: TemplateData) -> ChecklistTemplate:
     require_admin(user)
     template = ChecklistTemplate(code="")
@@ -84,6 +106,7 @@ def create_template(user, data: TemplateData) -> ChecklistTemplate:
     db.session.add(template)
     db.session.flush()
     template.code = f"custom-{template.id}"
+    _record(user, template, {})
     db.session.flush()
     return template
 
@@ -92,7 +115,9 @@ def update_template(user, template: ChecklistTemplate, data: TemplateData,
                     update_open_items: bool = False) -> SyncResult:
     """Save the template; with ``update_open_items`` re-sync future events that use it."""
     require_admin(user)
+    old = _values(template)
     _apply(template, data)
+    _record(user, template, old)
     db.session.flush()
     if not update_open_items:
         return SyncResult()

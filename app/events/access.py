@@ -89,6 +89,28 @@ def visible_clause(user) -> sa.ColumnElement[bool]:
     return sa.or_(Event.visibility != Visibility.CONFIDENTIAL, insider_clause(user))
 
 
+# What an event shows only to those who read its full detail: the press-safe rule, the same on
+# the event's page, in the API and in calendar feeds (names of its history's fields).
+PRESS_SAFE_HIDDEN_FIELDS = frozenset({
+    "delegation.member", "delegation.interpreters", "delegation.languages",
+    "delegation.arrival_at", "delegation.departure_at", "delegation.border_gate",
+    "delegation.logistics", "internal_notes"})
+
+
+def sees_full_detail(user) -> bool:
+    """Whether ``user`` reads events in full detail, or only what the press-safe feed shows.
+
+    Press-safe: visitors and accounts that hold only the viewer role (guests, journalists) see
+    an event without its delegation's members, interpreters, languages, arrival and departure,
+    border gate, security and logistics, and without its programme's hosts. Everyone else
+    (working roles, a unit's own reader) reads full detail; internal notes, security and
+    logistics are still only for those who may edit the event (``can_edit``).
+    """
+    if not is_active_user(user):
+        return False
+    return not (Role.VIEWER in user.roles and user.roles <= {Role.VIEWER})
+
+
 def can_edit(user, event: Event) -> bool:
     """Protocol and admin edit any event; a focal point edits those their unit leads."""
     if not can_view(user, event):

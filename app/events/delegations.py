@@ -198,6 +198,16 @@ def add_programme_item(actor, event: Event, data: ProgrammeData) -> ProgrammeIte
     return item
 
 
+def outside_event(event_starts: datetime, event_ends: datetime, starts_at: datetime,
+                  ends_at: datetime) -> bool:
+    """A programme item outside its event's time: a warning on save, not an error."""
+    return starts_at < event_starts or ends_at > event_ends
+
+
+def is_outside_event(item: ProgrammeItem) -> bool:
+    return outside_event(item.event.starts_at, item.event.ends_at, item.starts_at, item.ends_at)
+
+
 def remove_programme_item(actor, event: Event, item_id: int) -> None:
     access.require_edit(actor, event)
     item = db.session.get(ProgrammeItem, item_id)

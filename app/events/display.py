@@ -4,7 +4,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 from flask import current_app
 from flask_babel import get_locale
 
@@ -124,3 +124,10 @@ def moment_text(moment: datetime, zone: str) -> str:
     loc = locale_name()
     start = local(moment, zone)
     return f"{_date(start.date(), 'medium', loc)}, {start.strftime('%H:%M')}{zone_suffix(zone)}"
+
+
+def offset_text(offset: timedelta) -> str:
+    """How far a reschedule moves an event: '5 days later', '2 hours earlier'."""
+    span = format_timedelta(abs(offset), threshold=1.0, locale=locale_name())
+    return _("%(span)s later", span=span) if offset > timedelta(0) else _("%(span)s earlier",
+                                                                           span=span)

@@ -3,7 +3,7 @@
 Snapshots, the EventChange rows, optimistic locking, and the one way a change to an existing event
 is saved (``save_changes``).
 """
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -139,12 +139,16 @@ def flush_versioned(event: Event, expected_version: int) -> None:
 
 
 def save_changes(actor, event: Event, old: dict, expected_version, note: str = "",
-                 clashes=(), reason: str = "") -> dict:
+                 clashes=(), reason: str = "", carry: Callable[[], dict] | None = None) -> dict:
     """Save what changed on ``event`` since the snapshot ``old``.
 
     The one way an existing event changes. Bumps SEQUENCE for time, place, status and title, moves
     the version (StaleVersion if another save came first), writes the history row (and the clash
     override), flushes and sends ``event_saved``. Returns the changes ({} when none).
+
+    ``carry`` (a reschedule) runs once the event is flushed at its new time, before the history
+    row and the signal: it moves what follows the event and returns the changes it made, kept
+    in the same history row.
     """
     changes = diff(old, snapshot(event))
     if not changes:
@@ -153,7 +157,8 @@ def save_changes(actor, event: Event, old: dict, expected_version, note: str = "
         event.sequence = (event.sequence or 0) + 1
     event.updated_at = utcnow()  # always an UPDATE of the row, so the version moves
     flush_versioned(event, expected_version)
-    record(actor, event, changes, note=note, clashes=clashes, reason=reason)
+    carried = carry() if carry is not None else {}
+    record(actor, event, {**changes, **carried}, note=note, clashes=clashes, reason=reason)
     db.session.flush()
     event_saved.send(event, actor=actor, changes=changes, created=False)
     return changes

@@ -241,16 +241,25 @@ class HistoryEntry:
     note: str
 
 
-def history(event: Event, *, editor: bool, limit: int = 100) -> list[HistoryEntry]:
-    """The event's newest changes; fields only editors see are left out for others."""
+def history(event: Event, *, editor: bool, full_detail: bool = True,
+            limit: int = 100) -> list[HistoryEntry]:
+    """The event's newest changes.
+
+    Fields only editors see are left out for others, those of full detail
+    (``access.sees_full_detail``) for press-safe readers, who do not get a row left empty
+    (nor its note).
+    """
+    hidden = (frozenset() if editor else EDITORS_ONLY_FIELDS) | (
+        frozenset() if full_detail else access.PRESS_SAFE_HIDDEN_FIELDS)
     rows = db.session.scalars(
         sa.select(EventChange).where(EventChange.event_id == event.id)
         .options(joinedload(EventChange.user).lazyload(User.role_rows))
         .order_by(EventChange.id.desc()).limit(limit)).all()
-    return [HistoryEntry(row.changed_at, row.user,
-                         {name: values for name, values in row.changes.items()
-                          if editor or name not in EDITORS_ONLY_FIELDS}, row.note)
-            for row in rows]
+    entries = [HistoryEntry(row.changed_at, row.user,
+                            {name: values for name, values in row.changes.items()
+                             if name not in hidden}, row.note)
+               for row in rows]
+    return entries if full_detail else [e for e in entries if e.changes]
 
 
 def overrides(event: Event) -> Sequence[ClashOverride]:

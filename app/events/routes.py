@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import idempotency
@@ -18,6 +18,7 @@ from app.events import (
     history,
     queries,
     release,
+    reschedule,
     services,
 )
 from app.events.clashes import ClashesFound
@@ -147,10 +148,12 @@ def _render_detail(event: Event, status_form: StatusForm, stale=None, code: int 
     status_form.status.choices = choices((s.value, EVENT_STATUS_LABELS[s]) for s in allowed)
     overrides = queries.overrides(event)
     can_edit = access.can_edit(current_user, event)
+    full_detail = access.sees_full_detail(current_user)
     titles = queries.visible_titles(current_user, [c.get("other_event_id") for o in overrides
                                                    for c in o.clashes], display.locale_name())
     return render_template(
-        "events/detail.html", event=event, history=queries.history(event, editor=can_edit),
+        "events/detail.html", event=event, full_detail=full_detail,
+        history=queries.history(event, editor=can_edit, full_detail=full_detail),
         overrides=overrides,
         override_texts={o.id: [display.clash_text(_stored_clash(c), titles) for c in o.clashes]
                         for o in overrides},
@@ -226,6 +229,7 @@ class Saved:
     outcome: Outcome
     clashes: list[str] = field(default_factory=list)  # warnings to confirm with a reason
     stale: list | None = None  # the changes someone else saved meanwhile
+    preview: reschedule.Preview | None = None  # what would move with the event (not saved yet)
 
 
 def _save(action, success, form, event_id: int | None = None) -> Saved:
@@ -235,6 +239,9 @@ def _save(action, success, form, event_id: int | None = None) -> Saved:
         return Saved(Outcome(False), clashes=_clash_context(exc, form))
     except history.StaleVersion as exc:
         return Saved(Outcome(False), stale=_stale_context(exc, form, event_id))
+    except reschedule.RescheduleNeeded as exc:
+        db.session.rollback()
+        return Saved(Outcome(False), preview=exc.preview)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -299,16 +306,41 @@ def edit(event_id: int):
             if event.embargo_until else None)
     saved = Saved(Outcome(False))
     if form.validate_on_submit():
+        # The reschedule preview's confirmation: what the person keeps where it is.
+        confirming = request.form.get("reschedule") == "1"
+        keep = frozenset(request.form.getlist("keep")) if confirming else None
         saved = _save(lambda: services.update_event(current_user, event,
                                                     _event_data(form, classifies),
-                                                    form.version.data),
+                                                    form.version.data, keep=keep),
                       _("Changes saved."), form, event_id)
         if saved.outcome:
             return redirect(url_for("events.detail", event_id=event_id))
+        if saved.preview is None and confirming and saved.clashes:
+            saved.preview = services.reschedule_preview(
+                current_user, db.session.get_one(Event, event_id), _event_data(form, classifies))
+        if saved.preview is not None:
+            return _reschedule_page(event_id, form, saved, keep)
     event = db.session.get_one(Event, event_id)
     return render_template("events/form.html", form=form, event=event, clashes=saved.clashes,
                            stale=saved.stale, zones=display.COMMON_TIMEZONES,
                            field_labels=_field_labels()), (409 if saved.stale is not None else 200)
+
+
+# Fields the preview page renders itself; every other field of the edit form is carried as is.
+PREVIEW_OWN_FIELDS = {"keep", "reschedule", "override", "override_reason"}
+
+
+def _reschedule_page(event_id: int, form: EventForm, saved: Saved, keep):
+    """The preview of a reschedule: what moves, what the person keeps, then confirm."""
+    preview = saved.preview
+    assert preview is not None
+    own = PREVIEW_OWN_FIELDS | {f.name for f in form if f.type in ("HiddenField", "CSRFTokenField")}
+    carried = [(name, value) for name, values in request.form.lists() if name not in own
+               for value in values]
+    kept = {m.key for m in preview.items if m.keep} if keep is None else set(keep)
+    return render_template("events/reschedule.html", event=db.session.get_one(Event, event_id),
+                           form=form, preview=preview, carried=carried, kept=kept,
+                           clashes=saved.clashes)
 
 
 @bp.post("/<int:event_id>/status")
@@ -430,7 +462,7 @@ def _programme_page(event, form=None, clashes=(), code=200):
     form.venue_id.choices = _venue_choices()
     form.host_ids.choices = _user_choices()
     return render_template("events/programme.html", event=event, form=form,
-                           clashes=list(clashes)), code
+                           clashes=list(clashes), outside=delegations.is_outside_event), code
 
 
 @bp.route("/<int:event_id>/programme", methods=["GET", "POST"])
@@ -452,6 +484,9 @@ def programme(event_id: int):
         saved = _save(lambda: delegations.add_programme_item(current_user, event, data),
                       _("Programme item added."), form)
         if saved.outcome:
+            if delegations.is_outside_event(saved.outcome.result):
+                flash(_("This programme item is outside the event's time: check its date and "
+                        "times."), "warning")
             return redirect(url_for("events.programme", event_id=event_id))
     return _programme_page(queries.load_event(event_id), form=form, clashes=saved.clashes,
                            code=200 if saved.clashes else 400)

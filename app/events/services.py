@@ -7,12 +7,14 @@ title change, and sends ``event_saved`` after flushing (``app.events.history``).
 Delegations and programmes are in ``delegations``, venues in ``venues``, the checks of
 user input in ``validation``.
 """
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from app.errors import PermissionDenied, ValidationFailed
-from app.events import access, release
+from app.events import access, release, reschedule
 from app.events.clashes import Clash, Planned, clear_clashes
 from app.events.delegations import default_direction
 from app.events.history import (
@@ -183,14 +185,21 @@ def create_event(actor, data: EventData) -> Event:
     return event
 
 
-def update_event(actor, event: Event, data: EventData, expected_version) -> dict:
-    """Apply the form to ``event``; returns the changes ({} when nothing changed)."""
+def update_event(actor, event: Event, data: EventData, expected_version,
+                 keep: Collection[str] | None = frozenset()) -> dict:
+    """Apply the form to ``event``; returns the changes ({} when nothing changed).
+
+    When the start moves, whatever follows the event (programme, arrival and departure, proposed
+    briefings: ``app.events.reschedule``) moves by the same offset, except the keys in ``keep``.
+    ``keep=None`` asks first: RescheduleNeeded, with the list, when anything would move.
+    """
     access.require_edit(actor, event)
     check_version(event, expected_version)
     check_unit(data.lead_unit_id, "lead_unit_id")
     if data.lead_unit_id != event.lead_unit_id and not access.can_create_for(actor, data.lead_unit_id):
         raise PermissionDenied()
     old = snapshot(event)
+    carry = None
     with db.session.no_autoflush:
         _apply(event, data)
         if event.embargo_until != old["embargo_until"] and not release.can_release(actor, event):
@@ -200,9 +209,31 @@ def update_event(actor, event: Event, data: EventData, expected_version) -> dict
             release.classify(actor, event, data.is_sensitive)
         clashes: list[Clash] = []
         reason = ""
-        if CLASH_FIELDS & diff(old, snapshot(event)).keys():
+        offset = event.starts_at - old["starts_at"]
+        if offset:
+            if keep is None:
+                items = reschedule.preview(event, offset)
+                if items:
+                    raise reschedule.RescheduleNeeded(reschedule.Preview(
+                        event.starts_at, event.ends_at, event.timezone, offset, items))
+            kept = frozenset(keep or ())
+            clashes, reason = reschedule.recheck(event, _planned(event), offset, kept,
+                                                 data.override_reason)
+            carry = partial(reschedule.carry, actor, event, offset, kept)
+        elif CLASH_FIELDS & diff(old, snapshot(event)).keys():
             clashes, reason = clear_clashes(_planned(event), data.override_reason)
-    return save_changes(actor, event, old, expected_version, clashes=clashes, reason=reason)
+    return save_changes(actor, event, old, expected_version, clashes=clashes, reason=reason,
+                        carry=carry)
+
+
+def reschedule_preview(actor, event: Event, data: EventData) -> reschedule.Preview:
+    """What ``update_event`` with ``data`` would move, without changing anything."""
+    access.require_edit(actor, event)
+    starts_at, ends_at = event_times(data, check_timezone(data.timezone))
+    offset = starts_at - event.starts_at
+    with db.session.no_autoflush:
+        items = reschedule.preview(event, offset) if offset else []
+    return reschedule.Preview(starts_at, ends_at, check_timezone(data.timezone), offset, items)
 
 
 def change_status(actor, event: Event, status, reason: str, expected_version) -> dict:

@@ -84,12 +84,15 @@ def token_spec(feed: FeedToken) -> FeedSpec:
     coordinates and the unit's deadlines.
     """
     filters = feed.filters or {}
-    opts = ical.FeedOptions(base_url=current_app.config["BASE_URL"], language=feed.language,
-                            detail=feed.detail, alarms=feed.alarms)
     unit_feed = feed.unit_id is not None
+    owner = access.unit_member(feed.unit_id) if unit_feed else feed.owner
+    # Whatever the feed asks for, a press-safe reader gets press-safe detail (as on the pages).
+    detail = (DetailLevel.PRESS_SAFE if feed.detail is DetailLevel.FULL
+              and not access.sees_full_detail(owner) else feed.detail)
+    opts = ical.FeedOptions(base_url=current_app.config["BASE_URL"], language=feed.language,
+                            detail=detail, alarms=feed.alarms)
     return FeedSpec(scope=f"feed-{feed.id}", opts=opts, name=feed.name,
-                    owner=access.unit_member(feed.unit_id) if unit_feed else feed.owner,
-                    unit_id=feed.unit_id, kinds=tuple(filters.get("kinds") or ()),
+                    owner=owner, unit_id=feed.unit_id, kinds=tuple(filters.get("kinds") or ()),
                     unit_ids=((feed.unit_id,) if feed.unit_id is not None
                               else tuple(filters.get("unit_ids") or ())),
                     mine=bool(filters.get("mine")) and not unit_feed,

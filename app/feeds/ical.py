@@ -532,20 +532,23 @@ def event_ics(event: Event, *, user, locale: str) -> bytes:
     """One event (with its programme and the briefings ``user`` may see) as a calendar file.
 
     Raises NotVisible when ``user`` may not open the event. Needs an app context. Internal
-    fields only for those who may edit the event; an unreleased sensitive event is busy-only,
+    fields only for those who may edit the event, press-safe detail for press-safe readers
+    (``access.sees_full_detail``, as on the event's page); an unreleased sensitive event is busy-only,
     its title not even in the calendar's name.
     """
     import sqlalchemy as sa
     from flask import current_app
 
-    from app.events.access import can_edit, require_view
+    from app.events.access import can_edit, require_view, sees_full_detail
     from app.extensions import db
     from app.timeutil import utcnow
 
     require_view(user, event)
     now = utcnow()
     opts = FeedOptions(base_url=current_app.config["BASE_URL"],
-                       language=locale if locale in ("vi", "en") else "vi")
+                       language=locale if locale in ("vi", "en") else "vi",
+                       detail=DetailLevel.FULL if sees_full_detail(user)
+                       else DetailLevel.PRESS_SAFE)
     briefings = list(db.session.scalars(
         sa.select(Briefing).where(Briefing.event_id == event.id).order_by(Briefing.starts_at)))
     texts, tzids = event_blocks(event, opts, now, briefings, internal=can_edit(user, event))

@@ -1,12 +1,16 @@
-"""Dashboard, health check and the language switch."""
+"""Dashboard, health check, the language switch and the administrators' audit log."""
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.auth.forms import ConfirmForm, LoginForm
+from app.auth.permissions import require_admin
 from app.auth.roles import ROLE_LABELS
 from app.auth.routes import is_safe_next, public
+from app.errors import ValidationFailed
 from app.extensions import db
+from app.inputs import parse_date
+from app.main import audit
 
 bp = Blueprint("main", __name__)
 
@@ -44,3 +48,28 @@ def set_locale():
             db.session.commit()
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("main.dashboard"))
+
+
+# The audit log's filters: the only parameters its pager carries from page to page.
+AUDIT_FILTERS = ("kind", "user", "from", "to")
+
+
+@bp.get("/admin/audit")
+def audit_log():
+    """Every recorded change, newest first, with filters by kind, person and dates."""
+    require_admin(current_user)
+    filters = audit.AuditFilters(
+        kind=request.args.get("kind", ""), user_id=request.args.get("user", type=int),
+        date_from=parse_date(request.args.get("from")), date_to=parse_date(request.args.get("to")),
+        zone=current_app.config["APP_TIMEZONE"])
+    page = max(1, min(request.args.get("page", 1, type=int), 10_000))
+    error, code = None, 200
+    try:
+        rows, has_next = audit.list_changes(current_user, filters, page,
+                                            current_app.config["PAGE_SIZE"])
+    except ValidationFailed as exc:
+        rows, has_next, error, code = [], False, exc.message, 400
+    args = {k: request.args[k] for k in AUDIT_FILTERS if request.args.get(k)}
+    return render_template("main/audit.html", rows=rows, has_next=has_next, page=page, args=args,
+                           filters=filters, kinds=audit.KINDS, people=audit.actor_choices(),
+                           error=error), code
