@@ -209,12 +209,66 @@ def _programme_data(entry: Entry, zone: ZoneInfo) -> delegations.ProgrammeData:
         override_reason=_("Imported from the partner's calendar"))
 
 
+def _known(event: Event) -> dict[str, ImportedProgrammeItem]:
+    return {row.uid: row for row in db.session.scalars(
+        sa.select(ImportedProgrammeItem).where(ImportedProgrammeItem.event_id == event.id))}
+
+
+@dataclass
+class PreviewRow:
+    entry: Entry
+    state: str  # "new", "changed" (replaced on import) or "unchanged"
+    error: str | None = None
+
+
+@dataclass
+class ProgrammePreview:
+    rows: list[PreviewRow]
+    removed: list[tuple[str, str]]  # (UID, its programme item's activity, "" if already gone)
+
+    @property
+    def errors(self) -> list[PreviewRow]:
+        return [r for r in self.rows if r.error]
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for r in self.rows if r.state != "unchanged")
+
+
+def preview_programme(actor, event: Event, entries: list[Entry]) -> ProgrammePreview:
+    """What an import would do, entry by entry, with each entry's error; nothing is written."""
+    access.require_edit(actor, event)
+    zone = ZoneInfo(event.timezone)
+    known = _known(event)
+    rows: list[PreviewRow] = []
+    seen: set[str] = set()
+    for entry in entries:
+        row = known.get(entry.uid)
+        state = "new" if row is None else (
+            "unchanged" if row.fingerprint == entry.fingerprint else "changed")
+        found = PreviewRow(entry, state)
+        try:
+            if entry.uid in seen:
+                raise _malformed(entry.line, _("the UID %(uid)s appears twice.",
+                                               uid=entry.uid[:60]))
+            if state != "unchanged":
+                delegations.check_programme_item(event, _programme_data(entry, zone))
+        except ValidationFailed as exc:
+            found.error = exc.message
+        seen.add(entry.uid)
+        rows.append(found)
+    items = {item.id: item for item in event.programme}
+    removed = [(uid, items[row.programme_item_id].activity_vi
+                if row.programme_item_id in items else "")
+               for uid, row in sorted(known.items()) if uid not in seen]
+    return ProgrammePreview(rows, removed)
+
+
 def import_into_programme(actor, event: Event, entries: list[Entry]) -> Outcome:
     """Add, replace and report, all or nothing (flushes; the caller commits or rolls back)."""
     access.require_edit(actor, event)
     zone = ZoneInfo(event.timezone)
-    known = {row.uid: row for row in db.session.scalars(
-        sa.select(ImportedProgrammeItem).where(ImportedProgrammeItem.event_id == event.id))}
+    known = _known(event)
     outcome = Outcome()
     seen: set[str] = set()
     for entry in entries:

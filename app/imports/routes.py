@@ -1,14 +1,21 @@
-"""Import pages: /events/import (spreadsheet: template, preview, commit)."""
+"""Import pages: spreadsheets of events, and partners' calendars into programmes.
+
+/events/import: template, upload, preview, commit. /events/<id>/programme/import: a .ics
+file or its address, preview, commit.
+"""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.events import access
+from app.errors import ValidationFailed
+from app.events import access, queries
+from app.events.models import Event
 from app.i18n import _, ngettext
-from app.imports import services, sheet
-from app.imports.forms import CommitForm, UploadForm
+from app.imports import ics, services, sheet
+from app.imports.forms import CalendarForm, CommitForm, UploadForm
 from app.web import apply_and_flash
 
-bp = Blueprint("imports", __name__, url_prefix="/events/import")
+bp = Blueprint("imports", __name__)
+SHEET = "/events/import"
 
 
 def _require_importer() -> None:
@@ -16,7 +23,7 @@ def _require_importer() -> None:
         abort(403)
 
 
-@bp.route("/", methods=["GET", "POST"])
+@bp.route(SHEET + "/", methods=["GET", "POST"])
 def upload():
     """Upload a CSV or XLSX file; the answer is the preview of every row."""
     _require_importer()
@@ -30,7 +37,7 @@ def upload():
                            max_rows=sheet.MAX_ROWS)
 
 
-@bp.get("/template.xlsx")
+@bp.get(SHEET + "/template.xlsx")
 def template():
     _require_importer()
     return Response(sheet.template_xlsx(), mimetype="application/vnd.openxmlformats-"
@@ -38,7 +45,7 @@ def template():
                     headers={"Content-Disposition": 'attachment; filename="mau-nhap-su-kien.xlsx"'})
 
 
-@bp.get("/<int:upload_id>")
+@bp.get(SHEET + "/<int:upload_id>")
 def preview(upload_id: int):
     _require_importer()
     stored = services.own_upload(current_user, upload_id)
@@ -48,7 +55,7 @@ def preview(upload_id: int):
                            form=CommitForm())
 
 
-@bp.post("/<int:upload_id>/commit")
+@bp.post(SHEET + "/<int:upload_id>/commit")
 def commit(upload_id: int):
     _require_importer()
     form = CommitForm()
@@ -64,3 +71,59 @@ def commit(upload_id: int):
     if not done.result:
         flash(_("Every row had been imported before: nothing was created."), "info")
     return redirect(url_for("events.index") + "?from=")
+
+
+# --- a partner's calendar into an event's programme -----------------------------------------
+
+def _programme_event(event_id: int) -> Event:
+    """The event, if the user may edit its programme (404 if unseen, 403 if read-only)."""
+    event = access.require_view(current_user, queries.load_event(event_id))
+    access.require_edit(current_user, event)
+    return event
+
+
+@bp.route("/events/<int:event_id>/programme/import", methods=["GET", "POST"])
+def calendar(event_id: int):
+    """Upload a partner's .ics (or give its address); the answer is the preview."""
+    event = _programme_event(event_id)
+    form = CalendarForm()
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            stored = apply_and_flash(lambda: services.keep_calendar(
+                current_user, form.file.data, form.url.data or ""), form=form)
+            if stored:
+                return redirect(url_for(".calendar_preview", event_id=event_id,
+                                        upload_id=stored.result.id))
+    return render_template("imports/calendar.html", event=event, form=form,
+                           max_entries=ics.MAX_ENTRIES), status
+
+
+@bp.get("/events/<int:event_id>/programme/import/<int:upload_id>")
+def calendar_preview(event_id: int, upload_id: int):
+    event = _programme_event(event_id)
+    upload = services.own_upload(current_user, upload_id)
+    try:
+        result, problem = services.calendar_preview(current_user, event, upload_id), None
+    except ValidationFailed as exc:
+        result, problem = None, exc.message
+    return render_template("imports/calendar_preview.html", event=event, upload=upload,
+                           result=result, problem=problem, form=CommitForm())
+
+
+@bp.post("/events/<int:event_id>/programme/import/<int:upload_id>/commit")
+def calendar_commit(event_id: int, upload_id: int):
+    event = _programme_event(event_id)
+    form = CommitForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".calendar_preview", event_id=event_id, upload_id=upload_id))
+    done = apply_and_flash(
+        lambda: services.commit_calendar(current_user, event, upload_id),
+        lambda outcome: _("Calendar imported: %(new)d added, %(changed)d updated, %(same)d "
+                          "unchanged, %(removed)d no longer in the calendar.",
+                          new=len(outcome.created), changed=len(outcome.updated),
+                          same=len(outcome.unchanged), removed=len(outcome.removed)))
+    if not done:
+        return redirect(url_for(".calendar_preview", event_id=event_id, upload_id=upload_id))
+    return redirect(url_for("events.programme", event_id=event_id))
