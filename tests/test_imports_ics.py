@@ -186,3 +186,79 @@ def test_someone_elses_upload_is_404(client, login, event, make_user):
     with nothing_written():
         assert client.post(f"/events/{event.id}/programme/import/{upload_id}/commit") \
             .status_code == 404
+
+
+# --- the browser page: each entry as an event of its own ------------------------------------
+
+def _upload_as_events(client, text: str, kind: str = "delegation_in", unit=None):
+    return client.post("/events/import/calendar", data={
+        "file": (io.BytesIO(text.encode()), "attapeu.ics"), "kind": kind,
+        "lead_unit_id": str(unit.id)})
+
+
+def _commit_events(client, location: str):
+    from urllib.parse import parse_qs, urlsplit
+
+    query = parse_qs(urlsplit(location).query)
+    return client.post(f"/events/import/calendar/{_last_upload_id()}/commit",
+                       data={"kind": query["kind"][0], "lead_unit_id": query["unit"][0]})
+
+
+def test_entries_as_new_events_then_a_reimport_updates_them(client, login, make_unit):
+    from app.events.models import Event
+    from app.imports.models import ImportedEvent
+
+    unit = make_unit("so-ngoai-vu")
+    login(Role.PROTOCOL, unit=unit, locale="en")
+    assert "/events/import/calendar" in client.get("/events/import/").get_data(as_text=True)
+    sent = _upload_as_events(client, CALENDAR, unit=unit)
+    assert sent.status_code == 302
+    preview = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "3 entries: 3 new, 0 changed, 0 unchanged, 0 with errors." in preview
+    assert count(Event) == 0
+    assert _commit_events(client, sent.headers["Location"]).status_code == 302
+    events = {e.title_vi: e for e in db.session.scalars(sa.select(Event))}
+    assert set(events) == {"Hội đàm", "Thăm cửa khẩu Bờ Y", "Chiêu đãi"}
+    talks = events["Hội đàm"]
+    assert (talks.starts_at.strftime("%d %H:%M"), talks.ends_at.strftime("%H:%M")) == \
+        ("10 01:00", "02:30")  # Tokyo 10:00
+    assert talks.kind is EventKind.DELEGATION_IN
+    assert talks.lead_unit_id == unit.id
+    assert talks.location == "Trụ sở UBND tỉnh"
+    assert count(ImportedEvent) == 3
+
+    changed = CALENDAR.replace("SUMMARY:Hội đàm", "SUMMARY:Hội đàm cấp tỉnh")
+    again = _upload_as_events(client, changed, unit=unit)
+    preview = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "3 entries: 0 new, 1 changed, 2 unchanged, 0 with errors." in preview
+    _commit_events(client, again.headers["Location"])
+    assert count(Event) == 3
+    db.session.expire_all()
+    assert db.session.get(Event, talks.id).title_vi == "Hội đàm cấp tỉnh"
+
+
+def test_a_focal_point_makes_events_only_for_their_unit(client, login, make_unit):
+    from app.events.models import Event
+
+    own, other = make_unit(), make_unit()
+    login(Role.FOCAL, unit=own, locale="en")
+    page = client.get("/events/import/calendar").get_data(as_text=True)
+    assert f'value="{own.id}"' in page
+    assert f'value="{other.id}"' not in page
+    forged = _upload_as_events(client, CALENDAR, unit=other)  # a unit not offered
+    assert forged.status_code == 400
+    # Kept with a forged choice in the address: every row is refused, nothing created.
+    location = f"/events/import/calendar/1?kind=delegation_in&unit={other.id}"
+    client.post("/events/import/calendar", data={"file": (io.BytesIO(CALENDAR.encode()), "a.ics"),
+                                                 "kind": "delegation_in",
+                                                 "lead_unit_id": str(own.id)})
+    preview = client.get(location.replace("/1?", f"/{_last_upload_id()}?")).get_data(as_text=True)
+    assert "3 with errors" in preview
+    with nothing_written():
+        _commit_events(client, location)
+    assert count(Event) == 0
+
+
+def test_viewers_get_no_calendar_events_page(client, login):
+    login(Role.VIEWER)
+    assert client.get("/events/import/calendar").status_code == 403

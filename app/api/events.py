@@ -72,17 +72,10 @@ def dump_event(event: Event) -> dict:
 
 def event_data(event: Event, changes: dict) -> services.EventData:
     """The event as the service's input, with ``changes`` applied (PATCH)."""
-    current = dump_event(event)
-    fields = {name: current[name] for name in (
-        "title_vi", "title_en", "description_vi", "description_en", "timezone", "all_day",
-        "start_date", "end_date", "start_time", "end_time", "venue_id", "location",
-        "lead_unit_id", "coordinating_unit_ids", "host_ids", "country", "locality")}
-    fields.update(kind=event.kind.value, visibility=event.visibility.value,
-                  internal_notes=event.internal_notes, is_sensitive=None)
-    fields.update({k: v.value if hasattr(v, "value") else v for k, v in changes.items()})
-    if "is_sensitive" in changes and changes["is_sensitive"] == event.is_sensitive:
+    fields = {k: v.value if hasattr(v, "value") else v for k, v in changes.items()}
+    if "is_sensitive" in fields and fields["is_sensitive"] == event.is_sensitive:
         fields["is_sensitive"] = None  # unchanged: not a classification
-    return services.EventData(**fields)
+    return services.data_of(event, **fields)
 
 
 def new_event_data(body: dict) -> services.EventData:

@@ -1,6 +1,6 @@
 """The forms of the import pages."""
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from app.forms import BaseForm
@@ -29,3 +29,17 @@ class CalendarForm(BaseForm):
             self.form_errors.append(_("Upload a .ics file or give its address (one of the two)."))
             return False
         return True
+
+
+class CalendarEventsForm(CalendarForm):
+    """A partner's calendar as events of their own: their kind and lead unit."""
+
+    kind = SelectField(_l("Kind of the new events"))
+    lead_unit_id = SelectField(_l("Lead unit"), coerce=int)
+
+
+class EventsCommitForm(BaseForm):
+    """The choices the preview was made with, sent again with the commit."""
+
+    kind = HiddenField()
+    lead_unit_id = HiddenField()

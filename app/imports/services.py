@@ -75,3 +75,21 @@ def commit_calendar(actor, event, upload_id: int) -> ics.Outcome:
     db.session.delete(upload)
     db.session.flush()
     return outcome
+
+
+def calendar_events_preview(actor, upload_id: int, kind: str, lead_unit_id: int | None,
+                            zone: str) -> ics.EventsPreview:
+    """The preview of a kept calendar as events of their own; ValidationFailed if malformed."""
+    upload = own_upload(actor, upload_id)
+    return ics.preview_events(actor, ics.parse(upload.content, zone), kind, lead_unit_id, zone,
+                              upload.filename)
+
+
+def commit_calendar_events(actor, upload_id: int, kind: str, lead_unit_id: int | None,
+                           zone: str) -> ics.Outcome:
+    """Create (or update) the calendar's events, all or nothing; the upload is then dropped."""
+    outcome = ics.import_events(actor, calendar_events_preview(actor, upload_id, kind,
+                                                                lead_unit_id, zone))
+    db.session.delete(own_upload(actor, upload_id))
+    db.session.flush()
+    return outcome
