@@ -298,3 +298,16 @@ def test_pages_outside_the_api_keep_their_html_error_page(client, login):
     response = client.get("/events/-1")
     assert response.status_code == 404
     assert response.mimetype == "text/html"
+
+
+def test_a_patch_keeps_the_embargo_it_does_not_mention(api_as, unit, make_event):
+    embargo = datetime(2026, 12, 9, 1, 0, tzinfo=UTC)
+    event = make_event(lead_unit=unit, is_sensitive=True, embargo_until=embargo)
+    api = api_as(Role.PROTOCOL, unit=unit)
+    etag = api.get(f"/events/{event.id}").headers["ETag"]
+    updated = api.send("PATCH", f"/events/{event.id}", json={"title_en": "Renamed"},
+                       headers={"If-Match": etag})
+    assert updated.status_code == 200, updated.get_json()
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).embargo_until == embargo
+    assert db.session.get(Event, event.id).is_sensitive
