@@ -12,36 +12,17 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from app import create_app
 from app.events.models import Event, EventKind, EventStatus
 from app.extensions import db
 from app.imports import sheet
 from app.imports.models import ImportedEvent
 from app.timeutil import utcnow
 from app.units.models import Unit
+from tests.helpers import log_in_page
 
 pytestmark = pytest.mark.browser
 
 SLOW = 120_000  # ms: 500 rows are checked on a loaded machine
-
-
-@pytest.fixture
-def live_db(live_server):
-    """An app context on the live server's database."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server.database_url, "TESTING": True,
-                      "SECRET_KEY": "e2e"})
-    with app.app_context():
-        yield
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _log_in(page, base, email):
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit].primary")
-    page.wait_for_selector("h1")
 
 
 def _workbook(rows: list[dict]) -> bytes:
@@ -80,7 +61,7 @@ def _imported() -> int:
 
 def test_a_500_row_workbook_two_rows_fixed_then_imported(live_server, live_db, page):
     page.set_default_timeout(SLOW)
-    _log_in(page, live_server, "protocol@demo.example")
+    log_in_page(page, live_server, "protocol@demo.example")
     page.click("nav >> text=Nhập sự kiện từ tệp")
     assert page.locator("h1").inner_text() == "Nhập sự kiện từ tệp"
 
@@ -140,7 +121,7 @@ def test_a_partners_calendar_into_a_delegations_programme(live_server, live_db, 
     db.session.commit()
     day = (starts + timedelta(hours=7)).date()  # the local day
 
-    _log_in(page, live_server, "protocol@demo.example")
+    log_in_page(page, live_server, "protocol@demo.example")
     page.goto(f"{live_server}/events/{event.id}")
     page.click("[data-testid=import-calendar]")
     assert page.locator("h1").inner_text() == "Nhập lịch của đối tác"

@@ -4,10 +4,8 @@ Every call is ``app.monitoring.services``: the same visibility (a sensitive case
 caller's circle is 404 and never listed), the same checks and the same notice to the steering
 committee as the web form. Steps need If-Match with the case's ETag.
 """
-import base64
-import binascii
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import jsonify, url_for
@@ -16,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from app.api import problems
+from app.api import cursors, problems
 from app.api.locking import IF_MATCH, check_if_match, etag
 from app.api.problems import Refused
 from app.api.schemas import (
@@ -30,7 +28,6 @@ from app.api.schemas import (
 from app.api.spec import blueprint
 from app.extensions import db
 from app.i18n import _
-from app.inputs import INT_MAX
 from app.monitoring import access, services
 from app.monitoring.models import MonitoringCase
 from app.timeutil import utcnow
@@ -63,26 +60,6 @@ def dump_case(case: MonitoringCase, now: datetime) -> dict:
     }
 
 
-def encode_cursor(case: MonitoringCase) -> str:
-    raw = f"{case.created_at.astimezone(UTC).isoformat()}|{case.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        moment, _sep, number = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)) \
-            .decode().partition("|")
-        created_at, case_id = datetime.fromisoformat(moment), int(number)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        created_at, case_id = None, -1
-    if created_at is None or created_at.tzinfo is None or not 0 < case_id <= INT_MAX \
-            or not 2000 <= created_at.year <= 2100:
-        raise Refused(problems.problem(422, _("This cursor is not valid: use next_cursor as "
-                                              "given."), errors=[{"field": "cursor",
-                                                                  "message": _("Not valid.")}]))
-    return created_at, case_id
-
-
 def _answer(case_id: int, status: int = 200, headers: dict | None = None):
     case = services.get_case(current_user, case_id)
     return dump_case(case, utcnow()), status, {"ETag": case_etag(case), **(headers or {})}
@@ -105,7 +82,7 @@ class Cases(MethodView):
             {k: v for k, v in given.items() if v not in ("", None)}))
         query = services.filtered_query(current_user, filters, now)
         if args["cursor"]:
-            created_at, case_id = decode_cursor(args["cursor"])
+            created_at, case_id = cursors.decode(args["cursor"])
             query = query.where(sa.or_(
                 MonitoringCase.created_at < created_at,
                 sa.and_(MonitoringCase.created_at == created_at, MonitoringCase.id < case_id)))
@@ -113,7 +90,7 @@ class Cases(MethodView):
             selectinload(MonitoringCase.outlet), selectinload(MonitoringCase.units),
             selectinload(MonitoringCase.event)).limit(args["limit"] + 1)).all()
         cases, has_next = list(rows[:args["limit"]]), len(rows) > args["limit"]
-        next_cursor = encode_cursor(cases[-1]) if has_next and cases else None
+        next_cursor = cursors.encode(cases[-1].created_at, cases[-1].id) if has_next and cases else None
         headers = {}
         if next_cursor:
             link = url_for("api_monitoring.Cases", _external=True, **{
