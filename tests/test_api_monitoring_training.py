@@ -242,3 +242,42 @@ def training_nominate(actor, course, nominee):
     nomination = training.nominate(actor, course, nominee.id)
     db.session.commit()
     return nomination
+
+
+# --- the lists cost a fixed number of statements -------------------------------------------
+
+def _statements(app, call) -> int:
+    sent: list[str] = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        with app.app_context():  # its own session: nothing comes from the test's objects
+            assert call().status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return len(sent)
+
+
+def test_the_case_list_costs_the_same_for_10_and_50_cases(app, case_people, api_as, make_case,
+                                                          make_event):
+    lead, coordinating, _other, p = case_people
+    event = make_event(lead_unit=lead)
+    api = api_as(p["lead_focal"])
+    counts = []
+    for size in (10, 50):
+        while count(MonitoringCase) < size:
+            make_case(p["liaison"], lead_unit=lead, units=[coordinating], event_id=event.id,
+                      sensitive=count(MonitoringCase) % 2 == 0)
+        counts.append(_statements(app, lambda: api.get("/monitoring/cases?limit=200")))
+    assert counts[0] == counts[1]
+
+
+def test_the_course_list_costs_the_same_for_1_and_6_courses(app, training, api_as, make_course):
+    api = api_as(training.organiser)
+    one = _statements(app, lambda: api.get("/training/courses"))
+    for _n in range(5):
+        make_course()
+    assert _statements(app, lambda: api.get("/training/courses")) == one

@@ -40,9 +40,9 @@ def case_etag(case: MonitoringCase) -> str:
     return etag("m", case.id, case.version)
 
 
-def dump_case(case: MonitoringCase, now: datetime) -> dict:
-    allowed = services.actions(current_user, case)
-    return {
+def dump_case(case: MonitoringCase, now: datetime, steps: bool = True) -> dict:
+    """The case as ``CaseSchema``; ``steps``: with the steps the caller may take (one case)."""
+    data = {
         "id": case.id, "url": url_for("monitoring.case", case_id=case.id, _external=True),
         "headline": case.headline, "link": case.url, "source": case.source,
         "outlet_id": case.outlet_id, "platform": case.platform, "account": case.account,
@@ -55,9 +55,12 @@ def dump_case(case: MonitoringCase, now: datetime) -> dict:
         "verify_due_at": case.verify_due_at, "respond_due_at": case.respond_due_at,
         "due_at": case.due_at(), "overdue": case.is_overdue(now), "findings": case.findings,
         "no_action_reason": case.no_action_reason,
-        "actions": [name for name, allowed_now in asdict(allowed).items() if allowed_now],
         "version": case.version, "updated_at": case.updated_at,
     }
+    if steps:
+        allowed = asdict(services.actions(current_user, case))
+        data["actions"] = [name for name, allowed_now in allowed.items() if allowed_now]
+    return data
 
 
 def _answer(case_id: int, status: int = 200, headers: dict | None = None):
@@ -97,8 +100,8 @@ class Cases(MethodView):
                 **{k: v for k, v in filters.args().items()}, "limit": args["limit"],
                 "cursor": next_cursor})
             headers["Link"] = f'<{link}>; rel="next"'
-        return {"items": [dump_case(c, now) for c in cases], "next_cursor": next_cursor}, 200, \
-            headers
+        return {"items": [dump_case(c, now, steps=False) for c in cases],
+                "next_cursor": next_cursor}, 200, headers
 
     @bp.arguments(CaseInputSchema)
     @bp.response(201, CaseSchema, headers=ETAG)

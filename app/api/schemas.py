@@ -445,8 +445,8 @@ class CaseSchema(ma.Schema):
     overdue = fields.Boolean(required=True)
     findings = fields.String(required=True)
     no_action_reason = fields.String(required=True)
-    actions = fields.List(fields.String(), required=True, metadata={
-        "description": "The steps you may take now (POST …/steps)"})
+    actions = fields.List(fields.String(), metadata={
+        "description": "The steps you may take now (POST …/steps); on one case, not in lists"})
     version = fields.Integer(required=True, metadata={"description": "Also the ETag"})
     updated_at = fields.DateTime(required=True)
 
@@ -538,7 +538,8 @@ class CourseSchema(ma.Schema):
     nomination_deadline = fields.DateTime(allow_none=True, required=True)
     open_for_nominations = fields.Boolean(required=True)
     topics = fields.List(fields.String(), required=True)
-    sessions = fields.List(fields.Nested(ProgrammeItemSchema), required=True)
+    sessions = fields.List(fields.Nested(ProgrammeItemSchema), metadata={
+        "description": "On one course, not in the list"})
 
 
 class CourseListSchema(ma.Schema):

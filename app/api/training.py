@@ -3,9 +3,11 @@
 Every call is ``app.training``'s service: the course list and visibility of the training
 page, the nominee's answer (``services.respond``), attendance counts and the training record.
 """
+import sqlalchemy as sa
 from flask import url_for
 from flask.views import MethodView
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.api.delegations import dump_item
 from app.api.schemas import (
@@ -25,9 +27,9 @@ from app.training.models import TrainingCourse, TrainingNomination
 bp = blueprint("training", "Training courses, your nominations and your training record.")
 
 
-def dump_course(event: Event, course: TrainingCourse | None) -> dict:
-    sessions = services.sessions(course) if course else []
-    return {
+def dump_course(event: Event, course: TrainingCourse | None, with_sessions: bool = True) -> dict:
+    """The course as ``CourseSchema``; its sessions on one course, not in the list."""
+    data = {
         "event_id": event.id, "url": url_for("training.course", event_id=event.id, _external=True),
         "title_vi": event.title_vi, "title_en": event.title_en, "status": event.status.value,
         "starts_at": event.starts_at, "ends_at": event.ends_at, "timezone": event.timezone,
@@ -37,8 +39,11 @@ def dump_course(event: Event, course: TrainingCourse | None) -> dict:
         "nomination_deadline": course.nomination_deadline if course else None,
         "open_for_nominations": services.is_open(course) if course else False,
         "topics": [t.title_vi for t in course.topics] if course else [],
-        "sessions": [dump_item(s, event.timezone) for s in sessions],
     }
+    if with_sessions:
+        data["sessions"] = [dump_item(s, event.timezone)
+                            for s in (services.sessions(course) if course else [])]
+    return data
 
 
 def dump_nomination(nomination: TrainingNomination) -> dict:
@@ -56,7 +61,12 @@ class Courses(MethodView):
     @bp.response(200, CourseListSchema)
     def get(self):
         """The training courses you may see, newest first (the training page's list)."""
-        return {"items": [dump_course(e, c) for e, c in services.course_events(current_user)]}
+        rows = services.course_events(current_user)
+        ids = [c.id for _e, c in rows if c is not None]
+        if ids:  # their topics and nominations in two statements, not two per course
+            db.session.scalars(sa.select(TrainingCourse).where(TrainingCourse.id.in_(ids)).options(
+                selectinload(TrainingCourse.topics), selectinload(TrainingCourse.nominations))).all()
+        return {"items": [dump_course(e, c, with_sessions=False) for e, c in rows]}
 
 
 @bp.route("/training/courses/<int:event_id>")
