@@ -306,6 +306,17 @@ def live_server(make_database, tmp_path_factory):
     log.close()
 
 
+@pytest.fixture
+def live_db(live_server):
+    """An app context on the live server's database (to arrange rows, or read what it wrote)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server.database_url, "TESTING": True,
+                      "SECRET_KEY": "e2e"})
+    with app.app_context():
+        yield
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).exists() and shutil.which(CHROMIUM)):

@@ -68,3 +68,28 @@ def cast(app, clock, make_unit, make_user, designate):
     }
     designate(p["speaker"], lead)
     return lead, other, p
+
+
+@pytest.fixture
+def case_people(app, clock, make_unit, make_user, designate):
+    """(lead, coordinating, other unit, {who: user}): one person of every kind around a case."""
+    clock(MONITORING_NOW)
+    lead = make_unit("so-ngoai-vu", name_vi="Sở Ngoại vụ")
+    other = make_unit("so-vhttdl", name_vi="Sở VHTTDL")
+    coordinating = make_unit("bql-kkt", name_vi="Ban quản lý Khu kinh tế")
+    p = {
+        "liaison": make_user(Role.LIAISON, unit=lead, locale="en"),
+        "lead_focal": make_user(Role.FOCAL, unit=lead),
+        "lead_head": make_user(Role.VIEWER, unit=lead, is_unit_head=True),
+        "coord_focal": make_user(Role.FOCAL, unit=coordinating),
+        "other_focal": make_user(Role.FOCAL, unit=other),
+        "other_liaison": make_user(Role.LIAISON, unit=other),
+        "protocol": make_user(Role.PROTOCOL, unit=other),
+        "viewer": make_user(Role.VIEWER, unit=other),
+        "spokesperson": make_user(Role.SPOKESPERSON, unit=other),  # designated for the lead unit
+        "other_spokesperson": make_user(Role.SPOKESPERSON, unit=other),
+        "steering": make_user(Role.STEERING, unit=other),
+        "admin": make_user(Role.ADMIN, unit=other),
+    }
+    designate(p["spokesperson"], lead)
+    return lead, coordinating, other, p

@@ -26,6 +26,15 @@ def log_in(client, user: User, password: str = PASSWORD):
     return client.post("/login", data={"email": user.email, "password": password})
 
 
+def log_in_page(page, base: str, email: str, password: str = "demo") -> None:
+    """Log a Playwright page in on the live server (the demo's password by default)."""
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("h1")
+
+
 def count(model, *where) -> int:
     """Rows of ``model`` (matching ``where``): denial tests compare it before and after."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))

@@ -264,3 +264,50 @@ def test_cli_prints_a_token_once(app, make_user, client):
     assert secret not in (row.token_hash, row.prefix)
     assert client.get("/api/v1/events", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     assert count(ApiToken) == 1
+
+
+@pytest.mark.parametrize(("path", "method", "status"), [
+    ("/api/v1/events/-1", "GET", 404),  # the int converter refuses it: no API view is reached
+    ("/api/v1/events/abc", "GET", 404),
+    ("/api/v1/events/99999999999999", "GET", 404),
+    ("/api/v1/nope", "GET", 404),
+    ("/api/v1/events/-1/status", "POST", 404),
+    ("/api/v1/openapi.json", "DELETE", 405),
+])
+@pytest.mark.parametrize(("language", "title"), [("en", "Not found"), ("vi", "Không tìm thấy")])
+def test_urls_no_api_view_sees_are_problems_too(client, make_user, make_token, path, method,
+                                                 status, language, title):
+    secret = make_token(make_user(Role.PROTOCOL))
+    for headers in ({"Authorization": f"Bearer {secret}"}, {}):  # with a token and without
+        response = client.open(path, method=method,
+                               headers={**headers, "Accept-Language": language,
+                                        "Accept": "text/html"})
+        assert response.status_code == status
+        assert response.mimetype == "application/problem+json"
+        problem = response.get_json()
+        assert problem["status"] == status
+        if status == 404:
+            assert problem["title"] == title
+            assert problem["detail"]
+        else:
+            assert "GET" in response.headers["Allow"]
+
+
+def test_pages_outside_the_api_keep_their_html_error_page(client, login):
+    login(Role.PROTOCOL)
+    response = client.get("/events/-1")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_a_patch_keeps_the_embargo_it_does_not_mention(api_as, unit, make_event):
+    embargo = datetime(2026, 12, 9, 1, 0, tzinfo=UTC)
+    event = make_event(lead_unit=unit, is_sensitive=True, embargo_until=embargo)
+    api = api_as(Role.PROTOCOL, unit=unit)
+    etag = api.get(f"/events/{event.id}").headers["ETag"]
+    updated = api.send("PATCH", f"/events/{event.id}", json={"title_en": "Renamed"},
+                       headers={"If-Match": etag})
+    assert updated.status_code == 200, updated.get_json()
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).embargo_until == embargo
+    assert db.session.get(Event, event.id).is_sensitive

@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.checklists.models import ChecklistItem, ItemStatus, ResponsibleRole
 from app.events.models import Event, EventKind, EventStatus
 from app.events.signals import event_saved
@@ -21,17 +20,6 @@ from app.timeutil import utcnow
 from app.units.models import Unit
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_db(live_server):
-    """An app context on the live server's database."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server.database_url, "TESTING": True,
-                      "SECRET_KEY": "e2e"})
-    with app.app_context():
-        yield
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _unit(slug):

@@ -13,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from app import create_app
 from app.auth.models import User
 from app.extensions import db
 from app.timeutil import utcnow
@@ -24,16 +23,6 @@ pytestmark = pytest.mark.browser
 
 TITLE = "Lớp bồi dưỡng người phát ngôn E2E"
 TITLE_EN = "Spokespeople course E2E"
-
-
-@pytest.fixture
-def live_db(live_server):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server.database_url, "TESTING": True,
-                      "SECRET_KEY": "e2e"})
-    with app.app_context():
-        yield
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _log_in(page, base, email):

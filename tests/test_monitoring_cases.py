@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.auth.roles import Role
 from app.extensions import db
 from app.monitoring import access, services
 from app.monitoring.models import CaseAttachment, CaseStatus, CaseStep, MonitoringCase
@@ -34,28 +33,8 @@ def _form(client, unit, outlet=None, **fields) -> dict:
 
 
 @pytest.fixture
-def people(app, clock, make_unit, make_user, designate):
-    """A lead unit, a coordinating unit, another unit, and one person of every kind."""
-    clock(MONITORING_NOW)
-    lead = make_unit("so-ngoai-vu", name_vi="Sở Ngoại vụ")
-    other = make_unit("so-vhttdl", name_vi="Sở VHTTDL")
-    coordinating = make_unit("bql-kkt", name_vi="Ban quản lý Khu kinh tế")
-    p = {
-        "liaison": make_user(Role.LIAISON, unit=lead, locale="en"),
-        "lead_focal": make_user(Role.FOCAL, unit=lead),
-        "lead_head": make_user(Role.VIEWER, unit=lead, is_unit_head=True),
-        "coord_focal": make_user(Role.FOCAL, unit=coordinating),
-        "other_focal": make_user(Role.FOCAL, unit=other),
-        "other_liaison": make_user(Role.LIAISON, unit=other),
-        "protocol": make_user(Role.PROTOCOL, unit=other),
-        "viewer": make_user(Role.VIEWER, unit=other),
-        "spokesperson": make_user(Role.SPOKESPERSON, unit=other),  # designated for the lead unit
-        "other_spokesperson": make_user(Role.SPOKESPERSON, unit=other),
-        "steering": make_user(Role.STEERING, unit=other),
-        "admin": make_user(Role.ADMIN, unit=other),
-    }
-    designate(p["spokesperson"], lead)
-    return lead, coordinating, other, p
+def people(case_people):
+    return case_people
 
 
 def test_a_liaison_records_a_case_with_its_clocks_and_timeline(people, client, make_outlet):

@@ -3,16 +3,14 @@
 The list has the web list's filters and a cursor; one event carries its ETag; writes need
 If-Match.
 """
-import base64
-import binascii
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.api import problems
+from app.api import cursors, problems
 from app.api.locking import IF_MATCH, check_if_match, etag
 from app.api.problems import Refused
 from app.api.schemas import (
@@ -29,7 +27,7 @@ from app.events.clashes import ClashesFound
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import _
-from app.inputs import INT_MAX, parse_date
+from app.inputs import parse_date
 
 bp = blueprint("events", "Events: list, read, create, update, change status.")
 
@@ -72,17 +70,10 @@ def dump_event(event: Event) -> dict:
 
 def event_data(event: Event, changes: dict) -> services.EventData:
     """The event as the service's input, with ``changes`` applied (PATCH)."""
-    current = dump_event(event)
-    fields = {name: current[name] for name in (
-        "title_vi", "title_en", "description_vi", "description_en", "timezone", "all_day",
-        "start_date", "end_date", "start_time", "end_time", "venue_id", "location",
-        "lead_unit_id", "coordinating_unit_ids", "host_ids", "country", "locality")}
-    fields.update(kind=event.kind.value, visibility=event.visibility.value,
-                  internal_notes=event.internal_notes, is_sensitive=None)
-    fields.update({k: v.value if hasattr(v, "value") else v for k, v in changes.items()})
-    if "is_sensitive" in changes and changes["is_sensitive"] == event.is_sensitive:
+    fields = {k: v.value if hasattr(v, "value") else v for k, v in changes.items()}
+    if "is_sensitive" in fields and fields["is_sensitive"] == event.is_sensitive:
         fields["is_sensitive"] = None  # unchanged: not a classification
-    return services.EventData(**fields)
+    return services.data_of(event, **fields)
 
 
 def new_event_data(body: dict) -> services.EventData:
@@ -126,26 +117,6 @@ def clashes_refused(exc: ClashesFound) -> Refused:
                "override_reason."), clashes=[display.clash_text(c, titles) for c in exc.clashes]))
 
 
-def encode_cursor(event: Event) -> str:
-    raw = f"{event.starts_at.astimezone(UTC).isoformat()}|{event.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        moment, _sep, number = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)) \
-            .decode().partition("|")
-        starts_at, event_id = datetime.fromisoformat(moment), int(number)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        starts_at, event_id = None, -1
-    if starts_at is None or starts_at.tzinfo is None or not 0 < event_id <= INT_MAX \
-            or not 2000 <= starts_at.year <= 2100:
-        raise Refused(problems.problem(422, _("This cursor is not valid: use next_cursor as "
-                                              "given."), errors=[{"field": "cursor",
-                                                                  "message": _("Not valid.")}]))
-    return starts_at, event_id
-
-
 def _saved(event: Event, status: int = 200):
     return dump_event(event), status, {"ETag": etag_of(event)}
 
@@ -166,11 +137,11 @@ class Events(MethodView):
         filters = queries.EventFilters(kind=args["kind"], status=args["status"],
                                        unit_id=args["unit"], date_from=date_from,
                                        date_to=parse_date(args["date_to"]), text=args["q"])
-        after = decode_cursor(args["cursor"]) if args["cursor"] else None
+        after = cursors.decode(args["cursor"]) if args["cursor"] else None
         events, has_next = queries.list_events(
             current_user, filters, zone, page_size=args["limit"], after=after,
             load=(selectinload(Event.coordinating_units), selectinload(Event.hosts)))
-        next_cursor = encode_cursor(events[-1]) if has_next and events else None
+        next_cursor = cursors.encode(events[-1].starts_at, events[-1].id) if has_next and events else None
         headers = {}
         if next_cursor:
             query = {k: v for k, v in request.args.items() if k != "cursor"}

@@ -3,33 +3,23 @@
 Titles, details and field errors are in the caller's language: ``Accept-Language`` names it
 (``app.i18n.select_locale``). The schema library's own messages are translated here.
 """
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.errors import NotVisible, PermissionDenied, ValidationFailed
+from app.errors import (  # noqa: F401  (problem: re-exported for the API's modules)
+    PROBLEM_DETAILS,
+    PROBLEM_TYPE,
+    NotVisible,
+    PermissionDenied,
+    ValidationFailed,
+    problem,
+)
 from app.extensions import db
 from app.i18n import _, _l
 from app.logs import redact
 
-MEDIA_TYPE = "application/problem+json"
-
-TITLES = {
-    400: _l("Bad request"),
-    401: _l("Authentication required"),
-    403: _l("Not allowed"),
-    404: _l("Not found"),
-    405: _l("Method not allowed"),
-    406: _l("Not acceptable"),
-    409: _l("Conflict"),
-    412: _l("The resource has changed"),
-    413: _l("Request too large"),
-    415: _l("Unsupported media type"),
-    422: _l("Invalid input"),
-    428: _l("If-Match required"),
-    429: _l("Too many requests"),
-    500: _l("Server error"),
-}
+MEDIA_TYPE = PROBLEM_TYPE
 
 # The messages marshmallow and webargs give without parameters, translated by lookup (the ones
 # with parameters are replaced where the schemas declare their validators, app/api/schemas.py).
@@ -50,24 +40,6 @@ class Refused(Exception):
     def __init__(self, response: Response):
         super().__init__(response.status_code)
         self.response = response
-
-
-def problem(status: int, detail: str | None = None, *, errors: list[dict] | None = None,
-            headers: dict | None = None, **extra) -> Response:
-    """A problem+json response; ``extra`` members are added as they are (RFC 9457 3.2)."""
-    body: dict = {"type": "about:blank", "title": str(TITLES.get(status, _("Error"))),
-                  "status": status}
-    if detail:
-        body["detail"] = str(detail)
-    if errors:
-        body["errors"] = errors
-    body.update(extra)
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = MEDIA_TYPE
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
 
 
 def field_errors(messages, prefix: str = "") -> list[dict]:
@@ -115,12 +87,12 @@ def _validation_failed(error: ValidationFailed):
 
 def _denied(_error):
     db.session.rollback()
-    return problem(403, _("You may not do this."))
+    return problem(403, str(PROBLEM_DETAILS[403]))
 
 
 def _not_visible(_error):
     db.session.rollback()
-    return problem(404, _("There is nothing here, or you may not see it."))
+    return problem(404, str(PROBLEM_DETAILS[404]))
 
 
 def _unexpected(error: Exception):

@@ -21,6 +21,8 @@ from app.feeds.models import (
 )
 from app.i18n import _l
 from app.inputs import INT_MAX, MAX_YEAR, MIN_YEAR, strip_controls
+from app.monitoring.models import CaseStatus, Classification, Origin
+from app.training.models import NominationStatus
 
 MESSAGES = {
     "length": _l("At most {max} characters."),
@@ -406,3 +408,177 @@ class IcsImportResultSchema(ma.Schema):
     unchanged = fields.List(fields.String(), required=True)
     removed = fields.List(fields.String(), required=True, metadata={
         "description": "UIDs imported before and missing now (their items are kept)"})
+
+
+# --- monitoring cases ------------------------------------------------------------------------
+
+class CaseSchema(ma.Schema):
+    """A press monitoring case (a sensitive one only for those of its circle)."""
+
+    id = fields.Integer(required=True)
+    url = fields.String(required=True, metadata={"description": "The case's page"})
+    headline = fields.String(required=True)
+    link = fields.String(required=True, metadata={"description": "The report's address"})
+    source = fields.String(required=True, metadata={"description": "Outlet, or platform: account"})
+    outlet_id = fields.Integer(allow_none=True, required=True)
+    platform = fields.String(required=True)
+    account = fields.String(required=True)
+    published_at = fields.DateTime(required=True, metadata={"description": "UTC"})
+    excerpt = fields.String(required=True)
+    topic = fields.String(required=True)
+    area = fields.String(required=True)
+    lead_unit_id = fields.Integer(required=True)
+    unit_ids = fields.List(fields.Integer(), required=True, metadata={
+        "description": "The other units concerned"})
+    event_id = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "The related event, if you may see it"})
+    classification = Choice(Classification, required=True)
+    origin = Choice(Origin, required=True)
+    reach = fields.Integer(allow_none=True, required=True)
+    is_sensitive = fields.Boolean(required=True)
+    status = Choice(CaseStatus, required=True)
+    created_at = fields.DateTime(required=True)
+    verify_due_at = fields.DateTime(required=True)
+    respond_due_at = fields.DateTime(required=True)
+    due_at = fields.DateTime(allow_none=True, required=True, metadata={
+        "description": "The deadline of the clock running now"})
+    overdue = fields.Boolean(required=True)
+    findings = fields.String(required=True)
+    no_action_reason = fields.String(required=True)
+    actions = fields.List(fields.String(), metadata={
+        "description": "The steps you may take now (POST …/steps); on one case, not in lists"})
+    version = fields.Integer(required=True, metadata={"description": "Also the ETag"})
+    updated_at = fields.DateTime(required=True)
+
+
+class CasePageSchema(ma.Schema):
+    items = fields.List(fields.Nested(CaseSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True, metadata={
+        "description": "Pass as `cursor` for the next page; null on the last page"})
+
+
+class CaseQuerySchema(ma.Schema):
+    """The filters of /monitoring/ (values that are not choices are ignored, as there), and the cursor."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    status = fields.String(load_default="", validate=validate.Length(max=40),
+                           metadata={"enum": [s.value for s in CaseStatus]})
+    classification = fields.String(load_default="", validate=validate.Length(max=40),
+                                   metadata={"enum": [c.value for c in Classification]})
+    unit = Id(strict=False, load_default=None, metadata={"description": "Lead or concerned"})
+    outlet = Id(strict=False, load_default=None)
+    overdue = fields.Boolean(load_default=False)
+    q = Text(200, load_default="", metadata={"description": "Headline, excerpt, topic, area, "
+                                                            "account, platform"})
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200,
+                                                                    error=MESSAGES["range"]))
+
+
+class CaseInputSchema(ma.Schema):
+    """A new case, as on the web form: an outlet of the directory, or a platform and account."""
+
+    headline = Text(500, required=True)
+    link = Text(2000, required=True, metadata={"description": "http(s) address of the report"})
+    published_at = fields.AwareDateTime(required=True, metadata={
+        "description": "With its offset (e.g. 2026-12-03T08:00:00+07:00); not in the future"})
+    classification = Choice(Classification, required=True)
+    lead_unit_id = Id(required=True)
+    outlet_id = Id(load_default=None, allow_none=True)
+    platform = Text(100, load_default="")
+    account = Text(200, load_default="")
+    excerpt = Text(20000, load_default="")
+    topic = Text(200, load_default="")
+    area = Text(200, load_default="")
+    unit_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
+    event_id = Id(load_default=None, allow_none=True)
+    origin = Choice(Origin, load_default=Origin.MONITORED)
+    reach = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(
+        min=0, max=INT_MAX, error=MESSAGES["range"]))
+    is_sensitive = fields.Boolean(load_default=False)
+
+
+class CaseRecordedSchema(ma.Schema):
+    """202: a sensitive case recorded outside your circle: you may not read it back."""
+
+    id = fields.Integer(required=True)
+    detail = fields.String(required=True)
+
+
+class CaseStepInputSchema(ma.Schema):
+    action = fields.String(required=True, validate=validate.OneOf(
+        ("start", "verify", "no_action", "close", "reopen"), error=MESSAGES["choices"]),
+        metadata={"description": "start: verification begins; verify: findings and "
+                                 "classification; no_action: close with the reason (comment); "
+                                 "close; reopen"})
+    comment = Text(5000, load_default="")
+    findings = Text(20000, load_default="")
+    classification = fields.String(load_default="", validate=validate.Length(max=40), metadata={
+        "enum": [c.value for c in Classification], "description": "verify only"})
+
+
+# --- training courses ------------------------------------------------------------------------
+
+class CourseSchema(ma.Schema):
+    """A training course (a training event you may see, with its details once set)."""
+
+    event_id = fields.Integer(required=True)
+    url = fields.String(required=True)
+    title_vi = fields.String(required=True)
+    title_en = fields.String(required=True)
+    status = fields.String(required=True)
+    starts_at = fields.DateTime(required=True)
+    ends_at = fields.DateTime(required=True)
+    timezone = fields.String(required=True)
+    has_details = fields.Boolean(required=True)
+    capacity = fields.Integer(allow_none=True, required=True)
+    seats_held = fields.Integer(allow_none=True, required=True)
+    nomination_deadline = fields.DateTime(allow_none=True, required=True)
+    open_for_nominations = fields.Boolean(required=True)
+    topics = fields.List(fields.String(), required=True)
+    sessions = fields.List(fields.Nested(ProgrammeItemSchema), metadata={
+        "description": "On one course, not in the list"})
+
+
+class CourseListSchema(ma.Schema):
+    items = fields.List(fields.Nested(CourseSchema), required=True)
+
+
+class NominationSchema(ma.Schema):
+    """One of your nominations, with your attendance."""
+
+    id = fields.Integer(required=True)
+    event_id = fields.Integer(required=True)
+    title_vi = fields.String(required=True)
+    title_en = fields.String(required=True)
+    starts_at = fields.DateTime(required=True)
+    status = fields.String(required=True, metadata={"enum": [s.value for s in NominationStatus]})
+    may_answer = fields.Boolean(required=True)
+    sessions = fields.Integer(required=True)
+    present = fields.Integer(required=True, metadata={"description": "Sessions you attended"})
+
+
+class NominationListSchema(ma.Schema):
+    items = fields.List(fields.Nested(NominationSchema), required=True)
+
+
+class NominationAnswerSchema(ma.Schema):
+    reason = Text(TEXT_MAX, load_default="", metadata={"description": "decline only"})
+
+
+class CompletionSchema(ma.Schema):
+    """A course you completed (your training record)."""
+
+    event_id = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "null for a course you may no longer see"})
+    title_vi = fields.String(required=True)
+    title_en = fields.String(required=True)
+    ended_at = fields.DateTime(required=True)
+    present = fields.Integer(required=True)
+    sessions = fields.Integer(required=True)
+
+
+class CompletionListSchema(ma.Schema):
+    items = fields.List(fields.Nested(CompletionSchema), required=True)

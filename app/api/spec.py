@@ -111,7 +111,7 @@ def authenticate_request():
 
 def register(app: Flask) -> None:
     """Mount the API: its blueprints, the OpenAPI document and the documentation page."""
-    from app.api import delegations, events, work  # noqa: F401  (declare their views)
+    from app.api import delegations, events, monitoring, training, work  # noqa: F401  (views)
 
     for key, value in CONFIG.items():
         app.config.setdefault(key, value)

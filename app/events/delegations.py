@@ -6,6 +6,7 @@ in the event's history, flushes and never commits.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from app.auth.models import User
 from app.errors import ValidationFailed
 from app.events import access
 from app.events.clashes import Planned, clear_clashes
@@ -18,6 +19,7 @@ from app.events.models import (
     Event,
     EventKind,
     ProgrammeItem,
+    Venue,
 )
 from app.events.validation import (
     SHORT_MAX,
@@ -164,9 +166,22 @@ class ProgrammeData:
     override_reason: str = ""
 
 
-def add_programme_item(actor, event: Event, data: ProgrammeData) -> ProgrammeItem:
-    """Add an item in the event's zone; warns on venue and host clashes elsewhere."""
-    access.require_edit(actor, event)
+@dataclass
+class CheckedItem:
+    starts_at: datetime
+    ends_at: datetime
+    activity_vi: str
+    activity_en: str
+    place: str
+    hosts_text: str
+    venue: Venue | None
+    hosts: list[User]
+    clashes: list
+    reason: str
+
+
+def check_programme_item(event: Event, data: ProgrammeData) -> CheckedItem:
+    """Every rule of a new programme item, without writing (the import's preview uses it too)."""
     check_date(data.day, "day")
     if data.start_time is None or data.end_time is None:
         raise ValidationFailed(_("Enter the start and end times."), "start_time")
@@ -177,23 +192,32 @@ def add_programme_item(actor, event: Event, data: ProgrammeData) -> ProgrammeIte
     activity_vi = check_length(data.activity_vi, 500, "activity_vi")
     if not activity_vi:
         raise ValidationFailed(_("Describe the activity in Vietnamese."), "activity_vi")
+    activity_en = check_length(data.activity_en, 500, "activity_en")
+    place = check_length(data.place, TITLE_MAX, "place")
+    hosts_text = check_length(data.hosts_text, 500, "hosts_text")
     venue = check_venue(data.venue_id)
     hosts = check_users(data.host_ids, "host_ids")
     planned = Planned(starts_at, ends_at, event.timezone, venue_id=venue.id if venue else None,
                       host_ids={u.id for u in hosts}, event_id=event.id, check_holidays=False)
     clashes, reason = clear_clashes(planned, data.override_reason)
-    item = ProgrammeItem(event_id=event.id, starts_at=starts_at, ends_at=ends_at,
-                         activity_vi=activity_vi,
-                         activity_en=check_length(data.activity_en, 500, "activity_en"),
-                         place=check_length(data.place, TITLE_MAX, "place"),
-                         venue=venue, hosts=hosts,
-                         hosts_text=check_length(data.hosts_text, 500, "hosts_text"),
-                         updated_at=utcnow())
+    return CheckedItem(starts_at, ends_at, activity_vi, activity_en, place, hosts_text, venue,
+                       hosts, clashes, reason)
+
+
+def add_programme_item(actor, event: Event, data: ProgrammeData) -> ProgrammeItem:
+    """Add an item in the event's zone; warns on venue and host clashes elsewhere."""
+    access.require_edit(actor, event)
+    checked = check_programme_item(event, data)
+    starts_at, activity_vi = checked.starts_at, checked.activity_vi
+    item = ProgrammeItem(event_id=event.id, starts_at=starts_at, ends_at=checked.ends_at,
+                         activity_vi=activity_vi, activity_en=checked.activity_en,
+                         place=checked.place, venue=checked.venue, hosts=checked.hosts,
+                         hosts_text=checked.hosts_text, updated_at=utcnow())
     event.programme.append(item)
     db.session.flush()
     zone = event.timezone
     record(actor, event, {"programme": (None, f"{describe('t', starts_at, zone)} {activity_vi}")},
-           clashes=clashes, reason=reason)
+           clashes=checked.clashes, reason=checked.reason)
     db.session.flush()
     return item
 

@@ -9,8 +9,9 @@ user input in ``validation``.
 """
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.errors import PermissionDenied, ValidationFailed
@@ -88,6 +89,35 @@ class EventData:
     # ``timezone``), unless steering releases it earlier; None: no embargo.
     embargo_local: datetime | None = None
     keep_embargo: bool = False  # the edit form of someone who may not change it (disabled field)
+
+
+def data_of(event: Event, **changes) -> EventData:
+    """The event as it is, as a save's input, with ``changes`` applied.
+
+    For programs that change a few fields (the API's PATCH, a calendar's re-import): the rest
+    stays, the sensitivity and the embargo included (``is_sensitive=None``, ``keep_embargo``).
+    """
+    zone = ZoneInfo(event.timezone)
+    start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+    if event.all_day:
+        end = end - timedelta(days=1)
+    fields: dict[str, Any] = {
+        "title_vi": event.title_vi, "title_en": event.title_en,
+        "description_vi": event.description_vi, "description_en": event.description_en,
+        "internal_notes": event.internal_notes, "kind": event.kind.value,
+        "visibility": event.visibility.value, "is_sensitive": None, "timezone": event.timezone,
+        "all_day": event.all_day, "start_date": start.date(), "end_date": end.date(),
+        "start_time": None if event.all_day else start.time().replace(tzinfo=None),
+        "end_time": None if event.all_day else end.time().replace(tzinfo=None),
+        "venue_id": event.venue_id, "location": event.location,
+        "lead_unit_id": event.lead_unit_id,
+        "coordinating_unit_ids": sorted(u.id for u in event.coordinating_units),
+        "host_ids": sorted(u.id for u in event.hosts),
+        "country": event.delegation.country if event.delegation else "",
+        "locality": event.delegation.locality if event.delegation else "",
+        "keep_embargo": True}
+    fields.update(changes)
+    return EventData(**fields)
 
 
 def _apply(event: Event, data: EventData) -> None:

@@ -22,12 +22,12 @@ import sqlalchemy as sa
 from icalendar import Calendar
 from icalendar.prop import vDDDTypes
 
-from app.errors import ValidationFailed
-from app.events import access, delegations
+from app.errors import NotVisible, PermissionDenied, ValidationFailed
+from app.events import access, delegations, services
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import _
-from app.imports.models import ImportedProgrammeItem
+from app.imports.models import ImportedEvent, ImportedProgrammeItem
 from app.inputs import strip_controls
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -44,6 +44,7 @@ class Entry:
     starts_at: datetime  # UTC
     ends_at: datetime
     description: str = ""
+    all_day: bool = False  # DTSTART is a date
 
     @property
     def fingerprint(self) -> str:
@@ -187,7 +188,8 @@ def parse(content: bytes, zone_name: str) -> list[Entry]:
                              summary=str(component.get("SUMMARY", "")).strip(),
                              location=str(component.get("LOCATION", "")).strip(),
                              description=str(component.get("DESCRIPTION", "")).strip(),
-                             starts_at=starts_at, ends_at=ends_at))
+                             starts_at=starts_at, ends_at=ends_at,
+                             all_day=not isinstance(start.dt, datetime)))
     if not entries:
         raise ValidationFailed(_("The calendar has no events (VEVENT)."), "ics")
     return entries
@@ -209,12 +211,66 @@ def _programme_data(entry: Entry, zone: ZoneInfo) -> delegations.ProgrammeData:
         override_reason=_("Imported from the partner's calendar"))
 
 
+def _known(event: Event) -> dict[str, ImportedProgrammeItem]:
+    return {row.uid: row for row in db.session.scalars(
+        sa.select(ImportedProgrammeItem).where(ImportedProgrammeItem.event_id == event.id))}
+
+
+@dataclass
+class PreviewRow:
+    entry: Entry
+    state: str  # "new", "changed" (replaced on import) or "unchanged"
+    error: str | None = None
+
+
+@dataclass
+class ProgrammePreview:
+    rows: list[PreviewRow]
+    removed: list[tuple[str, str]]  # (UID, its programme item's activity, "" if already gone)
+
+    @property
+    def errors(self) -> list[PreviewRow]:
+        return [r for r in self.rows if r.error]
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for r in self.rows if r.state != "unchanged")
+
+
+def preview_programme(actor, event: Event, entries: list[Entry]) -> ProgrammePreview:
+    """What an import would do, entry by entry, with each entry's error; nothing is written."""
+    access.require_edit(actor, event)
+    zone = ZoneInfo(event.timezone)
+    known = _known(event)
+    rows: list[PreviewRow] = []
+    seen: set[str] = set()
+    for entry in entries:
+        row = known.get(entry.uid)
+        state = "new" if row is None else (
+            "unchanged" if row.fingerprint == entry.fingerprint else "changed")
+        found = PreviewRow(entry, state)
+        try:
+            if entry.uid in seen:
+                raise _malformed(entry.line, _("the UID %(uid)s appears twice.",
+                                               uid=entry.uid[:60]))
+            if state != "unchanged":
+                delegations.check_programme_item(event, _programme_data(entry, zone))
+        except ValidationFailed as exc:
+            found.error = exc.message
+        seen.add(entry.uid)
+        rows.append(found)
+    items = {item.id: item for item in event.programme}
+    removed = [(uid, items[row.programme_item_id].activity_vi
+                if row.programme_item_id in items else "")
+               for uid, row in sorted(known.items()) if uid not in seen]
+    return ProgrammePreview(rows, removed)
+
+
 def import_into_programme(actor, event: Event, entries: list[Entry]) -> Outcome:
     """Add, replace and report, all or nothing (flushes; the caller commits or rolls back)."""
     access.require_edit(actor, event)
     zone = ZoneInfo(event.timezone)
-    known = {row.uid: row for row in db.session.scalars(
-        sa.select(ImportedProgrammeItem).where(ImportedProgrammeItem.event_id == event.id))}
+    known = _known(event)
     outcome = Outcome()
     seen: set[str] = set()
     for entry in entries:
@@ -241,5 +297,119 @@ def import_into_programme(actor, event: Event, entries: list[Entry]) -> Outcome:
             row.programme_item_id, row.fingerprint = item.id, entry.fingerprint
             outcome.updated.append(entry.uid)
     outcome.removed = sorted(uid for uid in known if uid not in seen)
+    db.session.flush()
+    return outcome
+
+
+# --- or each VEVENT as an event of its own ----------------------------------------------------
+
+def _event_key(uid: str) -> str:
+    return "ics:" + uid[:190]
+
+
+def _event_fields(entry: Entry, zone_name: str) -> dict:
+    """What a VEVENT sets on its event (a re-import changes these, and only these)."""
+    zone = ZoneInfo(zone_name)
+    start, end = entry.starts_at.astimezone(zone), entry.ends_at.astimezone(zone)
+    if entry.all_day:
+        return {"title_vi": entry.summary or _("(untitled)"), "all_day": True,
+                "start_date": start.date(),
+                "end_date": max(start.date(), (end - timedelta(days=1)).date()),
+                "start_time": None, "end_time": None, "location": entry.location[:300],
+                "description_vi": entry.description}
+    return {"title_vi": entry.summary or _("(untitled)"), "all_day": False,
+            "start_date": start.date(), "end_date": end.date(),
+            "start_time": start.time().replace(tzinfo=None),
+            "end_time": end.time().replace(tzinfo=None), "location": entry.location[:300],
+            "description_vi": entry.description}
+
+
+@dataclass
+class EventRow:
+    entry: Entry
+    state: str  # "new", "changed" (updated on import) or "unchanged"
+    data: services.EventData | None = None
+    event: Event | None = None  # imported before under the entry's UID
+    error: str | None = None
+
+
+@dataclass
+class EventsPreview:
+    rows: list[EventRow]
+
+    @property
+    def errors(self) -> list[EventRow]:
+        return [r for r in self.rows if r.error]
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for r in self.rows if r.state != "unchanged")
+
+
+def preview_events(actor, entries: list[Entry], kind: str, lead_unit_id: int | None,
+                   zone_name: str, source: str) -> EventsPreview:
+    """Each VEVENT as a new event (or, imported before, the update of its event); no writes.
+
+    A new event gets ``kind``, ``lead_unit_id`` and the zone; an event imported before keeps
+    its own and takes the entry's title, times, place and description.
+    """
+    reason = _("Imported from %(file)s", file=source)
+    known = dict(db.session.execute(
+        sa.select(ImportedEvent.external_key, ImportedEvent.event_id).where(
+            ImportedEvent.external_key.in_([_event_key(e.uid) for e in entries]))).all())
+    rows: list[EventRow] = []
+    seen: set[str] = set()
+    for entry in entries:
+        fields = _event_fields(entry, zone_name)
+        event_id = known.get(_event_key(entry.uid))
+        row = EventRow(entry, "new")
+        try:
+            if entry.uid in seen:
+                raise _malformed(entry.line, _("the UID %(uid)s appears twice.",
+                                               uid=entry.uid[:60]))
+            seen.add(entry.uid)
+            if event_id is None:
+                row.data = services.EventData(kind=kind, lead_unit_id=lead_unit_id or 0,
+                                              timezone=zone_name, override_reason=reason,
+                                              **fields)
+                services.check_event_data(actor, row.data)
+            else:
+                row.event = access.require_view(actor, db.session.get(Event, event_id))
+                access.require_edit(actor, row.event)
+                current = services.data_of(row.event)
+                row.data = services.data_of(row.event, override_reason=reason, **fields)
+                changed = any(getattr(current, k) != v for k, v in fields.items())
+                row.state = "changed" if changed else "unchanged"
+                if row.state == "changed":
+                    services.check_event_data(actor, row.data)
+        except ValidationFailed as exc:
+            row.error = exc.message
+        except (PermissionDenied, NotVisible):
+            row.error = _("You may not create or change events for this unit.")
+        rows.append(row)
+    return EventsPreview(rows)
+
+
+def import_events(actor, preview: EventsPreview) -> Outcome:
+    """Create and update the events of a preview without errors, all or nothing (flushes)."""
+    if preview.errors:
+        raise ValidationFailed(_("Correct the entries marked in the preview, then upload the "
+                                 "calendar again."))
+    outcome = Outcome()
+    for row in preview.rows:
+        assert row.data is not None
+        try:
+            if row.event is None:
+                event = services.create_event(actor, row.data)
+                db.session.add(ImportedEvent(external_key=_event_key(row.entry.uid),
+                                             event_id=event.id, imported_by_id=actor.id))
+                outcome.created.append(row.entry.uid)
+            elif row.state == "changed":
+                services.update_event(actor, row.event, row.data, row.event.version)
+                outcome.updated.append(row.entry.uid)
+            else:
+                outcome.unchanged.append(row.entry.uid)
+        except ValidationFailed as exc:
+            raise _malformed(row.entry.line, exc.message) from None
     db.session.flush()
     return outcome
