@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.events.models import EventKind
 from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.spokespeople.models import NOTE_STATUS_LABELS, NoteStatus
@@ -109,3 +110,49 @@ class PressInquiry(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit] = relationship()
+
+
+class RollupMonth(Model):
+    """A month of the rollups (``rollup``): fresh while ``rolled`` equals ``generation``."""
+
+    __tablename__ = "oversight_rollup_months"
+
+    month: Mapped[str] = mapped_column(sa.String(80), primary_key=True)   # "Asia/Ho_Chi_Minh:2026-03"
+    generation: Mapped[int] = mapped_column(default=0)    # + 1 at every write touching the month
+    rolled: Mapped[int | None]                             # the generation the counts were made at
+
+
+class ItemCount(Model):
+    """Checklist items due in a month, per owing unit and kind of event (a rollup)."""
+
+    __tablename__ = "oversight_item_counts"
+
+    month: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind), primary_key=True)
+    due: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    done_late: Mapped[int] = mapped_column(default=0)
+    awaiting: Mapped[int] = mapped_column(default=0)      # open or returned: overdue once past due
+
+
+class EventCount(Model):
+    """Events held that started in a month, per lead unit and kind (a rollup)."""
+
+    __tablename__ = "oversight_event_counts"
+
+    month: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind), primary_key=True)
+    held: Mapped[int] = mapped_column(default=0)
+    briefed: Mapped[int] = mapped_column(default=0)
+
+
+class MedianCache(Model):
+    """Medians of a scope, with the generations of the months they were computed from."""
+
+    __tablename__ = "oversight_median_cache"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    signature: Mapped[str] = mapped_column(sa.Text, default="")
+    payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
