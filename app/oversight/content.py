@@ -237,8 +237,21 @@ def build(reader, scope: Scope) -> Content:
     s = sections["II.4"]
     assignments, people = _spokesperson_activity(scope)
     s.facts.append(f"Người phát ngôn đã nhận {assignments} lượt phát ngôn tại các cuộc họp báo ({people} người).")
-    s.facts.append("Phản bác thông tin sai trái: " + (
-        "xem phân hệ theo dõi báo chí." if package_exists("monitoring") else NOT_RECORDED))
+    watched = services.monitoring(reader, scope)
+    cases, press = watched.cases_total, watched.press_total
+    s.facts.append(f"Theo dõi, phản bác thông tin sai trái: ghi nhận {cases['cases']} tin, bài; đã xác minh "
+                   f"{cases['verified']}, đã phản hồi {cases['responded']}; bảo đảm thời hạn "
+                   f"{_pct(cases['within_deadline_pct'])}.")
+    s.facts.append(f"Trả lời câu hỏi bằng văn bản, khiếu nại do cơ quan báo chí chuyển đến (Luật Báo chí, Điều 39): "
+                   f"{press['cases']} văn bản; đã trả lời {press['responded']}; đúng hạn {_pct(press['within_deadline_pct'])}.")
+    s.tables.append(ReportTable("Phản bác thông tin sai trái", "Theo dõi báo chí và phản hồi theo đơn vị chủ trì",
+                                [Column("Đơn vị"), Column("Tin, bài ghi nhận", "int"), Column("Đã xác minh", "int"),
+                                 Column("Đã phản hồi", "int"), Column("Thời gian phản hồi, trung vị (giờ)", "days"),
+                                 Column("Đúng hạn (%)", "pct")],
+                                [[f.unit.name_vi, f.cases, f.verified, f.responded, f.median_respond_hours,
+                                  f.within_deadline_pct] for f in watched.units]
+                                + [["Cộng", cases["cases"], cases["verified"], cases["responded"], None,
+                                    cases["within_deadline_pct"]]]))
 
     s = sections["II.5"]
     training = _event_rows(reader, scope, Event.kind == EventKind.TRAINING,

@@ -1,6 +1,5 @@
 """The periodic implementation report and its narrative, kept as versions."""
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.events.models import EventKind
 from app.extensions import Model, enum_type
-from app.i18n import _l
 from app.spokespeople.models import NOTE_STATUS_LABELS, NoteStatus
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
@@ -77,37 +75,6 @@ class RosterNotice(Model):
     reference: Mapped[str] = mapped_column(sa.String(100), default="")   # the letter's number
     notified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-
-    unit: Mapped[Unit] = relationship()
-
-
-class InquiryKind(StrEnum):
-    QUESTION = "question"      # an issue raised at the request of a press agency's head
-    COMPLAINT = "complaint"    # a complaint the press forwarded
-
-
-INQUIRY_KIND_LABELS = {
-    InquiryKind.QUESTION: _l("Issue raised by a press agency"),
-    InquiryKind.COMPLAINT: _l("Complaint forwarded by the press"),
-}
-
-
-class PressInquiry(Model):
-    """A press agency's question or forwarded complaint and its 30-day answer clock (rule 10)."""
-
-    __tablename__ = "oversight_press_inquiries"
-    __table_args__ = (sa.Index("ix_oversight_press_inquiries_open", "answered_on", "received_on"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[InquiryKind] = mapped_column(enum_type(InquiryKind))
-    agency: Mapped[str] = mapped_column(sa.String(200))
-    subject: Mapped[str] = mapped_column(sa.String(500))
-    received_on: Mapped[date]
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)   # who answers
-    answered_on: Mapped[date | None]
-    answer_reference: Mapped[str] = mapped_column(sa.String(200), default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit] = relationship()
 

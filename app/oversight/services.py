@@ -18,6 +18,8 @@ from app.events.access import visible_clause
 from app.events.models import Event, EventKind, EventStatus
 from app.extensions import db
 from app.i18n import _l
+from app.monitoring import figures as monitoring_figures
+from app.monitoring.models import Origin
 from app.oversight import periods, rollup
 from app.oversight.models import EventCount, ItemCount
 from app.oversight.periods import Period, ScopeError
@@ -582,6 +584,43 @@ def trend(scope: Scope) -> list[TrendPoint]:
     return points
 
 
+# --- press monitoring (issue 15's cases: rule 5 statements, rule 10 answers) ---------------------
+
+@dataclass
+class MonitoringFigures:
+    """The monitoring log's figures per lead unit for the period, as ``reader`` may see them.
+
+    ``units``: every case recorded in the period; ``press_requests``: only the press
+    agencies' written questions and forwarded complaints (rule 10, the 30-day answer clock).
+    """
+
+    units: list[monitoring_figures.UnitFigures]
+    press_requests: list[monitoring_figures.UnitFigures]
+
+    @staticmethod
+    def total(rows: list[monitoring_figures.UnitFigures]) -> dict[str, int | float | None]:
+        found = {name: sum(getattr(r, name) for r in rows)
+                 for name in ("cases", "verified", "responded", "decided", "within_deadline")}
+        found["within_deadline_pct"] = _percent(int(found["within_deadline"] or 0), int(found["decided"] or 0))
+        return found
+
+    @property
+    def cases_total(self) -> dict:
+        return self.total(self.units)
+
+    @property
+    def press_total(self) -> dict:
+        return self.total(self.press_requests)
+
+
+def monitoring(reader, scope: Scope) -> MonitoringFigures:
+    """``monitoring.figures.unit_figures`` for the scope (and its unit filter; kinds do not apply)."""
+    def rows(origin=None) -> list[monitoring_figures.UnitFigures]:
+        found = monitoring_figures.unit_figures(scope.start_at, scope.end_at, reader, scope.now, origin=origin)
+        return [r for r in found if scope.unit is None or r.unit.id == scope.unit.id]
+    return MonitoringFigures(rows(), rows(Origin.PRESS_REQUEST))
+
+
 # --- the dashboard ------------------------------------------------------------------------------
 
 @dataclass
@@ -593,6 +632,7 @@ class Dashboard:
     ppc_months: list[Bucket]
     trend: list[TrendPoint]
     ppc_unit: Unit | None
+    monitoring: MonitoringFigures | None = None
 
     @property
     def lowest_unit(self) -> Unit | None:
@@ -613,6 +653,7 @@ def dashboard(user, scope: Scope) -> Dashboard:
     data = dashboard_figures(scope)
     data.not_briefed = events_list(user, scope, briefed=False, limit=DASHBOARD_LIST_LIMIT,
                                    total=data.table.total.not_briefed)
+    data.monitoring = monitoring(user, scope)
     return data
 
 
