@@ -163,7 +163,7 @@ def standing_alerts(now: datetime | None = None, zone: str | None = None) -> lis
     return alerts
 
 
-def _is_commission(user) -> bool:
+def is_commission(user) -> bool:
     return can_see_dashboard(user)
 
 
@@ -173,12 +173,12 @@ def alerts_for(user, now: datetime | None = None) -> list[Alert]:
     An answer clock shows only to those who may see its monitoring case (a sensitive case
     stays in its circle).
     """
-    if not (_is_commission(user) or _answers_for_unit(user)):
+    if not (is_commission(user) or answers_for_unit(user)):
         return []   # nothing can concern them: not computed
     return [alert for alert in standing_alerts(now) if concerns(user, alert)]
 
 
-def _answers_for_unit(user) -> bool:
+def answers_for_unit(user) -> bool:
     """The head, focal points and spokespeople of a unit hear of its alerts."""
     return (is_active_user(user) and user.unit_id is not None
             and bool(user.is_unit_head or has_role(user, Role.FOCAL, Role.SPOKESPERSON)))
@@ -188,7 +188,7 @@ def concerns(user, alert: Alert) -> bool:
     """Whether ``alert`` is one of ``alerts_for(user)`` (the same rule, for one alert)."""
     if not is_active_user(user):
         return False
-    if not (_is_commission(user) or (_answers_for_unit(user) and user.unit_id in alert.unit_ids)):
+    if not (is_commission(user) or (answers_for_unit(user) and user.unit_id in alert.unit_ids)):
         return False
     return alert.code != "answer_clock" or monitoring_access.can_view(user, alert.params["case"])
 
@@ -197,7 +197,7 @@ def concerns(user, alert: Alert) -> bool:
 
 def can_notify_roster(user, unit: Unit) -> bool:
     """The unit's head, protocol, admins and the propaganda commission record the notice."""
-    return (has_role(user, Role.PROTOCOL, Role.ADMIN) or _is_commission(user)
+    return (has_role(user, Role.PROTOCOL, Role.ADMIN) or is_commission(user)
             or (belongs_to(user, unit.id) and bool(user.is_unit_head)))
 
 

@@ -123,3 +123,22 @@ class MedianCache(Model):
     key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     signature: Mapped[str] = mapped_column(sa.Text, default="")
     payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class AlertOccurrence(Model):
+    """One occurrence of a standing alert, the subject of its notices (told once per person).
+
+    ``key`` names the occurrence (e.g. ``roster_changed:12:2026-11-19T02:00:00+00:00``): the
+    same alert found again by a later run, or by another host at the same time, is the same
+    row, so the delivery ledger's unique key makes each person hear of it once.
+    """
+
+    __tablename__ = "oversight_alert_occurrences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(30))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(   # the monitoring case of an answer clock
+        sa.ForeignKey("monitoring_cases.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
