@@ -52,7 +52,8 @@ def test_each_alert_is_sent_once_to_those_concerned(oversight_world, make_user, 
     rows = db.session.execute(sa.select(Delivery.recipient_id, Delivery.object_id, sa.func.count())
                               .where(Delivery.kind == Kind.STANDING_ALERT)
                               .group_by(Delivery.recipient_id, Delivery.object_id)).all()
-    assert rows and all(n == 1 for _r, _o, n in rows)
+    assert rows
+    assert all(n == 1 for _r, _o, n in rows)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AlertOccurrence)) == 3
     to_head = [m for m in smtp.messages if m["To"].addresses[0].addr_spec == w.head.email
                and "Danh sách người phát ngôn" in m["Subject"]]

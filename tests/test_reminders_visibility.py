@@ -27,6 +27,7 @@ from app.events.history import save_changes, snapshot
 from app.events.models import Event, EventKind, EventStatus, Venue, Visibility
 from app.events.services import change_status
 from app.extensions import db
+from app.monitoring.models import CaseStatus, Classification, MonitoringCase, Origin
 from app.notifications import inbox, sending
 from app.notifications.models import (
     Delivery,
@@ -39,6 +40,8 @@ from app.notifications.models import (
 from app.notifications.recipients import Directory
 from app.notifications.services import notify_open_items
 from app.notifications.texts import CASE_KINDS, render
+from app.oversight import alerts
+from app.oversight.notices import PPC_CODES
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople.models import (
     AssignmentRole,
@@ -47,12 +50,9 @@ from app.spokespeople.models import (
     BriefingNoteVersion,
     NoteStatus,
     SpokespersonAssignment,
+    SpokespersonDesignation,
 )
 from app.spokespeople.signals import assignment_proposed, note_reviewed, note_submitted
-from app.monitoring.models import CaseStatus, Classification, MonitoringCase, Origin
-from app.oversight import alerts
-from app.oversight.notices import PPC_CODES
-from app.spokespeople.models import SpokespersonDesignation
 from app.training.models import TrainingCourse, TrainingNomination
 from app.training.signals import nomination_made
 from tests.helpers import count, log_in
@@ -278,8 +278,11 @@ TRIGGERS = {
 
 
 def _standing_alerts(world) -> None:
-    """The lead unit's spokesperson list changes, and a sensitive press question of the lead unit
-    nears its 30-day answer (T0 is also 14 days before the report of 15/12)."""
+    """The lead unit's spokesperson list changes; a sensitive press question nears its answer.
+
+    The question is the lead unit's, 27 days into its 30; T0 is also 14 days before the report
+    of 15/12.
+    """
     lead = world.events[0].lead_unit
     speaker = world.people[Role.SPOKESPERSON, True]
     db.session.add(SpokespersonDesignation(unit_id=lead.id, user_id=speaker.id, title="Phó Giám đốc",
@@ -396,8 +399,10 @@ def test_sweep_nobody_hears_of_an_event_they_may_not_view(world, smtp, kind):
 
 
 def test_sweep_standing_alerts_reach_only_those_concerned(world, smtp):
-    """Each person hears of exactly the alerts of their home page (``alerts.concerns``); a
-    sensitive case's answer clock only its circle; and no alert speaks of any event."""
+    """Each person hears of exactly the alerts of their home page (``alerts.concerns``).
+
+    A sensitive case's answer clock reaches only its circle, and no alert speaks of any event.
+    """
     trigger(world, Kind.STANDING_ALERT)
     send()
     boxes = mailboxes(smtp)
