@@ -1,6 +1,8 @@
 """Standing alerts through the notifications: once per occurrence, to those concerned only."""
+import threading
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.auth.roles import Role
@@ -122,3 +124,33 @@ def test_a_second_host_claiming_the_same_alerts_adds_nothing(oversight_world, ma
     # What another host's run finds at the same moment: the occurrence and the ledger rows exist.
     assert notices.claim(OVERSIGHT_NOW) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AlertOccurrence)) == 1
+
+
+def test_two_hosts_sending_at_once_tell_each_person_once(app, oversight_world, make_user, smtp):
+    """``reminders send`` on two hosts at the same moment (PostgreSQL: really concurrent)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers in one file; concurrent runs are a PostgreSQL matter")
+    w = oversight_world
+    _roster_change(w, make_user)
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def host():
+        try:
+            with app.app_context():   # its own session and connection
+                barrier.wait()
+                sending.run(OVERSIGHT_NOW)
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=host) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AlertOccurrence)) == 1
+    assert codes(w.head) == ["roster_changed"]
+    assert len([m for m in smtp.messages if m["To"].addresses[0].addr_spec == w.head.email
+                and "Danh sách người phát ngôn" in m["Subject"]]) == 1
