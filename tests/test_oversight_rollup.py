@@ -4,14 +4,16 @@ Each test fills the rollups (a first read), changes the data the way a service w
 flush, or a bulk statement), and compares the figures read again with those computed after
 the rollups are thrown away (so from the items, events and briefings themselves).
 """
+import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.checklists.models import ChecklistItem, ChecklistSubmission, ItemStatus
 from app.events.models import EventKind
 from app.extensions import db
-from app.oversight import services
+from app.oversight import rollup, services
 from app.oversight.models import EventCount, ItemCount, MedianCache, RollupMonth
 from app.press.models import Briefing, BriefingStatus
 from tests.fixtures_oversight import OVERSIGHT_NOW, at
@@ -116,3 +118,46 @@ def test_the_page_keeps_what_it_filled(client, oversight_world):
     db.session.remove()
     assert rolled_months() == 12
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MedianCache)) == 1
+
+
+def test_concurrent_readers_and_a_writer_agree(app, oversight_world):
+    """Two requests fill the same months while a writer changes one (PostgreSQL: concurrently)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers in one file; concurrent fills are a PostgreSQL matter")
+    w = oversight_world
+    expected = from_raw_tables(scope())
+    db.session.commit()
+    barrier = threading.Barrier(3)
+    results, errors = [], []
+
+    def reader():
+        try:
+            with app.app_context():
+                barrier.wait()
+                results.append(figures(scope()))
+                rollup.commit_fills()
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    def writer():
+        try:
+            with app.app_context():
+                barrier.wait()
+                item = db.session.get(ChecklistItem, w.not_yet.id)
+                item.status = ItemStatus.NOT_NEEDED
+                db.session.commit()
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=f) for f in (reader, reader, writer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    after = from_raw_tables(scope())
+    for found in results:   # each reader saw the data before or after the write, never a mix
+        assert found in (expected, after)
+    assert figures(scope()) == after

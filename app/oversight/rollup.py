@@ -9,15 +9,18 @@ month (in the app's time zone), lead or owing unit and kind of event:
 
 Each is filled by one ``INSERT … SELECT … GROUP BY`` (the same conditions as the raw
 figures, ``services``) the first time a month is needed, and refilled after a change.
-A change is any flush or bulk statement that writes an item, a submission, an event or a
-briefing: it increments the ``generation`` of the months it touches (of the old and new
-dates) in the writer's own transaction; a month is fresh while ``rolled == generation``.
+A change is any flush or bulk statement that writes an item, an event or a briefing: it
+increments the ``generation`` of the months it touches (of the old and new dates) in the
+writer's own transaction; a month is fresh while ``rolled == generation``. These writes
+also bump the feeds' change counter first (``feeds.changes``, registered before), so
+concurrent writers queue on that one row before they lock any month: no lock-order deadlock.
 Readers use fresh months and count the rest (partial months at the period's edges, the
 current month, whose "overdue now" moves with the clock, or a month another request is
 filling) from the raw tables, so a figure never depends on whether a rollup was there.
 
 Medians do not add up: they are cached per scope with the generations of the months they
-read (``oversight_median_cache``) and recomputed when one of them changed.
+read and the newest submission's id (``oversight_median_cache``: submissions are only ever
+added, or deleted with their item) and recomputed when one of them changed.
 
 The oversight pages commit what they filled (``commit_fills``); a fill lost to a
 concurrent one (unique key) is dropped and the figures are counted from the raw tables.
@@ -32,7 +35,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_sqlalchemy.session import Session
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.checklists.models import ChecklistItem, ChecklistSubmission
 from app.events.models import Event
@@ -45,7 +48,7 @@ WRITTEN = "oversight_rollup_written"   # session.info flag: a fill to commit
 ITEM_FIELDS = ("due_at", "unit_id", "status", "completed_at", "requires_submission", "event_id")
 EVENT_FIELDS = ("kind", "status", "starts_at", "lead_unit_id")
 BRIEFING_FIELDS = ("status", "starts_at", "release_vi", "event_id")
-TABLES = frozenset({"checklist_items", "checklist_submissions", "events", "briefings"})
+TABLES = frozenset({"checklist_items", "events", "briefings"})
 
 
 # --- months ------------------------------------------------------------------------------------
@@ -130,7 +133,6 @@ def _aware(value) -> datetime:
 def _touched_months(session, zone: str) -> set[str]:
     keys: set[str] = set()
     event_ids: set[int] = set()
-    item_ids: set[int] = set()
     briefing_event_ids: set[int] = set()
     connection = session.connection()
     for obj, state in [*((o, "new") for o in session.new), *((o, "dirty") for o in session.dirty),
@@ -146,16 +148,6 @@ def _touched_months(session, zone: str) -> set[str]:
             identity = sa.inspect(obj).identity
             if identity is not None:
                 event_ids.add(identity[0])
-        elif isinstance(obj, ChecklistSubmission):
-            if state == "dirty" and not _changed(obj, ("submitted_at", "item_id")):
-                continue
-            item = obj.__dict__.get("item")
-            if item is not None and item.due_at is not None:
-                keys.add(month_of(item.due_at, zone) or "")
-            else:
-                with session.no_autoflush:
-                    if obj.item_id is not None:
-                        item_ids.add(obj.item_id)
         elif isinstance(obj, Briefing):
             if state == "dirty" and not _changed(obj, BRIEFING_FIELDS):
                 continue
@@ -166,9 +158,6 @@ def _touched_months(session, zone: str) -> set[str]:
                 with session.no_autoflush:
                     if obj.event_id is not None:
                         briefing_event_ids.add(obj.event_id)
-    if item_ids:
-        keys.update(month_of(_aware(d), zone) or "" for d in connection.execute(
-            sa.select(ChecklistItem.due_at).where(ChecklistItem.id.in_(sorted(item_ids)))).scalars())
     if briefing_event_ids:
         keys.update(month_of(_aware(d), zone) or "" for d in connection.execute(
             sa.select(Event.starts_at).where(Event.id.in_(sorted(briefing_event_ids)))).scalars())
@@ -190,7 +179,7 @@ def invalidate(connection, keys: Iterable[str] | None) -> None:
 
 
 def _before_flush(session, _flush_context, _instances) -> None:
-    if not any(isinstance(o, (ChecklistItem, ChecklistSubmission, Event, Briefing))
+    if not any(isinstance(o, (ChecklistItem, Event, Briefing))
                for o in (*session.new, *session.dirty, *session.deleted)):
         return
     keys = _touched_months(session, _zone())
@@ -219,15 +208,34 @@ class _Changed(Exception):
 
 # --- filling ------------------------------------------------------------------------------------
 
+def _short_waits() -> None:
+    """A reader never waits long for a lock (PostgreSQL): it counts from the raw tables instead.
+
+    Readers lock only the rollup rows they write; a writer or another reader holding one
+    makes the statement fail after 200 ms (caught: that month is counted raw), so readers
+    never wait on each other in a cycle.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL lock_timeout = '200ms'"))
+
+
 def _generations(keys: list[str]) -> dict[str, tuple[int, int | None]]:
-    """(generation, rolled) of each month, creating the rows of months never seen."""
+    """(generation, rolled) of each month, creating the rows of months never seen.
+
+    A month whose row could not be created (a lock held elsewhere) is left out: not fresh.
+    """
     table = RollupMonth.__table__
     found = {m: (g, r) for m, g, r in db.session.execute(
         sa.select(table.c.month, table.c.generation, table.c.rolled).where(table.c.month.in_(keys)))}
     missing = [k for k in keys if k not in found]
     if missing:
-        db.session.execute(insert_ignoring_conflicts(table).values(
-            [{"month": k, "generation": 0, "rolled": None} for k in missing]).on_conflict_do_nothing())
+        _short_waits()
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert_ignoring_conflicts(table).values(
+                    [{"month": k, "generation": 0, "rolled": None} for k in missing]).on_conflict_do_nothing())
+        except OperationalError:
+            return found
         db.session.info[WRITTEN] = True
         found.update({m: (g, r) for m, g, r in db.session.execute(
             sa.select(table.c.month, table.c.generation, table.c.rolled).where(table.c.month.in_(missing)))})
@@ -245,7 +253,10 @@ def fresh_months(found: list[Segment], item_select: Callable, event_select: Call
         return set()
     states = _generations(sorted(whole))
     fresh = {key for key, (generation, rolled) in states.items() if rolled == generation}
-    for key in sorted(set(whole) - fresh):
+    stale = sorted(set(states) - fresh)
+    if stale:
+        _short_waits()
+    for key in stale:
         generation = states[key][0]
         segment = whole[key]
         try:
@@ -264,7 +275,7 @@ def fresh_months(found: list[Segment], item_select: Callable, event_select: Call
                     .values(rolled=generation))
                 if getattr(marked, "rowcount", 1) != 1:
                     raise _Changed(key)
-        except (IntegrityError, _Changed):
+        except (IntegrityError, OperationalError, _Changed):
             continue   # another request filled it (or a writer changed it): counted raw this time
         db.session.info[WRITTEN] = True
         fresh.add(key)
@@ -277,19 +288,23 @@ def cached(key: str, start: datetime, end: datetime, zone: str, compute: Callabl
     """``compute()`` (a JSON-able dict) for ``key``, cached until a month of [start, end) changes."""
     keys = months_between(start, end - timedelta(microseconds=1), zone)
     states = _generations(keys)
-    signature = ",".join(f"{k}={states[k][0]}" for k in keys)
+    if len(states) < len(keys):
+        return compute()   # a month's row is being created elsewhere: not cached this time
+    newest = db.session.scalar(sa.select(sa.func.max(ChecklistSubmission.id)))
+    signature = ",".join([*(f"{k}={states[k][0]}" for k in keys), f"submission={newest or 0}"])
     key = key[:200]
     row = db.session.get(MedianCache, key)
     if row is not None and row.signature == signature:
         return row.payload
     value = compute()
+    _short_waits()
     try:
         with db.session.begin_nested():
             table = MedianCache.__table__
             db.session.execute(sa.delete(table).where(table.c.key == key))
             db.session.execute(table.insert().values(key=key, signature=signature, payload=value))
         db.session.info[WRITTEN] = True
-    except IntegrityError:
+    except (IntegrityError, OperationalError):
         pass
     if row is not None:
         db.session.expire(row)
