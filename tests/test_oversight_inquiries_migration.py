@@ -4,19 +4,11 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from app import create_app
-from app.config import TestConfig
 from app.extensions import db
 from app.monitoring.models import CaseStatus, CaseStep, MonitoringCase, Origin, ResponseForm
+from tests.test_migrations import _app_on
 
 BEFORE = "20b48c27978c"
-
-
-def _app_on(url):
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    return create_app(Config)
 
 
 def test_inquiries_become_press_request_cases(make_database):
