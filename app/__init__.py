@@ -36,6 +36,7 @@ from app.monitoring import subscriptions as monitoring_subscriptions
 from app.monitoring.routes import bp as monitoring_bp
 from app.notifications import subscriptions as notifications_subscriptions
 from app.notifications.routes import bp as notifications_bp
+from app.oversight import subscriptions as oversight_subscriptions
 from app.oversight.alert_routes import bp as alerts_bp
 from app.oversight.report_routes import bp as reports_bp
 from app.oversight.routes import bp as oversight_bp
@@ -51,9 +52,10 @@ from app.web import IdConverter, Request
 # Each feature's receivers of other features' signals, connected explicitly (never as a
 # side effect of importing a module).
 # feeds_changes: the feeds' change counter, bumped by session events of every write.
+# oversight_subscriptions: month rollups made stale by the same session events; alert notices.
 SUBSCRIPTIONS = (press_subscriptions.register, checklists_subscriptions.register,
                  notifications_subscriptions.register, feeds_changes.register,
-                 monitoring_subscriptions.register)
+                 monitoring_subscriptions.register, oversight_subscriptions.register)
 BLUEPRINTS = (auth_bp, main_bp, users_bp, units_bp, events_bp, calendar_bp, spokespeople_bp, notes_bp,
               notifications_bp, feeds_bp, checklists_bp, press_bp, settings_bp, training_bp,
               api_pages_bp, imports_bp, monitoring_bp, oversight_bp, reports_bp, alerts_bp)

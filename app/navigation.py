@@ -17,7 +17,6 @@ from app.events.access import can_create_events
 from app.events.venues import can_manage_venues
 from app.i18n import _l
 from app.monitoring.access import can_record
-from app.oversight.alerts import can_record_inquiries
 from app.oversight.reports import can_see_reports
 from app.oversight.services import can_see_dashboard
 from app.press.briefings import can_manage_outlets
@@ -60,7 +59,6 @@ TOOLS_NAV = [
     NavEntry("training.coverage_page", _l("Training coverage"), can_see_coverage),
     NavEntry("oversight.dashboard", _l("Oversight"), can_see_dashboard),
     NavEntry("reports.index", _l("Periodic reports"), can_see_reports),
-    NavEntry("alerts.inquiries", _l("Press inquiries"), can_record_inquiries),
     NavEntry("checklists.templates", _l("Checklist templates"), is_admin),
     NavEntry("press.briefing_defaults", _l("Briefing defaults"), can_edit_defaults),
     NavEntry("users.index", _l("Users"), is_admin),

@@ -5,7 +5,8 @@ a press conference before 80 % of them, a submission for the items that ask for 
 the Flask test client in as a steering member and takes the median of ``--runs`` requests of
 the year's dashboard (``/oversight?period=YEAR``), of one chart and of the report's page and
 spreadsheet. Prints the medians for both sizes and the ratio 20,000/200. Floors (issue 14):
-median < 500 ms and ratio <= 3.
+median < 500 ms and ratio <= 3. Also printed, outside the floors: the dashboard right after
+an edit of a checklist item (its month's rollup refilled, the medians recomputed).
 
 ``python -m bench.oversight [--small 200] [--large 20000] [--runs 7]``; set
 ``BENCH_DATABASE_URL`` to a PostgreSQL database to run there (its tables are replaced).
@@ -38,6 +39,9 @@ BATCH = 20_000
 PAGES = {"dashboard": f"/oversight?period={YEAR}", "chart": f"/oversight/charts/trend.svg?period={YEAR}",
          "report": "/oversight/reports/1", "report.xlsx": "/oversight/reports/1.xlsx"}
 FLOOR_MS, FLOOR_RATIO = 500, 3.0
+# Not under the floors: the dashboard right after an edit (one month refilled, medians
+# recomputed from the items of the period), printed to show what a cache miss costs.
+EDITED = "dash. edited"
 
 
 def _people() -> tuple[list[int], int]:
@@ -110,6 +114,21 @@ def _median_ms(client, path: str, runs: int) -> float:
     return statistics.median(times)
 
 
+def _median_after_edit_ms(client, path: str, runs: int) -> float:
+    """The page after someone completed an item of March: that month and the medians are stale."""
+    times = []
+    for run in range(runs):
+        item = db.session.scalar(sa.select(ChecklistItem).where(ChecklistItem.due_at >= datetime(YEAR, 3, 10, tzinfo=UTC))
+                                 .order_by(ChecklistItem.due_at).limit(1))
+        item.completed_at = item.due_at - timedelta(hours=run + 1)
+        db.session.commit()
+        begin = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - begin) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(times)
+
+
 def measure(n: int, url: str, runs: int) -> tuple[int, dict[str, float]]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "bench",
                       "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
@@ -131,6 +150,7 @@ def measure(n: int, url: str, runs: int) -> tuple[int, dict[str, float]]:
             for path in PAGES.values():      # warm up: templates compiled, caches filled
                 client.get(path)
             medians = {name: _median_ms(client, path, runs) for name, path in PAGES.items()}
+            medians[EDITED] = _median_after_edit_ms(client, PAGES["dashboard"], runs)
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
@@ -154,9 +174,10 @@ def main() -> None:
     print(f"{'page':<12} {args.small:>6} events ({small_items} items) {args.large:>7} events "
           f"({large_items} items)  ratio")
     ok = True
-    for name in PAGES:
+    for name in [*PAGES, EDITED]:
         ratio = large[name] / small[name]
-        ok = ok and large[name] < FLOOR_MS and ratio <= FLOOR_RATIO
+        if name in PAGES:
+            ok = ok and large[name] < FLOOR_MS and ratio <= FLOOR_RATIO
         print(f"{name:<12} {small[name]:10.1f} ms {'':>14} {large[name]:10.1f} ms {'':>16} {ratio:6.1f}")
     print(f"floors: median < {FLOOR_MS} ms and ratio <= {FLOOR_RATIO:.0f}: {'PASS' if ok else 'FAIL'}")
     sys.exit(0 if ok else 1)

@@ -174,3 +174,41 @@ def test_cli_exports_and_an_empty_period_is_a_valid_document(app, oversight_worl
     bad = runner.invoke(args=["report", "export", "--period", "2026-Q7", "--format", "xlsx",
                               "-o", str(sheet_file)])
     assert bad.exit_code == 2
+
+
+def test_monitoring_figures_are_the_monitoring_log_s_on_the_dashboard_and_in_the_report(
+        client, oversight_world, make_case, clock):
+    """Section II.4 and the dashboard read ``monitoring.figures.unit_figures``.
+
+    A sensitive case counts only for those who may see it.
+    """
+    from datetime import timedelta
+
+    from app.monitoring.figures import unit_figures
+    from app.monitoring.models import Origin
+
+    w = oversight_world
+    clock(OVERSIGHT_NOW - timedelta(days=20))
+    make_case(w.steering, lead_unit=w.bad, origin=Origin.PRESS_REQUEST, headline="Câu hỏi",
+              published_at=OVERSIGHT_NOW - timedelta(days=21))
+    make_case(w.steering, lead_unit=w.good, headline="Tin sai", url="https://x.example/a",
+              published_at=OVERSIGHT_NOW - timedelta(days=21))
+    make_case(w.steering, lead_unit=w.good, headline="Tin mật", url="https://x.example/b", sensitive=True,
+              published_at=OVERSIGHT_NOW - timedelta(days=21))
+    clock(OVERSIGHT_NOW)
+    scope = services.make_scope(period="2026-Q4", zone=ZONE, now=OVERSIGHT_NOW)
+    for reader, cases in ((w.steering, 3), (w.propaganda_user, 2)):
+        expected = unit_figures(scope.start_at, scope.end_at, reader, OVERSIGHT_NOW)
+        watched = services.dashboard(reader, scope).monitoring
+        assert [(f.unit.id, f.cases, f.responded) for f in watched.units] == \
+            [(f.unit.id, f.cases, f.responded) for f in expected]
+        assert watched.cases_total["cases"] == cases
+        assert watched.press_total["cases"] == 1
+        rows = content.build(reader, scope).table("Phản bác thông tin sai trái").rows
+        assert rows[-1][:4] == ["Cộng", cases, watched.cases_total["verified"], watched.cases_total["responded"]]
+        assert [row[1] for row in rows[:-1]] == [f.cases for f in watched.units]
+    log_in(client, w.propaganda_user)
+    page = client.get("/oversight?period=2026-Q4").get_data(as_text=True)
+    section = page.split('data-testid="monitoring"')[1]
+    assert '<tr data-unit="total"><th scope="row">' in section
+    assert "Tin mật" not in page

@@ -27,6 +27,7 @@ from app.events.history import save_changes, snapshot
 from app.events.models import Event, EventKind, EventStatus, Venue, Visibility
 from app.events.services import change_status
 from app.extensions import db
+from app.monitoring.models import CaseStatus, Classification, MonitoringCase, Origin
 from app.notifications import inbox, sending
 from app.notifications.models import (
     Delivery,
@@ -39,6 +40,8 @@ from app.notifications.models import (
 from app.notifications.recipients import Directory
 from app.notifications.services import notify_open_items
 from app.notifications.texts import CASE_KINDS, render
+from app.oversight import alerts
+from app.oversight.notices import PPC_CODES
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople.models import (
     AssignmentRole,
@@ -47,6 +50,7 @@ from app.spokespeople.models import (
     BriefingNoteVersion,
     NoteStatus,
     SpokespersonAssignment,
+    SpokespersonDesignation,
 )
 from app.spokespeople.signals import assignment_proposed, note_reviewed, note_submitted
 from app.training.models import TrainingCourse, TrainingNomination
@@ -59,8 +63,10 @@ DAY = timedelta(days=1)
 # Six events per case, and a seventh that turns confidential between the notice and the send.
 CLASSES = [(v, s) for v in Visibility for s in (False, True)]
 # The digest is a channel of every case. Notices about monitoring cases are not about events:
-# their own rule (``notifications.guards``) is swept in tests/test_monitoring_cases.py.
-KINDS = [k for k in Kind if k is not Kind.DIGEST and k not in CASE_KINDS]
+# their own rule (``notifications.guards``) is swept in tests/test_monitoring_cases.py. Nor are
+# the oversight's standing alerts: their trigger is below, swept by
+# ``test_sweep_standing_alerts_reach_only_those_concerned`` (and tests/test_oversight_alert_notices.py).
+KINDS = [k for k in Kind if k is not Kind.DIGEST and k not in CASE_KINDS and k is not Kind.STANDING_ALERT]
 
 
 def label(visibility, sensitive) -> str:
@@ -267,7 +273,27 @@ TRIGGERS = {
     Kind.EVENT_CANCELLED: _cancelled,
     Kind.EVENT_CHANGED: _changed_place,
     Kind.TRAINING_NOMINATED: _nominated,
+    Kind.STANDING_ALERT: lambda w: _standing_alerts(w),
 }
+
+
+def _standing_alerts(world) -> None:
+    """The lead unit's spokesperson list changes; a sensitive press question nears its answer.
+
+    The question is the lead unit's, 27 days into its 30; T0 is also 14 days before the report
+    of 15/12.
+    """
+    lead = world.events[0].lead_unit
+    speaker = world.people[Role.SPOKESPERSON, True]
+    db.session.add(SpokespersonDesignation(unit_id=lead.id, user_id=speaker.id, title="Phó Giám đốc",
+                                           since=T0.date(), created_at=T0 - timedelta(hours=1)))
+    received = T0 - 27 * DAY
+    db.session.add(MonitoringCase(
+        platform="Báo X", account="Ban Thời sự", url="https://bao.example/q", published_at=received,
+        headline=f"Câu hỏi {tag(world.events[3])}", lead_unit_id=lead.id, classification=Classification.INCOMPLETE,
+        origin=Origin.PRESS_REQUEST, is_sensitive=True, status=CaseStatus.VERIFYING, created_by_id=world.admin.id,
+        created_at=received, updated_at=received, verify_due_at=received + DAY,
+        respond_due_at=received + 30 * DAY, verified_at=received + timedelta(hours=2)))
 
 
 def trigger(world, kind) -> None:
@@ -370,6 +396,41 @@ def test_sweep_nobody_hears_of_an_event_they_may_not_view(world, smtp, kind):
     assert {r.recipient_id for r in rows} == told & outsiders
     assert {(r.status, r.last_error) for r in rows} <= {(DeliveryStatus.WITHDRAWN,
                                                          sending.NOT_VISIBLE)}
+
+
+def test_sweep_standing_alerts_reach_only_those_concerned(world, smtp):
+    """Each person hears of exactly the alerts of their home page (``alerts.concerns``).
+
+    A sensitive case's answer clock reaches only its circle, and no alert speaks of any event.
+    """
+    trigger(world, Kind.STANDING_ALERT)
+    send()
+    boxes = mailboxes(smtp)
+    denied = 0
+
+    def sent(found) -> list[str]:   # the PPC's alerts need a unit set as the PPC (none here)
+        return sorted(a.code for a in found if not (a.code in PPC_CODES and not a.unit_ids))
+
+    everything = set(sent(alerts.standing_alerts(T0, "Asia/Ho_Chi_Minh")))
+    assert everything == {"roster_changed", "answer_clock", "report_date"}
+    for (role, inside), user in world.people.items():
+        who = f"{role.value} {'inside' if inside else 'outside'}"
+        expected = sent(alerts.alerts_for(user, T0))
+        got = received(user, boxes)
+        notices = [n for n, _text in got.bell if n.kind is Kind.STANDING_ALERT]
+        assert sorted(n.params["code"] for n in notices) == expected, who
+        denied += len(everything) - len(expected)
+        mailed = [body for body, _attached in got.emails if any(
+            text.split("\n")[0] in body for n, text in got.bell if n.kind is Kind.STANDING_ALERT)]
+        assert bool(mailed) == bool(expected), who
+        for event in world.events:   # nobody hears of an event through an alert
+            assert not any(tag(event) in text for n, text in got.bell
+                           if n.kind is Kind.STANDING_ALERT and n.params["code"] != "answer_clock"), who
+        secret_case = any(n.params["code"] == "answer_clock" for n in notices)
+        assert secret_case == (role in (Role.STEERING, Role.ADMIN) or (inside and role in (
+            Role.FOCAL, Role.SPOKESPERSON, Role.PROTOCOL, Role.LIAISON, Role.VIEWER)
+            and user.unit_id == world.events[0].lead_unit_id)), who
+    assert denied > 0
 
 
 def test_the_bell_page_follows_the_visibility_of_now(world, client):

@@ -64,6 +64,8 @@ class ChecklistItem(Model):
         sa.Index("ix_checklist_items_unit_due", "unit_id", "due_at"),
         sa.Index("ix_checklist_items_user_due", "user_id", "due_at"),
         sa.Index("ix_checklist_items_status_due", "status", "due_at"),
+        # The oversight's lead times: the items of a period that ask for a submission.
+        sa.Index("ix_checklist_items_submission_due", "requires_submission", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

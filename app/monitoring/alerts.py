@@ -5,9 +5,10 @@ admins see every unit's; others the cases of the units they belong to or speak f
 cases count only for their circle (``access.visible_clause``).
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import has_role, is_active_user
 from app.extensions import db
@@ -55,3 +56,18 @@ def standing_alerts(user, now: datetime) -> list[Alert]:
     if answering:
         alerts.append(Alert("answer_clock", "info", len(answering), list(answering)))
     return alerts
+
+
+def answer_clocks(now: datetime, within: timedelta) -> list[MonitoringCase]:
+    """Press agencies' questions and forwarded complaints (rule 10) due within ``within``.
+
+    Overdue ones too, oldest deadline first: the oversight's standing alert.
+
+    Every case, sensitive or not: whoever shows them filters with ``access.can_view``.
+    """
+    return list(db.session.scalars(
+        sa.select(MonitoringCase).options(selectinload(MonitoringCase.lead_unit))
+        .where(MonitoringCase.origin == Origin.PRESS_REQUEST,
+               MonitoringCase.status.in_(RESPOND_CLOCK_STATUSES),
+               MonitoringCase.respond_due_at <= now + within)
+        .order_by(MonitoringCase.respond_due_at, MonitoringCase.id)))

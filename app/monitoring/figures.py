@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.monitoring import access
-from app.monitoring.models import CaseStatus, MonitoringCase
+from app.monitoring.models import CaseStatus, MonitoringCase, Origin
 from app.timeutil import utcnow
 from app.units.models import Unit
 
@@ -63,14 +63,20 @@ def outcome(case: MonitoringCase, now: datetime) -> bool | None:
 
 
 def unit_figures(period_start: datetime, period_end: datetime, user,
-                 now: datetime | None = None) -> list[UnitFigures]:
-    """The figures per lead unit (units with cases only), by unit name."""
+                 now: datetime | None = None, origin: Origin | None = None) -> list[UnitFigures]:
+    """The figures per lead unit (units with cases only), by unit name.
+
+    ``origin``: only the cases of that origin (``Origin.PRESS_REQUEST``: rule 10's questions
+    and forwarded complaints).
+    """
     now = now or utcnow()
+    conditions = [access.visible_clause(user), MonitoringCase.created_at >= period_start,
+                  MonitoringCase.created_at < period_end]
+    if origin is not None:
+        conditions.append(MonitoringCase.origin == origin)
     cases = db.session.scalars(
         sa.select(MonitoringCase).options(selectinload(MonitoringCase.lead_unit))
-        .where(access.visible_clause(user), MonitoringCase.created_at >= period_start,
-               MonitoringCase.created_at < period_end)
-        .order_by(MonitoringCase.id)).all()
+        .where(*conditions).order_by(MonitoringCase.id)).all()
     by_unit: dict[int, tuple[UnitFigures, list[float], list[float]]] = {}
     for case in cases:
         figures, verify_hours, respond_hours = by_unit.setdefault(

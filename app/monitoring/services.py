@@ -69,13 +69,16 @@ class Filters:
     outlet_id: int | None = None
     overdue: bool = False
     text: str = ""
+    origin: str = ""
 
     @classmethod
     def parse(cls, args) -> "Filters":
         """From a query string; values that do not parse are ignored."""
         status = args.get("status", "")
         classification = args.get("classification", "")
+        origin = args.get("origin", "")
         return cls(status=status if status in CaseStatus._value2member_map_ else "",
+                   origin=origin if origin in Origin._value2member_map_ else "",
                    classification=(classification if classification in
                                    Classification._value2member_map_ else ""),
                    unit_id=args.get("unit", type=int), outlet_id=args.get("outlet", type=int),
@@ -85,7 +88,7 @@ class Filters:
         """The filters as query parameters (for the pager and the export link)."""
         found = {"status": self.status, "classification": self.classification,
                  "unit": self.unit_id, "outlet": self.outlet_id,
-                 "overdue": "1" if self.overdue else "", "q": self.text}
+                 "overdue": "1" if self.overdue else "", "q": self.text, "origin": self.origin}
         return {k: v for k, v in found.items() if v not in ("", None)}
 
 
@@ -96,6 +99,8 @@ def filtered_query(user, filters: Filters, now: datetime) -> sa.Select:
         query = query.where(MonitoringCase.status == CaseStatus(filters.status))
     if filters.classification:
         query = query.where(MonitoringCase.classification == Classification(filters.classification))
+    if filters.origin:
+        query = query.where(MonitoringCase.origin == Origin(filters.origin))
     if filters.unit_id is not None:
         query = query.where(sa.or_(
             MonitoringCase.lead_unit_id == filters.unit_id,

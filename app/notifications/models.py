@@ -33,6 +33,7 @@ class Kind(StrEnum):
     CASE_ESCALATED = "case_escalated"          # still overdue: told to the steering committee
     CASE_TO_APPROVE = "case_to_approve"        # a response waits for approval
     CASE_FOLLOW_UP = "case_follow_up"          # the outlet has not corrected yet
+    STANDING_ALERT = "standing_alert"          # an oversight alert (DOMAIN.md), to those it concerns
     DIGEST = "digest"                          # daily e-mail only; never in the bell
 
 

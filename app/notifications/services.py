@@ -33,7 +33,7 @@ ITEM_REMINDERS = frozenset({Kind.ITEM_DUE_SOON, Kind.ITEM_OVERDUE, Kind.ITEM_ESC
 
 OBJECT_TYPES = {"ChecklistItem": "item", "Event": "event", "SpokespersonAssignment": "assignment",
                 "BriefingNote": "note", "Briefing": "briefing", "TrainingNomination": "nomination",
-                "MonitoringCase": "case"}
+                "MonitoringCase": "case", "AlertOccurrence": "alert"}
 
 TIME_FIELDS = {"starts_at", "ends_at", "all_day", "timezone"}
 AFTER_THE_FACT = {EventStatus.HELD.value, EventStatus.REPORTED.value}

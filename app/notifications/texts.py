@@ -4,7 +4,7 @@ Call inside ``flask_babel.force_locale(locale)`` (or a request in that
 locale): the bell, the list page and the e-mails all use ``render``.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -117,7 +117,37 @@ def render(kind: str, params: dict, locale: str) -> Text:
                      _("Please accept or decline on the course's page.")])
     if kind in CASE_KINDS:
         return _case_text(kind, p, locale)
+    if kind is Kind.STANDING_ALERT:
+        return _alert_text(p, locale)
     return Text(_("Your daily digest"), [])
+
+
+def _day(value: str | None, locale: str) -> str:
+    return format_date(date.fromisoformat(value), "long", locale=locale) if value else ""
+
+
+def _alert_text(p: dict, locale: str) -> Text:
+    """A standing alert of the oversight: ``code`` and what it needs (``due``, ``unit_*``…)."""
+    code, due, unit = p.get("code", ""), _day(p.get("due"), locale), pick(p, "unit", locale)
+    basis = [_("Legal basis: %(basis)s", basis=p["basis"])] if p.get("basis") else []
+    if code == "ppc_briefing":
+        lines = ([_("%(days)d days since the provincial People's Committee's last press conference (%(last)s).",
+                    days=p.get("days") or 0, last=_day(p.get("last"), locale))] if p.get("last") else
+                 [_("No press conference of the provincial People's Committee is recorded.")])
+        return Text(_("A press conference of the provincial People's Committee is due"), lines + basis)
+    if code == "monthly_information":
+        return Text(_("Monthly press information due by %(date)s", date=due),
+                    [_("No press information of the provincial People's Committee recorded this month; "
+                       "it is due by %(date)s.", date=due), *basis])
+    if code == "roster_changed":
+        return Text(_("Spokesperson list of %(unit)s: tell the press authority", unit=unit),
+                    [_("The spokesperson list of %(unit)s changed; the press authority has not been told "
+                       "in writing yet.", unit=unit), *basis])
+    if code == "answer_clock":
+        return Text(_("Answer due on %(date)s: “%(headline)s”", date=due, headline=p.get("headline", "")),
+                    [_("Answer to %(source)s (%(subject)s) due on %(date)s.", source=p.get("source", ""),
+                       subject=p.get("headline", ""), date=due), *basis])
+    return Text(_("The periodic report is due on %(date)s.", date=due), basis)
 
 
 CASE_KINDS = frozenset({Kind.CASE_SENSITIVE, Kind.CASE_DUE_SOON, Kind.CASE_OVERDUE,

@@ -5,7 +5,8 @@
    computes these, reused here;
 3. a unit's spokesperson list changed after the press authority was last told (rule 3);
 4. a 30-day answer clock running for a press agency's question or forwarded complaint
-   (rule 10), recorded here as ``PressInquiry``;
+   (rule 10): a monitoring case of origin "press request" (``monitoring.alerts.answer_clocks``;
+   its deadline is the monitoring setting ``monitoring.press_answer_days``);
 5. a reporting date (``oversight.report_dates``, rule 20) approaching.
 
 Each alert names its setting (whose legal basis and verified flag the page shows) and who is
@@ -20,10 +21,12 @@ import sqlalchemy as sa
 from app.auth.permissions import belongs_to, has_role, is_active_user
 from app.auth.roles import Role
 from app.checklists import overview
-from app.errors import NotVisible, PermissionDenied, ValidationFailed
+from app.errors import NotVisible, PermissionDenied
 from app.extensions import db
-from app.i18n import _, _l
-from app.oversight.models import InquiryKind, PressInquiry, RosterNotice
+from app.i18n import _l
+from app.monitoring import access as monitoring_access
+from app.monitoring import alerts as monitoring_alerts
+from app.oversight.models import RosterNotice
 from app.oversight.services import can_see_dashboard
 from app.settings import define, setting, types
 from app.settings.registry import SETTINGS
@@ -40,9 +43,6 @@ define("oversight.press_authority",
        types.TEXT, "Sở Văn hóa, Thể thao và Du lịch",
        legal_basis="Nghị định 09/2017/NĐ-CP (danh sách người phát ngôn thông báo bằng văn bản cho cơ quan "
                    "quản lý nhà nước về báo chí, cập nhật khi thay đổi)", verified=True)
-define("oversight.answer_days",
-       _l("Days to answer a press agency's question or a complaint the press forwarded"),
-       types.DAYS, 30, legal_basis="Luật Báo chí 2016, Điều 39", verified=True, minimum=1, maximum=365)
 define("oversight.answer_warn_days", _l("Warn this many days before an answer is due"),
        types.DAYS, 7, minimum=0, maximum=365)
 define("oversight.report_dates", _l("Dates of the periodic report on the plan"),
@@ -135,19 +135,6 @@ def _aware(moment) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
-def answer_due(inquiry: PressInquiry) -> date:
-    return inquiry.received_on + timedelta(days=setting("oversight.answer_days"))
-
-
-def open_inquiries(today: date, within_days: int | None = None) -> list[PressInquiry]:
-    """Unanswered inquiries, oldest first; only those due within ``within_days`` if given."""
-    query = sa.select(PressInquiry).where(PressInquiry.answered_on.is_(None))
-    if within_days is not None:
-        latest_received = today + timedelta(days=within_days) - timedelta(days=setting("oversight.answer_days"))
-        query = query.where(PressInquiry.received_on <= latest_received)
-    return list(db.session.scalars(query.order_by(PressInquiry.received_on, PressInquiry.id)))
-
-
 def next_report_date(today: date) -> date:
     days = setting("oversight.report_dates")
     candidates = [d.in_year(year) for year in (today.year, today.year + 1) for d in days]
@@ -162,11 +149,13 @@ def standing_alerts(now: datetime | None = None, zone: str | None = None) -> lis
     for unit, changed, notice in roster_changes():
         alerts.append(Alert("roster_changed", "warning", "oversight.press_authority",
                             {"unit": unit, "changed": changed, "notice": notice}, frozenset({unit.id})))
-    for inquiry in open_inquiries(today, setting("oversight.answer_warn_days")):
-        due = answer_due(inquiry)
-        alerts.append(Alert("answer_clock", "warning" if due <= today else "info", "oversight.answer_days",
-                            {"inquiry": inquiry, "due": due, "days": (due - today).days},
-                            frozenset({inquiry.unit_id})))
+    warn = timedelta(days=setting("oversight.answer_warn_days"))
+    for case in monitoring_alerts.answer_clocks(now, warn):
+        due = case.respond_due_at.astimezone(ZoneInfo(zone)).date()
+        alerts.append(Alert("answer_clock", "warning" if case.respond_due_at <= now else "info",
+                            "monitoring.press_answer_days",
+                            {"case": case, "due": due, "days": (due - today).days},
+                            frozenset({case.lead_unit_id})))
     report_day = next_report_date(today)
     if (report_day - today).days <= setting("oversight.report_warn_days"):
         alerts.append(Alert("report_date", "info", "oversight.report_dates",
@@ -174,26 +163,41 @@ def standing_alerts(now: datetime | None = None, zone: str | None = None) -> lis
     return alerts
 
 
-def _is_commission(user) -> bool:
+def is_commission(user) -> bool:
     return can_see_dashboard(user)
 
 
 def alerts_for(user, now: datetime | None = None) -> list[Alert]:
-    """The alerts that concern ``user``: all for steering, admins and the commission; else their unit's."""
+    """The alerts that concern ``user``: all for steering, admins and the commission; else their unit's.
+
+    An answer clock shows only to those who may see its monitoring case (a sensitive case
+    stays in its circle).
+    """
+    if not (is_commission(user) or answers_for_unit(user)):
+        return []   # nothing can concern them: not computed
+    return [alert for alert in standing_alerts(now) if concerns(user, alert)]
+
+
+def answers_for_unit(user) -> bool:
+    """The head, focal points and spokespeople of a unit hear of its alerts."""
+    return (is_active_user(user) and user.unit_id is not None
+            and bool(user.is_unit_head or has_role(user, Role.FOCAL, Role.SPOKESPERSON)))
+
+
+def concerns(user, alert: Alert) -> bool:
+    """Whether ``alert`` is one of ``alerts_for(user)`` (the same rule, for one alert)."""
     if not is_active_user(user):
-        return []
-    if _is_commission(user):
-        return standing_alerts(now)
-    if user.unit_id is None or not (user.is_unit_head or has_role(user, Role.FOCAL, Role.SPOKESPERSON)):
-        return []
-    return [a for a in standing_alerts(now) if user.unit_id in a.unit_ids]
+        return False
+    if not (is_commission(user) or (answers_for_unit(user) and user.unit_id in alert.unit_ids)):
+        return False
+    return alert.code != "answer_clock" or monitoring_access.can_view(user, alert.params["case"])
 
 
 # --- rule 3: the notice of a unit's spokesperson list ----------------------------------------------
 
 def can_notify_roster(user, unit: Unit) -> bool:
     """The unit's head, protocol, admins and the propaganda commission record the notice."""
-    return (has_role(user, Role.PROTOCOL, Role.ADMIN) or _is_commission(user)
+    return (has_role(user, Role.PROTOCOL, Role.ADMIN) or is_commission(user)
             or (belongs_to(user, unit.id) and bool(user.is_unit_head)))
 
 
@@ -222,53 +226,3 @@ def record_roster_notice(user, unit: Unit, reference: str) -> RosterNotice:
     db.session.add(notice)
     db.session.flush()
     return notice
-
-
-# --- rule 10: the press's questions and forwarded complaints -------------------------------------
-
-def can_record_inquiries(user) -> bool:
-    return has_role(user, Role.PROTOCOL, Role.ADMIN, Role.LIAISON) or _is_commission(user)
-
-
-def can_answer(user, inquiry: PressInquiry) -> bool:
-    return can_record_inquiries(user) or (belongs_to(user, inquiry.unit_id)
-                                          and (user.is_unit_head or has_role(user, Role.FOCAL)))
-
-
-def inquiries(user) -> list[PressInquiry]:
-    """Those the user records, or answers for their unit; newest first."""
-    query = sa.select(PressInquiry).order_by(PressInquiry.answered_on.is_not(None),
-                                             PressInquiry.received_on.desc(), PressInquiry.id.desc())
-    if not can_record_inquiries(user):
-        if not is_active_user(user) or user.unit_id is None:
-            raise PermissionDenied()
-        query = query.where(PressInquiry.unit_id == user.unit_id)
-    return list(db.session.scalars(query.limit(500)))
-
-
-def record_inquiry(user, *, kind: str, agency: str, subject: str, received_on: date, unit_id: int,
-                   today: date) -> PressInquiry:
-    if not can_record_inquiries(user):
-        raise PermissionDenied()
-    if received_on > today:
-        raise ValidationFailed(_("The date received cannot be in the future."), "received_on")
-    if db.session.get(Unit, unit_id) is None:
-        raise ValidationFailed(_("Choose a unit."), "unit_id")
-    inquiry = PressInquiry(kind=InquiryKind(kind), agency=agency.strip(), subject=subject.strip(),
-                           received_on=received_on, unit_id=unit_id, recorded_by_id=user.id)
-    db.session.add(inquiry)
-    db.session.flush()
-    return inquiry
-
-
-def mark_answered(user, inquiry_id: int, answered_on: date, reference: str, today: date) -> PressInquiry:
-    inquiry = db.session.get(PressInquiry, inquiry_id)
-    if inquiry is None:
-        raise NotVisible()
-    if not can_answer(user, inquiry):
-        raise PermissionDenied()
-    if answered_on > today or answered_on < inquiry.received_on:
-        raise ValidationFailed(_("The answer date lies between the date received and today."), "answered_on")
-    inquiry.answered_on, inquiry.answer_reference = answered_on, reference.strip()[:200]
-    db.session.flush()
-    return inquiry

@@ -8,7 +8,7 @@ from flask import current_app
 
 from app.auth.models import User
 from app.extensions import db
-from app.oversight import content, exports, reports, services
+from app.oversight import content, exports, reports, rollup, services
 from app.oversight.periods import ScopeError
 from app.timeutil import utcnow
 
@@ -57,6 +57,7 @@ def report_export(period_text: str, file_format: str, output: str, as_email: str
         reader = user
     found = reports.for_period(scope.period)
     built = content.build(reader, scope)
+    rollup.commit_fills()
     today = now.astimezone(ZoneInfo(zone)).date()
     if file_format == "docx":
         narratives = {code: t.latest.text for code, t in reports.section_texts(found).items()

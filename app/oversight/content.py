@@ -100,15 +100,41 @@ def _local_day(moment: datetime, zone: str) -> date:
     return moment.astimezone(ZoneInfo(zone)).date()
 
 
-def _event_rows(reader, scope: Scope, *conditions) -> tuple[list[list], int]:
-    """Visible held events matching ``conditions`` (date, title, lead unit) and how many are hidden."""
+REPORT_LIST_LIMIT = 100   # a report lists the first ones; the dashboard's lists have them all
+
+
+@dataclass
+class EventRows:
+    rows: list[list]
+    total: int      # every matching event, seen or not
+    hidden: int     # those the reader may not see (counted, not listed)
+
+    @property
+    def notes(self) -> list[str]:
+        notes = _hidden_note(self.hidden)
+        more = self.total - self.hidden - len(self.rows)
+        if more > 0:
+            notes.append(f"Danh sách ghi {len(self.rows)} sự kiện đầu tiên; còn {more} sự kiện khác "
+                         "(xem danh sách đầy đủ trên trang theo dõi).")
+        return notes
+
+
+def _event_rows(reader, scope: Scope, *conditions, total: int | None = None) -> EventRows:
+    """Visible held events matching ``conditions`` (date, title, lead unit), the first ones.
+
+    ``total``: how many match, when the figures already say it.
+    """
     where = [*services._event_conditions(scope), *conditions]
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Event).where(*where)) or 0
-    events = db.session.scalars(sa.select(Event).where(*where, visible_clause(reader))
-                                .order_by(Event.starts_at, Event.id).limit(services.LIST_LIMIT)).all()
+    count = sa.select(sa.func.count()).select_from(Event).where(*where)
+    if total is None:
+        total = db.session.scalar(count) or 0
+    clause = visible_clause(reader)
+    visible = total if services.sees_everything(clause) else (db.session.scalar(count.where(clause)) or 0)
+    events = db.session.scalars(sa.select(Event).where(*where, clause)
+                                .order_by(Event.starts_at, Event.id).limit(REPORT_LIST_LIMIT)).all()
     rows = [[_local_day(e.starts_at, scope.zone), e.title_vi, e.lead_unit.name_vi, KIND_VI[e.kind]]
             for e in events]
-    return rows, total - len(events)
+    return EventRows(rows, total, total - visible)
 
 
 EVENT_COLUMNS = [Column("Ngày", "date"), Column("Sự kiện"), Column("Cơ quan chủ trì"), Column("Loại")]
@@ -179,10 +205,10 @@ def build(reader, scope: Scope) -> Content:
     s.tables.append(ReportTable("Đoàn ra đoàn vào", "Đoàn ra, đoàn vào theo đối tác",
                                 [Column("Hướng"), Column("Quốc gia"), Column("Địa phương"),
                                  Column("Số đoàn", "int")], delegations))
-    gate_rows, gate_hidden = _event_rows(reader, scope, _border_gate_clause())
-    s.facts.append(f"Hoạt động qua cửa khẩu quốc tế Bờ Y: {len(gate_rows) + gate_hidden}.")
-    s.facts += _hidden_note(gate_hidden)
-    s.tables.append(ReportTable("Cửa khẩu Bờ Y", "Hoạt động qua cửa khẩu quốc tế Bờ Y", EVENT_COLUMNS, gate_rows))
+    gate = _event_rows(reader, scope, _border_gate_clause())
+    s.facts.append(f"Hoạt động qua cửa khẩu quốc tế Bờ Y: {gate.total}.")
+    s.facts += gate.notes
+    s.tables.append(ReportTable("Cửa khẩu Bờ Y", "Hoạt động qua cửa khẩu quốc tế Bờ Y", EVENT_COLUMNS, gate.rows))
 
     s = sections["II.2"]
     s.facts.append(f"{total.briefed_before}/{total.events_held} sự kiện ({_pct(total.briefed_pct)}) có họp báo "
@@ -192,10 +218,11 @@ def build(reader, scope: Scope) -> Content:
     s.tables.append(ReportTable("Theo đơn vị", "Kết quả theo đơn vị", [Column("Đơn vị"), *FIGURE_COLUMNS],
                                 [[unit.name_vi, *figure_cells(f)] for unit, f in table.by_unit()]
                                 + [["Tổng cộng", *figure_cells(total)]]))
-    rows, hidden = _event_rows(reader, scope, ~services.briefed_before_clause())
-    s.facts += _hidden_note(hidden)
+    not_briefed = _event_rows(reader, scope, ~services.briefed_before_clause(),
+                              total=total.not_briefed)
+    s.facts += not_briefed.notes
     s.tables.append(ReportTable("Chưa thông tin trước", "Sự kiện chưa có họp báo, thông cáo báo chí trước",
-                                EVENT_COLUMNS, rows))
+                                EVENT_COLUMNS, not_briefed.rows))
 
     s = sections["II.3"]
     held, releases = _press_counts(scope)
@@ -210,15 +237,31 @@ def build(reader, scope: Scope) -> Content:
     s = sections["II.4"]
     assignments, people = _spokesperson_activity(scope)
     s.facts.append(f"Người phát ngôn đã nhận {assignments} lượt phát ngôn tại các cuộc họp báo ({people} người).")
-    s.facts.append("Phản bác thông tin sai trái: " + (
-        "xem phân hệ theo dõi báo chí." if package_exists("monitoring") else NOT_RECORDED))
+    watched = services.monitoring(reader, scope)
+    cases, press = watched.cases_total, watched.press_total
+    s.facts.append(f"Theo dõi, phản bác thông tin sai trái: ghi nhận {cases['cases']} tin, bài; đã xác minh "
+                   f"{cases['verified']}, đã phản hồi {cases['responded']}; bảo đảm thời hạn "
+                   f"{_pct(cases['within_deadline_pct'])}.")
+    s.facts.append(f"Trả lời câu hỏi bằng văn bản, khiếu nại do cơ quan báo chí chuyển đến (Luật Báo chí, Điều 39): "
+                   f"{press['cases']} văn bản; đã trả lời {press['responded']}; đúng hạn {_pct(press['within_deadline_pct'])}.")
+    s.tables.append(ReportTable("Phản bác thông tin sai trái", "Theo dõi báo chí và phản hồi theo đơn vị chủ trì",
+                                [Column("Đơn vị"), Column("Tin, bài ghi nhận", "int"), Column("Đã xác minh", "int"),
+                                 Column("Đã phản hồi", "int"), Column("Thời gian phản hồi, trung vị (giờ)", "days"),
+                                 Column("Đúng hạn (%)", "pct")],
+                                [[f.unit.name_vi, f.cases, f.verified, f.responded, f.median_respond_hours,
+                                  f.within_deadline_pct] for f in watched.units]
+                                + [["Cộng", cases["cases"], cases["verified"], cases["responded"], None,
+                                    cases["within_deadline_pct"]]]))
 
     s = sections["II.5"]
-    training_rows, training_hidden = _event_rows(reader, scope, Event.kind == EventKind.TRAINING)
-    s.facts.append(f"Lớp tập huấn, bồi dưỡng đã tổ chức: {len(training_rows) + training_hidden}.")
+    training = _event_rows(reader, scope, Event.kind == EventKind.TRAINING,
+                           total=table.kinds[EventKind.TRAINING].events_held
+                           if EventKind.TRAINING in table.kinds else 0)
+    s.facts.append(f"Lớp tập huấn, bồi dưỡng đã tổ chức: {training.total}.")
+    s.facts += training.notes
     s.facts.append("Số người được tập huấn: " + (
         "xem phân hệ tập huấn." if package_exists("training") else NOT_RECORDED))
-    s.tables.append(ReportTable("Lớp tập huấn", "Lớp tập huấn, bồi dưỡng", EVENT_COLUMNS, training_rows))
+    s.tables.append(ReportTable("Lớp tập huấn", "Lớp tập huấn, bồi dưỡng", EVENT_COLUMNS, training.rows))
 
     s = sections["III"]
     s.facts.append(f"Đầu việc đang quá hạn: {total.overdue_now}.")

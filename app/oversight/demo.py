@@ -3,10 +3,11 @@
 Called from ``app.demo.load`` after the checklists. Past events get realistic work: units
 differ in how often they are late, most events have a press conference or release before
 they start (the PPC holds one each quarter), each submission carries a lead time; the last
-quarter's report has a narrative; two press inquiries run their answer clocks.
+quarter's report has a narrative; two press agencies' questions (monitoring cases of origin
+"press request") run their 30-day answer clocks, one close to its deadline.
 """
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -14,8 +15,17 @@ from app.auth.models import User
 from app.checklists.models import ChecklistItem, ChecklistSubmission, ItemStatus
 from app.events.models import Event
 from app.extensions import db
+from app.monitoring import rules as monitoring_rules
+from app.monitoring.models import (
+    CaseStatus,
+    CaseStep,
+    Classification,
+    MonitoringCase,
+    Origin,
+    StepAction,
+)
 from app.oversight import periods
-from app.oversight.models import InquiryKind, PressInquiry, Report, ReportText
+from app.oversight.models import Report, ReportText
 from app.oversight.services import HELD_STATUSES
 from app.press.models import Briefing, BriefingStatus
 from app.timeutil import utcnow
@@ -33,7 +43,7 @@ def load(users: dict[str, User]) -> dict[str, int]:
     counts = {"submissions with lead times": _submissions(rng, now, users),
               "briefings held": _briefings(rng, now)}
     counts["periodic reports"] = _report(users, now)
-    counts["press inquiries"] = _inquiries(users, now)
+    counts["press requests"] = _press_requests(users, now)
     db.session.flush()
     return counts
 
@@ -127,18 +137,40 @@ def _report(users: dict[str, User], now) -> int:
     return 1
 
 
-def _inquiries(users: dict[str, User], now) -> int:
-    if db.session.scalar(sa.select(PressInquiry.id).limit(1)) is not None:
-        return 0
+PRESS_REQUESTS = [  # agency, subject, days since received, unit that answers, link
+    ("Báo Quảng Ngãi", "Tiến độ dự án khu kinh tế cửa khẩu Bờ Y", 26, "ubnd-tinh",
+     "https://baoquangngai.example/hoi-dap/khu-kinh-te-cua-khau"),
+    ("Đài Phát thanh và Truyền hình Quảng Ngãi", "Phản ánh về lễ hội văn hóa", 10, "so-vhttdl",
+     "https://ptqn.example/khieu-nai/le-hoi-van-hoa"),
+]
+
+
+def _press_requests(users: dict[str, User], now) -> int:
+    """Rule 10: written questions of press agencies, recorded as monitoring cases. Idempotent by link."""
+    recorder = users.get("propaganda@demo.example") or users.get("protocol@demo.example")
     units = dict(db.session.execute(sa.select(Unit.slug, Unit.id)).all())
-    recorder = users.get("propaganda@demo.example")
-    today: date = now.date()
-    rows = [(InquiryKind.QUESTION, "Báo Quảng Ngãi", "Tiến độ dự án khu kinh tế cửa khẩu Bờ Y", 26, "ubnd-tinh"),
-            (InquiryKind.COMPLAINT, "Đài Phát thanh và Truyền hình Quảng Ngãi", "Phản ánh về lễ hội văn hóa",
-             10, "so-vhttdl")]
-    for kind, agency, subject, days_ago, slug in rows:
-        if slug in units:
-            db.session.add(PressInquiry(kind=kind, agency=agency, subject=subject,
-                                        received_on=today - timedelta(days=days_ago), unit_id=units[slug],
-                                        recorded_by_id=recorder.id if recorder else None))
-    return len(rows)
+    known = set(db.session.scalars(sa.select(MonitoringCase.url)))
+    made = 0
+    for agency, subject, days_ago, slug, url in PRESS_REQUESTS:
+        if url in known or slug not in units or recorder is None:
+            continue
+        received = now - timedelta(days=days_ago)
+        case = MonitoringCase(platform=agency, account="", url=url, published_at=received, headline=subject,
+                              excerpt="Văn bản đề nghị trả lời của cơ quan báo chí.",
+                              lead_unit_id=units[slug], classification=Classification.INCOMPLETE,
+                              origin=Origin.PRESS_REQUEST, status=CaseStatus.VERIFYING,
+                              created_by_id=recorder.id, created_at=received, updated_at=received,
+                              verify_due_at=monitoring_rules.verify_due(received),
+                              respond_due_at=monitoring_rules.respond_due(received, Origin.PRESS_REQUEST),
+                              verified_at=received + timedelta(hours=4),
+                              findings="Đã xác minh nội dung đề nghị; đang chuẩn bị trả lời.")
+        db.session.add(case)
+        db.session.flush()
+        db.session.add_all([
+            CaseStep(case_id=case.id, action=StepAction.RECORDED.value, actor_id=recorder.id, at=received,
+                     to_status=CaseStatus.NEW.value),
+            CaseStep(case_id=case.id, action=StepAction.VERIFIED.value, actor_id=recorder.id,
+                     at=received + timedelta(hours=4), from_status=CaseStatus.NEW.value,
+                     to_status=CaseStatus.VERIFYING.value, comment=case.findings)])
+        made += 1
+    return made

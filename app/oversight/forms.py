@@ -1,5 +1,5 @@
 """Forms of the periodic report: field validation only; the services check the rules."""
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import BaseForm
@@ -26,17 +26,3 @@ class WorkflowForm(BaseForm):
 
 class RosterNoticeForm(BaseForm):
     reference = StringField(_l("Number of the letter"), validators=[Length(max=100)])
-
-
-class InquiryForm(BaseForm):
-    form_token = FormTokenField()
-    kind = SelectField(_l("Kind"))
-    agency = StringField(_l("Press agency"), validators=[DataRequired(), Length(max=200)])
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=500)])
-    received_on = DateField(_l("Received on"), validators=[DataRequired()])
-    unit_id = SelectField(_l("Unit that answers"), coerce=int)
-
-
-class AnswerForm(BaseForm):
-    answered_on = DateField(_l("Answered on"), validators=[DataRequired()])
-    reference = StringField(_l("Reference of the answer"), validators=[Length(max=200)])

@@ -1,13 +1,12 @@
 """The periodic implementation report and its narrative, kept as versions."""
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.events.models import EventKind
 from app.extensions import Model, enum_type
-from app.i18n import _l
 from app.spokespeople.models import NOTE_STATUS_LABELS, NoteStatus
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
@@ -80,32 +79,66 @@ class RosterNotice(Model):
     unit: Mapped[Unit] = relationship()
 
 
-class InquiryKind(StrEnum):
-    QUESTION = "question"      # an issue raised at the request of a press agency's head
-    COMPLAINT = "complaint"    # a complaint the press forwarded
+class RollupMonth(Model):
+    """A month of the rollups (``rollup``): fresh while ``rolled`` equals ``generation``."""
+
+    __tablename__ = "oversight_rollup_months"
+
+    month: Mapped[str] = mapped_column(sa.String(80), primary_key=True)   # "Asia/Ho_Chi_Minh:2026-03"
+    generation: Mapped[int] = mapped_column(default=0)    # + 1 at every write touching the month
+    rolled: Mapped[int | None]                             # the generation the counts were made at
 
 
-INQUIRY_KIND_LABELS = {
-    InquiryKind.QUESTION: _l("Issue raised by a press agency"),
-    InquiryKind.COMPLAINT: _l("Complaint forwarded by the press"),
-}
+class ItemCount(Model):
+    """Checklist items due in a month, per owing unit and kind of event (a rollup)."""
+
+    __tablename__ = "oversight_item_counts"
+
+    month: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind), primary_key=True)
+    due: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    done_late: Mapped[int] = mapped_column(default=0)
+    awaiting: Mapped[int] = mapped_column(default=0)      # open or returned: overdue once past due
 
 
-class PressInquiry(Model):
-    """A press agency's question or forwarded complaint and its 30-day answer clock (rule 10)."""
+class EventCount(Model):
+    """Events held that started in a month, per lead unit and kind (a rollup)."""
 
-    __tablename__ = "oversight_press_inquiries"
-    __table_args__ = (sa.Index("ix_oversight_press_inquiries_open", "answered_on", "received_on"),)
+    __tablename__ = "oversight_event_counts"
+
+    month: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind), primary_key=True)
+    held: Mapped[int] = mapped_column(default=0)
+    briefed: Mapped[int] = mapped_column(default=0)
+
+
+class MedianCache(Model):
+    """Medians of a scope, with the generations of the months they were computed from."""
+
+    __tablename__ = "oversight_median_cache"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    signature: Mapped[str] = mapped_column(sa.Text, default="")
+    payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class AlertOccurrence(Model):
+    """One occurrence of a standing alert, the subject of its notices (told once per person).
+
+    ``key`` names the occurrence (e.g. ``roster_changed:12:2026-11-19T02:00:00+00:00``): the
+    same alert found again by a later run, or by another host at the same time, is the same
+    row, so the delivery ledger's unique key makes each person hear of it once.
+    """
+
+    __tablename__ = "oversight_alert_occurrences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[InquiryKind] = mapped_column(enum_type(InquiryKind))
-    agency: Mapped[str] = mapped_column(sa.String(200))
-    subject: Mapped[str] = mapped_column(sa.String(500))
-    received_on: Mapped[date]
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)   # who answers
-    answered_on: Mapped[date | None]
-    answer_reference: Mapped[str] = mapped_column(sa.String(200), default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(30))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(   # the monitoring case of an answer clock
+        sa.ForeignKey("monitoring_cases.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    unit: Mapped[Unit] = relationship()

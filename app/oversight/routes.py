@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.checklists.models import ITEM_STATUS_LABELS
 from app.events.models import EVENT_KIND_LABELS, EVENT_STATUS_LABELS, EventKind
 from app.extensions import db
-from app.oversight import charts, services
+from app.oversight import charts, rollup, services
 from app.oversight.periods import ScopeError
 from app.timeutil import utcnow
 from app.units.models import Unit
@@ -15,6 +15,14 @@ bp = Blueprint("oversight", __name__)
 
 # What a chart's image answer may do: nothing but its own inline styles (pygal writes them).
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+@bp.after_app_request
+def keep_rollups(response):
+    """Commit the month rollups and medians a read filled (oversight pages, reports, exports)."""
+    if request.method in ("GET", "HEAD") and request.blueprint in ("oversight", "reports"):
+        rollup.commit_fills()
+    return response
 
 
 def _scope() -> services.Scope:

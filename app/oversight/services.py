@@ -18,7 +18,10 @@ from app.events.access import visible_clause
 from app.events.models import Event, EventKind, EventStatus
 from app.extensions import db
 from app.i18n import _l
-from app.oversight import periods
+from app.monitoring import figures as monitoring_figures
+from app.monitoring.models import Origin
+from app.oversight import periods, rollup
+from app.oversight.models import EventCount, ItemCount
 from app.oversight.periods import Period, ScopeError
 from app.press.models import Briefing, BriefingStatus
 from app.settings import setting
@@ -27,6 +30,7 @@ from app.units.models import Unit
 # An event counts as held once its status says so (held, or held and reported on).
 HELD_STATUSES = (EventStatus.HELD, EventStatus.REPORTED)
 LIST_LIMIT = 500
+DASHBOARD_LIST_LIMIT = 20     # the dashboard shows the first ones; the list page has them all
 TREND_MONTHS = 12
 
 
@@ -239,6 +243,47 @@ def _medians(scope: Scope, group: list) -> dict[tuple, float]:
     return {tuple(row[:-1]): float(row[-1]) for row in db.session.execute(query) if row[-1] is not None}
 
 
+MEDIAN_LEVELS = ("cells", "units", "kinds", "total")
+
+
+def _all_medians_query(scope: Scope) -> sa.CompoundSelect:
+    """The four groupings of ``_medians`` in one statement.
+
+    The lead times of the scope's items are computed once (a CTE, materialised because it is
+    read four times); each grouping ranks them and keeps its middle rows; UNION ALL.
+    Rows: (level, unit id or NULL, kind or NULL, median seconds).
+    """
+    # The first submission of each item of the scope, by the submissions' item index (not a
+    # GROUP BY over every submission ever made); NULL for an item not submitted yet.
+    first_at = (sa.select(sa.func.min(ChecklistSubmission.submitted_at))
+                .where(ChecklistSubmission.item_id == ChecklistItem.id).scalar_subquery())
+    items = (sa.select(ChecklistItem.unit_id.label("unit_id"), Event.kind.label("kind"),
+                       Event.starts_at.label("starts_at"), first_at.label("first_at"))
+             .select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
+             .where(*_item_conditions(scope), ChecklistItem.requires_submission.is_(True))
+             .subquery())
+    leads = (sa.select(items.c.unit_id, items.c.kind,
+                       _seconds(items.c.starts_at, items.c.first_at).label("lead"))
+             .cte("leads"))
+    parts = []
+    for level in MEDIAN_LEVELS:
+        group = {"cells": [leads.c.unit_id, leads.c.kind], "units": [leads.c.unit_id],
+                 "kinds": [leads.c.kind], "total": []}[level]
+        ranked = (sa.select(leads.c.unit_id, leads.c.kind, leads.c.lead,
+                            sa.func.row_number().over(partition_by=group, order_by=leads.c.lead).label("rn"),
+                            sa.func.count().over(partition_by=group).label("n"))
+                  .where(leads.c.lead.is_not(None)).subquery())
+        unit = ranked.c.unit_id if leads.c.unit_id in group else sa.null()
+        kind = ranked.c.kind if leads.c.kind in group else sa.null()
+        parts.append(sa.select(sa.literal(level).label("level"), unit.label("unit_id"), kind.label("kind"),
+                               sa.func.avg(ranked.c.lead).label("median"))
+                     .where(ranked.c.rn >= (ranked.c.n + 1) // 2, ranked.c.rn <= (ranked.c.n + 2) // 2)
+                     .group_by(*[c for c in (ranked.c.unit_id if leads.c.unit_id in group else None,
+                                             ranked.c.kind if leads.c.kind in group else None)
+                                 if c is not None]))
+    return sa.union_all(*parts)
+
+
 @dataclass
 class Table:
     """Per unit and kind, per unit, per kind and in total."""
@@ -267,32 +312,158 @@ class Table:
                       key=lambda r: (r[0].name_vi, order.index(r[1])))
 
 
+def _unit_kind_filters(scope: Scope, unit_column, kind_column) -> list:
+    conditions = []
+    if scope.unit is not None:
+        conditions.append(unit_column == scope.unit.id)
+    if scope.kind is not None:
+        conditions.append(kind_column == scope.kind)
+    return conditions
+
+
+def done_late_clause() -> sa.ColumnElement[bool]:
+    return sa.and_(ChecklistItem.status == ItemStatus.DONE, ChecklistItem.completed_at > ChecklistItem.due_at)
+
+
+def raw_item_counts(start: datetime, end: datetime, scope: Scope | None = None,
+                    now: datetime | None = None) -> sa.Select:
+    """Items due in [start, end) per owing unit and kind.
+
+    Columns: due, on time, done late, awaiting (and overdue at ``now`` when given). The
+    rollup is filled by the same query.
+    """
+    conditions = [ChecklistItem.due_at >= start, ChecklistItem.due_at < end, ChecklistItem.unit_id.is_not(None),
+                  ChecklistItem.status != ItemStatus.NOT_NEEDED]
+    if scope is not None:
+        conditions += _unit_kind_filters(scope, ChecklistItem.unit_id, Event.kind)
+    columns = [ChecklistItem.unit_id, Event.kind, sa.func.count(), _count(on_time_clause()),
+               _count(done_late_clause()), _count(ChecklistItem.awaits_owner_clause())]
+    if now is not None:
+        columns.append(_count(ChecklistItem.overdue_clause(now)))
+    return (sa.select(*columns).select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
+            .where(*conditions).group_by(ChecklistItem.unit_id, Event.kind))
+
+
+def raw_event_counts(start: datetime, end: datetime, scope: Scope | None = None) -> sa.Select:
+    """Events held that started in [start, end) per lead unit and kind: held, briefed before."""
+    conditions = [Event.starts_at >= start, Event.starts_at < end, held_clause()]
+    if scope is not None:
+        conditions += _unit_kind_filters(scope, Event.lead_unit_id, Event.kind)
+    return (sa.select(Event.lead_unit_id, Event.kind, sa.func.count(), _count(briefed_before_clause()))
+            .where(*conditions).group_by(Event.lead_unit_id, Event.kind))
+
+
+def _fresh(scope: Scope, found: list[rollup.Segment]) -> set[str]:
+    return rollup.fresh_months(found, raw_item_counts, raw_event_counts)
+
+
+def _item_rollable(segment: rollup.Segment, now: datetime) -> bool:
+    """A whole month whose "overdue now" is known without the clock: wholly past or to come."""
+    return segment.key is not None and (segment.end <= now or segment.start >= now)
+
+
+def item_counts(scope: Scope, start: datetime, end: datetime) -> dict[tuple[int, EventKind], list[int]]:
+    """[due, on time, late, overdue now] per (owing unit, kind) for items due in [start, end).
+
+    Whole months come from the rollup, the rest (edges, the current month) from the items.
+    """
+    found = rollup.segments(start, end, scope.zone)
+    fresh = _fresh(scope, found)
+    rolled = [s for s in found if s.key in fresh and _item_rollable(s, scope.now)]
+    cells: dict[tuple[int, EventKind], list[int]] = {}
+
+    def add(unit_id, kind, values) -> None:
+        cell = cells.setdefault((unit_id, EventKind(kind)), [0, 0, 0, 0])
+        for i, value in enumerate(values):
+            cell[i] += int(value or 0)
+
+    if rolled:
+        t = ItemCount
+        past = [s.key for s in rolled if s.end <= scope.now]
+        overdue = sa.func.sum(sa.case((t.month.in_(past), t.awaiting), else_=0))
+        query = (sa.select(t.unit_id, t.kind, sa.func.sum(t.due), sa.func.sum(t.on_time),
+                           sa.func.sum(t.done_late) + overdue, overdue)
+                 .where(t.month.in_([s.key for s in rolled]), *_unit_kind_filters(scope, t.unit_id, t.kind))
+                 .group_by(t.unit_id, t.kind))
+        for unit_id, kind, *values in db.session.execute(query):
+            add(unit_id, kind, values)
+    for segment in found:
+        if segment not in rolled:
+            for unit_id, kind, due, on_time, done_late, _awaiting, overdue in db.session.execute(
+                    raw_item_counts(segment.start, segment.end, scope, scope.now)):
+                add(unit_id, kind, (due, on_time, done_late + overdue, overdue))
+    return cells
+
+
+def event_counts(scope: Scope) -> dict[tuple[int, EventKind], list[int]]:
+    """[held, briefed before] per (lead unit, kind) for the events that started in the scope."""
+    found = rollup.segments(scope.start_at, scope.end_at, scope.zone)
+    fresh = _fresh(scope, found)
+    cells: dict[tuple[int, EventKind], list[int]] = {}
+
+    def add(unit_id, kind, values) -> None:
+        cell = cells.setdefault((unit_id, EventKind(kind)), [0, 0])
+        for i, value in enumerate(values):
+            cell[i] += int(value or 0)
+
+    keys = [s.key for s in found if s.key in fresh]
+    if keys:
+        t = EventCount
+        for unit_id, kind, *values in db.session.execute(
+                sa.select(t.unit_id, t.kind, sa.func.sum(t.held), sa.func.sum(t.briefed))
+                .where(t.month.in_(keys), *_unit_kind_filters(scope, t.unit_id, t.kind))
+                .group_by(t.unit_id, t.kind)):
+            add(unit_id, kind, values)
+    for segment in found:
+        if segment.key not in fresh:
+            for unit_id, kind, *values in db.session.execute(raw_event_counts(segment.start, segment.end, scope)):
+                add(unit_id, kind, values)
+    return cells
+
+
+def _all_medians(scope: Scope) -> dict:
+    """The four groupings of the median lead time, cached until a month of the scope changes."""
+    def compute() -> dict:
+        found: dict = {"cells": [], "units": [], "kinds": [], "total": None}
+        for level, unit_id, kind, median in db.session.execute(_all_medians_query(scope)):
+            if median is None:
+                continue
+            median = float(median)
+            if level == "cells":
+                found["cells"].append([unit_id, str(kind), median])
+            elif level == "units":
+                found["units"].append([unit_id, median])
+            elif level == "kinds":
+                found["kinds"].append([str(kind), median])
+            else:
+                found["total"] = median
+        return found
+    key = "|".join(["medians", scope.zone, scope.start_at.isoformat(), scope.end_at.isoformat(),
+                    str(scope.unit.id if scope.unit else ""), str(scope.kind or "")])
+    return rollup.cached(key, scope.start_at, scope.end_at, scope.zone, compute)
+
+
 def table(scope: Scope) -> Table:
     """Events held and briefed before, items due, on time, late, overdue, median lead time."""
     result = Table()
-    events = (sa.select(Event.lead_unit_id, Event.kind, sa.func.count(), _count(briefed_before_clause()))
-              .where(*_event_conditions(scope)).group_by(Event.lead_unit_id, Event.kind))
-    for unit_id, kind, held, briefed in db.session.execute(events):
-        cell = result.cells.setdefault((unit_id, kind), Figures())
-        cell.events_held, cell.briefed_before = int(held), int(briefed)
-    items = (sa.select(ChecklistItem.unit_id, Event.kind, sa.func.count(), _count(on_time_clause()),
-                       _count(late_clause(scope.now)), _count(ChecklistItem.overdue_clause(scope.now)))
-             .select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
-             .where(*_item_conditions(scope)).group_by(ChecklistItem.unit_id, Event.kind))
-    for item_unit_id, kind, due, on_time, late, overdue in db.session.execute(items):  # unit_id is never NULL here
-        cell = result.cells.setdefault((item_unit_id or 0, kind), Figures())
-        cell.items_due, cell.on_time, cell.late, cell.overdue_now = int(due), int(on_time), int(late), int(overdue)
+    for key, (held, briefed) in event_counts(scope).items():
+        cell = result.cells.setdefault(key, Figures())
+        cell.events_held, cell.briefed_before = held, briefed
+    for key, (due, on_time, late, overdue) in item_counts(scope, scope.start_at, scope.end_at).items():
+        cell = result.cells.setdefault(key, Figures())
+        cell.items_due, cell.on_time, cell.late, cell.overdue_now = due, on_time, late, overdue
     for (unit_id, kind), cell in result.cells.items():
         result.units.setdefault(unit_id, Figures()).add(cell)
         result.kinds.setdefault(kind, Figures()).add(cell)
         result.total.add(cell)
-    for (unit_id, kind), median in _medians(scope, [ChecklistItem.unit_id, Event.kind]).items():
+    medians = _all_medians(scope)
+    for unit_id, kind, median in medians["cells"]:
         result.cells[(unit_id, EventKind(kind))].median_lead_seconds = median
-    for (unit_id,), median in _medians(scope, [ChecklistItem.unit_id]).items():
+    for unit_id, median in medians["units"]:
         result.units[unit_id].median_lead_seconds = median
-    for (kind,), median in _medians(scope, [Event.kind]).items():
+    for kind, median in medians["kinds"]:
         result.kinds[EventKind(kind)].median_lead_seconds = median
-    result.total.median_lead_seconds = _medians(scope, []).get((), None)
+    result.total.median_lead_seconds = medians["total"]
     result.unit_names = {unit.id: unit for unit in db.session.scalars(
         sa.select(Unit).where(Unit.id.in_(list(result.units))))}
     return result
@@ -307,15 +478,26 @@ class Listing:
     more: int         # visible rows beyond LIST_LIMIT
 
 
-def _listing(user, query, base_count_query, visible_count_query) -> Listing:
-    total: int = db.session.scalar(base_count_query) or 0
-    visible: int = db.session.scalar(visible_count_query) or 0
-    rows = list(db.session.scalars(query.limit(LIST_LIMIT)))
-    return Listing(rows, total - visible, max(0, visible - LIST_LIMIT))
+def sees_everything(clause) -> bool:
+    """``visible_clause`` of a reader who may see every event (no need to count twice)."""
+    return isinstance(clause, sa.sql.elements.True_)
 
 
-def events_list(user, scope: Scope, briefed: bool | None) -> Listing:
-    """Events held in the scope (only those briefed before, or only those not)."""
+def _listing(user, query, base_count_query, visible_count_query, limit: int = LIST_LIMIT,
+             total: int | None = None) -> Listing:
+    if total is None:
+        total = db.session.scalar(base_count_query) or 0
+    visible: int = total if sees_everything(visible_clause(user)) else (db.session.scalar(visible_count_query) or 0)
+    rows = list(db.session.scalars(query.limit(limit)))
+    return Listing(rows, total - visible, max(0, visible - len(rows)))
+
+
+def events_list(user, scope: Scope, briefed: bool | None, limit: int = LIST_LIMIT,
+                total: int | None = None) -> Listing:
+    """Events held in the scope (only those briefed before, or only those not).
+
+    ``total``: how many there are when the caller knows it already (the figures).
+    """
     require_dashboard(user)
     conditions = _event_conditions(scope)
     if briefed is not None:
@@ -323,7 +505,7 @@ def events_list(user, scope: Scope, briefed: bool | None) -> Listing:
     count = sa.select(sa.func.count()).select_from(Event).where(*conditions)
     return _listing(user, sa.select(Event).where(*conditions, visible_clause(user))
                     .order_by(Event.starts_at, Event.id),
-                    count, count.where(visible_clause(user)))
+                    count, count.where(visible_clause(user)), limit, total)
 
 
 ITEM_STATES = ("due", "on_time", "late", "overdue")
@@ -373,9 +555,11 @@ def _bucketed(scope: Scope, starts: list[date], step_months: int, condition, lab
     bounds = [(at(s), at(periods.month_start(s, step_months))) for s in starts]
     counts: Iterable[int] = [0] * len(starts)
     if ppc is not None:
+        # The PPC's events by their index, then their briefings by event (not every briefing
+        # of the period joined to its event).
         query = (sa.select(*[_count(sa.and_(Briefing.starts_at >= a, Briefing.starts_at < b)) for a, b in bounds])
-                 .select_from(Briefing).join(Event, Event.id == Briefing.event_id)
-                 .where(Event.lead_unit_id == ppc.id, condition,
+                 .select_from(Briefing)
+                 .where(Briefing.event_id.in_(sa.select(Event.id).where(Event.lead_unit_id == ppc.id)), condition,
                         Briefing.starts_at >= bounds[0][0], Briefing.starts_at < bounds[-1][1]))
         counts = db.session.execute(query).one()
     return [Bucket(s, label(s), int(n)) for s, n in zip(starts, counts, strict=True)]
@@ -413,7 +597,11 @@ class TrendPoint:
 
 
 def trend(scope: Scope) -> list[TrendPoint]:
-    """On-time rate of the items due in each of the 12 months up to the period's end. One query."""
+    """On-time rate of the items due in each of the 12 months up to the period's end.
+
+    One GROUP BY month over the rollup, plus the raw count of a month not rolled up (the
+    current one).
+    """
     last = periods.month_start(scope.period.end)
     months = [periods.month_start(last, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
     zone = ZoneInfo(scope.zone)
@@ -421,16 +609,67 @@ def trend(scope: Scope) -> list[TrendPoint]:
     def at(day: date) -> datetime:
         return datetime(day.year, day.month, day.day, tzinfo=zone)
 
-    bounds = [(at(m), at(periods.month_start(m, 1))) for m in months]
-    columns = []
-    for a, b in bounds:
-        in_month = sa.and_(ChecklistItem.due_at >= a, ChecklistItem.due_at < b)
-        columns += [_count(sa.and_(in_month, on_time_clause())),
-                    _count(sa.and_(in_month, late_clause(scope.now)))]
-    query = (sa.select(*columns).select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
-             .where(*_item_conditions(scope, bounds[0][0], bounds[-1][1])))
-    row = db.session.execute(query).one()
-    return [TrendPoint(m, int(row[2 * i]), int(row[2 * i + 1])) for i, m in enumerate(months)]
+    found = rollup.segments(at(months[0]), at(periods.month_start(last, 1)), scope.zone)
+    fresh = _fresh(scope, found)
+    rolled = [s for s in found if s.key in fresh and _item_rollable(s, scope.now)]
+    counts: dict[str, tuple[int, int]] = {}
+    if rolled:
+        t = ItemCount
+        past = [s.key for s in rolled if s.end <= scope.now]
+        late_sum = sa.func.sum(t.done_late) + sa.func.sum(sa.case((t.month.in_(past), t.awaiting), else_=0))
+        query = (sa.select(t.month, sa.func.sum(t.on_time), late_sum)
+                 .where(t.month.in_([s.key for s in rolled]), *_unit_kind_filters(scope, t.unit_id, t.kind))
+                 .group_by(t.month))
+        counts = {key: (int(on_time or 0), int(n or 0)) for key, on_time, n in db.session.execute(query)}
+    for segment in found:
+        if segment not in rolled:
+            row = db.session.execute(
+                sa.select(_count(on_time_clause()), _count(late_clause(scope.now)))
+                .select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
+                .where(*_item_conditions(scope, segment.start, segment.end))).one()
+            counts[rollup.month_key(scope.zone, segment.start.astimezone(zone).date())] = (int(row[0]), int(row[1]))
+    points = []
+    for month in months:
+        on_time, late = counts.get(rollup.month_key(scope.zone, month), (0, 0))
+        points.append(TrendPoint(month, on_time, late))
+    return points
+
+
+# --- press monitoring (issue 15's cases: rule 5 statements, rule 10 answers) ---------------------
+
+@dataclass
+class MonitoringFigures:
+    """The monitoring log's figures per lead unit for the period, as ``reader`` may see them.
+
+    ``units``: every case recorded in the period; ``press_requests``: only the press
+    agencies' written questions and forwarded complaints (rule 10, the 30-day answer clock).
+    """
+
+    units: list[monitoring_figures.UnitFigures]
+    press_requests: list[monitoring_figures.UnitFigures]
+
+    @staticmethod
+    def total(rows: list[monitoring_figures.UnitFigures]) -> dict[str, int | float | None]:
+        found = {name: sum(getattr(r, name) for r in rows)
+                 for name in ("cases", "verified", "responded", "decided", "within_deadline")}
+        found["within_deadline_pct"] = _percent(int(found["within_deadline"] or 0), int(found["decided"] or 0))
+        return found
+
+    @property
+    def cases_total(self) -> dict:
+        return self.total(self.units)
+
+    @property
+    def press_total(self) -> dict:
+        return self.total(self.press_requests)
+
+
+def monitoring(reader, scope: Scope) -> MonitoringFigures:
+    """``monitoring.figures.unit_figures`` for the scope (and its unit filter; kinds do not apply)."""
+    def rows(origin=None) -> list[monitoring_figures.UnitFigures]:
+        found = monitoring_figures.unit_figures(scope.start_at, scope.end_at, reader, scope.now, origin=origin)
+        return [r for r in found if scope.unit is None or r.unit.id == scope.unit.id]
+    return MonitoringFigures(rows(), rows(Origin.PRESS_REQUEST))
 
 
 # --- the dashboard ------------------------------------------------------------------------------
@@ -444,6 +683,7 @@ class Dashboard:
     ppc_months: list[Bucket]
     trend: list[TrendPoint]
     ppc_unit: Unit | None
+    monitoring: MonitoringFigures | None = None
 
     @property
     def lowest_unit(self) -> Unit | None:
@@ -462,7 +702,9 @@ def dashboard(user, scope: Scope) -> Dashboard:
     """The dashboard as ``user`` sees it: the figures and the events not briefed they may see."""
     require_dashboard(user)
     data = dashboard_figures(scope)
-    data.not_briefed = events_list(user, scope, briefed=False)
+    data.not_briefed = events_list(user, scope, briefed=False, limit=DASHBOARD_LIST_LIMIT,
+                                   total=data.table.total.not_briefed)
+    data.monitoring = monitoring(user, scope)
     return data
 
 

@@ -1,7 +1,7 @@
 """Short-notice checklist items: due as soon as possible, counted apart from late work.
 
 Revision ID: 0c8feb9ec4ae
-Revises: 646d489ea759
+Revises: 7d3e9a1c4b52
 Create Date: 2026-12-04 03:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0c8feb9ec4ae'
-down_revision = '646d489ea759'
+down_revision = '7d3e9a1c4b52'
 branch_labels = None
 depends_on = None
 
