@@ -33,7 +33,8 @@ def _log_in(user: HttpUser, email: str) -> None:
     with user.client.post(at("/login"), data={"csrf_token": token, "email": email, "password": "demo"},
                           name="login", allow_redirects=False, catch_response=True) as answer:
         if answer.status_code != 302:
-            answer.failure(f"login of {email}: {answer.status_code}")
+            said = re.findall(r'class="(?:flash[^"]*|error[^"]*)"[^>]*>(.*?)</', answer.text, re.S)
+            answer.failure(f"login of {email}: {answer.status_code} {' | '.join(said)[:200]}")
 
 
 class Reader(HttpUser):

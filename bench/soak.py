@@ -184,6 +184,10 @@ def main() -> int:
         failures = work / "locust_failures.csv"
         if errors and failures.exists():
             print(failures.read_text()[:3000])
+        if errors:  # what the servers said, before their folders go
+            for log in sorted(work.glob("host-*/gunicorn.log")) + sorted(work.glob("host-*/nginx-error.log")):
+                tail = log.read_text(errors="replace").splitlines()[-15:]
+                print(f"--- {log.relative_to(work)} (last lines)\n" + "\n".join(tail))
         count, lost = _lost_saves(app, saves)
         print(f"\nerrors: {errors} (floor 0); successful saves: {count}, missing from the "
               f"history: {len(lost)} (floor 0)")
