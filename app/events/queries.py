@@ -29,6 +29,7 @@ from app.events.models import (
 )
 from app.events.validation import MAX_EVENT_DAYS, to_utc
 from app.extensions import db
+from app.inputs import search_words
 from app.timeutil import UTCDateTime
 from app.units.models import Unit
 
@@ -70,11 +71,9 @@ def list_events(user, filters: EventFilters, zone: str, page: int = 1,
         query = query.where(Event.starts_at >= start - SPAN, Event.ends_at > start)
     if filters.date_to:
         query = query.where(Event.starts_at < to_utc(filters.date_to + timedelta(days=1), time(0), zone))
-    text = filters.text.strip()
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(sa.or_(*(column.ilike(pattern, escape="\\") for column in (
-            Event.title_vi, Event.title_en, Event.description_vi, Event.description_en))))
+    words = search_words(filters.text)
+    if words:
+        query = query.where(matches_words(words))
     query = (query.options(joinedload(Event.lead_unit), joinedload(Event.venue),
                            joinedload(Event.delegation), *load)
              .order_by(Event.starts_at, Event.id).limit(page_size + 1))
@@ -85,6 +84,16 @@ def list_events(user, filters: EventFilters, zone: str, page: int = 1,
         query = query.offset((page - 1) * page_size)
     events = db.session.scalars(query).unique().all()
     return events[:page_size], len(events) > page_size
+
+
+def matches_words(words: list[str]) -> sa.ColumnElement[bool]:
+    """SQL: every folded word (``app.inputs.search_words``) occurs in the event's text.
+
+    Or in its delegation's (partner country and locality, border gate): "doan attapeu".
+    """
+    delegation_text = (sa.select(Delegation.search_text).where(Delegation.event_id == Event.id)
+                       .scalar_subquery())
+    return Event.like_all(Event.search_text + " " + sa.func.coalesce(delegation_text, ""), words)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.events.models import Event, EventKind, Venue, Visibility
-from app.extensions import Model, db, enum_type
+from app.extensions import Model, Searchable, db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 
@@ -175,10 +175,12 @@ briefing_outlets = sa.Table(
 )
 
 
-class Briefing(Model):
+class Briefing(Searchable, Model):
     """A press conference about an event; visible to whoever may see the event."""
 
     __tablename__ = "briefings"
+    # Not the release: it stays hidden outside the event's units until its embargo ends.
+    SEARCH_FIELDS = ("title_vi", "title_en", "location", "chair")
     __table_args__ = (
         sa.Index("ix_briefings_starts_at", "starts_at"),
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
