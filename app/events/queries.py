@@ -250,16 +250,20 @@ class HistoryEntry:
     note: str
 
 
-def history(event: Event, *, editor: bool, limit: int = 100) -> list[HistoryEntry]:
-    """The event's newest changes; fields only editors see are left out for others."""
+def history(event: Event, *, editor: bool, page: int = 1,
+            size: int = 20) -> tuple[list[HistoryEntry], bool]:
+    """One page of the event's changes, newest first, and whether older ones follow (no count).
+
+    Fields only editors see are left out for others.
+    """
     rows = db.session.scalars(
         sa.select(EventChange).where(EventChange.event_id == event.id)
         .options(joinedload(EventChange.user).lazyload(User.role_rows))
-        .order_by(EventChange.id.desc()).limit(limit)).all()
+        .order_by(EventChange.id.desc()).limit(size + 1).offset((page - 1) * size)).all()
     return [HistoryEntry(row.changed_at, row.user,
                          {name: values for name, values in row.changes.items()
                           if editor or name not in EDITORS_ONLY_FIELDS}, row.note)
-            for row in rows]
+            for row in rows[:size]], len(rows) > size
 
 
 def overrides(event: Event) -> Sequence[ClashOverride]:

@@ -46,7 +46,7 @@ from app.extensions import db
 from app.i18n import _
 from app.inputs import parse_date
 from app.units.services import unit_choices
-from app.web import Outcome, apply_and_flash, choices
+from app.web import Outcome, apply_and_flash, choices, page_number
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 calendar_bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -149,8 +149,11 @@ def _render_detail(event: Event, status_form: StatusForm, stale=None, code: int 
     can_edit = access.can_edit(current_user, event)
     titles = queries.visible_titles(current_user, [c.get("other_event_id") for o in overrides
                                                    for c in o.clashes], display.locale_name())
+    history_page = page_number(request.args)
+    changes, more_history = queries.history(event, editor=can_edit, page=history_page)
     return render_template(
-        "events/detail.html", event=event, history=queries.history(event, editor=can_edit),
+        "events/detail.html", event=event, history=changes, history_page=history_page,
+        more_history=more_history,
         overrides=overrides,
         override_texts={o.id: [display.clash_text(_stored_clash(c), titles) for c in o.clashes]
                         for o in overrides},

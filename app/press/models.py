@@ -137,10 +137,11 @@ EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MAIL_LANGUAGES = ("vi", "en")
 
 
-class PressOutlet(Model):
+class PressOutlet(Searchable, Model):
     """A newspaper, broadcaster or agency the province invites to its briefings."""
 
     __tablename__ = "press_outlets"
+    SEARCH_FIELDS = ("name", "contact")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)

@@ -23,6 +23,7 @@ from app.auth.models import User
 from app.auth.routes import is_safe_next, public
 from app.extensions import db
 from app.i18n import _
+from app.inputs import search_words
 from app.press.models import Briefing
 from app.settings import setting
 from app.spokespeople import assignments, list_notice, notes, roster, vcard
@@ -44,7 +45,7 @@ from app.spokespeople.models import (
 )
 from app.units.models import Unit
 from app.units.services import unit_choices
-from app.web import apply_and_flash, choices
+from app.web import apply_and_flash, choices, kept_args, page_number
 
 bp = Blueprint("spokespeople", __name__, url_prefix="/spokespeople")
 
@@ -115,7 +116,9 @@ def briefing_when(briefing: Briefing) -> str:
 
 @bp.get("/")
 def roster_index():
-    return render_template("spokespeople/roster.html", roster=roster.roster(current_user),
+    unit_id = request.args.get("unit", type=int)
+    return render_template("spokespeople/roster.html", roster=roster.roster(current_user, unit_id),
+                           unit_id=unit_id, units=unit_choices(),
                            today=roster.today(), may_record=roster.keeps_a_roster(current_user),
                            end_form=EndDesignationForm(), confirm=ConfirmForm())
 
@@ -238,8 +241,14 @@ def vcard_download(designation_id: int):
 
 @bp.get("/briefings/")
 def briefings():
-    return render_template("spokespeople/briefings.html",
-                           briefings=assignments.upcoming_briefings(current_user))
+    page, size = page_number(request.args), current_app.config["PAGE_SIZE"]
+    rows = assignments.upcoming_briefings(
+        current_user, size + 1, page=page, unit_id=request.args.get("unit", type=int),
+        words=search_words(request.args.get("q", "")[:200]),
+        unassigned=request.args.get("unassigned") == "1")
+    return render_template("spokespeople/briefings.html", briefings=rows[:size], page=page,
+                           has_next=len(rows) > size, units=unit_choices(),
+                           args=kept_args(request.args, ("unit", "q", "unassigned")))
 
 
 def _briefing(briefing_id: int) -> Briefing:

@@ -1,4 +1,4 @@
-"""Search: a folded search_text column on events, delegations, briefings and note versions.
+"""Search: a folded search_text on events, delegations, briefings, note versions, outlets.
 
 Filled here for the rows that exist; the models keep it up to date before every insert and
 update (``app.extensions.Searchable``).
@@ -25,6 +25,7 @@ FIELDS = {
     'events': ('title_vi', 'title_en', 'description_vi', 'description_en', 'location'),
     'delegations': ('country', 'locality', 'border_gate'),
     'briefings': ('title_vi', 'title_en', 'location', 'chair'),
+    'press_outlets': ('name', 'contact'),
     'briefing_note_versions': ('key_messages_vi', 'key_messages_en', 'background_vi',
                                'background_en', 'red_lines_vi', 'red_lines_en'),
 }
