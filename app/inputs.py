@@ -129,6 +129,21 @@ def canonical_zones() -> frozenset[str]:
     return frozenset(names & zoneinfo.available_timezones())
 
 
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes of real countries and territories (zone.tab's first column).
+
+    Not Babel's regions and groupings (EU, UN, 001 World, ZZ Unknown, QO Outlying Oceania).
+    """
+    codes: set[str] = set()
+    for table in _zone_tables():
+        for line in table.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                codes.update(code for code in line.split("\t")[0].split(",")
+                             if len(code) == 2 and code.isalpha())
+    return frozenset(codes)
+
+
 def is_canonical_zone(name: str | None) -> bool:
     """The one test of a time zone a user or a form gives: a real, canonical IANA name."""
     return bool(name) and name in canonical_zones()

@@ -6,6 +6,8 @@ from babel.dates import format_datetime
 from flask import Blueprint, current_app
 from flask_babel import get_locale
 
+from app.events.display import zone_name
+
 
 def in_zone(moment: datetime | None, tz: str | None = None, fmt: str = "short") -> str:
     """``moment`` (aware) formatted for the user's locale in ``tz`` (default: the app's zone)."""
@@ -14,7 +16,7 @@ def in_zone(moment: datetime | None, tz: str | None = None, fmt: str = "short") 
     app_zone = current_app.config["APP_TIMEZONE"]
     zone = tz or app_zone
     text = format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=str(get_locale() or "vi"))
-    return f"{text} ({zone})" if zone != app_zone else text
+    return f"{text} ({zone_name(zone)})" if zone != app_zone else text
 
 
 def event_checklist_panel(event) -> dict:

@@ -170,6 +170,10 @@ class DelegationDirection(StrEnum):
     OUTGOING = "outgoing"
 
 
+DIRECTION_LABELS = {DelegationDirection.INCOMING: _l("Incoming (to the province)"),
+                    DelegationDirection.OUTGOING: _l("Outgoing (from the province)")}
+
+
 class Delegation(Searchable, Model):
     """The foreign or outgoing delegation of a delegation or signing event."""
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.events import access
+from app.events.display import zone_name
 from app.events.history import EDITORS_ONLY_FIELDS
 from app.events.models import (
     ClashOverride,
@@ -190,7 +191,7 @@ def _time_label(row, viewer_zone: str) -> str:
     if all_day:
         return ""
     label = starts_at.astimezone(ZoneInfo(event_zone)).strftime("%H:%M")
-    return label if event_zone == viewer_zone else f"{label} ({event_zone})"
+    return label if event_zone == viewer_zone else f"{label} ({zone_name(event_zone)})"
 
 
 def week_schedule(user, monday: date, zone: str) -> list[tuple[date, list[Event]]]:

@@ -260,8 +260,7 @@ def create():
         if saved.outcome:
             return redirect(url_for("events.detail", event_id=saved.outcome.result.id))
     return render_template("events/form.html", form=form, event=None, clashes=saved.clashes,
-                           stale=None,
-                           zones=display.COMMON_TIMEZONES, field_labels=_field_labels())
+                           stale=None, field_labels=_field_labels())
 
 
 def _prefill(form: EventForm, event: Event) -> None:
@@ -310,7 +309,7 @@ def edit(event_id: int):
             return redirect(url_for("events.detail", event_id=event_id))
     event = db.session.get_one(Event, event_id)
     return render_template("events/form.html", form=form, event=event, clashes=saved.clashes,
-                           stale=saved.stale, zones=display.COMMON_TIMEZONES,
+                           stale=saved.stale,
                            field_labels=_field_labels()), (409 if saved.stale is not None else 200)
 
 

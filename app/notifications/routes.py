@@ -29,6 +29,7 @@ def bell_context():
     def unread_notifications() -> int:
         return inbox.unread_count(current_user) if current_user.is_authenticated else 0
     return {"unread_notifications": unread_notifications, "outlet_mailings": outlets.mailings_of,
+            "outlet_step_label": outlets.step_label,
             "delivery_status_labels": DELIVERY_STATUS_LABELS}
 
 

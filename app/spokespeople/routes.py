@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.forms import ConfirmForm
 from app.auth.models import User
 from app.auth.routes import is_safe_next, public
+from app.events.display import zone_name
 from app.extensions import db
 from app.i18n import _
 from app.inputs import search_words
@@ -108,7 +109,7 @@ def briefing_when(briefing: Briefing) -> str:
     text = (babel_dates.format_datetime(start, "short", locale=locale) + "–"
             + babel_dates.format_time(briefing.ends_at.astimezone(zone), "short", locale=locale))
     if briefing.timezone != current_app.config["APP_TIMEZONE"]:
-        text += f" ({briefing.timezone})"
+        text += f" ({zone_name(briefing.timezone)})"
     return text
 
 
