@@ -3,13 +3,17 @@
 Import ``_``, ``_l`` and, where one English string needs two Vietnamese meanings, ``_p``/``_lp``
 (with a context) from here only.
 """
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_skeleton
 from flask import current_app, has_request_context, request, session
-from flask_babel import gettext as _  # noqa: F401  (re-exported)
-from flask_babel import lazy_gettext as _l  # noqa: F401
 from flask_babel import (
+    get_locale,
     lazy_ngettext,  # noqa: F401
     ngettext,  # noqa: F401
 )
+from flask_babel import gettext as _  # noqa: F401  (re-exported)
+from flask_babel import lazy_gettext as _l  # noqa: F401
 from flask_babel import lazy_pgettext as _lp  # noqa: F401
 from flask_babel import pgettext as _p  # noqa: F401  (one English string, two meanings)
 from flask_login import current_user
@@ -34,3 +38,35 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["APP_TIMEZONE"]
+
+
+# One date style per context, from Babel skeletons: four-digit years, never seconds, English
+# dates day month year (British English data, since American English puts the month first).
+# "short" in tables and lists (05/12/2026), "medium" in pages and e-mails (5 thg 12, 2026 /
+# 5 Dec 2026), "long" in letters and documents, "full" with the weekday.
+DATE_SKELETONS = {"short": "yMMdd", "medium": "yMMMd", "long": "yMMMMd", "full": "yMMMMEEEEd"}
+
+
+def formatting_locale(locale=None) -> str:
+    name = str(locale or get_locale() or "vi")
+    return "en_GB" if name.split("_")[0] == "en" else name
+
+
+def format_day(day, style: str = "medium", locale=None) -> str:
+    """A date (or a datetime's date) in ``style``; "" for None."""
+    if day is None:
+        return ""
+    return format_skeleton(DATE_SKELETONS.get(style, DATE_SKELETONS["medium"]), day,
+                           locale=formatting_locale(locale))
+
+
+def format_moment(moment, style: str = "short", zone: str | None = None, locale=None) -> str:
+    """An instant in ``zone`` (default APP_TIMEZONE): "5 thg 12, 2026, 08:00"; "" for None.
+
+    The ``style`` date, then the 24-hour time, as the event pages write a time range.
+    """
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(zone or current_app.config["APP_TIMEZONE"]))
+    return f"{format_day(moment, style, locale)}, {moment:%H:%M}"

@@ -38,7 +38,7 @@ def test_history_reads_in_words(client, login, make_event):
     client.post("/locale", data={"locale": "en"})
     english = _text(client.get(f"/events/{event.id}").get_data(as_text=True))
     assert "Incoming delegation" in english
-    assert "Dec 15, 2026, 08:00" in english  # four-digit year, no seconds
+    assert "15 Dec 2026, 08:00" in english  # day month year, four-digit year, no seconds
 
 
 def test_country_list_holds_real_countries_only(app):

@@ -5,7 +5,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, get_timezone_location
+from babel.dates import format_date, get_timezone_location
 from flask import current_app
 from flask_babel import get_locale
 
@@ -20,7 +20,7 @@ from app.events.models import (
     EventStatus,
     Visibility,
 )
-from app.i18n import _
+from app.i18n import DATE_SKELETONS, _, format_day, format_moment, formatting_locale
 from app.inputs import canonical_zones, country_codes, fold
 
 # First in every time-zone menu: the province's own and its partners'; then every other zone.
@@ -92,7 +92,10 @@ def zone_choices() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=4096)
 def _date(day, fmt: str, loc: str) -> str:
-    return format_date(day, fmt, locale=loc)
+    """A style of ``app.i18n.DATE_SKELETONS``, or a printed form's own pattern ("dd/MM/y")."""
+    if fmt in DATE_SKELETONS:
+        return format_day(day, fmt, loc)
+    return format_date(day, fmt, locale=formatting_locale(loc))
 
 
 def when(starts_at: datetime, ends_at: datetime, zone: str, all_day: bool = False) -> str:
@@ -127,7 +130,7 @@ def stamp(moment: datetime | None) -> str:
     """A moment (history, overrides) in the viewer's zone."""
     if moment is None:
         return "—"
-    return format_datetime(local(moment, viewer_zone()), "short", locale=locale_name())
+    return format_moment(moment, "medium", viewer_zone())
 
 
 def country_name(code: str | None) -> str:
@@ -206,7 +209,7 @@ def clash_text(clash: Clash, titles: dict[int, str]) -> str:
     country, _sep, english = clash.subject.partition(":")
     name = holiday_name(country, clash.day, locale_name()) or english
     return _("%(day)s is a public holiday in %(country)s: %(holiday)s.",
-             day=format_date(clash.day, "medium", locale=locale_name()),
+             day=format_day(clash.day, "medium"),
              country=country_name(country), holiday=name)
 
 

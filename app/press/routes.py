@@ -105,11 +105,10 @@ def create(event_id: int):
             found = defaults.defaults_for(event.kind)
             chosen = found[0] if found else None
         kind = chosen.briefing_kind if chosen else BriefingKind.PRE_EVENT
-        prefix_vi, prefix_en = defaults.title_prefix(kind)
         form.kind.data = kind.value
         form.press_form.data = (chosen.form if chosen else PressForm.PRESS_CONFERENCE).value
-        form.title_vi.data = prefix_vi + event.title_vi
-        form.title_en.data = prefix_en + event.title_en if event.title_en else ""
+        form.title_vi.data, form.title_en.data = defaults.briefing_titles(
+            kind, event.title_vi, event.title_en)
         if chosen is not None:
             starts, ends = defaults.proposed_times(event, chosen)
         else:

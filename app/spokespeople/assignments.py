@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.auth.models import User
@@ -20,7 +19,7 @@ from app.events.clashes import host_engagements
 from app.events.models import Event, ProgrammeItem
 from app.events.queries import matches_words
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, format_moment
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople import roster
 from app.spokespeople.models import (
@@ -67,7 +66,7 @@ class Clash:
     ends_at: datetime
 
     def describe(self, person: str) -> str:
-        when = format_datetime(self.starts_at, "short")
+        when = format_moment(self.starts_at, "medium")
         if self.kind == "briefing":
             return _("%(name)s already briefs at “%(title)s” (%(when)s).",
                      name=person, title=self.title, when=when)

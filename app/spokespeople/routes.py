@@ -2,7 +2,6 @@
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel import dates as babel_dates
 from flask import (
     Blueprint,
     Response,
@@ -23,7 +22,7 @@ from app.auth.models import User
 from app.auth.routes import is_safe_next, public
 from app.events.display import zone_name
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, format_moment
 from app.inputs import search_words
 from app.press.models import Briefing
 from app.settings import setting
@@ -104,10 +103,8 @@ def my_briefing_rows(user) -> list[tuple[SpokespersonAssignment, BriefingNote | 
 def briefing_when(briefing: Briefing) -> str:
     """Start–end in the briefing's own zone, naming the zone when it is not APP_TIMEZONE."""
     zone = ZoneInfo(briefing.timezone)
-    locale = _locale()
-    start = briefing.starts_at.astimezone(zone)
-    text = (babel_dates.format_datetime(start, "short", locale=locale) + "–"
-            + babel_dates.format_time(briefing.ends_at.astimezone(zone), "short", locale=locale))
+    start = format_moment(briefing.starts_at, "medium", briefing.timezone)
+    text = f"{start}–{briefing.ends_at.astimezone(zone):%H:%M}"
     if briefing.timezone != current_app.config["APP_TIMEZONE"]:
         text += f" ({zone_name(briefing.timezone)})"
     return text
