@@ -3,6 +3,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from app.auth.roles import Role
 from app.errors import ValidationFailed
@@ -94,3 +95,44 @@ def test_press_mailings_name_their_step(app):
         assert step_label("invite@3") == "Giấy mời"
         assert step_label("update@4") == "Giấy mời điều chỉnh"
         assert step_label("cancel") == "Thông báo hủy"
+
+
+def _feed_form(**fields):
+    from app.idempotency import issue
+
+    return {"name": "Lịch đoàn", "language": "vi", "detail": "press_safe", "alarms": "none",
+            "days_back": "30", "days_ahead": "365", "deadlines": "auto", "form_token": issue(),
+            **fields}
+
+
+def test_the_feed_form_picks_an_event_by_name(client, login, make_unit, make_event):
+    from app.events.models import Visibility
+    from app.feeds.models import FeedToken
+
+    user = login(Role.FOCAL)
+    wanted = make_event(title_vi="Đón Đoàn đại biểu tỉnh Attapeu")
+    make_event(title_vi="Đón Đoàn đại biểu tỉnh Salavan")
+    secret = make_event(title_vi="Đón Đoàn Attapeu (mật)", lead_unit=make_unit(),
+                        visibility=Visibility.CONFIDENTIAL)
+    found = client.get("/events/lookup.json?q=doan+ATTAPEU").get_json()["events"]
+    assert [e["id"] for e in found] == [wanted.id]  # not the confidential one
+    assert found[0]["label"].startswith("Đón Đoàn đại biểu tỉnh Attapeu — ")
+    assert client.get("/events/lookup.json?q=%25").get_json() == {"events": []}
+    page = client.get("/feeds/new").get_data(as_text=True)
+    assert "(number)" not in page
+    assert "(số)" not in page
+    assert 'data-lookup="/events/lookup.json"' in page
+    # Several events match the words: the form says so and creates nothing.
+    refused = client.post("/feeds/new", data=_feed_form(event_search="doan dai bieu"))
+    assert "Hãy chọn một sự kiện trong danh sách" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 0
+    # A name the user may not see is no choice either.
+    client.post("/feeds/new", data=_feed_form(event_search="mật"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedToken)) == 0
+    # The picker's label (what the script fills in), or enough words, names one event.
+    client.post("/feeds/new", data=_feed_form(event_search=found[0]["label"]))
+    feed = db.session.scalars(sa.select(FeedToken).where(FeedToken.owner_id == user.id)).one()
+    assert feed.filters["delegation_event_id"] == wanted.id
+    edit = client.get(f"/feeds/{feed.id}/edit").get_data(as_text=True)
+    assert f'value="{found[0]["label"]}"' in edit
+    assert secret.id != wanted.id

@@ -192,6 +192,11 @@ def history_value(name: str, text: str | None) -> str:
     return text
 
 
+def event_label(event) -> str:
+    """An event as a picker names it: its title and its day ("Đón Đoàn Attapeu — 5 thg 12, 2026")."""
+    return f"{event.title(locale_name())} — {_date(local(event.starts_at, event.timezone).date(), 'medium', locale_name())}"
+
+
 def clash_text(clash: Clash, titles: dict[int, str]) -> str:
     """One warning line; ``titles`` maps visible event ids to their titles."""
     other = (clash.other_event_id is not None and titles.get(clash.other_event_id)) \

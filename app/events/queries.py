@@ -97,6 +97,16 @@ def matches_words(words: list[str]) -> sa.ColumnElement[bool]:
     return Event.like_all(Event.search_text + " " + sa.func.coalesce(delegation_text, ""), words)
 
 
+def lookup(user, text: str, limit: int = 10) -> list[Event]:
+    """Visible events holding every word of ``text``, newest first: what event pickers offer."""
+    words = search_words(text)
+    if not words:
+        return []
+    return list(db.session.scalars(
+        sa.select(Event).where(access.visible_clause(user), matches_words(words))
+        .order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)))
+
+
 @dataclass(frozen=True)
 class Entry:
     """An event as a calendar cell shows it: plain columns, no ORM object."""

@@ -111,6 +111,13 @@ def _date_arg(name: str) -> date | None:
 LIST_FILTERS = ("kind", "status", "unit", "from", "to", "q")
 
 
+@bp.get("/lookup.json")
+def lookup():
+    """Suggestions for event pickers (feeds): visible events matching ``q``, by title and day."""
+    found = queries.lookup(current_user, request.args.get("q", "")[:200])
+    return {"events": [{"id": e.id, "label": display.event_label(e)} for e in found]}
+
+
 @bp.get("/")
 def index():
     zone = _zone()
