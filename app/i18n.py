@@ -3,9 +3,11 @@
 Import ``_``, ``_l`` and, where one English string needs two Vietnamese meanings, ``_p``/``_lp``
 (with a context) from here only.
 """
+import re
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton
+from babel import Locale
+from babel.dates import format_date, format_skeleton
 from flask import current_app, has_request_context, request, session
 from flask_babel import (
     get_locale,
@@ -40,11 +42,14 @@ def select_timezone() -> str:
     return current_app.config["APP_TIMEZONE"]
 
 
-# One date style per context, from Babel skeletons: four-digit years, never seconds, English
+# One date style per context, from Babel (CLDR): four-digit years, never seconds, English
 # dates day month year (British English data, since American English puts the month first).
-# "short" in tables and lists (05/12/2026), "medium" in pages and e-mails (5 thg 12, 2026 /
-# 5 Dec 2026), "long" in letters and documents, "full" with the weekday.
+# "short" in tables and lists (5/12/2026, 05/12/2026), "medium" on pages (5 thg 12, 2026 /
+# 5 Dec 2026), "long" in e-mails and letters, "full" with the weekday. The language's own
+# pattern for the style, unless it writes a two-digit year (Vietnamese "short" is d/M/yy):
+# then the style's skeleton, which Babel fills with the language's four-digit form.
 DATE_SKELETONS = {"short": "yMMdd", "medium": "yMMMd", "long": "yMMMMd", "full": "yMMMMEEEEd"}
+_TWO_DIGIT_YEAR = re.compile(r"(?<!y)yy(?!y)")
 
 
 def formatting_locale(locale=None) -> str:
@@ -52,12 +57,20 @@ def formatting_locale(locale=None) -> str:
     return "en_GB" if name.split("_")[0] == "en" else name
 
 
-def format_day(day, style: str = "medium", locale=None) -> str:
-    """A date (or a datetime's date) in ``style``; "" for None."""
+def format_day(day, style: str = "medium", locale=None, zone: str | None = None) -> str:
+    """A date, or an aware datetime's date in ``zone`` (default APP_TIMEZONE), in ``style``.
+
+    "" for None.
+    """
     if day is None:
         return ""
-    return format_skeleton(DATE_SKELETONS.get(style, DATE_SKELETONS["medium"]), day,
-                           locale=formatting_locale(locale))
+    if getattr(day, "tzinfo", None) is not None:
+        day = day.astimezone(ZoneInfo(zone or current_app.config["APP_TIMEZONE"])).date()
+    style = style if style in DATE_SKELETONS else "medium"
+    loc = formatting_locale(locale)
+    if _TWO_DIGIT_YEAR.search(str(Locale.parse(loc).date_formats[style].pattern)):
+        return format_skeleton(DATE_SKELETONS[style], day, locale=loc)
+    return format_date(day, style, locale=loc)
 
 
 def format_moment(moment, style: str = "short", zone: str | None = None, locale=None) -> str:
@@ -69,4 +82,4 @@ def format_moment(moment, style: str = "short", zone: str | None = None, locale=
         return ""
     if moment.tzinfo is not None:
         moment = moment.astimezone(ZoneInfo(zone or current_app.config["APP_TIMEZONE"]))
-    return f"{format_day(moment, style, locale)}, {moment:%H:%M}"
+    return f"{format_day(moment.date(), style, locale)}, {moment:%H:%M}"

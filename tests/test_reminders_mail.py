@@ -55,7 +55,7 @@ def _assign_item_to(world, user):
 
 
 @pytest.mark.parametrize(("who", "subject", "phrase"), [
-    ("vi", "Nhiệm vụ mới: Cung cấp thông tin báo chí", "Thời hạn: 5 tháng 12 2026, 08:00."),
+    ("vi", "Nhiệm vụ mới: Cung cấp thông tin báo chí", "Thời hạn: 5 tháng 12, 2026, 08:00."),
     ("en", "New task: Provide press information", "Due: 5 December 2026, 08:00."),
 ])
 def test_item_assigned(world, smtp, who, subject, phrase):
@@ -86,7 +86,7 @@ def test_submission_reviewed(world, smtp, accepted, who, subject, phrase):
 
 
 @pytest.mark.parametrize(("who", "subject", "phrase"), [
-    ("vi", "Đồng chí được phân công phát ngôn: Họp báo thường kỳ", "Bắt đầu: 9 tháng 12 2026, 08:00."),
+    ("vi", "Đồng chí được phân công phát ngôn: Họp báo thường kỳ", "Bắt đầu: 9 tháng 12, 2026, 08:00."),
     ("en", "You are a spokesperson: Regular press briefing", "Starts: 9 December 2026, 08:00."),
 ])
 def test_spokesperson_assigned_with_the_events_ics(world, smtp, who, subject, phrase):
@@ -128,7 +128,7 @@ def test_note_reviewed(world, smtp, approved, who, subject):
 
 
 @pytest.mark.parametrize(("who", "subject", "phrase"), [
-    ("vi", "Đã thay đổi thời gian: Hội nghị xúc tiến đầu tư", "nay bắt đầu lúc 11 tháng 12 2026, 10:00"),
+    ("vi", "Đã thay đổi thời gian: Hội nghị xúc tiến đầu tư", "nay bắt đầu lúc 11 tháng 12, 2026, 10:00"),
     ("en", "Rescheduled: Investment promotion conference", "now starts at 11 December 2026, 10:00"),
 ])
 def test_event_rescheduled(world, smtp, who, subject, phrase):

@@ -78,7 +78,7 @@ def test_done_when_focal_point_is_reminded_in_vietnamese_then_escalated_once_eac
     assert subjects(smtp, protocol.email) == [escalation]
     body = smtp.to(head.email)[0].get_body(("plain",)).get_content()
     assert "người đứng đầu đơn vị" in body
-    assert "5 tháng 12 2026, 08:00" in body
+    assert "5 tháng 12, 2026, 08:00" in body
     assert bell(client, focal) == 4
     assert bell(client, head) == 1
     steps = db.session.scalars(sa.select(Delivery.step).where(Delivery.recipient_id == focal.id)
@@ -164,7 +164,7 @@ def test_rescheduling_re_times_unsent_reminders(app, smtp, clock, make_event, ma
         "Đã thay đổi thời gian: Hội nghị xúc tiến đầu tư",
         "Còn 3 ngày đến hạn: Cung cấp thông tin báo chí",
     ]
-    assert "12 tháng 12 2026" in smtp.to(focal.email)[2].get_body(("plain",)).get_content()
+    assert "12 tháng 12, 2026" in smtp.to(focal.email)[2].get_body(("plain",)).get_content()
     stale = db.session.scalars(sa.select(Delivery).where(Delivery.step.like("due_soon:1d@20261205%"))).one()
     assert stale.status is DeliveryStatus.WITHDRAWN
 
