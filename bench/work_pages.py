@@ -10,12 +10,11 @@ total count; the search reads the folded ``search_text`` of every visible event 
 scan: it grows with the events, see bench/README.md).
 """
 import os
-import statistics
 import sys
 import tempfile
 
 from app.extensions import db
-from bench.events import SIZES, _timed, prepare
+from bench.events import SIZES, measure, prepare
 
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 URLS = {"search": "/search?q=doan+attapeu", "tasks": "/tasks", "tasks-group": "/tasks?show=later",
@@ -28,17 +27,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         setups = [prepare(size, tmp) for size in SIZES]
         try:
-            medians: list[dict[str, float]] = [{}, {}]
-            for page, url in URLS.items():
-                samples: list[list[float]] = [[], []]
-                for _ in range(2):
-                    for _app, client, *_rest in setups:
-                        _timed(client, url)
-                for _ in range(RUNS):
-                    for i, (_app, client, *_rest) in enumerate(setups):
-                        samples[i].append(_timed(client, url))
-                for i in range(2):
-                    medians[i][page] = statistics.median(samples[i])
+            medians = measure(setups, [URLS for _setup in setups], RUNS)
         finally:
             for app, _client, _urls, _loaded, drop in setups:
                 with app.app_context():
