@@ -305,13 +305,18 @@ class TaskFilters:
     words: list[str] = field(default_factory=list)  # folded, matched on the event
 
 
-def _own_clause(user) -> sa.ColumnElement[bool]:
-    """Items given to the user or to their unit (what ``my_tasks`` lists)."""
+def _own_branches(user) -> list[sa.ColumnElement[bool]]:
+    """Items given to the user, then to their unit (what ``my_tasks`` lists), without overlap.
+
+    Two conditions, not one OR: each follows its own index in due order and stops at the page.
+    """
     if not is_active_user(user):
-        return sa.false()
-    if user.unit_id:
-        return sa.or_(ChecklistItem.user_id == user.id, ChecklistItem.unit_id == user.unit_id)
-    return ChecklistItem.user_id == user.id
+        return [sa.false()]
+    mine = ChecklistItem.user_id == user.id
+    if not user.unit_id:
+        return [mine]
+    return [mine, sa.and_(ChecklistItem.unit_id == user.unit_id,
+                          sa.or_(ChecklistItem.user_id.is_(None), ChecklistItem.user_id != user.id))]
 
 
 def _review_clause(user) -> sa.ColumnElement[bool]:
@@ -324,12 +329,10 @@ def _review_clause(user) -> sa.ColumnElement[bool]:
     return sa.and_(ChecklistItem.status == ItemStatus.SUBMITTED, Event.lead_unit_id == user.unit_id)
 
 
-def _view_clause(user, view: str, now: datetime, done_days: int) -> sa.ColumnElement[bool]:
-    """The rule of each of ``my_tasks``' groups, in SQL."""
-    if view == "review":
-        return _review_clause(user)
+def _view_clause(view: str, now: datetime, done_days: int) -> sa.ColumnElement[bool]:
+    """The rule of each of ``my_tasks``' own groups, in SQL."""
     awaiting = ChecklistItem.awaits_owner_clause()
-    clause = {
+    return {
         "overdue": sa.and_(awaiting, ChecklistItem.due_at < now),
         "due_soon": sa.and_(awaiting, ChecklistItem.due_at >= now,
                             ChecklistItem.due_at < now + DUE_SOON),
@@ -338,7 +341,6 @@ def _view_clause(user, view: str, now: datetime, done_days: int) -> sa.ColumnEle
         "done": sa.and_(ChecklistItem.status == ItemStatus.DONE,
                         ChecklistItem.completed_at >= now - timedelta(days=done_days)),
     }[view]
-    return sa.and_(_own_clause(user), clause)
 
 
 def task_page(user, view: str, filters: TaskFilters, *, page: int = 1, size: int = 50,
@@ -349,23 +351,38 @@ def task_page(user, view: str, filters: TaskFilters, *, page: int = 1, size: int
     so the page costs the same with 20 or 20,000 tasks.
     """
     now = now or utcnow()
-    query = (sa.select(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
-             .where(access.visible_clause(user), _view_clause(user, view, now, done_days)))
+    wanted = [access.visible_clause(user)]
     if filters.event_id:
-        query = query.where(ChecklistItem.event_id == filters.event_id)
+        wanted.append(ChecklistItem.event_id == filters.event_id)
     if filters.unit_id:
-        query = query.where(ChecklistItem.unit_id == filters.unit_id)
+        wanted.append(ChecklistItem.unit_id == filters.unit_id)
     if filters.due_from:
-        query = query.where(ChecklistItem.due_at >= filters.due_from)
+        wanted.append(ChecklistItem.due_at >= filters.due_from)
     if filters.due_to:
-        query = query.where(ChecklistItem.due_at < filters.due_to)
+        wanted.append(ChecklistItem.due_at < filters.due_to)
     if filters.words:
-        query = query.where(matches_words(filters.words))
-    order = (ChecklistItem.completed_at.desc(), ChecklistItem.id.desc()) if view == "done" \
-        else (ChecklistItem.due_at, ChecklistItem.id)
-    items = list(db.session.scalars(
-        query.options(selectinload(ChecklistItem.event), selectinload(ChecklistItem.unit))
-        .order_by(*order).limit(size + 1).offset((page - 1) * size)))
+        wanted.append(matches_words(filters.words))
+    if view == "review":
+        branches = [_review_clause(user)]
+    else:
+        branches = [sa.and_(branch, _view_clause(view, now, done_days))
+                    for branch in _own_branches(user)]
+    done = view == "done"
+    key = ChecklistItem.completed_at if done else ChecklistItem.due_at
+    reach = page * size + 1  # each branch reads at most this far; no count of the rest
+    firsts = [sa.select(ChecklistItem.id.label("id"), key.label("key"))
+              .join(Event, Event.id == ChecklistItem.event_id).where(branch, *wanted)
+              .order_by(key.desc() if done else key,
+                        ChecklistItem.id.desc() if done else ChecklistItem.id)
+              .limit(reach).subquery() for branch in branches]
+    picked = sa.union_all(*(sa.select(first.c.id, first.c.key) for first in firsts)).subquery()
+    order = (picked.c.key.desc(), picked.c.id.desc()) if done else (picked.c.key, picked.c.id)
+    ids = list(db.session.scalars(sa.select(picked.c.id).order_by(*order)
+                                  .limit(size + 1).offset((page - 1) * size)))
+    found = {item.id: item for item in db.session.scalars(
+        sa.select(ChecklistItem).where(ChecklistItem.id.in_(ids))
+        .options(selectinload(ChecklistItem.event), selectinload(ChecklistItem.unit)))}
+    items = [found[i] for i in ids if i in found]
     return items[:size], len(items) > size
 
 
