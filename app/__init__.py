@@ -29,7 +29,7 @@ from app.events.routes import calendar_bp
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.feeds import changes as feeds_changes
 from app.feeds.routes import bp as feeds_bp
-from app.i18n import select_locale, select_timezone
+from app.i18n import format_day, format_moment, select_locale, select_timezone
 from app.imports.routes import bp as imports_bp
 from app.main.routes import bp as main_bp
 from app.monitoring import subscriptions as monitoring_subscriptions
@@ -106,6 +106,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # One date style per context (app.i18n): these replace Flask-Babel's filters of the same name.
+    app.jinja_env.filters.update(datetimeformat=format_moment, dateformat=format_day)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)

@@ -1,5 +1,6 @@
 """Unbound extensions; ``create_app`` binds them."""
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from flask_babel import Babel
@@ -9,8 +10,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app.inputs import fold
 from app.timeutil import render_migration_type
 
 # Stable constraint names, so Alembic can alter them on both databases.
@@ -61,3 +63,40 @@ def insert_ignoring_conflicts(table: sa.Table):
     """
     dialect = db.session.get_bind().dialect.name
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+class Searchable:
+    """A model with ``search_text``: its ``SEARCH_FIELDS`` folded (``app.inputs.fold``).
+
+    Kept by the model layer itself, before every insert and update, so no service can forget
+    it; searches compare folded words with ``LIKE`` on both databases (no Python filtering).
+    Bulk inserts that bypass the ORM call ``search_value`` on their row dictionaries.
+    """
+
+    SEARCH_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    @classmethod
+    def extra_search_terms(cls, values: Mapping[str, Any]) -> list[str]:
+        """More words for a row (e.g. a country's names); none by default."""
+        return []
+
+    @classmethod
+    def search_value(cls, values: Mapping[str, Any]) -> str:
+        parts = [str(values.get(name) or "") for name in cls.SEARCH_FIELDS]
+        return fold(" ".join(parts + cls.extra_search_terms(values)))
+
+    @classmethod
+    def like_all(cls, column, words: list[str]) -> sa.ColumnElement[bool]:
+        """SQL: every folded word occurs in ``column`` (the words come from ``search_words``)."""
+        return sa.and_(sa.true(), *(column.like(f"%{word}%") for word in words))
+
+
+def _refresh_search_text(_mapper, _connection, target) -> None:
+    target.search_text = type(target).search_value(
+        {name: getattr(target, name) for name in target.SEARCH_FIELDS})
+
+
+sa.event.listen(Searchable, "before_insert", _refresh_search_text, propagate=True)
+sa.event.listen(Searchable, "before_update", _refresh_search_text, propagate=True)

@@ -129,6 +129,49 @@ def canonical_zones() -> frozenset[str]:
     return frozenset(names & zoneinfo.available_timezones())
 
 
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes of real countries and territories (zone.tab's first column).
+
+    Not Babel's regions and groupings (EU, UN, 001 World, ZZ Unknown, QO Outlying Oceania).
+    """
+    codes: set[str] = set()
+    for table in _zone_tables():
+        for line in table.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                codes.update(code for code in line.split("\t")[0].split(",")
+                             if len(code) == 2 and code.isalpha())
+    return frozenset(codes)
+
+
 def is_canonical_zone(name: str | None) -> bool:
     """The one test of a time zone a user or a form gives: a real, canonical IANA name."""
     return bool(name) and name in canonical_zones()
+
+
+# Letters NFD does not split into a base letter and a mark: Vietnamese đ, and a few others.
+_UNSPLIT = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae",
+                          "œ": "oe", "ı": "i"})
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def fold(text: str | None) -> str:
+    """``text`` for matching: lower case, no accents (đ → d), words separated by one space.
+
+    "Đoàn", "đoàn", "ĐOÀN" and "doan" all give "doan". The one rule for stored search
+    columns and for the words people type, so both databases compare the same plain text.
+    """
+    if not text:
+        return ""
+    plain = unicodedata.normalize("NFD", text.translate(_UNSPLIT))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    return " ".join(_NOT_WORD.sub(" ", plain.replace("_", " ")).split())
+
+
+def search_words(query: str | None, limit: int = 8) -> list[str]:
+    """The distinct folded words of a search box (at most ``limit``; every one must match)."""
+    words: list[str] = []
+    for word in fold(query).split():
+        if word not in words:
+            words.append(word)
+    return words[:limit]

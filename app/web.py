@@ -128,3 +128,19 @@ def apply_and_flash(action: Callable[[], Any], success: str | Callable[[Any], st
     if message:
         flash(message, "success")
     return Outcome(True, result)
+
+
+MAX_PAGE = 10_000
+
+
+def page_number(args) -> int:
+    """The ``page`` query parameter of a paged list: 1 to ``MAX_PAGE``, anything else 1.
+
+    Paged lists read one row more than a page instead of counting every match.
+    """
+    return max(1, min(args.get("page", 1, type=int) or 1, MAX_PAGE))
+
+
+def kept_args(args, names) -> dict[str, str]:
+    """The filters a pager carries from page to page (those given, non-empty)."""
+    return {name: args[name] for name in names if args.get(name)}

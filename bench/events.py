@@ -88,6 +88,22 @@ def prepare(size: int, tmp: str):
     return app, client, urls, loaded, drop
 
 
+def measure(setups, urls: list[dict[str, str]], runs: int = RUNS) -> list[dict[str, float]]:
+    """Median ms per page for each set-up (``urls[i]``: its pages), requested in alternation."""
+    medians: list[dict[str, float]] = [{} for _ in setups]
+    for page in urls[0]:
+        samples: list[list[float]] = [[] for _ in setups]
+        for _ in range(3):  # warm templates, caches and connection pools
+            for i, (_app, client, *_rest) in enumerate(setups):
+                _timed(client, urls[i][page])
+        for _ in range(runs):  # each request gets its own app context, as in production
+            for i, (_app, client, *_rest) in enumerate(setups):
+                samples[i].append(_timed(client, urls[i][page]))
+        for i, taken in enumerate(samples):
+            medians[i][page] = statistics.median(taken)
+    return medians
+
+
 def main() -> int:
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(f"bench.events on {backend}: median of {RUNS} requests per page, "
@@ -97,17 +113,7 @@ def main() -> int:
         try:
             for size, (_app, _client, _urls, loaded, _drop) in zip(SIZES, setups, strict=False):
                 print(f"  {size:>6} events loaded in {loaded:.1f} s")
-            medians = [{}, {}]
-            for page in setups[0][2]:
-                samples = [[], []]
-                for _ in range(3):  # warm templates, caches and connection pools
-                    for _app, client, urls, *_rest in setups:
-                        _timed(client, urls[page])
-                for _ in range(RUNS):  # each request gets its own app context, as in production
-                    for i, (_app, client, urls, *_rest) in enumerate(setups):
-                        samples[i].append(_timed(client, urls[page]))
-                for i in range(2):
-                    medians[i][page] = statistics.median(samples[i])
+            medians = measure(setups, [setup[2] for setup in setups])
         finally:
             for app, _client, _urls, _loaded, drop in setups:
                 with app.app_context():

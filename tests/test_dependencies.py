@@ -12,7 +12,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 
 # Lowest first. A package may import from its own layer and the layers below, never above.
 LAYERS = [
-    {"timeutil", "config", "i18n", "inputs", "logs"},  # inputs: what a client may send
+    {"timeutil", "config", "i18n", "inputs", "logs", "docpage"},  # inputs: what a client may send
     {"extensions"},
     {"storage"},  # stored files: a local folder or the database (app/storage/__init__.py)
     {"errors"},

@@ -49,7 +49,7 @@ def test_dates_are_formatted_for_the_locale(client, login):
 
     from app.timeutil import freeze
     freeze(datetime(2026, 1, 31, 20, 0, tzinfo=UTC))  # 1 Feb 03:00 in Hà Nội
-    assert "February 1, 2026" in client.get("/").get_data(as_text=True)
+    assert "1 February 2026" in client.get("/").get_data(as_text=True)  # day month year
     client.post("/locale", data={"locale": "vi"})
     assert "1 tháng 2, 2026" in client.get("/").get_data(as_text=True)
 

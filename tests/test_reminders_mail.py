@@ -55,8 +55,8 @@ def _assign_item_to(world, user):
 
 
 @pytest.mark.parametrize(("who", "subject", "phrase"), [
-    ("vi", "Nhiệm vụ mới: Cung cấp thông tin báo chí", "Thời hạn: 08:00, 5 tháng 12, 2026."),
-    ("en", "New task: Provide press information", "Due: 08:00, December 5, 2026."),
+    ("vi", "Nhiệm vụ mới: Cung cấp thông tin báo chí", "Thời hạn: 5 tháng 12, 2026, 08:00."),
+    ("en", "New task: Provide press information", "Due: 5 December 2026, 08:00."),
 ])
 def test_item_assigned(world, smtp, who, subject, phrase):
     user = getattr(world, who)
@@ -86,8 +86,8 @@ def test_submission_reviewed(world, smtp, accepted, who, subject, phrase):
 
 
 @pytest.mark.parametrize(("who", "subject", "phrase"), [
-    ("vi", "Đồng chí được phân công phát ngôn: Họp báo thường kỳ", "Bắt đầu: 08:00, 9 tháng 12, 2026."),
-    ("en", "You are a spokesperson: Regular press briefing", "Starts: 08:00, December 9, 2026."),
+    ("vi", "Đồng chí được phân công phát ngôn: Họp báo thường kỳ", "Bắt đầu: 9 tháng 12, 2026, 08:00."),
+    ("en", "You are a spokesperson: Regular press briefing", "Starts: 9 December 2026, 08:00."),
 ])
 def test_spokesperson_assigned_with_the_events_ics(world, smtp, who, subject, phrase):
     user = getattr(world, who)
@@ -128,8 +128,8 @@ def test_note_reviewed(world, smtp, approved, who, subject):
 
 
 @pytest.mark.parametrize(("who", "subject", "phrase"), [
-    ("vi", "Đã thay đổi thời gian: Hội nghị xúc tiến đầu tư", "nay bắt đầu lúc 10:00, 11 tháng 12, 2026"),
-    ("en", "Rescheduled: Investment promotion conference", "now starts at 10:00, December 11, 2026"),
+    ("vi", "Đã thay đổi thời gian: Hội nghị xúc tiến đầu tư", "nay bắt đầu lúc 11 tháng 12, 2026, 10:00"),
+    ("en", "Rescheduled: Investment promotion conference", "now starts at 11 December 2026, 10:00"),
 ])
 def test_event_rescheduled(world, smtp, who, subject, phrase):
     user = getattr(world, who)
@@ -172,7 +172,7 @@ def test_every_kind_of_reminder_reads_in_english_too(world, smtp, clock):
     clock(DUE + timedelta(minutes=1))
     subject, text, _html, _m = sent_to(smtp, world.en)
     assert subject == "Overdue: Provide press information"
-    assert "was due at 08:00, December 5, 2026 and is not done" in text
+    assert "was due at 5 December 2026, 08:00 and is not done" in text
 
 
 def test_times_in_another_zone_name_it(world, smtp):
@@ -181,7 +181,7 @@ def test_times_in_another_zone_name_it(world, smtp):
     db.session.commit()
     notify_item_assigned(world.item)
     db.session.commit()
-    assert "Due: 08:00, December 5, 2026 (Asia/Vientiane)." in sent_to(smtp, world.en)[1]
+    assert "Due: 5 December 2026, 08:00 (Laos Time)." in sent_to(smtp, world.en)[1]
 
 
 def test_a_host_from_outside_a_confidential_event_hears_nothing_of_it(world, smtp, make_user):

@@ -78,7 +78,7 @@ def test_done_when_focal_point_is_reminded_in_vietnamese_then_escalated_once_eac
     assert subjects(smtp, protocol.email) == [escalation]
     body = smtp.to(head.email)[0].get_body(("plain",)).get_content()
     assert "người đứng đầu đơn vị" in body
-    assert "08:00, 5 tháng 12, 2026" in body
+    assert "5 tháng 12, 2026, 08:00" in body
     assert bell(client, focal) == 4
     assert bell(client, head) == 1
     steps = db.session.scalars(sa.select(Delivery.step).where(Delivery.recipient_id == focal.id)

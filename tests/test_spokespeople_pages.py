@@ -33,7 +33,9 @@ def test_pages_render(client, login, clock, make_unit, make_user, make_briefing,
                  "/spokespeople/directory", "/"]:
         response = client.get(path)
         assert response.status_code == 200, path
-    assert "(Asia/Bangkok)" in client.get("/spokespeople/briefings/").get_data(as_text=True)
+    listing = client.get("/spokespeople/briefings/").get_data(as_text=True)
+    assert {"vi": "(Giờ Thái Lan)", "en": "(Thailand Time)"}[locale] in listing  # named, not coded
+    assert "Asia/Bangkok" not in listing
     assert client.get(f"/notes/{note.id}?version=7").status_code == 404
 
 

@@ -1,10 +1,10 @@
 """Template filters: times shown in the event's own time zone, named when it is not the app's."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import Blueprint, current_app
-from flask_babel import get_locale
+
+from app.events.display import zone_name
+from app.i18n import format_moment
 
 
 def in_zone(moment: datetime | None, tz: str | None = None, fmt: str = "short") -> str:
@@ -13,8 +13,8 @@ def in_zone(moment: datetime | None, tz: str | None = None, fmt: str = "short") 
         return "—"
     app_zone = current_app.config["APP_TIMEZONE"]
     zone = tz or app_zone
-    text = format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=str(get_locale() or "vi"))
-    return f"{text} ({zone})" if zone != app_zone else text
+    text = format_moment(moment, fmt, zone)
+    return f"{text} ({zone_name(zone)})" if zone != app_zone else text
 
 
 def event_checklist_panel(event) -> dict:

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from app.checklists.rules import DEFAULT_TIMEZONE, applies, compute_due, item_key
 from app.events.models import Event, EventStatus
 from app.extensions import db
-from app.press.models import Briefing, BriefingStatus
+from app.press.defaults import briefing_titles
+from app.press.models import Briefing, BriefingKind, BriefingStatus
 from app.settings import setting
 from app.timeutil import utcnow
 
@@ -57,10 +58,10 @@ def sync_proposed_briefings(events: list[Event], templates, with_delegation: set
             briefing = mine.get(key)
             starts, ends = _proposed_times(event, template)
             if briefing is None:
+                titles = briefing_titles(BriefingKind.PRE_EVENT, event.title_vi, event.title_en)
                 db.session.add(Briefing(
                     event=event, checklist_key=key, status=BriefingStatus.PROPOSED,
-                    title_vi="Họp báo: " + event.title_vi,
-                    title_en=("Press conference: " + event.title_en) if event.title_en else "",
+                    title_vi=titles[0], title_en=titles[1],
                     starts_at=starts, ends_at=ends, timezone=event.timezone,
                     venue_id=event.venue_id, location=event.location or ""))
             elif briefing.status is BriefingStatus.PROPOSED and briefing.starts_at != starts:

@@ -44,12 +44,14 @@ from app.checklists.models import (
 from app.checklists.schedule import Anchor, OffsetUnit
 from app.events import access
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind
+from app.events.validation import to_utc
 from app.extensions import db
 from app.i18n import _
-from app.inputs import parse_date
+from app.inputs import parse_date, search_words
 from app.press import briefed
 from app.timeutil import utcnow
-from app.web import apply_and_flash, attachment_disposition
+from app.units.services import unit_choices
+from app.web import apply_and_flash, attachment_disposition, kept_args, page_number
 
 bp = Blueprint("checklists", __name__)
 register_filters(bp)
@@ -58,13 +60,35 @@ LABELS = dict(status_labels=ITEM_STATUS_LABELS, role_labels=RESPONSIBLE_ROLE_LAB
               step_labels=STEP_ACTION_LABELS)
 
 
+# The task page's filters: the only parameters its pager carries from page to page.
+TASK_FILTERS = ("show", "event", "unit", "from", "to", "q")
+SUMMARY_ROWS = 10  # per group on the page without a chosen group
+
+
 @bp.get("/tasks")
 def tasks():
+    """Every group's first rows, or one group (``show``) page by page; filters narrow both."""
+    zone = current_app.config["APP_TIMEZONE"]
+    due_from, due_to = parse_date(request.args.get("from")), parse_date(request.args.get("to"))
+    filters = work.TaskFilters(
+        event_id=request.args.get("event", type=int), unit_id=request.args.get("unit", type=int),
+        due_from=to_utc(due_from, time(0), zone) if due_from else None,
+        due_to=to_utc(due_to + timedelta(days=1), time(0), zone) if due_to else None,
+        words=search_words(request.args.get("q", "")[:200]))
+    show = request.args.get("show", "")
+    show = show if show in work.TASK_VIEWS else ""
+    page = page_number(request.args) if show else 1
+    size = current_app.config["PAGE_SIZE"] if show else SUMMARY_ROWS
+    groups = {view: work.task_page(current_user, view, filters, page=page, size=size)
+              for view in ((show,) if show else work.TASK_VIEWS)}
+    event = db.session.get(Event, filters.event_id) if filters.event_id else None
     # The lead unit's events without a pre-event briefing (its members see what it leads).
     unbriefed = briefed.unbriefed_events_led_by(
         current_user.unit_id if current_user.active else None, utcnow())
-    return render_template("checklists/tasks.html", tasks=work.my_tasks(current_user),
-                           unbriefed=unbriefed, **LABELS)
+    return render_template("checklists/tasks.html", groups=groups, show=show, page=page,
+                           args=kept_args(request.args, TASK_FILTERS),
+                           event=event if event and access.can_view(current_user, event) else None,
+                           units=unit_choices(), unbriefed=unbriefed, **LABELS)
 
 
 def _item_page(item, form=None, review=None, status=200):

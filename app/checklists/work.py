@@ -6,7 +6,7 @@ Each action names the item's version its page showed: an action based on an olde
 state is refused (the form keeps the input), and the item's lock column catches two
 actions racing in the same instant (accept and return cannot both succeed).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -31,6 +31,7 @@ from app.checklists.signals import item_submitted, submission_reviewed
 from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
 from app.events.models import Event, EventStatus
+from app.events.queries import matches_words
 from app.extensions import db
 from app.i18n import _
 from app.timeutil import utcnow
@@ -287,6 +288,102 @@ def my_tasks(user, now: datetime | None = None, done_days: int = 30) -> Tasks:
         review = review.where(Event.lead_unit_id == user.unit_id)
     tasks.to_review = list(db.session.scalars(review.limit(200)))
     return tasks
+
+
+# The task page's views, in the order it shows them.
+TASK_VIEWS = ("review", "overdue", "due_soon", "later", "waiting", "done")
+
+
+@dataclass
+class TaskFilters:
+    """What /tasks narrows to; every field optional."""
+
+    event_id: int | None = None
+    unit_id: int | None = None      # the responsible unit
+    due_from: datetime | None = None
+    due_to: datetime | None = None  # exclusive
+    words: list[str] = field(default_factory=list)  # folded, matched on the event
+
+
+def _own_branches(user) -> list[sa.ColumnElement[bool]]:
+    """Items given to the user, then to their unit (what ``my_tasks`` lists), without overlap.
+
+    Two conditions, not one OR: each follows its own index in due order and stops at the page.
+    """
+    if not is_active_user(user):
+        return [sa.false()]
+    mine = ChecklistItem.user_id == user.id
+    if not user.unit_id:
+        return [mine]
+    return [mine, sa.and_(ChecklistItem.unit_id == user.unit_id,
+                          sa.or_(ChecklistItem.user_id.is_(None), ChecklistItem.user_id != user.id))]
+
+
+def _review_clause(user) -> sa.ColumnElement[bool]:
+    """Submissions ``user`` may accept or return (``can_review``), for items of visible events."""
+    if has_role(user, *REVIEW_ANY_ROLES):
+        return ChecklistItem.status == ItemStatus.SUBMITTED
+    if not is_active_user(user) or user.unit_id is None or not (
+            user.is_unit_head or has_role(user, Role.FOCAL)):
+        return sa.false()
+    return sa.and_(ChecklistItem.status == ItemStatus.SUBMITTED, Event.lead_unit_id == user.unit_id)
+
+
+def _view_clause(view: str, now: datetime, done_days: int) -> sa.ColumnElement[bool]:
+    """The rule of each of ``my_tasks``' own groups, in SQL."""
+    awaiting = ChecklistItem.awaits_owner_clause()
+    return {
+        "overdue": sa.and_(awaiting, ChecklistItem.due_at < now),
+        "due_soon": sa.and_(awaiting, ChecklistItem.due_at >= now,
+                            ChecklistItem.due_at < now + DUE_SOON),
+        "later": sa.and_(awaiting, ChecklistItem.due_at >= now + DUE_SOON),
+        "waiting": ChecklistItem.status == ItemStatus.SUBMITTED,
+        "done": sa.and_(ChecklistItem.status == ItemStatus.DONE,
+                        ChecklistItem.completed_at >= now - timedelta(days=done_days)),
+    }[view]
+
+
+def task_page(user, view: str, filters: TaskFilters, *, page: int = 1, size: int = 50,
+              now: datetime | None = None, done_days: int = 30) -> tuple[list[ChecklistItem], bool]:
+    """One page of one of the task page's groups, and whether another page follows.
+
+    In SQL (visibility, ownership, filters), one row more than the page: no total is counted,
+    so the page costs the same with 20 or 20,000 tasks.
+    """
+    now = now or utcnow()
+    wanted = [access.visible_clause(user)]
+    if filters.event_id:
+        wanted.append(ChecklistItem.event_id == filters.event_id)
+    if filters.unit_id:
+        wanted.append(ChecklistItem.unit_id == filters.unit_id)
+    if filters.due_from:
+        wanted.append(ChecklistItem.due_at >= filters.due_from)
+    if filters.due_to:
+        wanted.append(ChecklistItem.due_at < filters.due_to)
+    if filters.words:
+        wanted.append(matches_words(filters.words))
+    if view == "review":
+        branches = [_review_clause(user)]
+    else:
+        branches = [sa.and_(branch, _view_clause(view, now, done_days))
+                    for branch in _own_branches(user)]
+    done = view == "done"
+    key = ChecklistItem.completed_at if done else ChecklistItem.due_at
+    reach = page * size + 1  # each branch reads at most this far; no count of the rest
+    firsts = [sa.select(ChecklistItem.id.label("id"), key.label("key"))
+              .join(Event, Event.id == ChecklistItem.event_id).where(branch, *wanted)
+              .order_by(key.desc() if done else key,
+                        ChecklistItem.id.desc() if done else ChecklistItem.id)
+              .limit(reach).subquery() for branch in branches]
+    picked = sa.union_all(*(sa.select(first.c.id, first.c.key) for first in firsts)).subquery()
+    order = (picked.c.key.desc(), picked.c.id.desc()) if done else (picked.c.key, picked.c.id)
+    ids = list(db.session.scalars(sa.select(picked.c.id).order_by(*order)
+                                  .limit(size + 1).offset((page - 1) * size)))
+    found = {item.id: item for item in db.session.scalars(
+        sa.select(ChecklistItem).where(ChecklistItem.id.in_(ids))
+        .options(selectinload(ChecklistItem.event), selectinload(ChecklistItem.unit)))}
+    items = [found[i] for i in ids if i in found]
+    return items[:size], len(items) > size
 
 
 def event_checklist(event: Event) -> list[ChecklistItem]:

@@ -210,6 +210,8 @@ def load_events(units: dict, users: dict, n_events: int | None) -> dict[str, int
         })
         plans.append((kind, partner, starts_at, ends_at, zone, abroad))
 
+    for row in events:  # Core inserts skip the models' hooks: the search column by hand
+        row["search_text"] = Event.search_value(row)
     event_ids = _insert(Event, events, returning=Event.id)
     coordinating, event_host_rows, changes = [], [], []
     delegations, delegation_plans = [], []
@@ -241,6 +243,8 @@ def load_events(units: dict, users: dict, n_events: int | None) -> dict[str, int
     _insert(event_coordinating_units, coordinating)
     _insert(event_hosts, event_host_rows)
     _insert(EventChange, changes)
+    for row in delegations:
+        row["search_text"] = Delegation.search_value(row)
     delegation_ids = _insert(Delegation, delegations, returning=Delegation.id)
 
     members, items, item_plans = [], [], []

@@ -1,20 +1,31 @@
 """How events read on a page: times in the event's own zone, countries by name, clash texts."""
+import re
 from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_timedelta, get_timezone_location
 from flask import current_app
 from flask_babel import get_locale
 
 from app.events.clashes import Clash, holiday_name
-from app.i18n import _
+from app.events.models import (
+    DIRECTION_LABELS,
+    EVENT_KIND_LABELS,
+    EVENT_STATUS_LABELS,
+    VISIBILITY_LABELS,
+    DelegationDirection,
+    EventKind,
+    EventStatus,
+    Visibility,
+)
+from app.i18n import DATE_SKELETONS, _, format_day, format_moment, formatting_locale
+from app.inputs import canonical_zones, country_codes, fold
 
-# Offered in the time-zone field; any IANA name is accepted.
-COMMON_TIMEZONES = ["Asia/Ho_Chi_Minh", "Asia/Vientiane", "Asia/Phnom_Penh", "Asia/Bangkok",
-                    "Asia/Tokyo", "Asia/Seoul", "Asia/Shanghai", "Asia/Singapore", "Europe/Paris",
-                    "Europe/Berlin", "America/New_York", "UTC"]
+# First in every time-zone menu: the province's own and its partners'; then every other zone.
+PRIORITY_ZONES = ["Asia/Ho_Chi_Minh", "Asia/Vientiane", "Asia/Phnom_Penh", "Asia/Tokyo",
+                  "Asia/Seoul"]
 
 # Partner countries first in the country menu.
 PARTNER_COUNTRIES = ["LA", "KH", "JP", "KR", "TH", "CN"]
@@ -38,13 +49,53 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def zone_suffix(zone: str) -> str:
-    """' (Asia/Tokyo)' when the zone differs from the viewer's, else ''."""
-    return "" if zone == viewer_zone() else f" ({zone})"
+    """' (Giờ Nhật Bản)' / ' (Japan Time)' when the zone differs from the viewer's, else ''."""
+    return "" if zone == viewer_zone() else f" ({zone_name(zone)})"
+
+
+@lru_cache(maxsize=2048)
+def _zone_name(zone: str, loc: str) -> str:
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    try:
+        return get_timezone_location(zone, locale=loc)
+    except (LookupError, ValueError):
+        return zone
+
+
+def zone_name(zone: str | None) -> str:
+    """A time zone by its name in the user's language ("Giờ Lào", "Laos Time"), never its code."""
+    return _zone_name(zone, locale_name()) if zone else "—"
+
+
+def _offset(zone: str) -> str:
+    offset = datetime.now(_zone(zone)).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+@lru_cache(maxsize=4)
+def _zone_choices(loc: str) -> tuple[tuple[str, str], ...]:
+    def label(zone: str) -> str:
+        name = _zone_name(zone, loc)
+        return name if name == "UTC" else f"{name} ({_offset(zone)})"
+    others = sorted((z for z in canonical_zones() if z not in PRIORITY_ZONES),
+                    key=lambda z: (fold(label(z)), z))
+    return tuple((z, label(z)) for z in [*PRIORITY_ZONES, *others])
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """Every canonical zone by name, the province's and its partners' first (a form's menu)."""
+    return list(_zone_choices(locale_name()))
 
 
 @lru_cache(maxsize=4096)
 def _date(day, fmt: str, loc: str) -> str:
-    return format_date(day, fmt, locale=loc)
+    """A style of ``app.i18n.DATE_SKELETONS``, or a printed form's own pattern ("dd/MM/y")."""
+    if fmt in DATE_SKELETONS:
+        return format_day(day, fmt, loc)
+    return format_date(day, fmt, locale=formatting_locale(loc))
 
 
 def when(starts_at: datetime, ends_at: datetime, zone: str, all_day: bool = False) -> str:
@@ -79,7 +130,7 @@ def stamp(moment: datetime | None) -> str:
     """A moment (history, overrides) in the viewer's zone."""
     if moment is None:
         return "—"
-    return format_datetime(local(moment, viewer_zone()), "short", locale=locale_name())
+    return format_moment(moment, "medium", viewer_zone())
 
 
 def country_name(code: str | None) -> str:
@@ -88,14 +139,62 @@ def country_name(code: str | None) -> str:
     return Locale.parse(locale_name()).territories.get(code.upper(), code)
 
 
+def language_names(codes: str | None) -> str:
+    """"vi, en, lo" as "tiếng Việt, tiếng Anh, tiếng Lào" (Babel); unknown words stay as written."""
+    names = Locale.parse(locale_name()).languages
+    parts = [part.strip() for part in (codes or "").replace(";", ",").split(",") if part.strip()]
+    return ", ".join(names.get(part.lower(), part) for part in parts) or "—"
+
+
 def country_choices() -> list[tuple[str, str]]:
     """ISO 3166 alpha-2 codes named in the user's language, partners first."""
     territories = Locale.parse(locale_name()).territories
-    codes = sorted((c for c in territories
-                    if isinstance(c, str) and len(c) == 2 and c.isalpha() and c not in ("ZZ",)),
-                   key=lambda c: territories[c])
+    codes = sorted((c for c in country_codes() if c in territories),
+                   key=lambda c: fold(territories[c]))
     first = [(c, territories[c]) for c in PARTNER_COUNTRIES]
     return [("", "—"), *first, *[(c, territories[c]) for c in codes if c not in PARTNER_COUNTRIES]]
+
+
+# How ``history.describe`` stored a moment: "2026-12-10 08:00 Asia/Ho_Chi_Minh".
+_STORED_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) (\S+)$")
+_ENUM_LABELS: dict[str, tuple[type, dict]] = {
+    "kind": (EventKind, EVENT_KIND_LABELS), "status": (EventStatus, EVENT_STATUS_LABELS),
+    "visibility": (Visibility, VISIBILITY_LABELS),
+    "delegation.direction": (DelegationDirection, DIRECTION_LABELS),
+}
+
+
+def history_value(name: str, text: str | None) -> str:
+    """A value of the event's history as words: labels, country and zone names, dates.
+
+    History rows keep plain text written when the change was made ("delegation_in", "LA",
+    "2026-12-10 08:00 Asia/Ho_Chi_Minh"); this reads them in the viewer's language.
+    """
+    if not text:
+        return ""
+    if name in _ENUM_LABELS:
+        enum, labels = _ENUM_LABELS[name]
+        try:
+            return str(labels[enum(text)])
+        except ValueError:
+            return text
+    if name in ("country", "delegation.country"):
+        return country_name(text)
+    if name == "timezone":
+        return zone_name(text)
+    stored = _STORED_MOMENT.match(text)
+    if stored and stored.group(2) in canonical_zones():
+        try:
+            moment = datetime.strptime(stored.group(1), "%Y-%m-%d %H:%M")
+        except ValueError:
+            return text
+        return moment_text(moment.replace(tzinfo=_zone(stored.group(2))), stored.group(2))
+    return text
+
+
+def event_label(event) -> str:
+    """An event as a picker names it: its title and its day ("Đón Đoàn Attapeu — 5 thg 12, 2026")."""
+    return f"{event.title(locale_name())} — {_date(local(event.starts_at, event.timezone).date(), 'medium', locale_name())}"
 
 
 def clash_text(clash: Clash, titles: dict[int, str]) -> str:
@@ -115,7 +214,7 @@ def clash_text(clash: Clash, titles: dict[int, str]) -> str:
     country, _sep, english = clash.subject.partition(":")
     name = holiday_name(country, clash.day, locale_name()) or english
     return _("%(day)s is a public holiday in %(country)s: %(holiday)s.",
-             day=format_date(clash.day, "medium", locale=locale_name()),
+             day=format_day(clash.day, "medium"),
              country=country_name(country), holiday=name)
 
 

@@ -13,7 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
+from app.events import display
 from app.events.models import (
+    DIRECTION_LABELS,
     EVENT_KIND_LABELS,
     EVENT_STATUS_LABELS,
     VISIBILITY_LABELS,
@@ -26,9 +28,6 @@ from app.forms import BaseForm, max_length, required
 from app.i18n import _l, _lp
 from app.idempotency import FormTokenField
 from app.web import choices
-
-DIRECTION_LABELS = {DelegationDirection.INCOMING: _l("Incoming (to the province)"),
-                    DelegationDirection.OUTGOING: _l("Outgoing (from the province)")}
 
 
 def _int_or_none(value):
@@ -55,7 +54,9 @@ class EventForm(OverrideMixin, BaseForm):
     is_sensitive = BooleanField(_l("Sensitive or complex matter (steering committee follows it)"))
     embargo_until = DateTimeLocalField(_l("Embargoed until"), format="%Y-%m-%dT%H:%M",
                                        validators=[Optional()])
-    timezone = StringField(_l("Time zone"), validators=[required(), max_length(64)])
+    # Checked by the service (any canonical IANA name); the menu names them, partners first.
+    timezone = SelectField(_l("Time zone"), choices=display.zone_choices, validate_choice=False,
+                           validators=[required(), max_length(64)])
     start_date = DateField(_l("Start date"), validators=[required()])
     start_time = TimeField(_l("Start time"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[required()])

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from babel import Locale
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -18,7 +19,7 @@ from app.events.vocabulary import (  # noqa: F401  (re-exported: the words live 
     EventStatus,
     Visibility,
 )
-from app.extensions import Model, db, enum_type
+from app.extensions import Model, Searchable, db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 from app.units.models import Unit
@@ -74,8 +75,10 @@ class Venue(Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Event(Model):
+class Event(Searchable, Model):
     __tablename__ = "events"
+    # Internal notes are never searched: search results reach people who may not read them.
+    SEARCH_FIELDS = ("title_vi", "title_en", "description_vi", "description_en", "location")
     __table_args__ = (
         sa.Index("ix_events_ends_at", "ends_at"),
         sa.Index("ix_events_venue_starts", "venue_id", "starts_at"),
@@ -167,10 +170,16 @@ class DelegationDirection(StrEnum):
     OUTGOING = "outgoing"
 
 
-class Delegation(Model):
+DIRECTION_LABELS = {DelegationDirection.INCOMING: _l("Incoming (to the province)"),
+                    DelegationDirection.OUTGOING: _l("Outgoing (from the province)")}
+
+
+class Delegation(Searchable, Model):
     """The foreign or outgoing delegation of a delegation or signing event."""
 
     __tablename__ = "delegations"
+    # Not the members, interpreters or logistics: press-safe readers search too.
+    SEARCH_FIELDS = ("country", "locality", "border_gate")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"),
@@ -190,6 +199,12 @@ class Delegation(Model):
     members: Mapped[list["DelegationMember"]] = relationship(
         back_populates="delegation", cascade="all, delete-orphan",
         order_by="(DelegationMember.is_head.desc(), DelegationMember.position)")
+
+    @classmethod
+    def extra_search_terms(cls, values) -> list[str]:
+        """The partner country's names in Vietnamese and English ("Lào", "Laos")."""
+        code = (values.get("country") or "").upper()
+        return [Locale.parse(name).territories.get(code, "") for name in ("vi", "en")] if code else []
 
     @property
     def head(self) -> "DelegationMember | None":

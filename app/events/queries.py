@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.events import access
+from app.events.display import zone_name
 from app.events.history import EDITORS_ONLY_FIELDS
 from app.events.models import (
     ClashOverride,
@@ -29,6 +30,7 @@ from app.events.models import (
 )
 from app.events.validation import MAX_EVENT_DAYS, to_utc
 from app.extensions import db
+from app.inputs import search_words
 from app.timeutil import UTCDateTime
 from app.units.models import Unit
 
@@ -70,11 +72,9 @@ def list_events(user, filters: EventFilters, zone: str, page: int = 1,
         query = query.where(Event.starts_at >= start - SPAN, Event.ends_at > start)
     if filters.date_to:
         query = query.where(Event.starts_at < to_utc(filters.date_to + timedelta(days=1), time(0), zone))
-    text = filters.text.strip()
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(sa.or_(*(column.ilike(pattern, escape="\\") for column in (
-            Event.title_vi, Event.title_en, Event.description_vi, Event.description_en))))
+    words = search_words(filters.text)
+    if words:
+        query = query.where(matches_words(words))
     query = (query.options(joinedload(Event.lead_unit), joinedload(Event.venue),
                            joinedload(Event.delegation), *load)
              .order_by(Event.starts_at, Event.id).limit(page_size + 1))
@@ -85,6 +85,26 @@ def list_events(user, filters: EventFilters, zone: str, page: int = 1,
         query = query.offset((page - 1) * page_size)
     events = db.session.scalars(query).unique().all()
     return events[:page_size], len(events) > page_size
+
+
+def matches_words(words: list[str]) -> sa.ColumnElement[bool]:
+    """SQL: every folded word (``app.inputs.search_words``) occurs in the event's text.
+
+    Or in its delegation's (partner country and locality, border gate): "doan attapeu".
+    """
+    delegation_text = (sa.select(Delegation.search_text).where(Delegation.event_id == Event.id)
+                       .scalar_subquery())
+    return Event.like_all(Event.search_text + " " + sa.func.coalesce(delegation_text, ""), words)
+
+
+def lookup(user, text: str, limit: int = 10) -> list[Event]:
+    """Visible events holding every word of ``text``, newest first: what event pickers offer."""
+    words = search_words(text)
+    if not words:
+        return []
+    return list(db.session.scalars(
+        sa.select(Event).where(access.visible_clause(user), matches_words(words))
+        .order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)))
 
 
 @dataclass(frozen=True)
@@ -181,7 +201,7 @@ def _time_label(row, viewer_zone: str) -> str:
     if all_day:
         return ""
     label = starts_at.astimezone(ZoneInfo(event_zone)).strftime("%H:%M")
-    return label if event_zone == viewer_zone else f"{label} ({event_zone})"
+    return label if event_zone == viewer_zone else f"{label} ({zone_name(event_zone)})"
 
 
 def week_schedule(user, monday: date, zone: str) -> list[tuple[date, list[Event]]]:
@@ -241,9 +261,9 @@ class HistoryEntry:
     note: str
 
 
-def history(event: Event, *, editor: bool, full_detail: bool = True,
-            limit: int = 100) -> list[HistoryEntry]:
-    """The event's newest changes.
+def history(event: Event, *, editor: bool, full_detail: bool = True, page: int = 1,
+            size: int = 20) -> tuple[list[HistoryEntry], bool]:
+    """One page of the event's changes, newest first, and whether older ones follow (no count).
 
     Fields only editors see are left out for others, those of full detail
     (``access.sees_full_detail``) for press-safe readers, who do not get a row left empty
@@ -254,12 +274,12 @@ def history(event: Event, *, editor: bool, full_detail: bool = True,
     rows = db.session.scalars(
         sa.select(EventChange).where(EventChange.event_id == event.id)
         .options(joinedload(EventChange.user).lazyload(User.role_rows))
-        .order_by(EventChange.id.desc()).limit(limit)).all()
+        .order_by(EventChange.id.desc()).limit(size + 1).offset((page - 1) * size)).all()
     entries = [HistoryEntry(row.changed_at, row.user,
                             {name: values for name, values in row.changes.items()
                              if name not in hidden}, row.note)
-               for row in rows]
-    return entries if full_detail else [e for e in entries if e.changes]
+               for row in rows[:size]]
+    return (entries if full_detail else [e for e in entries if e.changes]), len(rows) > size
 
 
 def overrides(event: Event) -> Sequence[ClashOverride]:

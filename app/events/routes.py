@@ -47,7 +47,7 @@ from app.extensions import db
 from app.i18n import _
 from app.inputs import parse_date
 from app.units.services import unit_choices
-from app.web import Outcome, apply_and_flash, choices
+from app.web import Outcome, apply_and_flash, choices, page_number
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 calendar_bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -112,6 +112,13 @@ def _date_arg(name: str) -> date | None:
 LIST_FILTERS = ("kind", "status", "unit", "from", "to", "q")
 
 
+@bp.get("/lookup.json")
+def lookup():
+    """Suggestions for event pickers (feeds): visible events matching ``q``, by title and day."""
+    found = queries.lookup(current_user, request.args.get("q", "")[:200])
+    return {"events": [{"id": e.id, "label": display.event_label(e)} for e in found]}
+
+
 @bp.get("/")
 def index():
     zone = _zone()
@@ -151,9 +158,12 @@ def _render_detail(event: Event, status_form: StatusForm, stale=None, code: int 
     full_detail = access.sees_full_detail(current_user)
     titles = queries.visible_titles(current_user, [c.get("other_event_id") for o in overrides
                                                    for c in o.clashes], display.locale_name())
+    history_page = page_number(request.args)
+    changes, more_history = queries.history(event, editor=can_edit, full_detail=full_detail,
+                                            page=history_page)
     return render_template(
-        "events/detail.html", event=event, full_detail=full_detail,
-        history=queries.history(event, editor=can_edit, full_detail=full_detail),
+        "events/detail.html", event=event, full_detail=full_detail, history=changes,
+        history_page=history_page, more_history=more_history,
         overrides=overrides,
         override_texts={o.id: [display.clash_text(_stored_clash(c), titles) for c in o.clashes]
                         for o in overrides},
@@ -264,8 +274,7 @@ def create():
         if saved.outcome:
             return redirect(url_for("events.detail", event_id=saved.outcome.result.id))
     return render_template("events/form.html", form=form, event=None, clashes=saved.clashes,
-                           stale=None,
-                           zones=display.COMMON_TIMEZONES, field_labels=_field_labels())
+                           stale=None, field_labels=_field_labels())
 
 
 def _prefill(form: EventForm, event: Event) -> None:
@@ -322,7 +331,7 @@ def edit(event_id: int):
             return _reschedule_page(event_id, form, saved, keep)
     event = db.session.get_one(Event, event_id)
     return render_template("events/form.html", form=form, event=event, clashes=saved.clashes,
-                           stale=saved.stale, zones=display.COMMON_TIMEZONES,
+                           stale=saved.stale,
                            field_labels=_field_labels()), (409 if saved.stale is not None else 200)
 
 

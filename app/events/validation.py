@@ -12,7 +12,7 @@ from app.errors import ValidationFailed
 from app.events.models import Venue
 from app.extensions import db
 from app.i18n import _
-from app.inputs import MAX_YEAR, MIN_YEAR, in_date_range, is_canonical_zone
+from app.inputs import MAX_YEAR, MIN_YEAR, country_codes, in_date_range, is_canonical_zone
 from app.units.models import Unit
 
 # Longer undertakings are entered as several events; the bound keeps calendar and clash
@@ -106,10 +106,8 @@ def check_users(user_ids, field_name: str) -> list[User]:
 
 
 def check_country(code: str, field_name: str = "country") -> str:
-    from babel import Locale
-
     code = (code or "").strip().upper()
-    if code and (len(code) != 2 or code not in Locale.parse("en").territories):
+    if code and code not in country_codes():
         raise ValidationFailed(_("Unknown country code: %(code)s.", code=code), field_name)
     return code
 

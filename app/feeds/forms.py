@@ -8,6 +8,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from app.events.models import EVENT_KIND_LABELS
 from app.feeds.models import (
@@ -32,7 +33,9 @@ class FeedForm(BaseForm):
     kinds = SelectMultipleField(_l("Event kinds (none: all)"))
     unit_ids = SelectMultipleField(_l("Units (none: all)"), coerce=int)
     mine = BooleanField(_l("Only events I host, brief at or owe checklist items for"))
-    delegation_event_id = IntegerField(_l("Only this event (number)"), validators=[Optional()])
+    # Picked by name (static/js/lookup.js fills the id); without script the words are resolved.
+    event_search = StringField(_l("Only this event"), validators=[Length(max=300)])
+    delegation_event_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     days_back = IntegerField(_l("Days back"), default=DEFAULT_DAYS_BACK,
                              validators=[NumberRange(0, MAX_DAYS_BACK)])
     days_ahead = IntegerField(_l("Days ahead"), default=DEFAULT_DAYS_AHEAD,

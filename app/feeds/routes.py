@@ -20,6 +20,8 @@ from werkzeug.wsgi import wrap_file
 
 from app import idempotency, storage
 from app.auth.routes import public
+from app.errors import ValidationFailed
+from app.events import access, display, queries
 from app.events import release as release_rules
 from app.events.models import Event
 from app.extensions import db
@@ -169,13 +171,32 @@ def _unit_choices():
     return [(u.id, u.name(locale)) for u in db.session.scalars(sa.select(Unit).order_by(Unit.slug))]
 
 
+def _event_id(form: FeedForm) -> int | None:
+    """The event picked by name: the id the picker set, else the one event the words name."""
+    text = (form.event_search.data or "").strip()
+    if not text:
+        return None
+    if form.delegation_event_id.data:
+        return form.delegation_event_id.data
+    found = queries.lookup(current_user, text.split(" — ")[0], limit=2)  # without the label's day
+    if len(found) != 1:
+        raise ValidationFailed(_("Choose one event from the list (type more of its name)."),
+                               "event_search")
+    return found[0].id
+
+
+def _event_name(event_id: int | None) -> str:
+    event = db.session.get(Event, event_id) if event_id else None
+    return display.event_label(event) if event and access.can_view(current_user, event) else ""
+
+
 def _settings(form: FeedForm) -> services.FeedSettings:
     expires = form.expires_on.data
     return services.FeedSettings(
         name=form.name.data or "", language=form.language.data, detail=form.detail.data,
         alarms=form.alarms.data, kinds=list(form.kinds.data or []),
         unit_ids=list(form.unit_ids.data or []), mine=form.mine.data,
-        delegation_event_id=form.delegation_event_id.data,
+        delegation_event_id=_event_id(form),
         days_back=form.days_back.data, days_ahead=form.days_ahead.data,
         deadlines=form.deadlines.data, tasks=bool(form.tasks.data),
         for_unit=bool(getattr(form, "for_unit", None) and form.for_unit.data),
@@ -228,6 +249,7 @@ def edit(feed_id: int):
                            "alarms": feed.alarms.value, "kinds": filters.get("kinds", []),
                            "unit_ids": filters.get("unit_ids", []), "mine": filters.get("mine"),
                            "delegation_event_id": filters.get("delegation_event_id"),
+                           "event_search": _event_name(filters.get("delegation_event_id")),
                            "days_back": feed.days_back, "days_ahead": feed.days_ahead,
                            "deadlines": filters.get("deadline_mode", "auto"),
                            "tasks": filters.get("tasks", False),

@@ -11,6 +11,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.inputs import parse_date
 from app.main import audit
+from app.main import search as searching
 
 bp = Blueprint("main", __name__)
 
@@ -22,6 +23,18 @@ def dashboard():
     if not current_user.is_authenticated:
         return render_template("auth/login.html", form=LoginForm(), action=url_for("auth.login"))
     return render_template("main/dashboard.html", role_labels=ROLE_LABELS)
+
+
+@bp.get("/search")
+def search():
+    """The header's search box: events, delegations, briefings and notes the user may read."""
+    query = request.args.get("q", "")[:searching.MAX_QUERY]
+    only = request.args.get("in", "")
+    only = only if only in searching.SECTIONS else ""
+    page = max(1, min(request.args.get("page", 1, type=int), 1_000)) if only else 1
+    results = searching.search(current_user, query, only=only, page=page,
+                               size=current_app.config["PAGE_SIZE"] if only else 10)
+    return render_template("main/search.html", query=query, only=only, page=page, results=results)
 
 
 @bp.get("/healthz")

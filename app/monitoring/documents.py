@@ -9,6 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.docpage import administrative_page
 from app.inputs import strip_controls
 from app.monitoring.figures import outcome
 from app.monitoring.models import (
@@ -29,7 +30,7 @@ def _local(moment: datetime | None, zone: str) -> str:
 
 def correction_letter(case: MonitoringCase, *, place: str, day: date, zone: str) -> bytes:
     """The written request to the outlet, in Vietnamese, in the administrative layout."""
-    document = Document()
+    document = administrative_page(Document())
     _set_font(document)
     header = document.add_table(rows=1, cols=2)
     left, right = header.rows[0].cells

@@ -1,13 +1,16 @@
 """The bell, the list page, personal preferences and the admin view of deliveries."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
 
+from app.auth.models import User
 from app.auth.permissions import require_admin
 from app.errors import NotVisible, ValidationFailed
 from app.events.access import visible_clause
 from app.events.models import Event
+from app.events.queries import matches_words
 from app.events.validation import check_timezone
 from app.extensions import db
 from app.i18n import _
@@ -15,6 +18,7 @@ from app.notifications import guards
 from app.notifications.models import (
     Delivery,
     DeliveryStatus,
+    Kind,
     Mode,
     Notification,
     NotificationPreference,
@@ -36,15 +40,46 @@ def _shown(user, query: sa.Select) -> sa.Select:
     return query
 
 
-def unread_count(user) -> int:
-    return db.session.scalar(_shown(user, sa.select(sa.func.count(Notification.id)))
-                             .where(Notification.read_at.is_(None))) or 0
+# The bell counts at most this many (shown as "99+"): it never counts a whole backlog.
+BELL_CAP = 100
+
+
+def unread_count(user, cap: int = BELL_CAP) -> int:
+    """Unread notices shown to ``user``, counted up to ``cap``."""
+    unread = _shown(user, sa.select(Notification.id)).where(Notification.read_at.is_(None))
+    return db.session.scalar(sa.select(sa.func.count())
+                             .select_from(unread.limit(cap).subquery())) or 0
 
 
 def list_notifications(user, *, limit: int = 100) -> list[Notification]:
-    return list(db.session.scalars(_shown(user, sa.select(Notification))
-                                   .order_by(Notification.created_at.desc(), Notification.id.desc())
-                                   .limit(limit)))
+    return notification_page(user, NoticeFilters(), size=limit)[0]
+
+
+@dataclass
+class NoticeFilters:
+    unread: bool = False
+    kind: str = ""
+    event_id: int | None = None
+    words: list[str] = field(default_factory=list)  # folded, matched on the event
+
+
+def notification_page(user, filters: NoticeFilters, *, page: int = 1,
+                      size: int = 50) -> tuple[list[Notification], bool]:
+    """One page of ``user``'s notices, newest first, and whether another page follows (no count)."""
+    query = _shown(user, sa.select(Notification))
+    if filters.unread:
+        query = query.where(Notification.read_at.is_(None))
+    if filters.kind in set(Kind):
+        query = query.where(Notification.kind == Kind(filters.kind))
+    if filters.event_id:
+        query = query.where(Notification.event_id == filters.event_id)
+    if filters.words:
+        query = query.where(matches_words(filters.words))
+    rows = list(db.session.scalars(
+        query.options(contains_eager(Notification.event))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(size + 1).offset((page - 1) * size)))
+    return rows[:size], len(rows) > size
 
 
 def mark_read(user, notification_id: int) -> Notification:
@@ -95,19 +130,34 @@ def save_preference(user, mode: str, timezone: str) -> NotificationPreference:
 
 
 @dataclass
-class DeliveryPage:
-    rows: list[Delivery]
-    counts: dict[str, int]
+class DeliveryFilters:
+    status: str = ""
+    kind: str = ""
+    event_id: int | None = None
+    recipient: str = ""  # part of the recipient's e-mail address or name
 
 
-def deliveries(admin, *, status: str | None = None, limit: int = 200) -> DeliveryPage:
+def deliveries(admin, filters: DeliveryFilters, *, page: int = 1,
+               size: int = 50) -> tuple[list[Delivery], bool]:
+    """One page of the e-mail ledger, newest first, and whether another page follows (no count)."""
     require_admin(admin)
-    query = sa.select(Delivery).order_by(Delivery.id.desc()).limit(limit)
-    if status in {s.value for s in DeliveryStatus}:
-        query = query.where(Delivery.status == status)
-    counts = dict(db.session.execute(sa.select(Delivery.status, sa.func.count())
-                                     .group_by(Delivery.status)).all())
-    return DeliveryPage(list(db.session.scalars(query)), {str(k): v for k, v in counts.items()})
+    query = (sa.select(Delivery).options(joinedload(Delivery.recipient).lazyload(User.role_rows),
+                                         joinedload(Delivery.event)))
+    if filters.status in set(DeliveryStatus):
+        query = query.where(Delivery.status == DeliveryStatus(filters.status))
+    if filters.kind in set(Kind):
+        query = query.where(Delivery.kind == Kind(filters.kind))
+    if filters.event_id:
+        query = query.where(Delivery.event_id == filters.event_id)
+    text = filters.recipient.strip().lower()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(Delivery.recipient_id.in_(
+            sa.select(User.id).where(sa.or_(sa.func.lower(User.email).like(pattern, escape="\\"),
+                                            sa.func.lower(User.name).like(pattern, escape="\\")))))
+    rows = list(db.session.scalars(query.order_by(Delivery.id.desc())
+                                   .limit(size + 1).offset((page - 1) * size)))
+    return rows[:size], len(rows) > size
 
 
 def retry_delivery(admin, delivery_id: int) -> Delivery:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.events.models import Event
 from app.extensions import Model, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
@@ -35,6 +36,32 @@ class Kind(StrEnum):
     CASE_FOLLOW_UP = "case_follow_up"          # the outlet has not corrected yet
     STANDING_ALERT = "standing_alert"          # an oversight alert (DOMAIN.md), to those it concerns
     DIGEST = "digest"                          # daily e-mail only; never in the bell
+
+
+KIND_LABELS = {
+    Kind.ITEM_ASSIGNED: _l("New task"),
+    Kind.ITEM_DUE_SOON: _l("Task due soon"),
+    Kind.ITEM_OVERDUE: _l("Task overdue"),
+    Kind.ITEM_ESCALATED: _l("Overdue task escalated"),
+    Kind.SUBMISSION_RECEIVED: _l("Submission to review"),
+    Kind.SUBMISSION_ACCEPTED: _l("Submission accepted"),
+    Kind.SUBMISSION_RETURNED: _l("Submission returned"),
+    Kind.SPOKESPERSON_ASSIGNED: _l("Spokesperson assignment"),
+    Kind.NOTE_SUBMITTED: _l("Briefing note to approve"),
+    Kind.NOTE_APPROVED: _l("Briefing note approved"),
+    Kind.NOTE_RETURNED: _l("Briefing note returned"),
+    Kind.EVENT_RESCHEDULED: _l("Event rescheduled"),
+    Kind.EVENT_CANCELLED: _l("Event cancelled"),
+    Kind.EVENT_CHANGED: _l("Event changed at short notice"),
+    Kind.TRAINING_NOMINATED: _l("Training nomination"),
+    Kind.CASE_SENSITIVE: _l("Sensitive monitoring case"),
+    Kind.CASE_DUE_SOON: _l("Monitoring case due soon"),
+    Kind.CASE_OVERDUE: _l("Monitoring case overdue"),
+    Kind.CASE_ESCALATED: _l("Monitoring case escalated"),
+    Kind.CASE_TO_APPROVE: _l("Response to approve"),
+    Kind.CASE_FOLLOW_UP: _l("Correction to follow up"),
+    Kind.DIGEST: _l("Daily digest"),
+}
 
 
 class Mode(StrEnum):
@@ -103,6 +130,7 @@ class Notification(Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient: Mapped[User] = relationship()
+    event: Mapped[Event | None] = relationship()
 
 
 class Delivery(Model):
@@ -142,6 +170,7 @@ class Delivery(Model):
 
     recipient: Mapped[User] = relationship()
     notification: Mapped[Notification | None] = relationship()
+    event: Mapped[Event | None] = relationship()
 
     @property
     def can_retry(self) -> bool:

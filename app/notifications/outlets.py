@@ -53,6 +53,16 @@ define("press.accreditation_en", _l("Accreditation instructions for the press (E
 LOOKBACK = timedelta(days=30)
 
 
+STEP_LABELS = {"invite": _l("Invitation"), "update": _l("Changed invitation"),
+               "cancel": _l("Cancellation"), "release": _l("Press release")}
+
+
+def step_label(step: str) -> str:
+    """A mailing's step in words: "invite@3" is an invitation (the briefing's 3rd version)."""
+    label = STEP_LABELS.get(step.split("@", 1)[0])
+    return str(label) if label is not None else step
+
+
 def _steps_taken(briefing_ids: list[int]) -> dict[tuple[int, int], set[str]]:
     taken: dict[tuple[int, int], set[str]] = {}
     for start in range(0, len(briefing_ids), 500):

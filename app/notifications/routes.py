@@ -10,15 +10,16 @@ from app.auth.permissions import require_admin
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
+from app.inputs import search_words
 from app.notifications import inbox, outlets, sending
 from app.notifications.forms import ConfirmForm, PreferenceForm
 from app.notifications.mail import MailSettings
-from app.notifications.models import DELIVERY_STATUS_LABELS
+from app.notifications.models import DELIVERY_STATUS_LABELS, KIND_LABELS
 from app.notifications.rules import RULE_NAMES, load_rules
 from app.notifications.texts import render
 from app.settings import registry
 from app.settings import services as domain_settings
-from app.web import apply_and_flash
+from app.web import apply_and_flash, kept_args, page_number
 
 bp = Blueprint("notifications", __name__, cli_group="reminders")
 
@@ -28,15 +29,28 @@ def bell_context():
     def unread_notifications() -> int:
         return inbox.unread_count(current_user) if current_user.is_authenticated else 0
     return {"unread_notifications": unread_notifications, "outlet_mailings": outlets.mailings_of,
+            "outlet_step_label": outlets.step_label,
             "delivery_status_labels": DELIVERY_STATUS_LABELS}
+
+
+NOTICE_FILTERS = ("unread", "kind", "event", "q")
+DELIVERY_FILTERS = ("status", "kind", "event", "q")
 
 
 @bp.get("/notifications")
 def index():
-    items = inbox.list_notifications(current_user)
+    filters = inbox.NoticeFilters(
+        unread=request.args.get("unread") == "1", kind=request.args.get("kind", ""),
+        event_id=request.args.get("event", type=int),
+        words=search_words(request.args.get("q", "")[:200]))
+    page = page_number(request.args)
+    items, has_next = inbox.notification_page(current_user, filters, page=page,
+                                              size=current_app.config["PAGE_SIZE"])
     locale = str(get_locale() or "vi")
     entries = [(n, render(n.kind, n.params, locale)) for n in items]
-    return render_template("notifications/index.html", entries=entries, form=ConfirmForm())
+    return render_template("notifications/index.html", entries=entries, form=ConfirmForm(),
+                           page=page, has_next=has_next, kinds=KIND_LABELS, filters=filters,
+                           args=kept_args(request.args, NOTICE_FILTERS))
 
 
 @bp.post("/notifications/<int:notification_id>/read")
@@ -71,9 +85,15 @@ def settings():
 
 @bp.get("/admin/deliveries")
 def deliveries():
-    status = request.args.get("status") or None
-    page = inbox.deliveries(current_user, status=status)
-    return render_template("notifications/deliveries.html", page=page, status=status,
+    filters = inbox.DeliveryFilters(
+        status=request.args.get("status", ""), kind=request.args.get("kind", ""),
+        event_id=request.args.get("event", type=int), recipient=request.args.get("q", "")[:200])
+    page = page_number(request.args)
+    rows, has_next = inbox.deliveries(current_user, filters, page=page,
+                                      size=current_app.config["PAGE_SIZE"])
+    return render_template("notifications/deliveries.html", rows=rows, page=page,
+                           has_next=has_next, filters=filters, kinds=KIND_LABELS,
+                           args=kept_args(request.args, DELIVERY_FILTERS),
                            statuses=DELIVERY_STATUS_LABELS, mail=MailSettings.from_app(),
                            rules=load_rules(), form=ConfirmForm())
 

@@ -5,12 +5,12 @@ locale): the bell, the list page and the e-mails all use ``render``.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from flask import current_app
+from flask_babel import force_locale
 
-from app.i18n import _
+from app.events.display import zone_name
+from app.i18n import _, format_day, format_moment
 from app.notifications.models import Kind
 
 
@@ -21,14 +21,16 @@ class Text:
 
 
 def when(value: str | None, zone: str | None, locale: str) -> str:
-    """An ISO datetime from params, in ``zone``, e.g. "08:00, 10 tháng 12, 2026 (Asia/Tokyo)"."""
+    """An ISO datetime from params, in ``zone``: "10 tháng 12 2026, 08:00 (Giờ Nhật Bản)"."""
     if not value:
         return ""
     app_zone = current_app.config["APP_TIMEZONE"]
-    tz = ZoneInfo(zone or app_zone)
-    moment = datetime.fromisoformat(value).astimezone(tz)
-    text = f"{format_time(moment, 'HH:mm', locale=locale)}, {format_date(moment, 'long', locale=locale)}"
-    return f"{text} ({tz.key})" if tz.key != app_zone else text
+    tz = zone or app_zone
+    text = format_moment(datetime.fromisoformat(value), "long", tz, locale)
+    if tz == app_zone:
+        return text
+    with force_locale(locale):
+        return f"{text} ({zone_name(tz)})"
 
 
 def pick(params: dict, name: str, locale: str) -> str:
@@ -123,7 +125,7 @@ def render(kind: str, params: dict, locale: str) -> Text:
 
 
 def _day(value: str | None, locale: str) -> str:
-    return format_date(date.fromisoformat(value), "long", locale=locale) if value else ""
+    return format_day(date.fromisoformat(value), "long", locale=locale) if value else ""
 
 
 def _alert_text(p: dict, locale: str) -> Text:

@@ -27,6 +27,7 @@ from app.monitoring.models import (
 from app.oversight import periods
 from app.oversight.models import Report, ReportText
 from app.oversight.services import HELD_STATUSES
+from app.press.defaults import with_prefix
 from app.press.models import Briefing, BriefingStatus
 from app.timeutil import utcnow
 from app.units.models import Unit
@@ -85,8 +86,8 @@ def _briefings(rng: random.Random, now) -> int:
         if random.Random(event.id).random() >= BRIEFED_SHARE:
             continue   # the same events stay unbriefed on every load
         starts = event.starts_at - timedelta(days=5)
-        db.session.add(Briefing(event_id=event.id, title_vi=f"Họp báo: {event.title_vi}"[:300],
-                                title_en=f"Press conference: {event.title_en}"[:300], starts_at=starts,
+        db.session.add(Briefing(event_id=event.id, title_vi=with_prefix("Họp báo: ", event.title_vi)[:300],
+                                title_en=with_prefix("Press conference: ", event.title_en)[:300], starts_at=starts,
                                 ends_at=starts + timedelta(hours=1), status=BriefingStatus.HELD,
                                 release_vi="Thông cáo báo chí trước sự kiện."))
         held += 1

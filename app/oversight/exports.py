@@ -16,6 +16,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.docpage import administrative_page
 from app.extensions import db
 from app.inputs import strip_controls
 from app.oversight.content import Content, ReportTable
@@ -103,7 +104,7 @@ def _table(document, table: ReportTable) -> None:
 
 def build_docx(content: Content, report: Report | None, narratives: dict[str, str], day: date) -> bytes:
     head = letterhead(report, day)
-    document = Document()
+    document = administrative_page(Document())
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(13)

@@ -324,6 +324,21 @@ class OutletData:
     active: bool = True
 
 
+def outlet_page(*, scope: str = "", state: str = "", words: list[str] | None = None,
+                page: int = 1, size: int = 50) -> tuple[list[PressOutlet], bool]:
+    """One page of the outlets register by name, and whether another page follows (no count)."""
+    query = sa.select(PressOutlet)
+    if scope in set(OutletScope):
+        query = query.where(PressOutlet.scope == OutletScope(scope))
+    if state in ("active", "inactive"):
+        query = query.where(PressOutlet.active.is_(state == "active"))
+    if words:
+        query = query.where(PressOutlet.like_all(PressOutlet.search_text, words))
+    rows = list(db.session.scalars(query.order_by(PressOutlet.name, PressOutlet.id)
+                                   .limit(size + 1).offset((page - 1) * size)))
+    return rows[:size], len(rows) > size
+
+
 def list_outlets(active_only: bool = False) -> list[PressOutlet]:
     query = sa.select(PressOutlet).order_by(PressOutlet.name)
     if active_only:

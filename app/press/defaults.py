@@ -19,6 +19,7 @@ from app.errors import PermissionDenied, ValidationFailed
 from app.events.models import Event, EventKind
 from app.extensions import db
 from app.i18n import _
+from app.inputs import fold
 from app.press.models import (
     Anchor,
     Briefing,
@@ -135,6 +136,22 @@ def title_prefix(kind: BriefingKind) -> tuple[str, str]:
         BriefingKind.RELEASE_ONLY: ("Thông cáo báo chí: ", "Press release: "),
         BriefingKind.JOINT_RELEASE: ("Thông cáo chung: ", "Joint release: "),
     }[kind]
+
+
+def with_prefix(prefix: str, title: str) -> str:
+    """``prefix`` + ``title``, unless the title already says it ("Họp báo định kỳ…" stays as is).
+
+    No doubled titles such as "Họp báo: Họp báo định kỳ" (case and accents do not matter).
+    """
+    word = fold(prefix.rstrip(": "))
+    return title if not title or (word and word in fold(title)) else prefix + title
+
+
+def briefing_titles(kind: BriefingKind, title_vi: str, title_en: str) -> tuple[str, str]:
+    """A briefing's titles from its event's (Vietnamese, and English when there is one)."""
+    prefix_vi, prefix_en = title_prefix(kind)
+    return (with_prefix(prefix_vi, title_vi)[:300],
+            with_prefix(prefix_en, title_en)[:300] if title_en else "")
 
 
 # --- administration -----------------------------------------------------------------------

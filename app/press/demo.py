@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.events.models import Event, EventKind, EventStatus, Visibility
 from app.extensions import db
-from app.press.defaults import defaults_for, proposed_times, seed_defaults, title_prefix
+from app.press.defaults import briefing_titles, defaults_for, proposed_times, seed_defaults
 from app.press.models import (
     Anchor,
     Briefing,
@@ -114,11 +114,11 @@ def _hand_made_briefings(today, zone) -> int:
             if default.anchor is not Anchor.START or default.offset_days > 0:
                 continue
             starts, ends = proposed_times(event, default)
-            prefix_vi, prefix_en = title_prefix(default.briefing_kind)
+            title_vi, title_en = briefing_titles(default.briefing_kind, event.title_vi,
+                                                 event.title_en or event.title_vi)
             briefing = Briefing(
                 event=event, kind=default.briefing_kind, form=default.form,
-                status=BriefingStatus.SCHEDULED, title_vi=(prefix_vi + event.title_vi)[:300],
-                title_en=(prefix_en + (event.title_en or event.title_vi))[:300],
+                status=BriefingStatus.SCHEDULED, title_vi=title_vi, title_en=title_en,
                 starts_at=min(starts, event.starts_at - timedelta(hours=2)),
                 ends_at=min(ends, event.starts_at - timedelta(hours=1)), timezone=event.timezone,
                 location=event.location or "Sở Ngoại vụ", visibility=Visibility.INTERNAL,

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.events.models import Event, EventKind, Venue, Visibility
-from app.extensions import Model, db, enum_type
+from app.extensions import Model, Searchable, db, enum_type
 from app.i18n import _l
 from app.timeutil import UTCDateTime, utcnow
 
@@ -137,10 +137,11 @@ EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MAIL_LANGUAGES = ("vi", "en")
 
 
-class PressOutlet(Model):
+class PressOutlet(Searchable, Model):
     """A newspaper, broadcaster or agency the province invites to its briefings."""
 
     __tablename__ = "press_outlets"
+    SEARCH_FIELDS = ("name", "contact")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
@@ -175,10 +176,12 @@ briefing_outlets = sa.Table(
 )
 
 
-class Briefing(Model):
+class Briefing(Searchable, Model):
     """A press conference about an event; visible to whoever may see the event."""
 
     __tablename__ = "briefings"
+    # Not the release: it stays hidden outside the event's units until its embargo ends.
+    SEARCH_FIELDS = ("title_vi", "title_en", "location", "chair")
     __table_args__ = (
         sa.Index("ix_briefings_starts_at", "starts_at"),
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),

@@ -4,7 +4,7 @@ from typing import overload
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import idempotency
@@ -13,6 +13,7 @@ from app.events import access
 from app.events.models import EVENT_KIND_LABELS, Event, EventKind, EventStatus, Visibility
 from app.extensions import db
 from app.i18n import _
+from app.inputs import search_words
 from app.press import briefed, defaults
 from app.press import briefings as service
 from app.press.forms import (
@@ -44,7 +45,7 @@ from app.press.models import (
 )
 from app.settings import setting
 from app.timeutil import utcnow
-from app.web import apply_and_flash, choices
+from app.web import apply_and_flash, choices, kept_args, page_number
 
 bp = Blueprint("press", __name__)
 
@@ -104,11 +105,10 @@ def create(event_id: int):
             found = defaults.defaults_for(event.kind)
             chosen = found[0] if found else None
         kind = chosen.briefing_kind if chosen else BriefingKind.PRE_EVENT
-        prefix_vi, prefix_en = defaults.title_prefix(kind)
         form.kind.data = kind.value
         form.press_form.data = (chosen.form if chosen else PressForm.PRESS_CONFERENCE).value
-        form.title_vi.data = prefix_vi + event.title_vi
-        form.title_en.data = prefix_en + event.title_en if event.title_en else ""
+        form.title_vi.data, form.title_en.data = defaults.briefing_titles(
+            kind, event.title_vi, event.title_en)
         if chosen is not None:
             starts, ends = defaults.proposed_times(event, chosen)
         else:
@@ -258,7 +258,13 @@ def _require_outlet_manager():
 @bp.get("/press/outlets/")
 def outlets():
     _require_outlet_manager()
-    return render_template("press/outlets.html", outlets=service.list_outlets(),
+    page = page_number(request.args)
+    outlets, has_next = service.outlet_page(
+        scope=request.args.get("scope", ""), state=request.args.get("state", ""),
+        words=search_words(request.args.get("q", "")[:200]), page=page,
+        size=current_app.config["PAGE_SIZE"])
+    return render_template("press/outlets.html", outlets=outlets, page=page, has_next=has_next,
+                           args=kept_args(request.args, ("scope", "state", "q")),
                            scope_labels=OUTLET_SCOPE_LABELS)
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.auth.models import User
@@ -18,8 +17,9 @@ from app.errors import NotVisible, PermissionDenied, ValidationFailed
 from app.events import access
 from app.events.clashes import host_engagements
 from app.events.models import Event, ProgrammeItem
+from app.events.queries import matches_words
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, format_moment
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople import roster
 from app.spokespeople.models import (
@@ -66,7 +66,7 @@ class Clash:
     ends_at: datetime
 
     def describe(self, person: str) -> str:
-        when = format_datetime(self.starts_at, "short")
+        when = format_moment(self.starts_at, "medium")
         if self.kind == "briefing":
             return _("%(name)s already briefs at “%(title)s” (%(when)s).",
                      name=person, title=self.title, when=when)
@@ -328,10 +328,25 @@ def my_assignments(user) -> Sequence[SpokespersonAssignment]:
         .order_by(Briefing.starts_at)).all()
 
 
-def upcoming_briefings(user, limit: int = 100) -> Sequence[Briefing]:
-    """Briefings the user may see that have not ended, soonest first (for protocol's list)."""
-    return db.session.scalars(
-        sa.select(Briefing).join(Briefing.event)
-        .where(access.visible_clause(user), Briefing.ends_at >= utcnow(),
-               Briefing.status != BriefingStatus.CANCELLED)
-        .order_by(Briefing.starts_at).limit(limit)).all()
+def upcoming_briefings(user, limit: int = 100, *, page: int = 1, unit_id: int | None = None,
+                       words: list[str] | None = None, unassigned: bool = False) -> Sequence[Briefing]:
+    """Briefings the user may see that have not ended, soonest first (for protocol's list).
+
+    ``limit`` rows from ``page``: callers ask one more than they show to know whether more
+    follow (no count). Narrowed to a lead unit, folded words of the briefing or its event, or
+    briefings without an active spokesperson.
+    """
+    query = (sa.select(Briefing).join(Briefing.event)
+             .where(access.visible_clause(user), Briefing.ends_at >= utcnow(),
+                    Briefing.status != BriefingStatus.CANCELLED))
+    if unit_id:
+        query = query.where(Event.lead_unit_id == unit_id)
+    if words:
+        query = query.where(sa.or_(Briefing.like_all(Briefing.search_text, words),
+                                   matches_words(words)))
+    if unassigned:
+        query = query.where(~sa.select(SpokespersonAssignment.id).where(
+            SpokespersonAssignment.briefing_id == Briefing.id,
+            SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES)).exists())
+    return db.session.scalars(query.order_by(Briefing.starts_at, Briefing.id)
+                              .limit(limit).offset((page - 1) * limit)).all()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.events.models import Event, EventKind, EventStatus, Visibility
 from app.extensions import db
+from app.press.defaults import with_prefix
 from app.press.models import Briefing, BriefingStatus
 from app.spokespeople.assignments import clashes
 from app.spokespeople.models import (
@@ -83,8 +84,9 @@ def _briefing_if_none(units, users, day) -> None:
                       visibility=Visibility.INTERNAL, starts_at=start,
                       ends_at=start + timedelta(hours=4), lead_unit=units["ubnd-tinh"])
     start = event.starts_at
-    briefing = Briefing(event=event, title_vi=f"Họp báo: {event.title_vi}"[:300],
-                        title_en=f"Press briefing: {event.title_en or event.title_vi}"[:300],
+    briefing = Briefing(event=event, title_vi=with_prefix("Họp báo: ", event.title_vi)[:300],
+                        title_en=with_prefix("Press briefing: ",
+                                             event.title_en or event.title_vi)[:300],
                         starts_at=start - timedelta(days=3), ends_at=start - timedelta(days=3, hours=-1),
                         status=BriefingStatus.SCHEDULED, location="Hội trường UBND tỉnh")
     db.session.add_all([event, briefing])

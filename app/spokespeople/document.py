@@ -7,8 +7,10 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from app.docpage import administrative_page
 from app.i18n import _
 from app.inputs import strip_controls
+from app.press.defaults import with_prefix
 from app.spokespeople.models import BriefingNoteVersion
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -90,7 +92,7 @@ def build_docx(version: BriefingNoteVersion, *, unit_name: str, parent_unit_name
 
     Written in Vietnamese whatever the interface language, as notes circulate as Word files.
     """
-    document = Document()
+    document = administrative_page(Document())
     _set_font(document)
     header = document.add_table(rows=1, cols=2)
     left, right = header.rows[0].cells
@@ -102,7 +104,7 @@ def build_docx(version: BriefingNoteVersion, *, unit_name: str, parent_unit_name
     _centred(right, f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
              italic=True)
     _centred(document, "ĐỀ CƯƠNG PHÁT NGÔN", bold=True, size=14)
-    _centred(document, f"Họp báo: {briefing_title}", bold=True)
+    _centred(document, with_prefix("Họp báo: ", briefing_title), bold=True)
     status = (f"Phiên bản {version.number}, đã được {approved_by} phê duyệt" if approved_by
               else f"Phiên bản {version.number} (chưa phê duyệt)")
     _centred(document, status, italic=True, size=11)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import Model, enum_type
+from app.extensions import Model, Searchable, enum_type
 from app.i18n import _l
 from app.press.models import Briefing
 from app.timeutil import UTCDateTime, utcnow
@@ -198,10 +198,12 @@ class BriefingNote(Model):
         return next((v for v in self.versions if v.number == number), None)
 
 
-class BriefingNoteVersion(Model):
+class BriefingNoteVersion(Searchable, Model):
     """One saved state of a note. Never updated except for its review outcome."""
 
     __tablename__ = "briefing_note_versions"
+    SEARCH_FIELDS = ("key_messages_vi", "key_messages_en", "background_vi", "background_en",
+                     "red_lines_vi", "red_lines_en")
     __table_args__ = (sa.UniqueConstraint("note_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,14 @@ from app.extensions import db
 from app.i18n import _
 from app.press.models import Briefing
 from app.spokespeople.assignments import active_assignments
-from app.spokespeople.models import BriefingNote, BriefingNoteVersion, NoteAnswer, NoteStatus
+from app.spokespeople.models import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    BriefingNote,
+    BriefingNoteVersion,
+    NoteAnswer,
+    NoteStatus,
+    SpokespersonAssignment,
+)
 from app.spokespeople.signals import note_reviewed, note_submitted
 from app.timeutil import utcnow
 
@@ -49,6 +56,24 @@ def can_read_briefing_notes(user, briefing: Briefing) -> bool:
     if has_role(user, Role.PROTOCOL) and not event.is_sensitive:
         return True
     return _assigned(user, briefing)
+
+
+def read_clause(user) -> sa.ColumnElement[bool]:
+    """SQL condition on ``Briefing`` joined with its ``Event``: ``can_read_briefing_notes``."""
+    if not is_active_user(user):
+        return sa.false()
+    if has_role(user, Role.ADMIN, Role.STEERING):
+        return access.visible_clause(user)
+    assigned = (sa.select(SpokespersonAssignment.id)
+                .where(SpokespersonAssignment.briefing_id == Briefing.id,
+                       SpokespersonAssignment.user_id == user.id,
+                       SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES)).exists())
+    readers: list[sa.ColumnElement[bool]] = [assigned]
+    if user.unit_id is not None:
+        readers.append(Event.lead_unit_id == user.unit_id)
+    if has_role(user, Role.PROTOCOL):
+        readers.append(Event.is_sensitive.is_(False))
+    return sa.and_(access.visible_clause(user), sa.or_(*readers))
 
 
 def require_read(user, note: BriefingNote | None) -> BriefingNote:

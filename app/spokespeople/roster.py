@@ -308,21 +308,25 @@ class RosterUnit:
     manage: bool  # the viewer keeps this unit's roster
 
 
-def roster(viewer) -> list[RosterUnit]:
-    """Every active unit with its designations and authorisations, newest first.
+def roster(viewer, unit_id: int | None = None) -> list[RosterUnit]:
+    """Every active unit (or only ``unit_id``) with its designations and authorisations, newest first.
 
     With whether ``viewer`` keeps its roster. A fixed number of queries.
     """
-    units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True))
+    units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True),
+                                                     Unit.id == unit_id if unit_id else sa.true())
                                .order_by(Unit.name_vi)).all()
     designations: dict[int, list[SpokespersonDesignation]] = {}
     authorisations: dict[int, list[Authorisation]] = {}
     for d in db.session.scalars(sa.select(SpokespersonDesignation)
+                                .where(SpokespersonDesignation.unit_id == unit_id if unit_id
+                                       else sa.true())
                                 .options(selectinload(SpokespersonDesignation.user),
                                          selectinload(SpokespersonDesignation.unit))
                                 .order_by(SpokespersonDesignation.since.desc())):
         designations.setdefault(d.unit_id, []).append(d)
     for a in db.session.scalars(sa.select(Authorisation)
+                                .where(Authorisation.unit_id == unit_id if unit_id else sa.true())
                                 .options(selectinload(Authorisation.user),
                                          selectinload(Authorisation.issued_by),
                                          selectinload(Authorisation.unit))

@@ -2,7 +2,6 @@
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel import dates as babel_dates
 from flask import (
     Blueprint,
     Response,
@@ -21,8 +20,10 @@ from sqlalchemy.orm import selectinload
 from app.auth.forms import ConfirmForm
 from app.auth.models import User
 from app.auth.routes import is_safe_next, public
+from app.events.display import zone_name
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, format_moment
+from app.inputs import search_words
 from app.press.models import Briefing
 from app.settings import setting
 from app.spokespeople import assignments, list_notice, notes, roster, vcard
@@ -44,7 +45,7 @@ from app.spokespeople.models import (
 )
 from app.units.models import Unit
 from app.units.services import unit_choices
-from app.web import apply_and_flash, choices
+from app.web import apply_and_flash, choices, kept_args, page_number
 
 bp = Blueprint("spokespeople", __name__, url_prefix="/spokespeople")
 
@@ -102,12 +103,10 @@ def my_briefing_rows(user) -> list[tuple[SpokespersonAssignment, BriefingNote | 
 def briefing_when(briefing: Briefing) -> str:
     """Start–end in the briefing's own zone, naming the zone when it is not APP_TIMEZONE."""
     zone = ZoneInfo(briefing.timezone)
-    locale = _locale()
-    start = briefing.starts_at.astimezone(zone)
-    text = (babel_dates.format_datetime(start, "short", locale=locale) + "–"
-            + babel_dates.format_time(briefing.ends_at.astimezone(zone), "short", locale=locale))
+    start = format_moment(briefing.starts_at, "medium", briefing.timezone)
+    text = f"{start}–{briefing.ends_at.astimezone(zone):%H:%M}"
     if briefing.timezone != current_app.config["APP_TIMEZONE"]:
-        text += f" ({briefing.timezone})"
+        text += f" ({zone_name(briefing.timezone)})"
     return text
 
 
@@ -115,7 +114,9 @@ def briefing_when(briefing: Briefing) -> str:
 
 @bp.get("/")
 def roster_index():
-    return render_template("spokespeople/roster.html", roster=roster.roster(current_user),
+    unit_id = request.args.get("unit", type=int)
+    return render_template("spokespeople/roster.html", roster=roster.roster(current_user, unit_id),
+                           unit_id=unit_id, units=unit_choices(),
                            today=roster.today(), may_record=roster.keeps_a_roster(current_user),
                            end_form=EndDesignationForm(), confirm=ConfirmForm())
 
@@ -238,8 +239,14 @@ def vcard_download(designation_id: int):
 
 @bp.get("/briefings/")
 def briefings():
-    return render_template("spokespeople/briefings.html",
-                           briefings=assignments.upcoming_briefings(current_user))
+    page, size = page_number(request.args), current_app.config["PAGE_SIZE"]
+    rows = assignments.upcoming_briefings(
+        current_user, size + 1, page=page, unit_id=request.args.get("unit", type=int),
+        words=search_words(request.args.get("q", "")[:200]),
+        unassigned=request.args.get("unassigned") == "1")
+    return render_template("spokespeople/briefings.html", briefings=rows[:size], page=page,
+                           has_next=len(rows) > size, units=unit_choices(),
+                           args=kept_args(request.args, ("unit", "q", "unassigned")))
 
 
 def _briefing(briefing_id: int) -> Briefing:

@@ -7,6 +7,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from app.docpage import administrative_page
 from app.inputs import strip_controls
 from app.training.models import TrainingCourse, TrainingNomination
 
@@ -38,7 +39,7 @@ def build_certificate(course: TrainingCourse, nomination: TrainingNomination, *,
     # An all-day course ends at midnight after its last day.
     end = event.ends_at - timedelta(minutes=1) if event.all_day else event.ends_at
     last = end.astimezone(zone).date()
-    document = Document()
+    document = administrative_page(Document())
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(13)

@@ -5,7 +5,7 @@ keeps it): a feed build reads the running clocks of a unit's cases, and those cl
 action needed" lately, as index ranges, whatever the size of the unit's history.
 
 Revision ID: 0a893ff73d30
-Revises: 7889ca917b65
+Revises: 5e4c1a9b7d20
 Create Date: 2026-12-04 05:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0a893ff73d30'
-down_revision = '7889ca917b65'
+down_revision = '5e4c1a9b7d20'
 branch_labels = None
 depends_on = None
 
