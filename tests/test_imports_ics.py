@@ -262,3 +262,121 @@ def test_a_focal_point_makes_events_only_for_their_unit(client, login, make_unit
 def test_viewers_get_no_calendar_events_page(client, login):
     login(Role.VIEWER)
     assert client.get("/events/import/calendar").status_code == 403
+
+
+# --- as events: what left the calendar since its last import --------------------------------
+
+def _without(text: str, uid: str) -> str:
+    start = text.index(f"BEGIN:VEVENT\nUID:{uid}")
+    return text[:start] + text[text.index("END:VEVENT\n", start) + len("END:VEVENT\n"):]
+
+
+def _events_preview(client, text: str, unit, name: str = "attapeu.ics") -> tuple[str, str]:
+    sent = client.post("/events/import/calendar", data={
+        "file": (io.BytesIO(text.encode()), name), "kind": "delegation_in",
+        "lead_unit_id": str(unit.id)})
+    assert sent.status_code == 302
+    return sent.headers["Location"], client.get(sent.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_reimport_as_events_lists_what_left_the_calendar_and_deletes_nothing(
+        client, login, make_unit):
+    from app.events.models import Event
+    from app.imports import services
+
+    unit = make_unit("so-ngoai-vu")
+    user = login(Role.PROTOCOL, unit=unit, locale="en")
+    location, _page = _events_preview(client, CALENDAR, unit)
+    _commit_events(client, location)
+    dinner = db.session.scalar(sa.select(Event).where(Event.title_vi == "Chiêu đãi"))
+
+    again = _without(CALENDAR.replace("SUMMARY:Hội đàm", "SUMMARY:Hội đàm cấp tỉnh"),
+                     "a-3@attapeu.la")
+    location, page = _events_preview(client, again, unit)
+    assert "2 entries: 0 new, 1 changed, 1 unchanged, 0 with errors." in page
+    assert "Removed since the last import" in page
+    assert "Nothing is deleted" in page
+    assert f'href="/events/{dinner.id}">Chiêu đãi</a>' in page
+    assert "a-3@attapeu.la" in page
+    preview = services.calendar_events_preview(user, _last_upload_id(), "delegation_in",
+                                               unit.id, "Asia/Ho_Chi_Minh")
+    assert [r.state for r in preview.rows] == ["changed", "unchanged"]
+    assert preview.removed_uids == ["a-3@attapeu.la"]
+    assert [e.id for _uid, e in preview.removed_events] == [dinner.id]
+    assert preview.removed_hidden == 0
+
+    done = _commit_events(client, location)
+    assert "1 no longer in the calendar" in client.get(done.headers["Location"]) \
+        .get_data(as_text=True)
+    assert count(Event) == 3  # reported, not deleted
+    # Still reported by the next import of that calendar, until someone acts on it.
+    _location, page = _events_preview(client, again, unit)
+    assert "Nothing changed since the last import." in page
+    assert f'href="/events/{dinner.id}">Chiêu đãi</a>' in page
+
+
+OTHER_CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Champasak//Programme//LO
+X-WR-CALNAME:Champasak
+BEGIN:VEVENT
+UID:c-1@champasak.la
+DTSTAMP:20261201T000000Z
+DTSTART:20261215T020000Z
+DTEND:20261215T030000Z
+SUMMARY:Tiếp xã giao
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_another_calendar_or_unit_does_not_report_the_first_calendars_events(
+        client, login, make_unit):
+    unit, other = make_unit(), make_unit()
+    login(Role.PROTOCOL, unit=unit, locale="en")
+    location, _page = _events_preview(client, CALENDAR, unit)
+    _commit_events(client, location)
+
+    location, page = _events_preview(client, OTHER_CALENDAR, unit)
+    assert "1 entries: 1 new, 0 changed, 0 unchanged, 0 with errors." in page
+    assert "Removed since the last import" not in page
+    _commit_events(client, location)
+    # The same file for another lead unit is another calendar (a PRODID names software).
+    _location, page = _events_preview(client, _without(CALENDAR, "a-3@attapeu.la"), other)
+    assert "Removed since the last import" not in page
+    # The first calendar again: the second's entry is not counted as removed from it.
+    _location, page = _events_preview(client, _without(CALENDAR, "a-3@attapeu.la"), unit)
+    assert "a-3@attapeu.la" in page
+    assert "c-1@champasak.la" not in page
+
+
+def test_removed_events_the_user_may_not_see_are_counted_not_named(client, login, make_unit):
+    from app.events.models import Event
+    from app.events.vocabulary import Visibility
+
+    unit, other = make_unit(), make_unit()
+    login(Role.PROTOCOL, unit=unit, locale="en")
+    location, _page = _events_preview(client, CALENDAR, unit)
+    _commit_events(client, location)
+    dinner = db.session.scalar(sa.select(Event).where(Event.title_vi == "Chiêu đãi"))
+    dinner.visibility, dinner.lead_unit_id = Visibility.CONFIDENTIAL, other.id
+    db.session.commit()
+
+    _location, page = _events_preview(client, _without(CALENDAR, "a-3@attapeu.la"), unit)
+    assert "1 event you may not see" in page
+    assert "Chiêu đãi" not in page
+    assert "a-3@attapeu.la" not in page
+
+
+def test_the_calendar_key_is_the_address_or_the_calendars_own_identity():
+    from app.imports.ics import calendar_key
+
+    assert calendar_key(b"", "x.ics", "HTTPS://Partner.LA/cal/#top", 1) == \
+        calendar_key(b"", "y.ics", "https://partner.la/cal", 2) == "url:https://partner.la/cal"
+    named = OTHER_CALENDAR.encode()
+    assert calendar_key(named, "a.ics", None, 3) == "unit:3|name:Champasak"
+    assert calendar_key(CALENDAR.encode(), "a.ics", None, 3) == \
+        "unit:3|prodid:-//Attapeu//Programme//LO"
+    bare = CALENDAR.replace("PRODID:-//Attapeu//Programme//LO\n", "").encode()
+    assert calendar_key(bare, "a.ics", None, 3) == "unit:3|file:a.ics"
+    assert len(calendar_key(b"", "a.ics", "https://partner.la/" + "x" * 500, 1)) <= 200

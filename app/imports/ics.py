@@ -15,7 +15,7 @@ import socket
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -307,6 +307,40 @@ def _event_key(uid: str) -> str:
     return "ics:" + uid[:190]
 
 
+def _header(content: bytes, name: str) -> str:
+    """A property of the VCALENDAR itself (before its first component), or ""."""
+    for _number, line in _unfolded(content.decode("utf-8-sig", "replace")):
+        key, _colon, value = line.partition(":")
+        key = key.split(";", 1)[0].upper()
+        if key == "BEGIN" and value.strip().upper() != "VCALENDAR":
+            break
+        if key == name:
+            return strip_controls(value).strip()
+    return ""
+
+
+def calendar_key(content: bytes, filename: str, url: str | None,
+                 lead_unit_id: int | None) -> str:
+    """Which calendar a file is, so that its next import can tell which UIDs left it.
+
+    Fetched from an address: the address (scheme and host in lower case, no fragment, no
+    trailing slash), whoever imports it. Uploaded: the calendar's own name (X-WR-CALNAME),
+    else its PRODID, else the file's name, each with the chosen lead unit; a PRODID names the
+    software more than the calendar, so two units' files from the same software stay apart.
+    """
+    if url:
+        parts = urlsplit(url.strip())
+        key = "url:" + urlunsplit((parts.scheme.lower(), parts.netloc.lower(),
+                                   parts.path.rstrip("/"), parts.query, ""))
+    else:
+        name, prodid = _header(content, "X-WR-CALNAME"), _header(content, "PRODID")
+        named = f"name:{name}" if name else f"prodid:{prodid}" if prodid else f"file:{filename}"
+        key = f"unit:{lead_unit_id or 0}|{named}"
+    if len(key) > 200:
+        key = key[:130] + "#" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
 def _event_fields(entry: Entry, zone_name: str) -> dict:
     """What a VEVENT sets on its event (a re-import changes these, and only these)."""
     zone = ZoneInfo(zone_name)
@@ -331,11 +365,18 @@ class EventRow:
     data: services.EventData | None = None
     event: Event | None = None  # imported before under the entry's UID
     error: str | None = None
+    imported: ImportedEvent | None = None  # what remembers that UID
 
 
 @dataclass
 class EventsPreview:
     rows: list[EventRow]
+    calendar: str  # calendar_key: the UIDs not in the file are those it listed before
+    # Imported before from this calendar and no longer in it (nothing is deleted: a person
+    # decides): the events the user may see, with their UIDs, and a count of the others.
+    removed_events: list[tuple[str, Event]] = field(default_factory=list)
+    removed_hidden: int = 0
+    removed_uids: list[str] = field(default_factory=list)  # every one of them
 
     @property
     def errors(self) -> list[EventRow]:
@@ -347,22 +388,24 @@ class EventsPreview:
 
 
 def preview_events(actor, entries: list[Entry], kind: str, lead_unit_id: int | None,
-                   zone_name: str, source: str) -> EventsPreview:
+                   zone_name: str, source: str, calendar: str) -> EventsPreview:
     """Each VEVENT as a new event (or, imported before, the update of its event); no writes.
 
     A new event gets ``kind``, ``lead_unit_id`` and the zone; an event imported before keeps
-    its own and takes the entry's title, times, place and description.
+    its own and takes the entry's title, times, place and description. ``calendar`` is the
+    file's ``calendar_key``: the events imported from it before whose UID is not in the file
+    are listed as removed (not deleted).
     """
     reason = _("Imported from %(file)s", file=source)
-    known = dict(db.session.execute(
-        sa.select(ImportedEvent.external_key, ImportedEvent.event_id).where(
-            ImportedEvent.external_key.in_([_event_key(e.uid) for e in entries]))).all())
+    keys = [_event_key(e.uid) for e in entries]
+    known = {row.external_key: row for row in db.session.scalars(
+        sa.select(ImportedEvent).where(ImportedEvent.external_key.in_(keys)))}
     rows: list[EventRow] = []
     seen: set[str] = set()
     for entry in entries:
         fields = _event_fields(entry, zone_name)
-        event_id = known.get(_event_key(entry.uid))
-        row = EventRow(entry, "new")
+        row = EventRow(entry, "new", imported=known.get(_event_key(entry.uid)))
+        event_id = row.imported.event_id if row.imported else None
         try:
             if entry.uid in seen:
                 raise _malformed(entry.line, _("the UID %(uid)s appears twice.",
@@ -387,7 +430,24 @@ def preview_events(actor, entries: list[Entry], kind: str, lead_unit_id: int | N
         except (PermissionDenied, NotVisible):
             row.error = _("You may not create or change events for this unit.")
         rows.append(row)
-    return EventsPreview(rows)
+    preview = EventsPreview(rows, calendar)
+    for uid, event in _removed_events(calendar, keys):
+        preview.removed_uids.append(uid)
+        if access.can_view(actor, event):
+            preview.removed_events.append((uid, event))
+        else:
+            preview.removed_hidden += 1
+    return preview
+
+
+def _removed_events(calendar: str, keys: list[str]) -> list[tuple[str, Event]]:
+    """The events imported before from ``calendar`` whose UID is not among ``keys``."""
+    found = db.session.execute(
+        sa.select(ImportedEvent.external_key, Event)
+        .join(Event, Event.id == ImportedEvent.event_id)
+        .where(ImportedEvent.calendar_key == calendar, ImportedEvent.external_key.notin_(keys))
+        .order_by(Event.starts_at, Event.id)).all()
+    return [(key.removeprefix("ics:"), event) for key, event in found]
 
 
 def import_events(actor, preview: EventsPreview) -> Outcome:
@@ -399,10 +459,13 @@ def import_events(actor, preview: EventsPreview) -> Outcome:
     for row in preview.rows:
         assert row.data is not None
         try:
+            if row.imported is not None:  # the UID now belongs to this calendar
+                row.imported.calendar_key = preview.calendar
             if row.event is None:
                 event = services.create_event(actor, row.data)
                 db.session.add(ImportedEvent(external_key=_event_key(row.entry.uid),
-                                             event_id=event.id, imported_by_id=actor.id))
+                                             event_id=event.id, imported_by_id=actor.id,
+                                             calendar_key=preview.calendar))
                 outcome.created.append(row.entry.uid)
             elif row.state == "changed":
                 services.update_event(actor, row.event, row.data, row.event.version)
@@ -411,5 +474,6 @@ def import_events(actor, preview: EventsPreview) -> Outcome:
                 outcome.unchanged.append(row.entry.uid)
         except ValidationFailed as exc:
             raise _malformed(row.entry.line, exc.message) from None
+    outcome.removed = list(preview.removed_uids)
     db.session.flush()
     return outcome

@@ -19,6 +19,9 @@ class ImportedEvent(Model):
                                           index=True)
     imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The calendar a UID was last imported from (``ics.calendar_key``), so that a re-import of
+    # that calendar lists what left it; NULL for sheet rows and UIDs imported before it was kept.
+    calendar_key: Mapped[str | None] = mapped_column(sa.String(200), index=True)
 
 
 class ImportUpload(Model):
@@ -33,6 +36,7 @@ class ImportUpload(Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(200))
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    source_url: Mapped[str | None] = mapped_column(sa.String(2000))  # a calendar's address
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

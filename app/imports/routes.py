@@ -225,8 +225,9 @@ def calendar_events_commit(upload_id: int):
         lambda: services.commit_calendar_events(current_user, upload_id, form.kind.data or "",
                                                 unit, current_app.config["APP_TIMEZONE"]),
         lambda outcome: _("Calendar imported: %(new)d events created, %(changed)d updated, "
-                          "%(same)d unchanged.", new=len(outcome.created),
-                          changed=len(outcome.updated), same=len(outcome.unchanged)))
+                          "%(same)d unchanged, %(removed)d no longer in the calendar.",
+                          new=len(outcome.created), changed=len(outcome.updated),
+                          same=len(outcome.unchanged), removed=len(outcome.removed)))
     if not done:
         return redirect(back)
     return redirect(url_for("events.index") + "?from=")

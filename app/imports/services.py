@@ -57,8 +57,10 @@ def keep_calendar(actor, file, url: str) -> ImportUpload:
     """A partner's calendar, uploaded or fetched from its http(s) address, kept for its preview."""
     url = url.strip()
     if url:
-        return keep_content(actor, url.rstrip("/").rsplit("/", 1)[-1] or "calendar.ics",
-                            ics.fetch(url))
+        upload = keep_content(actor, url.rstrip("/").rsplit("/", 1)[-1] or "calendar.ics",
+                              ics.fetch(url))
+        upload.source_url = url[:2000]
+        return upload
     return keep_upload(actor, file, limit=ics.MAX_BYTES)
 
 
@@ -82,7 +84,8 @@ def calendar_events_preview(actor, upload_id: int, kind: str, lead_unit_id: int 
     """The preview of a kept calendar as events of their own; ValidationFailed if malformed."""
     upload = own_upload(actor, upload_id)
     return ics.preview_events(actor, ics.parse(upload.content, zone), kind, lead_unit_id, zone,
-                              upload.filename)
+                              upload.filename, ics.calendar_key(upload.content, upload.filename,
+                                                                upload.source_url, lead_unit_id))
 
 
 def commit_calendar_events(actor, upload_id: int, kind: str, lead_unit_id: int | None,
