@@ -260,3 +260,103 @@ def test_form_field_messages_are_in_vietnamese_too(client, login, unit):
         as_text=True)
     assert "Tối đa 300 ký tự." in page
     assert _count() == 0
+
+
+def _cell(page: str, day: str) -> str:
+    """The HTML of the calendar cell of ``day`` (``data-day``), up to the next cell."""
+    page = page.split('class="cal-list"')[0]  # not the phone's list of days
+    start = page.index(f'data-day="{day}"')
+    following = page.find("data-day=", start + 10)
+    return page[start:following if following != -1 else None]
+
+
+def test_week_grid_places_an_event_by_its_zone(client, login, make_event):
+    login(Role.PROTOCOL, locale="en")
+    # 09:00–11:00 in Tokyo on Thursday 10 December (00:00–02:00 UTC).
+    event = make_event(title_vi="Hội thảo Tokyo", title_en="Tokyo seminar", timezone="Asia/Tokyo",
+                       starts_at=datetime(2026, 12, 10, 0, 0, tzinfo=UTC),
+                       ends_at=datetime(2026, 12, 10, 2, 0, tzinfo=UTC))
+    page = client.get("/calendar?view=week&date=2026-12-10").get_data(as_text=True)
+    assert 'class="timegrid"' in page
+    thursday = _cell(page.split('class="tg-body"')[1], "2026-12-10")
+    # Rows are half hours from 08:00: 09:00 is row 3, 11:00 the start of row 7.
+    link = f'href="/events/{event.id}"'
+    assert link in thursday and "tg-event rs3 re7 l1" in thursday
+    for other in ("2026-12-07", "2026-12-09", "2026-12-11", "2026-12-13"):
+        assert link not in _cell(page.split('class="tg-body"')[1], other)
+    assert "09:00 (Japan Time)" in thursday
+    # An all-day event sits in the row above the hours, not in the grid.
+    make_event(title_vi="Ngày hội", title_en="Festival day", all_day=True,
+               starts_at=datetime(2026, 12, 8, 17, 0, tzinfo=UTC),
+               ends_at=datetime(2026, 12, 9, 17, 0, tzinfo=UTC))
+    page = client.get("/calendar?view=week&date=2026-12-10").get_data(as_text=True)
+    allday, body = page.split('class="tg-body"')
+    assert "Festival day" in _cell(allday.split('class="tg-allday"')[1], "2026-12-09")
+    assert "Festival day" not in body.split('class="cal-list"')[0]
+
+
+def test_week_grid_overlaps_side_by_side_and_hours_grow(client, login, make_event):
+    login(Role.PROTOCOL, locale="en")
+    # 06:00–07:00 and 06:30–08:00 Hanoi time on 10 December: the grid starts at 06:00.
+    make_event(title_en="Early one", starts_at=datetime(2026, 12, 9, 23, 0, tzinfo=UTC),
+               ends_at=datetime(2026, 12, 10, 0, 0, tzinfo=UTC))
+    make_event(title_en="Early two", starts_at=datetime(2026, 12, 9, 23, 30, tzinfo=UTC),
+               ends_at=datetime(2026, 12, 10, 1, 0, tzinfo=UTC))
+    page = client.get("/calendar?view=week&date=2026-12-10").get_data(as_text=True)
+    body = page.split('class="tg-body"')[1]
+    assert ">06:00</span>" in body
+    thursday = _cell(body, "2026-12-10")
+    assert "tg-event rs1 re3 l1" in thursday and "tg-event rs2 re5 l2" in thursday
+
+
+def test_month_shows_a_three_day_event_on_each_day(client, login, make_event):
+    login(Role.PROTOCOL, locale="en")
+    event = make_event(title_vi="Hội chợ ba ngày", title_en="Three-day fair",
+                       starts_at=datetime(2026, 12, 15, 1, 0, tzinfo=UTC),  # 08:00 on the 15th
+                       ends_at=datetime(2026, 12, 17, 10, 0, tzinfo=UTC))  # 17:00 on the 17th
+    page = client.get("/calendar?view=month&date=2026-12-01").get_data(as_text=True)
+    table = page.split('data-testid="month"')[1].split("</table>")[0]
+    link = f'href="/events/{event.id}"'
+    for day in ("2026-12-15", "2026-12-16", "2026-12-17"):
+        assert link in _cell(table, day), day
+    for day in ("2026-12-14", "2026-12-18"):
+        assert link not in _cell(table, day), day
+    assert "continues" in _cell(table, "2026-12-15") and "continued" not in _cell(table, "2026-12-15")
+    assert "continued continues" in _cell(table, "2026-12-16")
+    assert "continued" in _cell(table, "2026-12-17") and "continues" not in _cell(table, "2026-12-17")
+    # The week grid: the middle day all day, the first and last by their times.
+    page = client.get("/calendar?view=week&date=2026-12-15").get_data(as_text=True)
+    allday, body = page.split('class="tg-body"')
+    assert link in _cell(allday.split('class="tg-allday"')[1], "2026-12-16")
+    # Half-hour rows from 08:00 to 18:00: the last day runs from the top of the grid to
+    # 17:00, the first from 08:00 to the bottom of the grid (it goes on the next day).
+    assert "tg-event rs1 re19 l1" in _cell(body, "2026-12-17")
+    assert "tg-event rs1 re21 l1" in _cell(body, "2026-12-15")
+
+
+def test_month_repeats_stay_within_the_daily_bound(client, login, make_event):
+    login(Role.PROTOCOL, locale="en")
+    make_event(title_en="Long visit", starts_at=datetime(2026, 12, 14, 1, 0, tzinfo=UTC),
+               ends_at=datetime(2026, 12, 16, 10, 0, tzinfo=UTC))
+    for n in range(3):
+        make_event(title_en=f"Meeting {n}", starts_at=datetime(2026, 12, 15, 2 + n, 0, tzinfo=UTC))
+    page = client.get("/calendar?view=month&date=2026-12-01").get_data(as_text=True)
+    tuesday = _cell(page.split('data-testid="month"')[1], "2026-12-15")
+    assert tuesday.count('class="cal-event') == 3
+    assert "Long visit" in tuesday and "More…" in tuesday
+
+
+def test_confidential_multi_day_event_stays_out_of_every_view(client, login, unit, make_event):
+    make_event(title_vi="Hội đàm kín nhiều ngày", visibility=Visibility.CONFIDENTIAL, lead_unit=unit,
+               starts_at=datetime(2026, 12, 9, 1, 0, tzinfo=UTC),
+               ends_at=datetime(2026, 12, 11, 10, 0, tzinfo=UTC))
+    login(Role.VIEWER)
+    for view in ("month", "week", "agenda"):
+        page = client.get(f"/calendar?view={view}&date=2026-12-08").get_data(as_text=True)
+        assert "Hội đàm kín nhiều ngày" not in page, view
+    make_event(title_vi="Hội chợ công khai", visibility=Visibility.PUBLIC, lead_unit=unit,
+               starts_at=datetime(2026, 12, 9, 1, 0, tzinfo=UTC),
+               ends_at=datetime(2026, 12, 11, 10, 0, tzinfo=UTC))
+    for view in ("month", "week", "agenda"):
+        page = client.get(f"/calendar?view={view}&date=2026-12-08").get_data(as_text=True)
+        assert "Hội chợ công khai" in page and "Hội đàm kín nhiều ngày" not in page, view

@@ -5,7 +5,7 @@ Everything goes through ``access.visible_clause`` and stays on index ranges
 MAX_EVENT_DAYS), so pages cost the same with 200 or 20,000 events.
 """
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -124,6 +124,8 @@ class Entry:
     venue: str | None
     location: str
     time_label: str = field(default="", kw_only=True)  # "08:00", "10:00 (Asia/Tokyo)", "" all day
+    continued: bool = field(default=False, kw_only=True)  # began on an earlier day
+    continues: bool = field(default=False, kw_only=True)  # goes on the next day
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_vi
@@ -146,11 +148,13 @@ class Day:
 def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
     """At most ``per_day`` events per local day, and whether there are more.
 
-    Days by start; events begun before the first day show on it.
+    Days by start; events begun before the first day show on it. An event shown on its
+    first day is repeated on each following day it covers (``continued``/``continues``),
+    first in the day; past ``per_day`` the day links to the rest (``more``).
 
     Cost does not grow with the number of events: one index seek per day, limited to
     ``per_day + 1`` rows (one LATERAL query on PostgreSQL), then the columns of the
-    events shown.
+    events shown; the repeats cost no query.
     """
     bounds = [to_utc(d, time(0), zone) for d in days] + [to_utc(days[-1] + timedelta(days=1),
                                                                  time(0), zone)]
@@ -193,7 +197,29 @@ def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
             .where(Event.id.in_(shown)).order_by(Event.starts_at, Event.id))
         for row in rows:
             result[shown[row[0]]].events.append(Entry(*row, time_label=_time_label(row, zone)))
+    _spread(result, bounds, per_day)
     return result
+
+
+def _spread(result: list[Day], bounds: list[datetime], per_day: int) -> None:
+    """Repeat each multi-day event on the following days it covers, ahead of their own."""
+    carried: list[list[Entry]] = [[] for _ in result]
+    for index, day in enumerate(result):
+        for position, entry in enumerate(day.events):
+            last = index
+            while last + 1 < len(result) and entry.ends_at > bounds[last + 1]:
+                last += 1
+            if last == index:
+                continue
+            day.events[position] = replace(entry, continues=True)
+            for later in range(index + 1, last + 1):
+                carried[later].append(replace(entry, continued=True, continues=later < last,
+                                              time_label=""))
+    for day, repeats in zip(result, carried, strict=True):
+        if repeats:
+            events = repeats + day.events
+            day.more = day.more or len(events) > per_day
+            day.events = events[:per_day]
 
 
 def _time_label(row, viewer_zone: str) -> str:

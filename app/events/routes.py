@@ -20,6 +20,7 @@ from app.events import (
     release,
     reschedule,
     services,
+    timegrid,
 )
 from app.events.clashes import ClashesFound
 from app.events.forms import (
@@ -547,6 +548,7 @@ def calendar():
         view = "month"
     anchor = _anchor()
     zone = _zone()
+    extra: dict[str, object] = {}
     if view == "month":
         days = queries.calendar_days(current_user, queries.month_grid(anchor), zone, per_day=3)
         first = anchor.replace(day=1)
@@ -554,6 +556,7 @@ def calendar():
         following = (first + timedelta(days=32)).replace(day=1)
     elif view == "week":
         days = queries.calendar_days(current_user, queries.week_days(anchor), zone, per_day=25)
+        extra["grid"] = timegrid.week_grid(days)
         previous, following = anchor - timedelta(days=7), anchor + timedelta(days=7)
     else:
         days = queries.calendar_days(current_user, [anchor + timedelta(days=i) for i in range(14)],
@@ -562,7 +565,8 @@ def calendar():
     return render_template(f"calendar/{view}.html", view=view, anchor=anchor, days=days,
                            previous=previous, following=following, viewer_zone=zone,
                            today=queries.local_today(zone), events_root=url_for("events.index"),
-                           agenda_root=url_for("calendar.calendar", view="agenda") + "&date=")
+                           agenda_root=url_for("calendar.calendar", view="agenda") + "&date=",
+                           **extra)
 
 
 @calendar_bp.get("/print")
