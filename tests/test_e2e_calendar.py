@@ -1,6 +1,8 @@
-"""The calendar in headless Chromium (issue 16, item 10): on a phone (375 px) the month and
-the week give way to the days as a list, with no sideways scrolling; on a desktop the week
-is a time grid whose events sit inside their day's column.
+"""The calendar in headless Chromium (issue 16, item 10).
+
+On a phone (375 px) the month and the week give way to the days as a list, with no
+sideways scrolling; on a desktop the week is a time grid whose events sit inside their
+day's column.
 """
 import pytest
 
