@@ -155,6 +155,22 @@ def test_event_list(client, statements, make_unit, make_user, make_event):
     assert counts[0] == counts[1], counts
 
 
+@pytest.mark.parametrize("view", ["month", "week"])
+def test_calendar_with_multi_day_events(client, statements, make_unit, make_user, make_event, view):
+    """Multi-day events repeated on their days, and the week's time grid, cost no query."""
+    log_in(client, make_user(Role.VIEWER))
+    unit = make_unit()
+
+    def make(i):
+        starts_at = START + timedelta(hours=7 * i)
+        make_event(starts_at=starts_at, ends_at=starts_at + timedelta(days=i % 4, hours=2),
+                   lead_unit=unit)
+
+    counts = _grow_and_count(client, statements, f"/calendar?view={view}&date=2026-12-10",
+                             _growing(make))
+    assert counts[0] == counts[1], counts
+
+
 def test_event_page(client, statements, make_unit, make_user, make_event, make_briefing):
     unit = make_unit()
     event = make_event(lead_unit=unit)
