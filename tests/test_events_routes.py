@@ -366,3 +366,17 @@ def test_confidential_multi_day_event_stays_out_of_every_view(client, login, uni
         page = client.get(f"/calendar?view={view}&date=2026-12-08").get_data(as_text=True)
         assert "Hội chợ công khai" in page, view
         assert "Hội đàm kín nhiều ngày" not in page, view
+
+
+def test_an_event_begun_before_the_week_goes_on_from_its_first_day(client, login, make_event):
+    login(Role.PROTOCOL, locale="en")
+    # From Saturday 5 December 09:00 to Tuesday 8 December 11:00 (Hanoi time).
+    event = make_event(title_en="Long fair", starts_at=datetime(2026, 12, 5, 2, 0, tzinfo=UTC),
+                       ends_at=datetime(2026, 12, 8, 4, 0, tzinfo=UTC))
+    page = client.get("/calendar?view=week&date=2026-12-07").get_data(as_text=True)
+    allday, body = page.split('class="tg-body"')
+    monday = _cell(allday.split('class="tg-allday"')[1], "2026-12-07")
+    assert f'href="/events/{event.id}"' in monday
+    assert "continued continues" in monday
+    # Tuesday: from the top of the grid (08:00) to 11:00.
+    assert "continued tg-event rs1 re7 l1" in _cell(body, "2026-12-08")

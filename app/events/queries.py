@@ -203,6 +203,9 @@ def calendar_days(user, days: list[date], zone: str, per_day: int) -> list[Day]:
 
 def _spread(result: list[Day], bounds: list[datetime], per_day: int) -> None:
     """Repeat each multi-day event on the following days it covers, ahead of their own."""
+    if result:  # events begun before the first day go on from an earlier one
+        result[0].events = [replace(e, continued=True, time_label="") if e.starts_at < bounds[0]
+                            else e for e in result[0].events]
     carried: list[list[Entry]] = [[] for _ in result]
     for index, day in enumerate(result):
         for position, entry in enumerate(day.events):
