@@ -80,3 +80,27 @@ def oversight_world(app, make_unit, make_user, make_event, clock):
     w.secret_overdue = item(w.secret, w.bad, "e", at(11, 8), ItemStatus.RETURNED, submitted=at(11, 9))
     db.session.commit()
     return w
+
+
+@pytest.fixture
+def short_notice_items(oversight_world):
+    """Three items generated at short notice (their rule's due time had passed), on top of the world.
+
+    good: one done before its (grace) due time, in October. bad: one done after its due time,
+    in October (a month rolled up), and one overdue now, in November (the current month).
+    None is on time or late: the world's figures stay, and short notice is 1 (good) + 2 (bad).
+    """
+    w = oversight_world
+
+    def item(event, unit, key, due, status=ItemStatus.OPEN, completed=None):
+        row = ChecklistItem(event=event, key=key, title_vi=f"Việc gấp {key}", title_en=f"Short task {key}",
+                            role=ResponsibleRole.COORDINATING_UNIT, unit_id=unit.id, due_at=due,
+                            status=status, completed_at=completed, short_notice=True)
+        db.session.add(row)
+        return row
+
+    w.short_done = item(w.briefed, w.good, "sn-a", at(10, 5), ItemStatus.DONE, at(10, 4))
+    w.short_done_late = item(w.unbriefed, w.bad, "sn-b", at(10, 20), ItemStatus.DONE, at(10, 22))
+    w.short_overdue = item(w.unbriefed, w.bad, "sn-c", at(11, 3))
+    db.session.commit()
+    return w

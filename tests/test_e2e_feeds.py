@@ -96,3 +96,6 @@ def test_press_liaison_subscribes_and_sees_a_cancellation(live_server, page):
     assert str(cancelled["SUMMARY"]).startswith("Cancelled: ")
     page.goto(live_server + "/feeds/")
     assert "Diplomatic events for the press" in page.locator("table.feeds").inner_text()
+    # The language is saved on the account: back to Vietnamese for later browser tests.
+    page.click("button[name=locale][value=vi]")
+    assert page.locator("html").get_attribute("lang") == "vi"

@@ -17,10 +17,13 @@ def test_login_switch_language_and_logout(live_server, page):
     assert page.locator("h1").inner_text() == "Dashboard"
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Protocol officer" in page.locator(".facts").inner_text()
+    # The choice is saved on the account: switch back, as later browser tests log in as them.
+    page.click("button[name=locale][value=vi]")
+    assert page.locator("h1").inner_text() == "Trang chính"
 
     page.click("[data-testid=logout]")
     assert page.url.startswith(live_server + "/login")
-    assert "You have logged out." in page.locator(".flash").inner_text()
+    assert "Bạn đã đăng xuất." in page.locator(".flash").inner_text()
     page.goto(live_server + "/admin/users/")
     assert page.url.startswith(live_server + "/login?next=/admin/users/")
 

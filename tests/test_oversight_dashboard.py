@@ -5,6 +5,7 @@ import pytest
 from flask_babel import force_locale
 
 from app.auth.roles import Role
+from app.extensions import db
 from app.oversight import periods, services
 from app.oversight.periods import ScopeError
 from tests.fixtures_oversight import OVERSIGHT_NOW
@@ -141,6 +142,61 @@ def test_the_propaganda_commission_sees_figures_but_lists_only_what_it_may_see(c
     assert "External affairs" not in page
 
 
+def test_short_notice_items_are_counted_apart_from_late_work(short_notice_items):
+    """Done after its due time, or overdue now: not late when generated at short notice."""
+    w = short_notice_items
+    table = services.table(_scope())
+    total = table.total
+    # The world's figures are unchanged: the three short-notice items are due, not on time or late.
+    assert (total.items_due, total.on_time, total.late, total.overdue_now) == (8, 1, 3, 2)
+    assert (total.on_time_pct, total.late_pct, total.decided) == (25.0, 75.0, 4)
+    assert total.short_notice == 3
+    good, bad = table.units[w.good.id], table.units[w.bad.id]
+    assert (good.short_notice, good.on_time, good.late, good.on_time_pct) == (1, 1, 0, 100.0)
+    assert (bad.short_notice, bad.late, bad.overdue_now) == (2, 3, 2)
+    from app.events.models import EventKind
+    assert table.cells[(w.bad.id, EventKind.CULTURAL)].short_notice == 2
+    assert table.kinds[EventKind.POLITICAL].short_notice == 1
+    by_month = {p.label: p for p in services.trend(_scope())}
+    assert (by_month["2026-10"].on_time, by_month["2026-10"].late) == (1, 0)
+    assert (by_month["2026-11"].on_time, by_month["2026-11"].late) == (0, 3)
+    # The same item stops being short notice: it is late work again.
+    w.short_overdue.short_notice = False
+    db.session.flush()
+    again = services.table(_scope()).total
+    assert (again.late, again.overdue_now, again.short_notice) == (4, 3, 2)
+
+
+def test_short_notice_on_the_dashboard_and_its_list(client, short_notice_items):
+    w = short_notice_items
+    log_in(client, w.steering)
+    client.post("/locale", data={"locale": "en"})
+    text = client.get("/oversight?period=2026-Q4").get_data(as_text=True)
+    unit_table = text.split('data-testid="unit-table"')[1].split("</table>")[0]
+    assert '<th scope="col">Short notice</th>' in unit_table
+    bad_row = unit_table.split('data-unit="u-bad"')[1].split("</tr>")[0]
+    assert 'state=short_notice" data-testid="short-notice-link">2</a>' in bad_row
+    total_row = unit_table.split('data-unit="total"')[1].split("</tr>")[0]
+    assert 'state=short_notice" data-testid="short-notice-link">3</a>' in total_row
+
+    listed = client.get("/oversight/items?period=2026-Q4&unit=u-bad&state=short_notice")
+    assert listed.status_code == 200
+    page = listed.get_data(as_text=True)
+    assert "Checklist items generated at short notice" in page
+    for item in (w.short_done_late, w.short_overdue):
+        assert f'data-item="{item.id}"' in page
+    for item in (w.short_done, w.late, w.overdue):
+        assert f'data-item="{item.id}"' not in page
+    assert 'data-testid="short-notice"' in page
+    # Not among the late or overdue items: those lists match their figures.
+    for state in ("late", "overdue", "on_time"):
+        page = client.get(f"/oversight/items?period=2026-Q4&state={state}").get_data(as_text=True)
+        for item in (w.short_done, w.short_done_late, w.short_overdue):
+            assert f'data-item="{item.id}"' not in page, state
+    page = client.get("/oversight/items?period=2026-Q4&state=due").get_data(as_text=True)
+    assert f'data-item="{w.short_overdue.id}"' in page
+
+
 def test_charts_are_svg_without_script(client, oversight_world):
     log_in(client, oversight_world.steering)
     for name in ("briefed", "on-time", "trend", "ppc"):
@@ -183,7 +239,8 @@ def test_empty_period(client, oversight_world):
 
 
 ROUTES = ("/oversight", "/oversight?period=2026-Q4", "/oversight/events?period=2026-Q4&briefed=no",
-          "/oversight/items?period=2026-Q4&state=late", "/oversight/charts/trend.svg")
+          "/oversight/items?period=2026-Q4&state=late", "/oversight/items?period=2026-Q4&state=short_notice",
+          "/oversight/charts/trend.svg")
 
 
 @pytest.mark.parametrize("role", [Role.PROTOCOL, Role.FOCAL, Role.SPOKESPERSON, Role.LIAISON, Role.VIEWER])

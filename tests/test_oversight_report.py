@@ -49,7 +49,7 @@ def test_the_report_carries_the_dashboards_figures(oversight_world):
     sheet = xlsx["Theo đơn vị"]
     assert sheet.freeze_panes == "A2"
     rows = {r[0]: list(r[1:]) for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["Tổng cộng"] == [4, 2, 50.0, 5, 25.0, 75.0, 2, 3.0]
+    assert rows["Tổng cộng"] == [4, 2, 50.0, 5, 25.0, 75.0, 0, 2, 3.0]
     dates = [r[0] for r in xlsx["Chưa thông tin trước"].iter_rows(min_row=2, values_only=True)]
     assert dates[0].date().isoformat() == "2026-11-05"   # a date, not text
 
@@ -63,6 +63,24 @@ def test_the_report_carries_the_dashboards_figures(oversight_world):
     header = Document(io.BytesIO(exports.build_docx(built, None, {}, OVERSIGHT_NOW.date()))).tables[0]
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in header.cell(0, 1).text
     assert "Số" in header.cell(0, 0).text
+
+
+def test_the_report_counts_short_notice_items_apart(short_notice_items):
+    """The report's tables and annex carry the dashboard's short-notice figure, not counted as late."""
+    w = short_notice_items
+    scope = services.make_scope(period="2026-Q4", zone=ZONE, now=OVERSIGHT_NOW)
+    table = services.table(scope)
+    built = content.build(w.steering, scope)
+    by_unit = {row[0]: row[1:] for row in built.table("Theo đơn vị").rows}
+    assert by_unit["Tổng cộng"] == content.figure_cells(table.total)
+    assert by_unit[w.bad.name_vi] == content.figure_cells(table.units[w.bad.id])
+    facts = "\n".join(f for section in built.sections for f in section.facts)
+    assert "Đầu việc giao gấp (sự kiện lên kế hoạch muộn, thời hạn đã qua khi giao việc): 3" in facts
+    sheet = load_workbook(io.BytesIO(exports.build_xlsx(built, None)))["Theo đơn vị"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: list(r) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Tổng cộng"][header.index("Giao gấp")] == 3
+    assert rows["Tổng cộng"][header.index("Trễ hạn (%)")] == 75.0
 
 
 def test_write_submit_and_approve_with_versions(client, oversight_world):

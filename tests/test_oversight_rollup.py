@@ -67,6 +67,26 @@ def test_item_changes_are_followed(oversight_world):
     assert (total.items_due, total.on_time, total.late, total.overdue_now) == (4, 0, 4, 2)
 
 
+def test_short_notice_items_are_rolled_up_apart_from_late_work(short_notice_items):
+    """The rollup counts short-notice items in their own column; a change of the flag is followed."""
+    w = short_notice_items
+    year = scope()
+    first = figures(year)
+    assert first == from_raw_tables(year)
+    figures(year)
+    october = db.session.scalars(sa.select(ItemCount).where(ItemCount.month == f"{ZONE}:2026-10")).all()
+    assert {(row.unit_id, row.short_notice, row.on_time, row.done_late) for row in october} == {
+        (w.good.id, 1, 1, 0), (w.bad.id, 1, 0, 0)}
+    total = first[3]
+    assert (total.items_due, total.on_time, total.late, total.overdue_now, total.short_notice) == (8, 1, 3, 2, 3)
+    assert figures(year) == first
+    w.short_done_late.short_notice = False       # a rolled-up month: now late work
+    db.session.flush()
+    changed = figures(year)
+    assert changed == from_raw_tables(year)
+    assert (changed[3].late, changed[3].short_notice) == (4, 2)
+
+
 def test_event_kind_briefing_and_submission_changes_are_followed(oversight_world):
     w = oversight_world
     year = scope()

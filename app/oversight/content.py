@@ -88,12 +88,12 @@ def _pct(value: float | None) -> str:
 FIGURE_COLUMNS = [Column("Sự kiện đã diễn ra", "int"), Column("Có thông tin trước", "int"),
                   Column("Tỷ lệ thông tin trước (%)", "pct"), Column("Đầu việc đến hạn", "int"),
                   Column("Đúng hạn (%)", "pct"), Column("Trễ hạn (%)", "pct"),
-                  Column("Đang quá hạn", "int"), Column("Thời gian cung cấp trước, trung vị (ngày)", "days")]
+                  Column("Giao gấp", "int"), Column("Đang quá hạn", "int"), Column("Thời gian cung cấp trước, trung vị (ngày)", "days")]
 
 
 def figure_cells(f: Figures) -> list:
     return [f.events_held, f.briefed_before, f.briefed_pct, f.items_due, f.on_time_pct, f.late_pct,
-            f.overdue_now, f.median_lead_days]
+            f.short_notice, f.overdue_now, f.median_lead_days]
 
 
 def _local_day(moment: datetime, zone: str) -> date:
@@ -215,6 +215,9 @@ def build(reader, scope: Scope) -> Content:
                    "hoặc thông cáo báo chí trước khi diễn ra.")
     s.facts.append(f"Đầu việc đến hạn: {total.items_due}; đúng hạn {_pct(total.on_time_pct)}, "
                    f"trễ hạn {_pct(total.late_pct)}; đang quá hạn {total.overdue_now}.")
+    if total.short_notice:
+        s.facts.append(f"Đầu việc giao gấp (sự kiện lên kế hoạch muộn, thời hạn đã qua khi giao việc): "
+                       f"{total.short_notice}; tính riêng, không tính vào tỷ lệ đúng hạn, trễ hạn.")
     s.tables.append(ReportTable("Theo đơn vị", "Kết quả theo đơn vị", [Column("Đơn vị"), *FIGURE_COLUMNS],
                                 [[unit.name_vi, *figure_cells(f)] for unit, f in table.by_unit()]
                                 + [["Tổng cộng", *figure_cells(total)]]))

@@ -100,7 +100,10 @@ class ItemCount(Model):
     due: Mapped[int] = mapped_column(default=0)
     on_time: Mapped[int] = mapped_column(default=0)
     done_late: Mapped[int] = mapped_column(default=0)
+    # on_time, done_late and awaiting count regular items only; short-notice items (generated
+    # after their rule's due time had passed) are counted apart, in short_notice.
     awaiting: Mapped[int] = mapped_column(default=0)      # open or returned: overdue once past due
+    short_notice: Mapped[int] = mapped_column(default=0)
 
 
 class EventCount(Model):

@@ -4,7 +4,8 @@ A year of 20,000 events has about 270,000 checklist items: counting them for eve
 dashboard, chart and report took seconds. The counts are additive, so they are kept per
 month (in the app's time zone), lead or owing unit and kind of event:
 
-- ``oversight_item_counts``: items due, done on time, done late, still awaiting their owner;
+- ``oversight_item_counts``: items due, done on time, done late, still awaiting their owner
+  (these three of the regular items only), and generated at short notice;
 - ``oversight_event_counts``: events held and those briefed before they started.
 
 Each is filled by one ``INSERT … SELECT … GROUP BY`` (the same conditions as the raw
@@ -45,7 +46,8 @@ from app.oversight.models import EventCount, ItemCount, MedianCache, RollupMonth
 from app.press.models import Briefing
 
 WRITTEN = "oversight_rollup_written"   # session.info flag: a fill to commit
-ITEM_FIELDS = ("due_at", "unit_id", "status", "completed_at", "requires_submission", "event_id")
+ITEM_FIELDS = ("due_at", "unit_id", "status", "completed_at", "requires_submission", "event_id",
+               "short_notice")
 EVENT_FIELDS = ("kind", "status", "starts_at", "lead_unit_id")
 BRIEFING_FIELDS = ("status", "starts_at", "release_vi", "event_id")
 TABLES = frozenset({"checklist_items", "events", "briefings"})

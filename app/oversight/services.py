@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from app.checklists.models import ChecklistItem, ChecklistSubmission, ItemStatus
 from app.checklists.overview import can_see_overview
+from app.checklists.short_notice import late_work_clause, short_notice_clause
 from app.errors import PermissionDenied
 from app.events.access import visible_clause
 from app.events.models import Event, EventKind, EventStatus
@@ -143,6 +144,7 @@ class Figures:
     on_time: int = 0
     late: int = 0
     overdue_now: int = 0
+    short_notice: int = 0     # items generated at short notice: counted apart, not in the rates
     median_lead_seconds: float | None = None
 
     @property
@@ -155,7 +157,11 @@ class Figures:
 
     @property
     def decided(self) -> int:
-        """Items done or overdue: the base of the on-time and late rates."""
+        """Regular items done or overdue: the base of the on-time and late rates.
+
+        Short-notice items are not in it: their rule's due time had passed before they
+        existed, so they are neither on time nor late (``short_notice``).
+        """
         return self.on_time + self.late
 
     @property
@@ -171,7 +177,8 @@ class Figures:
         return None if self.median_lead_seconds is None else round(self.median_lead_seconds / 86400, 1)
 
     def add(self, other: "Figures") -> None:
-        for name in ("events_held", "briefed_before", "items_due", "on_time", "late", "overdue_now"):
+        for name in ("events_held", "briefed_before", "items_due", "on_time", "late", "overdue_now",
+                     "short_notice"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -197,15 +204,25 @@ def _item_conditions(scope: Scope, start: datetime | None = None, end: datetime 
     return conditions
 
 
+def regular_clause() -> sa.ColumnElement[bool]:
+    """Not generated at short notice: the items the on-time and late figures are about."""
+    return sa.not_(short_notice_clause())
+
+
 def on_time_clause() -> sa.ColumnElement[bool]:
-    return sa.and_(ChecklistItem.status == ItemStatus.DONE, ChecklistItem.completed_at <= ChecklistItem.due_at)
+    """A regular item done by its due time."""
+    return sa.and_(regular_clause(), ChecklistItem.status == ItemStatus.DONE,
+                   ChecklistItem.completed_at <= ChecklistItem.due_at)
 
 
 def late_clause(now: datetime) -> sa.ColumnElement[bool]:
-    """Done after its due time, or overdue now."""
-    return sa.or_(sa.and_(ChecklistItem.status == ItemStatus.DONE,
-                          ChecklistItem.completed_at > ChecklistItem.due_at),
-                  ChecklistItem.overdue_clause(now))
+    """Late work: a regular item done after its due time, or overdue now (``late_work_clause``)."""
+    return late_work_clause(now)
+
+
+def overdue_now_clause(now: datetime) -> sa.ColumnElement[bool]:
+    """A regular item past its due time that its owner still has to provide or complete."""
+    return sa.and_(regular_clause(), ChecklistItem.overdue_clause(now))
 
 
 def _seconds(later, earlier) -> sa.ColumnElement:
@@ -322,24 +339,31 @@ def _unit_kind_filters(scope: Scope, unit_column, kind_column) -> list:
 
 
 def done_late_clause() -> sa.ColumnElement[bool]:
-    return sa.and_(ChecklistItem.status == ItemStatus.DONE, ChecklistItem.completed_at > ChecklistItem.due_at)
+    return sa.and_(regular_clause(), ChecklistItem.status == ItemStatus.DONE,
+                   ChecklistItem.completed_at > ChecklistItem.due_at)
+
+
+def awaiting_clause() -> sa.ColumnElement[bool]:
+    """A regular item its owner still has to provide or complete (overdue once past due)."""
+    return sa.and_(regular_clause(), ChecklistItem.awaits_owner_clause())
 
 
 def raw_item_counts(start: datetime, end: datetime, scope: Scope | None = None,
                     now: datetime | None = None) -> sa.Select:
     """Items due in [start, end) per owing unit and kind.
 
-    Columns: due, on time, done late, awaiting (and overdue at ``now`` when given). The
-    rollup is filled by the same query.
+    Columns: due, on time, done late, awaiting, short notice (and overdue at ``now`` when
+    given). On time, done late, awaiting and overdue count regular items only; short notice
+    counts the others. The rollup is filled by the same query.
     """
     conditions = [ChecklistItem.due_at >= start, ChecklistItem.due_at < end, ChecklistItem.unit_id.is_not(None),
                   ChecklistItem.status != ItemStatus.NOT_NEEDED]
     if scope is not None:
         conditions += _unit_kind_filters(scope, ChecklistItem.unit_id, Event.kind)
     columns = [ChecklistItem.unit_id, Event.kind, sa.func.count(), _count(on_time_clause()),
-               _count(done_late_clause()), _count(ChecklistItem.awaits_owner_clause())]
+               _count(done_late_clause()), _count(awaiting_clause()), _count(short_notice_clause())]
     if now is not None:
-        columns.append(_count(ChecklistItem.overdue_clause(now)))
+        columns.append(_count(overdue_now_clause(now)))
     return (sa.select(*columns).select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
             .where(*conditions).group_by(ChecklistItem.unit_id, Event.kind))
 
@@ -363,7 +387,7 @@ def _item_rollable(segment: rollup.Segment, now: datetime) -> bool:
 
 
 def item_counts(scope: Scope, start: datetime, end: datetime) -> dict[tuple[int, EventKind], list[int]]:
-    """[due, on time, late, overdue now] per (owing unit, kind) for items due in [start, end).
+    """[due, on time, late, overdue now, short notice] per (owing unit, kind), items due in [start, end).
 
     Whole months come from the rollup, the rest (edges, the current month) from the items.
     """
@@ -373,7 +397,7 @@ def item_counts(scope: Scope, start: datetime, end: datetime) -> dict[tuple[int,
     cells: dict[tuple[int, EventKind], list[int]] = {}
 
     def add(unit_id, kind, values) -> None:
-        cell = cells.setdefault((unit_id, EventKind(kind)), [0, 0, 0, 0])
+        cell = cells.setdefault((unit_id, EventKind(kind)), [0, 0, 0, 0, 0])
         for i, value in enumerate(values):
             cell[i] += int(value or 0)
 
@@ -382,16 +406,16 @@ def item_counts(scope: Scope, start: datetime, end: datetime) -> dict[tuple[int,
         past = [s.key for s in rolled if s.end <= scope.now]
         overdue = sa.func.sum(sa.case((t.month.in_(past), t.awaiting), else_=0))
         query = (sa.select(t.unit_id, t.kind, sa.func.sum(t.due), sa.func.sum(t.on_time),
-                           sa.func.sum(t.done_late) + overdue, overdue)
+                           sa.func.sum(t.done_late) + overdue, overdue, sa.func.sum(t.short_notice))
                  .where(t.month.in_([s.key for s in rolled]), *_unit_kind_filters(scope, t.unit_id, t.kind))
                  .group_by(t.unit_id, t.kind))
         for unit_id, kind, *values in db.session.execute(query):
             add(unit_id, kind, values)
     for segment in found:
         if segment not in rolled:
-            for unit_id, kind, due, on_time, done_late, _awaiting, overdue in db.session.execute(
+            for unit_id, kind, due, on_time, done_late, _awaiting, short, overdue in db.session.execute(
                     raw_item_counts(segment.start, segment.end, scope, scope.now)):
-                add(unit_id, kind, (due, on_time, done_late + overdue, overdue))
+                add(unit_id, kind, (due, on_time, done_late + overdue, overdue, short))
     return cells
 
 
@@ -444,14 +468,15 @@ def _all_medians(scope: Scope) -> dict:
 
 
 def table(scope: Scope) -> Table:
-    """Events held and briefed before, items due, on time, late, overdue, median lead time."""
+    """Events held and briefed before, items due, on time, late, overdue, short notice, median lead time."""
     result = Table()
     for key, (held, briefed) in event_counts(scope).items():
         cell = result.cells.setdefault(key, Figures())
         cell.events_held, cell.briefed_before = held, briefed
-    for key, (due, on_time, late, overdue) in item_counts(scope, scope.start_at, scope.end_at).items():
+    for key, (due, on_time, late, overdue, short) in item_counts(scope, scope.start_at, scope.end_at).items():
         cell = result.cells.setdefault(key, Figures())
         cell.items_due, cell.on_time, cell.late, cell.overdue_now = due, on_time, late, overdue
+        cell.short_notice = short
     for (unit_id, kind), cell in result.cells.items():
         result.units.setdefault(unit_id, Figures()).add(cell)
         result.kinds.setdefault(kind, Figures()).add(cell)
@@ -508,11 +533,14 @@ def events_list(user, scope: Scope, briefed: bool | None, limit: int = LIST_LIMI
                     count, count.where(visible_clause(user)), limit, total)
 
 
-ITEM_STATES = ("due", "on_time", "late", "overdue")
+ITEM_STATES = ("due", "on_time", "late", "overdue", "short_notice")
 
 
 def items_list(user, scope: Scope, state: str) -> Listing:
-    """Checklist items due in the scope: all, done on time, late, or overdue now."""
+    """Checklist items due in the scope: all, done on time, late, overdue now, or short notice.
+
+    The same conditions as the figures: on time, late and overdue are regular items only.
+    """
     require_dashboard(user)
     conditions = _item_conditions(scope)
     if state == "on_time":
@@ -520,7 +548,9 @@ def items_list(user, scope: Scope, state: str) -> Listing:
     elif state == "late":
         conditions.append(late_clause(scope.now))
     elif state == "overdue":
-        conditions.append(ChecklistItem.overdue_clause(scope.now))
+        conditions.append(overdue_now_clause(scope.now))
+    elif state == "short_notice":
+        conditions.append(short_notice_clause())
     count = (sa.select(sa.func.count()).select_from(ChecklistItem)
              .join(Event, Event.id == ChecklistItem.event_id).where(*conditions))
     return _listing(user, sa.select(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
