@@ -27,14 +27,19 @@ def at(path: str) -> str:
     return random.choice(PLAN["hosts"]) + path
 
 
+def _said(page: str) -> str:
+    """The messages a refused form showed (flash and field errors), for the failure report."""
+    found = re.findall(r'class="(?:flash[^"]*|error[^"]*)"[^>]*>(.*?)</', page, re.S)
+    return " | ".join(" ".join(text.split()) for text in found)[:200]
+
+
 def _log_in(user: HttpUser, email: str) -> None:
     page = user.client.get(at("/login"), name="login (form)").text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     with user.client.post(at("/login"), data={"csrf_token": token, "email": email, "password": "demo"},
                           name="login", allow_redirects=False, catch_response=True) as answer:
         if answer.status_code != 302:
-            said = re.findall(r'class="(?:flash[^"]*|error[^"]*)"[^>]*>(.*?)</', answer.text, re.S)
-            answer.failure(f"login of {email}: {answer.status_code} {' | '.join(said)[:200]}")
+            answer.failure(f"login of {email}: {answer.status_code} {_said(answer.text)}")
 
 
 class Reader(HttpUser):
@@ -117,7 +122,7 @@ class Provider(HttpUser):
             if answer.status_code in (302, 409):
                 answer.success()  # 409: the item moved on meanwhile (another submission)
             else:
-                answer.failure(f"submission answered {answer.status_code}")
+                answer.failure(f"submission answered {answer.status_code} {_said(answer.text)}")
 
 
 class CalendarClient(HttpUser):
