@@ -168,3 +168,18 @@ def test_migration_fills_existing_rows(make_database):
         db.session.close()
         db.engine.dispose()
     assert texts == ("don doan dai bieu", "la attapeu lao laos")
+
+
+def test_notes_read_clause_agrees_with_the_python_rule(demo_app):
+    """The SQL twin of ``can_read_briefing_notes`` (used by the search) says the same."""
+    from app.events.models import Event as EventModel
+    from app.press.models import Briefing
+
+    briefings = db.session.scalars(sa.select(Briefing)).all()
+    assert briefings
+    for user in db.session.scalars(sa.select(User)).all():
+        in_sql = set(db.session.scalars(
+            sa.select(Briefing.id).join(EventModel, EventModel.id == Briefing.event_id)
+            .where(notes.read_clause(user))))
+        in_python = {b.id for b in briefings if notes.can_read_briefing_notes(user, b)}
+        assert in_sql == in_python, user.email
