@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     cli,
+    docpage,  # noqa: F401  (declares the documents' margins as settings)
     headers,
     logs,
     models,  # noqa: F401  (registers every table)

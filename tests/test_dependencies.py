@@ -12,13 +12,14 @@ APP = Path(__file__).resolve().parent.parent / "app"
 
 # Lowest first. A package may import from its own layer and the layers below, never above.
 LAYERS = [
-    {"timeutil", "config", "i18n", "inputs", "logs", "docpage"},  # inputs: what a client may send
+    {"timeutil", "config", "i18n", "inputs", "logs"},  # inputs: what a client may send
     {"extensions"},
     {"storage"},  # stored files: a local folder or the database (app/storage/__init__.py)
     {"errors"},
     {"web", "forms", "idempotency"},  # the request edge, the base form, create-once tokens
     {"auth", "units"},  # a user belongs to a unit; units are administered by admins
-    {"settings"},  # domain numbers as data; read by every feature above
+    {"settings", "docpage"},  # domain numbers as data; read by every feature above (and
+    # the page of every .docx: its margins are settings)
     {"events"},
     {"press"},
     {"checklists"},

@@ -123,6 +123,7 @@ HOURS = _number_type("hours", _l("hours"), maximum=SPAN_DAYS * 24)
 MINUTES = _number_type("minutes", _l("minutes"), maximum=SPAN_DAYS * 24 * 60)
 WORKING_DAYS = _number_type("working_days", _l("working days"), maximum=SPAN_DAYS)
 PERCENT = _number_type("percent", "%", (0, 100))
+MILLIMETRES = _number_type("millimetres", "mm", maximum=1000)
 DAY_LIST = ValueType("day_list", _day_list, lambda v: ",".join(str(d) for d in v), _l("days"),
                      _l("Comma-separated, e.g. 3,1."), numbers=lambda v: v)
 TIME_OF_DAY = ValueType("time_of_day", _time_of_day, lambda v: v.strftime("%H:%M"), "",
