@@ -8,9 +8,9 @@ from app.auth.roles import Role
 from app.events import delegations, history, services
 from app.events.clashes import ClashesFound
 from app.events.models import ClashOverride, Event, EventChange, ProgrammeItem
-from app.events.reschedule import RescheduleNeeded
+from app.events.reschedule import AFTER_START, BEFORE_START, WITHIN, RescheduleNeeded
 from app.extensions import db
-from app.press.models import Briefing, BriefingStatus
+from app.press.models import Briefing, BriefingKind, BriefingStatus
 from tests.fixtures_events import event_data, form_fields
 from tests.helpers import log_in, nothing_written
 
@@ -274,3 +274,67 @@ def test_clashes_at_the_new_time_are_confirmed_on_the_preview(client, unit, visi
     overrides = db.session.scalars(sa.select(ClashOverride).where(
         ClashOverride.event_id == visit.id)).all()
     assert [o.reason for o in overrides] == ["Hai phòng khác nhau"]
+
+
+# --- what is kept where it was, against the event's new time --------------------------------
+
+EARLIER = {**VISIT, "start_date": date(2026, 12, 8), "end_date": date(2026, 12, 9)}
+
+
+def _scheduled(event):
+    return db.session.scalars(sa.select(Briefing).where(
+        Briefing.event_id == event.id, Briefing.status == BriefingStatus.SCHEDULED)).one()
+
+
+def _preview(protocol, unit, event, moved):
+    return services.reschedule_preview(protocol, event, event_data(unit.id, **moved))
+
+
+def test_kept_briefings_are_flagged_when_the_event_moves_away_from_them(protocol, unit, visit):
+    scheduled = _scheduled(visit)  # pre-event, 9 December
+    results = _briefing(visit, BriefingStatus.SCHEDULED, 3, "Thông tin kết quả")
+    results.kind = BriefingKind.RESULTS
+    results.starts_at = datetime(2026, 12, 12, 3, 0, tzinfo=UTC)
+    results.ends_at = results.starts_at + timedelta(hours=1)
+    db.session.commit()
+    # Five days later: the pre-event one is still before the start; the results are not after.
+    later = _preview(protocol, unit, visit, MOVED)
+    flags = {m.key: later.misplaced(m) for m in later.items}
+    assert flags[f"briefing:{scheduled.id}"] == ""
+    assert flags[f"briefing:{results.id}"] == AFTER_START
+    assert flags[f"programme:{visit.programme[0].id}"] == WITHIN  # as before
+    assert flags["arrival"] == ""  # arrival and departure belong anywhere
+    # Two days earlier: the pre-event press conference would come after the new start.
+    earlier = _preview(protocol, unit, visit, EARLIER)
+    flags = {m.key: earlier.misplaced(m) for m in earlier.items}
+    assert flags[f"briefing:{scheduled.id}"] == BEFORE_START
+    assert flags[f"briefing:{results.id}"] == ""
+
+
+def test_the_preview_flags_a_kept_briefing_and_the_save_warns(client, unit, visit, make_user):
+    scheduled = _scheduled(visit)
+    log_in(client, make_user(Role.PROTOCOL))
+    earlier = {"start_date": "2026-12-08", "end_date": "2026-12-09"}
+    with nothing_written():
+        html = client.post(f"/events/{visit.id}/edit",
+                           data=_edit_fields(unit, visit, **earlier)).get_data(as_text=True)
+    row = html.split(f'data-key="briefing:{scheduled.id}"')[1].split("</tr>")[0]
+    assert 'data-testid="misplaced"' in row
+    assert "Nếu giữ nguyên, họp báo sẽ diễn ra sau thời điểm bắt đầu mới của sự kiện" in row
+    done = client.post(f"/events/{visit.id}/edit", data=_edit_fields(
+        unit, visit, **earlier, reschedule="1", keep=[f"briefing:{scheduled.id}"]))
+    assert done.status_code == 302
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "flash-warning" in page
+    assert "Họp báo đã lên lịch" in page.split("flash-warning")[1].split("</div>")[0]
+    # Moved with the event, nothing is flagged on save.
+    db.session.expire_all()
+    assert db.session.get(Briefing, scheduled.id).starts_at.day == 9
+
+
+def test_nothing_kept_nothing_warned(client, unit, visit, make_user):
+    log_in(client, make_user(Role.PROTOCOL))
+    done = client.post(f"/events/{visit.id}/edit", data=_edit_fields(
+        unit, visit, start_date="2026-12-08", end_date="2026-12-09", reschedule="1"))
+    assert done.status_code == 302
+    assert "flash-warning" not in client.get(done.headers["Location"]).get_data(as_text=True)

@@ -9,6 +9,7 @@ from babel.dates import format_date, format_timedelta, get_timezone_location
 from flask import current_app
 from flask_babel import get_locale
 
+from app.events import reschedule
 from app.events.clashes import Clash, holiday_name
 from app.events.models import (
     DIRECTION_LABELS,
@@ -230,3 +231,31 @@ def offset_text(offset: timedelta) -> str:
     span = format_timedelta(abs(offset), threshold=1.0, locale=locale_name())
     return _("%(span)s later", span=span) if offset > timedelta(0) else _("%(span)s earlier",
                                                                            span=span)
+
+
+def moving_label(item) -> str:
+    """What follows an event in a reschedule (``reschedule.Moving``), as the preview names it."""
+    kinds = {"programme": _("Programme item"), "arrival": _("Arrival"),
+             "departure": _("Departure")}
+    kind = kinds.get(item.kind) or _("Press conference")
+    return f"{kind}: {item.label}" if item.label else kind
+
+
+def misplaced_if_kept(place: str) -> str:
+    """The preview's flag on an item that, kept where it is, breaks its place (``Preview.misplaced``)."""
+    return {reschedule.WITHIN: _("If kept, it falls outside the event's new time"),
+            reschedule.BEFORE_START: _("If kept, it falls after the event's new start"),
+            reschedule.AFTER_START: _("If kept, it falls before the event's new start")}.get(place, "")
+
+
+def misplaced_after_save(item, place: str) -> str:
+    """The warning on save for an item kept where it was (``reschedule.kept_misplaced``)."""
+    what = moving_label(item)
+    if place == reschedule.BEFORE_START:
+        return _("Kept where it was, %(what)s is now after the event's start: check its time.",
+                 what=what)
+    if place == reschedule.AFTER_START:
+        return _("Kept where it was, %(what)s is now before the event's start: check its time.",
+                 what=what)
+    return _("Kept where it was, %(what)s is now outside the event's time: check its time.",
+             what=what)

@@ -25,12 +25,19 @@ from app.events.validation import TEXT_MAX, check_length
 from app.extensions import db
 
 
+# Where an item belongs relative to its event (``Moving.place``).
+WITHIN, BEFORE_START, AFTER_START = "within", "before_start", "after_start"
+PLACES = (WITHIN, BEFORE_START, AFTER_START)
+
+
 @dataclass(frozen=True)
 class Moving:
     """One thing that follows the event, as the preview lists it.
 
     ``key`` names it in the form ("programme:12", "arrival", "briefing:3"); ``keep`` is the
-    preview's default (True: it stays unless the person ticks it to move).
+    preview's default (True: it stays unless the person ticks it to move). ``place`` is where
+    it belongs relative to the event (``PLACES``; "": anywhere), so that an item kept where it
+    is can be flagged when the event moves away from it.
     """
 
     key: str
@@ -41,6 +48,7 @@ class Moving:
     timezone: str
     keep: bool = False
     note: str = ""
+    place: str = ""
 
     def moved_start(self, offset: timedelta) -> datetime:
         return self.starts_at + offset
@@ -56,10 +64,21 @@ class Preview:
     offset: timedelta
     items: list[Moving]
 
-    def outside(self, item: Moving) -> bool:
-        """A programme item kept at its time would fall outside the event's new time."""
-        return item.kind == "programme" and outside_event(
-            self.starts_at, self.ends_at, item.starts_at, item.ends_at or item.starts_at)
+    def misplaced(self, item: Moving) -> str:
+        """Where ``item``, kept at its time, would fall against the event's new time.
+
+        "" when it is where it belongs; else the ``PLACES`` key it breaks: a programme item
+        outside the event, a pre-event press conference at or after its start, a results
+        briefing before its start.
+        """
+        if item.place == WITHIN and outside_event(
+                self.starts_at, self.ends_at, item.starts_at, item.ends_at or item.starts_at):
+            return WITHIN
+        if item.place == BEFORE_START and item.starts_at >= self.starts_at:
+            return BEFORE_START
+        if item.place == AFTER_START and item.starts_at < self.starts_at:
+            return AFTER_START
+        return ""
 
 
 class RescheduleNeeded(Exception):
@@ -75,7 +94,7 @@ def preview(event: Event, offset: timedelta) -> list[Moving]:
     items: list[Moving] = []
     for item in event.programme:
         items.append(Moving(f"programme:{item.id}", "programme", item.activity_vi, item.starts_at,
-                            item.ends_at, event.timezone))
+                            item.ends_at, event.timezone, place=WITHIN))
     delegation = event.delegation
     if delegation is not None:
         for kind, moment in (("arrival", delegation.arrival_at),
@@ -85,6 +104,19 @@ def preview(event: Event, offset: timedelta) -> list[Moving]:
     for _receiver, found in reschedule_preview.send(event, offset=offset):
         items.extend(found or [])
     return sorted(items, key=lambda m: (m.starts_at, m.key))
+
+
+def kept_misplaced(event: Event, keep: Collection[str]) -> list[tuple[Moving, str]]:
+    """What the person kept where it was that does not belong there at the event's time now.
+
+    (item, ``PLACES`` key) for each, in time order: after a reschedule, the warnings on save
+    (the preview flagged them before with ``Preview.misplaced``).
+    """
+    if not keep:
+        return []
+    now = Preview(event.starts_at, event.ends_at, event.timezone, timedelta(0),
+                  [item for item in preview(event, timedelta(0)) if item.key in keep])
+    return [(item, place) for item in now.items if (place := now.misplaced(item))]
 
 
 def carry(actor, event: Event, offset: timedelta, keep: Collection[str]) -> dict:

@@ -324,6 +324,8 @@ def edit(event_id: int):
                                                     form.version.data, keep=keep),
                       _("Changes saved."), form, event_id)
         if saved.outcome:
+            for item, place in reschedule.kept_misplaced(event, keep or ()):
+                flash(display.misplaced_after_save(item, place), "warning")
             return redirect(url_for("events.detail", event_id=event_id))
         if saved.preview is None and confirming and saved.clashes:
             saved.preview = services.reschedule_preview(

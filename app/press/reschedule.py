@@ -11,10 +11,10 @@ import sqlalchemy as sa
 
 from app.events.history import describe
 from app.events.models import Event
-from app.events.reschedule import Moving
+from app.events.reschedule import AFTER_START, BEFORE_START, Moving
 from app.extensions import db
 from app.i18n import _
-from app.press.models import Briefing, BriefingStatus
+from app.press.models import BEFORE_EVENT_KINDS, Briefing, BriefingKind, BriefingStatus
 from app.press.signals import briefing_saved
 
 FOLLOWING = (BriefingStatus.PROPOSED, BriefingStatus.SCHEDULED)
@@ -37,8 +37,17 @@ def on_preview(event: Event, offset: timedelta, **_kwargs) -> list[Moving]:
                    keep=b.status is BriefingStatus.SCHEDULED,
                    note=str(_("Scheduled: outlets may be invited for this time."))
                    if b.status is BriefingStatus.SCHEDULED else
-                   str(_("Proposed: kept, it becomes scheduled at this time.")))
+                   str(_("Proposed: kept, it becomes scheduled at this time.")),
+                   place=_place(b.kind))
             for b in _briefings(event)]
+
+
+def _place(kind: BriefingKind) -> str:
+    """Where a briefing of ``kind`` belongs: before the event (the rule that refuses a later
+    pre-event press conference, ``BEFORE_EVENT_KINDS``), results once it has started."""
+    if kind in BEFORE_EVENT_KINDS:
+        return BEFORE_START
+    return AFTER_START if kind is BriefingKind.RESULTS else ""
 
 
 def on_rescheduled(event: Event, actor=None, offset: timedelta = timedelta(0),
