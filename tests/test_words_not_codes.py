@@ -8,7 +8,13 @@ import sqlalchemy as sa
 from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.events import display, history
-from app.events.models import Delegation, DelegationDirection, DelegationMember, EventKind
+from app.events.models import (
+    Delegation,
+    DelegationDirection,
+    DelegationMember,
+    EventChange,
+    EventKind,
+)
 from app.events.validation import check_country
 from app.extensions import db
 from app.press.models import OutletScope, PressOutlet
@@ -40,6 +46,43 @@ def test_history_reads_in_words(client, login, make_event):
     english = _text(client.get(f"/events/{event.id}").get_data(as_text=True))
     assert "Incoming delegation" in english
     assert "15 Dec 2026, 08:00" in english  # day month year, four-digit year, no seconds
+
+
+def test_history_names_units_as_they_are_called_now_in_the_readers_language(
+        client, login, make_event, make_unit):
+    user = login(Role.PROTOCOL)
+    old_lead = make_unit(name_vi="Sở Văn hóa", name_en="Department of Culture")
+    lead = make_unit(name_vi="Sở Ngoại vụ (cũ)", name_en="Foreign Affairs (old)")
+    partner = make_unit(name_vi="Công an tỉnh", name_en="Provincial Police")
+    event = make_event(lead_unit=old_lead)
+    history.record(user, event, {"lead_unit_id": (old_lead.id, lead.id),
+                                 "coordinating_unit_ids": ([], [partner.id, lead.id])})
+    # A row written before units' ids were kept: only the Vietnamese names.
+    db.session.add(EventChange(event_id=event.id, user_id=user.id, version=1,
+                               changes={"lead_unit_id": ["Ban Tuyên giáo", "Sở Văn hóa"]}))
+    db.session.commit()
+    row = db.session.scalars(sa.select(EventChange).where(EventChange.event_id == event.id)
+                             .order_by(EventChange.id)).first()
+    assert row.changes["lead_unit_id"] == ["Sở Văn hóa", "Sở Ngoại vụ (cũ)", [old_lead.id],
+                                           [lead.id]]
+    lead.name_vi, lead.name_en = "Sở Ngoại vụ", "Department of Foreign Affairs"  # renamed since
+    db.session.commit()
+
+    def section():
+        return " ".join(_text(client.get(f"/events/{event.id}").get_data(as_text=True)
+                              .split('data-testid="history"')[1]).split())
+
+    vietnamese = section()
+    assert "Sở Văn hóa → Sở Ngoại vụ" in vietnamese
+    assert "Công an tỉnh, Sở Ngoại vụ" in vietnamese
+    assert "(cũ)" not in vietnamese
+    assert "Ban Tuyên giáo → Sở Văn hóa" in vietnamese
+    client.post("/locale", data={"locale": "en"})
+    english = section()
+    assert "Department of Culture → Department of Foreign Affairs" in english
+    assert "Department of Foreign Affairs, Provincial Police" in english
+    assert "Ban Tuyên giáo → Sở Văn hóa" in english  # the old row, as it was written
+    assert "Sở Ngoại vụ" not in english
 
 
 def test_country_list_holds_real_countries_only(app):

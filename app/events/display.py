@@ -4,13 +4,15 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from babel import Locale
 from babel.dates import format_date, format_timedelta, get_timezone_location
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
 from app.events import reschedule
 from app.events.clashes import Clash, holiday_name
+from app.events.history import UNIT_FIELDS
 from app.events.models import (
     DIRECTION_LABELS,
     EVENT_KIND_LABELS,
@@ -21,8 +23,10 @@ from app.events.models import (
     EventStatus,
     Visibility,
 )
+from app.extensions import db
 from app.i18n import DATE_SKELETONS, _, format_day, format_moment, formatting_locale
 from app.inputs import canonical_zones, country_codes, fold
+from app.units.models import Unit
 
 # First in every time-zone menu: the province's own and its partners'; then every other zone.
 PRIORITY_ZONES = ["Asia/Ho_Chi_Minh", "Asia/Vientiane", "Asia/Phnom_Penh", "Asia/Tokyo",
@@ -191,6 +195,38 @@ def history_value(name: str, text: str | None) -> str:
             return text
         return moment_text(moment.replace(tzinfo=_zone(stored.group(2))), stored.group(2))
     return text
+
+
+def history_values(name: str, values: list) -> tuple[str, str]:
+    """A history row's (old, new) of field ``name`` as words in the viewer's language.
+
+    Units are named as they are called now when the row kept their ids and they all still
+    exist (``history.UNIT_FIELDS``); otherwise, as the row wrote them.
+    """
+    old, new = values[0], values[1]
+    if name in UNIT_FIELDS and len(values) == 4:
+        return _unit_names(values[2], old), _unit_names(values[3], new)
+    return history_value(name, old), history_value(name, new)
+
+
+def _unit_names(ids: list[int], written: str) -> str:
+    names = _all_unit_names()
+    if not ids or any(i not in names for i in ids):
+        return written or ""
+    english = locale_name() == "en"
+    return ", ".join(sorted(en if english and en else vi for vi, en in (names[i] for i in ids)))
+
+
+def _all_unit_names() -> dict[int, tuple[str, str]]:
+    """Every unit's (Vietnamese, English) name, read once per request (units are few)."""
+    holder = request._get_current_object() if has_request_context() else None  # type: ignore[attr-defined]
+    cached = getattr(holder, "_unit_names", None)
+    if cached is None:
+        cached = {row.id: (row.name_vi, row.name_en or "") for row in db.session.execute(
+            sa.select(Unit.id, Unit.name_vi, Unit.name_en))}
+        if holder is not None:
+            setattr(holder, "_unit_names", cached)
+    return cached
 
 
 def event_label(event) -> str:

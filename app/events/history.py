@@ -26,6 +26,10 @@ EDITORS_ONLY_FIELDS = frozenset({"internal_notes", "delegation.logistics"})
 # A change of any of these makes calendar clients update their copy (iCalendar SEQUENCE).
 SEQUENCE_FIELDS = {"title_vi", "title_en", "starts_at", "ends_at", "timezone", "all_day",
                    "venue_id", "location", "status"}
+# Fields naming units: their history rows also keep the units' ids, [old, new, old ids, new ids],
+# so pages name the units as they are called now, in the reader's language
+# (``display.history_values``). Older rows have only the Vietnamese names, shown as written.
+UNIT_FIELDS = frozenset({"lead_unit_id", "coordinating_unit_ids"})
 
 
 class StaleVersion(Exception):
@@ -96,10 +100,22 @@ def record(actor, event: Event, changes: dict, note: str = "", clashes=(),
     zone = event.timezone or "UTC"
     row = EventChange(event_id=event.id, user_id=getattr(actor, "id", None),
                       changed_at=utcnow(), note=note, version=event.version,
-                      changes={k: [describe(k, old, zone), describe(k, new, zone)]
-                               for k, (old, new) in changes.items()})
+                      changes={k: _entry(k, old, new, zone) for k, (old, new) in changes.items()})
     db.session.add(row)
     return row
+
+
+def _entry(name: str, old, new, zone: str) -> list:
+    texts = [describe(name, old, zone), describe(name, new, zone)]
+    if name in UNIT_FIELDS:
+        return [*texts, _ids(old), _ids(new)]
+    return texts
+
+
+def _ids(value) -> list[int]:
+    if value is None or value == "":
+        return []
+    return [value] if isinstance(value, int) else sorted(value)
 
 
 def _keep_override(actor, event: Event, clashes: list[Clash], reason: str) -> None:
