@@ -25,7 +25,7 @@ from app.events.models import (
     Visibility,
 )
 from app.forms import BaseForm, max_length, required
-from app.i18n import _l, _lp
+from app.i18n import _, _l, _lp
 from app.idempotency import FormTokenField
 from app.web import choices
 
@@ -138,3 +138,22 @@ class VenueForm(BaseForm):
     address = StringField(_l("Address"), validators=[max_length(300)])
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1, max=100000)])
     active = BooleanField(_l("In use"), default=True)
+
+
+def history_labels() -> dict:
+    """{field: label} of an event's history (its page, the stale-form notice, the audit log).
+
+    Fields are named as the forms label them, in the user's language.
+    """
+    form = EventForm(formdata=None, meta={"csrf": False})
+    labels = {name: str(f.label.text) for name, f in form._fields.items()}
+    delegation = DelegationForm(formdata=None, meta={"csrf": False})
+    labels.update({f"delegation.{name}": str(f.label.text) for name, f in delegation._fields.items()})
+    labels.update({"delegation.arrival_at": _("Arrival"), "delegation.departure_at": _("Departure")})
+    labels.update({"status": _("Status"), "status_reason": _("Reason"),
+                   "starts_at": _("Start"), "ends_at": _("End"),
+                   "programme": _("Programme"), "delegation.member": _("Delegation member"),
+                   "briefings": _("Press conferences"),
+                   "released_at": _("Released to calendar feeds"),
+                   "embargo_until": _("Embargoed until")})
+    return labels

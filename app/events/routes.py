@@ -32,6 +32,7 @@ from app.events.forms import (
     SensitivityForm,
     StatusForm,
     VenueForm,
+    history_labels,
 )
 from app.events.models import (
     DELEGATION_KINDS,
@@ -52,21 +53,6 @@ from app.web import Outcome, apply_and_flash, choices, page_number
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 calendar_bp = Blueprint("calendar", __name__, url_prefix="/calendar")
-
-def _field_labels() -> dict:
-    """History shows field names as the form labels them, in the user's language."""
-    form = EventForm(formdata=None, meta={"csrf": False})
-    labels = {name: str(f.label.text) for name, f in form._fields.items()}
-    delegation = DelegationForm(formdata=None, meta={"csrf": False})
-    labels.update({f"delegation.{name}": str(f.label.text) for name, f in delegation._fields.items()})
-    labels.update({"delegation.arrival_at": _("Arrival"), "delegation.departure_at": _("Departure")})
-    labels.update({"status": _("Status"), "status_reason": _("Reason"),
-                   "starts_at": _("Start"), "ends_at": _("End"),
-                   "programme": _("Programme"), "delegation.member": _("Delegation member"),
-                   "released_at": _("Released to calendar feeds"),
-                   "embargo_until": _("Embargoed until")})
-    return labels
-
 
 @bp.app_context_processor
 def event_helpers():
@@ -171,7 +157,7 @@ def _render_detail(event: Event, status_form: StatusForm, stale=None, code: int 
         status_form=status_form, can_edit=can_edit,
         sensitivity_form=SensitivityForm(formdata=None, sensitive="" if event.is_sensitive else "1")
         if release.can_release(current_user, event) else None,
-        field_labels=_field_labels(), stale=stale,
+        field_labels=history_labels(), stale=stale,
         delegation_kind=event.kind in DELEGATION_KINDS), code
 
 
@@ -275,7 +261,7 @@ def create():
         if saved.outcome:
             return redirect(url_for("events.detail", event_id=saved.outcome.result.id))
     return render_template("events/form.html", form=form, event=None, clashes=saved.clashes,
-                           stale=None, field_labels=_field_labels())
+                           stale=None, field_labels=history_labels())
 
 
 def _prefill(form: EventForm, event: Event) -> None:
@@ -335,7 +321,7 @@ def edit(event_id: int):
     event = db.session.get_one(Event, event_id)
     return render_template("events/form.html", form=form, event=event, clashes=saved.clashes,
                            stale=saved.stale,
-                           field_labels=_field_labels()), (409 if saved.stale is not None else 200)
+                           field_labels=history_labels()), (409 if saved.stale is not None else 200)
 
 
 # Fields the preview page renders itself; every other field of the edit form is carried as is.

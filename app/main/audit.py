@@ -24,6 +24,7 @@ from app.extensions import db
 from app.i18n import _, _l, ngettext
 from app.press.models import Briefing
 from app.settings import registry
+from app.settings.forms import FIELD_LABELS
 from app.settings.models import SettingChange
 from app.spokespeople.models import (
     NOTE_STATUS_LABELS,
@@ -224,16 +225,12 @@ def _user(change: UserChange, **_kw):
     return change.user.name, details, url_for("users.edit", user_id=change.user_id)
 
 
-SETTING_FIELDS = {"value": _l("Value"), "legal_basis": _l("Legal basis"),
-                  "verified": _l("Verified"), "note": _l("Note")}
-
-
 def _setting(change: SettingChange, **_kw):
     try:
         label = str(registry.get(change.key).label)
     except LookupError:
         label = change.key
-    name = str(SETTING_FIELDS.get(change.field, change.field))
+    name = str(FIELD_LABELS.get(change.field, change.field))
     return label, [f"{name}: {change.old or '—'} → {change.new or '—'}"], url_for("settings.index")
 
 

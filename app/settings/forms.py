@@ -12,3 +12,8 @@ class SettingForm(BaseForm):
     legal_basis = StringField(_l("Legal basis"), validators=[Optional(), max_length(300)])
     verified = BooleanField(_l("Verified: the rule was read at its source"))
     note = TextAreaField(_l("Note"), validators=[Optional(), max_length(2000)])
+
+
+# A setting's fields as its history and the audit log name them.
+FIELD_LABELS = {"value": _l("Value"), "legal_basis": _l("Legal basis"),
+                "verified": _l("Verified"), "note": _l("Note")}

@@ -6,16 +6,12 @@ from flask_login import current_user
 from app.auth.permissions import require_admin
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.i18n import _, _l
+from app.i18n import _
 from app.settings import registry, services
-from app.settings.forms import SettingForm
+from app.settings.forms import FIELD_LABELS, SettingForm
 from app.web import show_validation_error
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings", cli_group="settings")
-
-FIELD_LABELS = {"value": _l("Value"), "legal_basis": _l("Legal basis"),
-                "verified": _l("Verified"), "note": _l("Note")}
-
 
 @bp.before_request
 def admins_only():
