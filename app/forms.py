@@ -14,7 +14,8 @@ from typing import Any
 
 import flask_babel
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, PasswordField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, PasswordField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired, Length
 
@@ -156,3 +157,33 @@ WTFORMS_MESSAGES = (
     _l("Not a valid decimal value."),
     _l("Not a valid float value."),
 )
+
+
+# --- a form's fields as history and the audit log name them --------------------------------
+
+def _unbound_fields(form_class) -> dict[str, Any]:
+    return {name: field for name in dir(form_class)
+            if not name.startswith("_") and isinstance(field := getattr(form_class, name), UnboundField)}
+
+
+def field_labels(form_class) -> dict[str, Any]:
+    """{field name: its label} of ``form_class``, without building a form (lazy strings)."""
+    return {name: field.args[0] if field.args else field.kwargs.get("label", name)
+            for name, field in _unbound_fields(form_class).items()}
+
+
+def value_words(form_class, name: str, text: str) -> str:
+    """A stored value of field ``name`` as the form shows it: a choice by its label (each of a
+    comma-separated list), a box as yes or no ("✓" or ""); other text as it is."""
+    field = _unbound_fields(form_class).get(name)
+    if field is None:
+        return text
+    if issubclass(field.field_class, BooleanField):
+        return str(_("yes") if text else _("no"))
+    labels = {str(getattr(c, "value", c[0] if isinstance(c, tuple) else c)):
+              getattr(c, "label", c[1] if isinstance(c, tuple) else c)
+              for c in field.kwargs.get("choices") or ()}
+    if not labels or not text:
+        return text
+    parts = [part.strip() for part in text.split(",")]
+    return ", ".join(str(labels.get(part, part)) for part in parts)

@@ -1,15 +1,20 @@
 """The administrators' audit log (issue 16, item 8): every change, filtered, paged without a count."""
+import re
 from dataclasses import fields
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app.auth import services as auth
+from app.auth.models import User
 from app.auth.roles import Role
 from app.checklists import templates_admin
-from app.checklists.models import ChecklistTemplate, TemplateChange
+from app.checklists.models import ChecklistTemplate, ResponsibleRole, TemplateChange
 from app.events import services as events
+from app.events.models import Event
 from app.extensions import db
+from app.main.audit import FIELDS_SHOWN
 from app.settings import services as settings
 from app.timeutil import utcnow
 from tests.fixtures_events import event_data
@@ -96,3 +101,71 @@ def test_every_kind_reads_on_the_demo_data(demo_app, client, kind):
     assert response.status_code == 200
     if kind in ("", "events", "briefings", "roster"):  # the demo has changes of these kinds
         assert 'data-testid="audit"' in response.get_data(as_text=True)
+
+
+# --- which fields changed, by their labels, old → new in words -----------------------------
+
+def _words(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture(name="edits")
+def edits_fixture(changes, make_unit):
+    """Changes of fields whose values are codes: a user's roles and language, an event's kind
+    and lead unit, a template's responsible role and box, a unit setting."""
+    admin, protocol = changes
+    press = make_unit("ban-bao-chi", name_vi="Ban Báo chí", name_en="Press Office")
+    make_unit("ban-tgdv", name_vi="Ban Tuyên giáo và Dân vận", name_en="Propaganda Commission")
+    user = db.session.scalar(sa.select(User).where(User.email == "moi@example.com"))
+    auth.update_user(admin, user, auth.UserData(
+        email=user.email, name=user.name, roles={Role.PROTOCOL, Role.VIEWER}, unit_id=press.id,
+        locale="en"))
+    event = db.session.scalar(sa.select(Event).where(Event.title_vi == "Hội nghị kiểm tra nhật ký"))
+    events.update_event(protocol, event, event_data(
+        press.id, title_vi=event.title_vi, kind="cultural", visibility="public"), event.version)
+    template = db.session.scalars(sa.select(ChecklistTemplate).order_by(ChecklistTemplate.id)).first()
+    data = templates_admin.TemplateData(**{f.name: getattr(template, f.name)
+                                           for f in fields(templates_admin.TemplateData)})
+    data.role, data.requires_submission = ResponsibleRole.PRESS_LIAISON, not template.requires_submission
+    templates_admin.update_template(admin, template, data)
+    settings.update(admin, "organisation.propaganda_unit", value="ban-bao-chi", legal_basis="",
+                    verified=False, note="")
+    settings.update(admin, "press.notice_lead_hours", value="48", legal_basis="Luật Báo chí 2016",
+                    verified=False, note="")
+    db.session.commit()
+    return admin
+
+
+def test_each_row_lists_the_changed_fields_by_label_old_to_new_in_words(client, edits):
+    code, html = _page(client)
+    assert code == 200
+    text = _words(html)
+    for shown in ("Vai trò: Người xem → ", "Ngôn ngữ: Tiếng Việt → English", "→ Ban Báo chí",
+                  "Loại: Sự kiện chính trị → Sự kiện văn hóa",
+                  "Phạm vi hiển thị: Nội bộ → Công khai",
+                  "Đơn vị chủ trì: ", "Chịu trách nhiệm: ", "→ Liên lạc báo chí",
+                  "Phải gửi thông tin: ", "Đã xác minh: có → không",
+                  "Giá trị: Ban Tuyên giáo và Dân vận → Ban Báo chí"):
+        assert shown in text, shown
+    for code_ in ("viewer", "protocol", "cultural", "public", "internal", "press_liaison",
+                  "ban-bao-chi", "ban-tgdv", "true", "false", "trường đã thay đổi"):
+        assert code_ not in text, code_
+
+
+def test_a_row_shows_a_few_fields_and_counts_the_rest(client, edits):
+    _code, html = _page(client, kind="templates")
+    first = html.split("<tr>")[2]  # the template's change: two fields, both shown
+    assert first.count("<li>") == 2
+    _code, html = _page(client, kind="users")
+    created = html.split("<tr>")[-1]  # the oldest: every field of the new account
+    assert created.count("<li>") == FIELDS_SHOWN
+    assert re.search(r"\+\d+ trường khác", _words(created))
+
+
+def test_fields_in_english(client, edits):
+    edits.locale = "en"
+    db.session.commit()
+    text = _words(_page(client)[1])
+    for shown in ("Roles: Viewer → ", "Language: Tiếng Việt → English", "→ Press Office",
+                  "Visibility: Internal → Public", "Verified: yes → no"):
+        assert shown in text, shown

@@ -10,8 +10,9 @@ from wtforms import (
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role
-from app.forms import BaseForm
-from app.i18n import _l
+from app.forms import BaseForm, field_labels, value_words
+from app.i18n import _, _l
+from app.units.services import name_by_slug
 from app.web import choices
 
 
@@ -51,3 +52,24 @@ class UserForm(BaseForm):
                                validators=[InputRequired(message=_l("Choose at least one role."))])
     locale = SelectField(_l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)])
+
+
+# --- a user account's recorded changes (``auth.services._snapshot``) in words ----------------
+
+def change_labels() -> dict:
+    """{field: label} of a user account's history, as the user form names the fields."""
+    labels = field_labels(UserForm)
+    labels["unit"] = labels.pop("unit_id")
+    labels["must_change_password"] = _l("Must choose a new password at the next login")
+    return labels
+
+
+def change_words(name: str, text: str) -> str:
+    """A recorded value as words: a unit by its name, roles and language by their labels."""
+    if name == "unit":
+        return name_by_slug(text)
+    if name == "password":  # recorded as "✓" when one was set, never the password
+        return str(_("a new password was set")) if text else ""
+    if name == "must_change_password":
+        return str(_("yes") if text else _("no"))
+    return value_words(UserForm, name, text)

@@ -14,16 +14,22 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import url_for
 
+from app.auth import forms as user_forms
 from app.auth.models import User, UserChange
 from app.auth.permissions import require_admin
 from app.auth.services import USER_ACTIONS
+from app.checklists.forms import TemplateForm
 from app.checklists.models import ChecklistTemplate, TemplateChange
 from app.errors import ValidationFailed
+from app.events import display
+from app.events.forms import history_labels
 from app.events.models import Event, EventChange
 from app.extensions import db
-from app.i18n import _, _l, ngettext
+from app.forms import field_labels, value_words
+from app.i18n import _, _l
 from app.press.models import Briefing
 from app.settings import registry
+from app.settings import services as settings_services
 from app.settings.forms import FIELD_LABELS
 from app.settings.models import SettingChange
 from app.spokespeople.models import (
@@ -87,6 +93,19 @@ class AuditFilters:
     zone: str = "Asia/Ho_Chi_Minh"
 
 
+# The first fields of a change that a row lists; "+N more" counts the others.
+FIELDS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field: its label and its old and new values, as words ("" for none)."""
+
+    label: str
+    old: str
+    new: str
+
+
 @dataclass
 class AuditRow:
     at: datetime
@@ -95,6 +114,14 @@ class AuditRow:
     subject: str
     details: list[str] = field(default_factory=list)
     link: str | None = None
+    fields: list[FieldChange] = field(default_factory=list)  # the first FIELDS_SHOWN
+    more_fields: int = 0  # how many other fields changed
+
+
+def _bounded(changes: list[FieldChange]) -> tuple[list[FieldChange], int]:
+    """The first FIELDS_SHOWN fields that read differently, and how many others did."""
+    changed = [c for c in changes if c.old != c.new]  # e.g. empty fields of a new record
+    return changed[:FIELDS_SHOWN], max(0, len(changed) - FIELDS_SHOWN)
 
 
 def list_changes(actor, filters: AuditFilters, page: int, per_page: int) -> tuple[list[AuditRow], bool]:
@@ -155,6 +182,7 @@ def _describe(rows) -> list[AuditRow]:
     events = _by_id(Event, event_ids)
     template_ids = {c.template_id for c in loaded["template"].values()}
     templates = _by_id(ChecklistTemplate, template_ids)
+    event_labels = history_labels() if loaded["event"] else {}
     out = []
     for source, row_id, at, actor_id in rows:
         table = "note" if source == "note_review" else "authorisation" \
@@ -162,18 +190,20 @@ def _describe(rows) -> list[AuditRow]:
         obj = loaded[table].get(row_id)
         if obj is None:
             continue
-        described = _DESCRIBE[source](obj, events=events, templates=templates)
+        described = _DESCRIBE[source](obj, events=events, templates=templates,
+                                      event_labels=event_labels)
         out.append(AuditRow(at, str(_SOURCE_LABELS[source]), actors.get(actor_id), *described))
     return out
 
 
-def _event(change: EventChange, events, **_kw):
+def _event(change: EventChange, events, event_labels, **_kw):
     event = events.get(change.event_id)
-    details = [ngettext("%(num)d field changed", "%(num)d fields changed", len(change.changes))]
-    if change.note:
-        details.append(change.note)
-    return (event.title_vi if event else "—", details,
-            url_for("events.detail", event_id=change.event_id))
+    changed = [FieldChange(str(event_labels.get(name, name)),
+                           *display.history_values(name, values))
+               for name, values in (change.changes or {}).items()]
+    return (event.title(display.locale_name()) if event else "—",
+            [change.note] if change.note else [],
+            url_for("events.detail", event_id=change.event_id), *_bounded(changed))
 
 
 def _briefing(briefing: Briefing, **_kw):
@@ -196,12 +226,14 @@ def _note_review(version: BriefingNoteVersion, **_kw):
 
 
 def _designation(designation: SpokespersonDesignation, **_kw):
-    return (designation.user.name, [designation.title, designation.unit.name_vi],
+    return (designation.user.name,
+            [designation.title, designation.unit.name(display.locale_name())],
             url_for("spokespeople.roster_index"))
 
 
 def _authorisation(authorisation: Authorisation, **_kw):
-    return (authorisation.user.name, [authorisation.document_number, authorisation.unit.name_vi],
+    return (authorisation.user.name,
+            [authorisation.document_number, authorisation.unit.name(display.locale_name())],
             url_for("spokespeople.roster_index"))
 
 
@@ -212,17 +244,22 @@ def _assignment(assignment: SpokespersonAssignment, **_kw):
 
 def _template(change: TemplateChange, templates, **_kw):
     template = templates.get(change.template_id)
-    return (template.title_vi if template else "—",
-            [ngettext("%(num)d field changed", "%(num)d fields changed", len(change.changes))],
-            url_for("checklists.edit_template", template_id=change.template_id))
+    labels = field_labels(TemplateForm)
+    changed = [FieldChange(str(labels.get(name, name)), value_words(TemplateForm, name, old),
+                           value_words(TemplateForm, name, new))
+               for name, (old, new) in (change.changes or {}).items()]
+    return (template.title_vi if template else "—", [],
+            url_for("checklists.edit_template", template_id=change.template_id),
+            *_bounded(changed))
 
 
 def _user(change: UserChange, **_kw):
-    details = [str(USER_ACTIONS.get(change.action, change.action))]
-    if change.action == "updated":
-        details.append(ngettext("%(num)d field changed", "%(num)d fields changed",
-                                len(change.changes)))
-    return change.user.name, details, url_for("users.edit", user_id=change.user_id)
+    labels = user_forms.change_labels()
+    changed = [FieldChange(str(labels.get(name, name)), user_forms.change_words(name, old),
+                           user_forms.change_words(name, new))
+               for name, (old, new) in (change.changes or {}).items()]
+    return (change.user.name, [str(USER_ACTIONS.get(change.action, change.action))],
+            url_for("users.edit", user_id=change.user_id), *_bounded(changed))
 
 
 def _setting(change: SettingChange, **_kw):
@@ -230,8 +267,9 @@ def _setting(change: SettingChange, **_kw):
         label = str(registry.get(change.key).label)
     except LookupError:
         label = change.key
-    name = str(FIELD_LABELS.get(change.field, change.field))
-    return label, [f"{name}: {change.old or '—'} → {change.new or '—'}"], url_for("settings.index")
+    changed = FieldChange(str(FIELD_LABELS.get(change.field, change.field)),
+                          *settings_services.change_words(change))
+    return label, [], url_for("settings.index"), [changed], 0
 
 
 _DESCRIBE: dict[str, Callable[..., tuple]] = {"event": _event, "briefing": _briefing, "note": _note, "note_review": _note_review,

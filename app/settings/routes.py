@@ -22,6 +22,7 @@ def admins_only():
 def index():
     return render_template("settings/index.html", groups=services.entries(current_user),
                            changes=services.history(current_user), field_labels=FIELD_LABELS,
+                           change_words=services.change_words,
                            settings=registry.SETTINGS)
 
 
@@ -44,6 +45,7 @@ def edit(key: str):
             return redirect(url_for("settings.index", _anchor=f"group-{entry.definition.group}"))
     return render_template("settings/edit.html", entry=entry, form=form,
                            changes=services.history(current_user, key), field_labels=FIELD_LABELS,
+                           change_words=services.change_words,
                            settings=registry.SETTINGS)
 
 

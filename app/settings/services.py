@@ -152,6 +152,19 @@ def seed() -> int:
     return len(missing)
 
 
+def change_words(change: SettingChange) -> tuple[str, str]:
+    """A history row's (old, new) as words: the flag as yes or no, a unit by its name."""
+    if change.field == "verified":
+        return str(_("yes") if change.old == "true" else _("no")), \
+            str(_("yes") if change.new == "true" else _("no"))
+    definition = registry.SETTINGS.get(change.key)
+    if change.field == "value" and definition is not None and definition.type.needs_check == "unit":
+        from app.units.services import name_by_slug
+
+        return name_by_slug(change.old), name_by_slug(change.new)
+    return change.old, change.new
+
+
 # --- reading for the admin page and the command line ----------------------------------
 
 @dataclass

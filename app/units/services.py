@@ -42,6 +42,13 @@ def get_by_slug(slug: str) -> Unit | None:
     return db.session.scalar(sa.select(Unit).where(Unit.slug == slug))
 
 
+def name_by_slug(slug: str) -> str:
+    """The unit of short name ``slug`` by its name in the user's language ("" for "", the short
+    name itself when no unit has it): history and the audit log keep short names."""
+    unit = get_by_slug(slug) if slug else None
+    return unit.name(str(get_locale() or "vi")) if unit else slug
+
+
 def _apply(unit: Unit, data: UnitData) -> None:
     slug = data.slug.strip().lower()
     clash = get_by_slug(slug)
