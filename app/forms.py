@@ -173,8 +173,11 @@ def field_labels(form_class) -> dict[str, Any]:
 
 
 def value_words(form_class, name: str, text: str) -> str:
-    """A stored value of field ``name`` as the form shows it: a choice by its label (each of a
-    comma-separated list), a box as yes or no ("✓" or ""); other text as it is."""
+    """A stored value of field ``name`` as the form shows it.
+
+    A choice by its label (each of a comma-separated list), a box as yes or no ("✓" or "");
+    other text as it is.
+    """
     field = _unbound_fields(form_class).get(name)
     if field is None:
         return text

@@ -93,8 +93,6 @@ def test_bad_filters_are_a_400_and_others_are_refused(client, changes, make_user
 @pytest.mark.parametrize("kind", ["", "events", "briefings", "roster", "templates", "users",
                                   "settings"])
 def test_every_kind_reads_on_the_demo_data(demo_app, client, kind):
-    from app.auth.models import User
-
     admin = db.session.scalar(sa.select(User).where(User.email == "admin@demo.example"))
     log_in(client, admin, "demo")
     response = client.get("/admin/audit", query_string={"kind": kind} if kind else {})
@@ -111,8 +109,11 @@ def _words(html: str) -> str:
 
 @pytest.fixture(name="edits")
 def edits_fixture(changes, make_unit):
-    """Changes of fields whose values are codes: a user's roles and language, an event's kind
-    and lead unit, a template's responsible role and box, a unit setting."""
+    """Changes of fields whose values are codes.
+
+    A user's roles and language, an event's kind and lead unit, a template's responsible role
+    and box, a unit setting and a verified flag.
+    """
     admin, protocol = changes
     press = make_unit("ban-bao-chi", name_vi="Ban Báo chí", name_en="Press Office")
     make_unit("ban-tgdv", name_vi="Ban Tuyên giáo và Dân vận", name_en="Propaganda Commission")

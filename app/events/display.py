@@ -217,15 +217,17 @@ def _unit_names(ids: list[int], written: str) -> str:
     return ", ".join(sorted(en if english and en else vi for vi, en in (names[i] for i in ids)))
 
 
+_UNIT_NAMES = "briefdesk.unit_names"  # kept in the request's WSGI environ: one read a request
+
+
 def _all_unit_names() -> dict[int, tuple[str, str]]:
     """Every unit's (Vietnamese, English) name, read once per request (units are few)."""
-    holder = request._get_current_object() if has_request_context() else None  # type: ignore[attr-defined]
-    cached = getattr(holder, "_unit_names", None)
+    kept: dict = request.environ if has_request_context() else {}
+    cached = kept.get(_UNIT_NAMES)
     if cached is None:
-        cached = {row.id: (row.name_vi, row.name_en or "") for row in db.session.execute(
-            sa.select(Unit.id, Unit.name_vi, Unit.name_en))}
-        if holder is not None:
-            setattr(holder, "_unit_names", cached)
+        cached = kept[_UNIT_NAMES] = {
+            row.id: (row.name_vi, row.name_en or "")
+            for row in db.session.execute(sa.select(Unit.id, Unit.name_vi, Unit.name_en))}
     return cached
 
 

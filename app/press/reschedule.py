@@ -43,8 +43,11 @@ def on_preview(event: Event, offset: timedelta, **_kwargs) -> list[Moving]:
 
 
 def _place(kind: BriefingKind) -> str:
-    """Where a briefing of ``kind`` belongs: before the event (the rule that refuses a later
-    pre-event press conference, ``BEFORE_EVENT_KINDS``), results once it has started."""
+    """Where a briefing of ``kind`` belongs relative to its event (``Moving.place``).
+
+    Before the event (the rule that refuses a later pre-event press conference,
+    ``BEFORE_EVENT_KINDS``); results once it has started; other kinds anywhere.
+    """
     if kind in BEFORE_EVENT_KINDS:
         return BEFORE_START
     return AFTER_START if kind is BriefingKind.RESULTS else ""

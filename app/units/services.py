@@ -43,8 +43,11 @@ def get_by_slug(slug: str) -> Unit | None:
 
 
 def name_by_slug(slug: str) -> str:
-    """The unit of short name ``slug`` by its name in the user's language ("" for "", the short
-    name itself when no unit has it): history and the audit log keep short names."""
+    """The unit of short name ``slug`` by its name in the user's language.
+
+    "" for "", the short name itself when no unit has it (history and the audit log keep
+    short names).
+    """
     unit = get_by_slug(slug) if slug else None
     return unit.name(str(get_locale() or "vi")) if unit else slug
 
