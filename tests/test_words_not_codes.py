@@ -32,7 +32,9 @@ def test_history_reads_in_words(client, login, make_event):
                                  "visibility": ("internal", "public"),
                                  "status": ("planned", "confirmed"),
                                  "country": ("", "LA"), "timezone": ("Asia/Ho_Chi_Minh", "Asia/Vientiane"),
-                                 "starts_at": (old, new)})
+                                 "starts_at": (old, new),
+                                 "programme": ("2026-12-10 09:00 Asia/Ho_Chi_Minh Hội đàm",
+                                               "2026-12-15 09:00 Asia/Ho_Chi_Minh Hội đàm")})
     db.session.commit()
     section = _text(client.get(f"/events/{event.id}").get_data(as_text=True)
                     .split('data-testid="history"')[1])
@@ -40,7 +42,8 @@ def test_history_reads_in_words(client, login, make_event):
                  "Asia/Ho_Chi_Minh", "2026-12-15"):
         assert code not in section, code
     assert not re.search(r"\d\d:\d\d:\d\d", section)  # never seconds
-    for words in ("Đoàn vào", "Công khai", "Lào", "Giờ Lào", "15 thg 12, 2026, 08:00"):
+    for words in ("Đoàn vào", "Công khai", "Lào", "Giờ Lào", "15 thg 12, 2026, 08:00",
+                  "15 thg 12, 2026, 09:00 Hội đàm"):
         assert words in section, words
     client.post("/locale", data={"locale": "en"})
     english = _text(client.get(f"/events/{event.id}").get_data(as_text=True))

@@ -187,14 +187,35 @@ def history_value(name: str, text: str | None) -> str:
         return country_name(text)
     if name == "timezone":
         return zone_name(text)
+    if name in _TIMED_LISTS:
+        return "; ".join(_timed_entry(part) for part in text.split("; "))
+    return _stored_moment(text, text)
+
+
+# Lists of what moved with an event (``reschedule.carry``, press briefings): each entry
+# "2026-12-10 08:00 Asia/Ho_Chi_Minh Hội đàm", joined by "; ".
+_TIMED_LISTS = frozenset({"programme", "briefings"})
+_TIMED_ENTRY = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+) (.*)$")
+
+
+def _timed_entry(text: str) -> str:
+    entry = _TIMED_ENTRY.match(text)
+    if not entry:
+        return text
+    moment = _stored_moment(entry.group(1), None)
+    return f"{moment} {entry.group(2)}" if moment else text
+
+
+def _stored_moment(text: str, otherwise):
+    """A moment as ``history.describe`` stored it, in words; ``otherwise`` if it is not one."""
     stored = _STORED_MOMENT.match(text)
     if stored and stored.group(2) in canonical_zones():
         try:
             moment = datetime.strptime(stored.group(1), "%Y-%m-%d %H:%M")
         except ValueError:
-            return text
+            return otherwise
         return moment_text(moment.replace(tzinfo=_zone(stored.group(2))), stored.group(2))
-    return text
+    return otherwise
 
 
 def history_values(name: str, values: list) -> tuple[str, str]:

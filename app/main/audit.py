@@ -248,7 +248,7 @@ def _template(change: TemplateChange, templates, **_kw):
     changed = [FieldChange(str(labels.get(name, name)), value_words(TemplateForm, name, old),
                            value_words(TemplateForm, name, new))
                for name, (old, new) in (change.changes or {}).items()]
-    return (template.title_vi if template else "—", [],
+    return (template.title(display.locale_name()) if template else "—", [],
             url_for("checklists.edit_template", template_id=change.template_id),
             *_bounded(changed))
 
