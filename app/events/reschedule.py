@@ -24,7 +24,6 @@ from app.events.signals import event_rescheduled, reschedule_preview
 from app.events.validation import TEXT_MAX, check_length
 from app.extensions import db
 
-
 # Where an item belongs relative to its event (``Moving.place``).
 WITHIN, BEFORE_START, AFTER_START = "within", "before_start", "after_start"
 PLACES = (WITHIN, BEFORE_START, AFTER_START)
