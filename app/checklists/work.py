@@ -386,6 +386,28 @@ def task_page(user, view: str, filters: TaskFilters, *, page: int = 1, size: int
     return items[:size], len(items) > size
 
 
+# What the dashboard counts, each the rule of the task page's group of the same name.
+COUNTED_VIEWS = ("review", "overdue", "due_soon", "waiting")
+
+
+def task_counts(user, now: datetime | None = None) -> dict[str, int]:
+    """How many tasks each of ``COUNTED_VIEWS`` holds: what ``task_page`` would page through.
+
+    One aggregate statement over the user's visible items (their own and their unit's, and
+    those they may review); no row is loaded, so the dashboard costs the same with any backlog.
+    """
+    now = now or utcnow()
+    own = sa.or_(*_own_branches(user))
+    review = _review_clause(user)
+    rules = {view: review if view == "review" else sa.and_(own, _view_clause(view, now, 0))
+             for view in COUNTED_VIEWS}
+    row = db.session.execute(
+        sa.select(*(sa.func.count(sa.case((rule, 1))).label(view) for view, rule in rules.items()))
+        .select_from(ChecklistItem).join(Event, Event.id == ChecklistItem.event_id)
+        .where(access.visible_clause(user), sa.or_(own, review))).one()
+    return {view: row._mapping[view] or 0 for view in COUNTED_VIEWS}
+
+
 def event_checklist(event: Event) -> list[ChecklistItem]:
     return list(db.session.scalars(
         sa.select(ChecklistItem).where(ChecklistItem.event_id == event.id)
