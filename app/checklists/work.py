@@ -346,7 +346,8 @@ def _view_clauses(view: str, now: datetime, done_days: int) -> list[sa.ColumnEle
     due = {"overdue": [ChecklistItem.due_at < now],
            "due_soon": [ChecklistItem.due_at >= now, ChecklistItem.due_at < now + DUE_SOON],
            "later": [ChecklistItem.due_at >= now + DUE_SOON]}[view]
-    return [sa.and_(ChecklistItem.status == status, *due)  # ChecklistItem.awaits_owner_clause()
+    # ``ChecklistItem.awaits_owner_clause()``, one state at a time.
+    return [sa.and_(ChecklistItem.status == status, *due)
             for status in sorted(AWAITING_OWNER_STATUSES)]
 
 
