@@ -56,16 +56,28 @@ def _timed(client, url: str) -> float:
     return elapsed
 
 
-def prepare(size: int, tmp: str):
-    """A fresh database with ``size`` demo events; returns (app, client, urls, loaded s, drop)."""
-    url, drop = _database(str(size), tmp)
-
+def bench_app(url: str):
+    """The app on the database ``url``, as the benchmarks run it (no CSRF: the test client posts)."""
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = url
         SECRET_KEY = "bench"
         WTF_CSRF_ENABLED = False
 
-    app = create_app(BenchConfig)
+    return create_app(BenchConfig)
+
+
+def release(app, drop) -> None:
+    """Close the app's connections, then drop its database."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    drop()
+
+
+def prepare(size: int, tmp: str):
+    """A fresh database with ``size`` demo events; returns (app, client, urls, loaded s, drop)."""
+    url, drop = _database(str(size), tmp)
+    app = bench_app(url)
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
@@ -116,10 +128,7 @@ def main() -> int:
             medians = measure(setups, [setup[2] for setup in setups])
         finally:
             for app, _client, _urls, _loaded, drop in setups:
-                with app.app_context():
-                    db.session.remove()
-                    db.engine.dispose()
-                drop()
+                release(app, drop)
     small, large = medians
     failed = False
     for page in small:

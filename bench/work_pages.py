@@ -13,8 +13,7 @@ import os
 import sys
 import tempfile
 
-from app.extensions import db
-from bench.events import SIZES, measure, prepare
+from bench.events import SIZES, measure, prepare, release
 
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 URLS = {"search": "/search?q=doan+attapeu", "tasks": "/tasks", "tasks-group": "/tasks?show=later",
@@ -30,10 +29,7 @@ def main() -> int:
             medians = measure(setups, [URLS for _setup in setups], RUNS)
         finally:
             for app, _client, _urls, _loaded, drop in setups:
-                with app.app_context():
-                    db.session.remove()
-                    db.engine.dispose()
-                drop()
+                release(app, drop)
     for page in URLS:
         small, large = medians[0][page], medians[1][page]
         print(f"  {page:<12} {SIZES[0]:>6}: {small:7.1f} ms   {SIZES[1]:>6}: {large:7.1f} ms"

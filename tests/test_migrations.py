@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 
 from app import create_app
 from app.config import TestConfig
-from app.extensions import db
+from app.extensions import db, include_in_autogenerate
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -25,8 +25,10 @@ def test_migrations_build_the_models_schema(make_database):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
+            # The options ``flask db migrate`` compares with (``app.extensions.migrate``).
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "compare_server_default": True})
+                conn, opts={"compare_type": True, "compare_server_default": True,
+                            "include_object": include_in_autogenerate})
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"

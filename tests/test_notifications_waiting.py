@@ -118,3 +118,24 @@ def test_the_dashboard_shows_the_next_weeks_events_the_reader_may_see(
     assert "Tiếp đoàn Attapeu" in panel
     for hidden in ("Họp kín", "Đã hủy", "Tháng sau"):
         assert hidden not in panel
+
+
+def test_notes_approve_clause_agrees_with_the_python_rule(demo_app):
+    """The SQL twin of ``can_approve`` (the dashboard's notes to approve) says the same."""
+    from types import SimpleNamespace
+
+    from app.auth.models import User
+    from app.events.models import Event
+    from app.press.models import Briefing
+
+    briefings = db.session.scalars(sa.select(Briefing)).all()
+    approvers = 0
+    for user in db.session.scalars(sa.select(User)).all():
+        in_sql = set(db.session.scalars(
+            sa.select(Briefing.id).join(Event, Event.id == Briefing.event_id)
+            .where(notes.approve_clause(user))))
+        in_python = {b.id for b in briefings
+                     if notes.can_approve(user, SimpleNamespace(briefing=b))}
+        assert in_sql == in_python, user.email
+        approvers += bool(in_sql)
+    assert approvers > 1

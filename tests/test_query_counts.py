@@ -1,7 +1,9 @@
 """Pages cost a fixed number of SQL statements: the count with 100 rows is the count with 10.
 
 Each test builds its page's data for 10 rows, counts the statements of one request, grows
-the data to 100 rows and counts again (a warm-up request first fills per-app caches).
+the data to 100 rows and counts again (a warm-up request first fills per-app caches). The work
+pages (tasks, dashboard) also read the same number of rows at both sizes: their counts are
+aggregates and their lists bounded pages.
 """
 from datetime import UTC, date, datetime, timedelta
 
@@ -49,6 +51,65 @@ def statements(app):
         assert response.status_code == 200, response.status_code
         return sent
     return _count
+
+
+@pytest.fixture
+def rows_fetched(app, monkeypatch):
+    """``rows_fetched(fn)``: how many rows the database hands back while ``fn()`` runs."""
+    from sqlalchemy.engine.cursor import CursorResult
+
+    fetched = [0]
+    watching = [False]
+
+    def counting(name, many):
+        original = getattr(CursorResult, name)
+
+        def fetch(self, *args, **kwargs):
+            found = original(self, *args, **kwargs)
+            if watching[0]:
+                fetched[0] += len(found) if many else found is not None
+            return found
+        monkeypatch.setattr(CursorResult, name, fetch)
+
+    counting("_fetchone_impl", False)
+    counting("_fetchall_impl", True)
+    counting("_fetchmany_impl", True)
+    iterate = CursorResult._fetchiter_impl
+
+    def fetch_iter(self):
+        for row in iterate(self):
+            fetched[0] += watching[0]
+            yield row
+    monkeypatch.setattr(CursorResult, "_fetchiter_impl", fetch_iter)
+
+    def _count(fn) -> int:
+        fetched[0], watching[0] = 0, True
+        try:
+            assert fn().status_code == 200
+        finally:
+            watching[0] = False
+        return fetched[0]
+    return _count
+
+
+# Rows per size for pages that read a bounded page: the smaller already fills every list.
+PAGE_FILLING_SIZES = (30, 120)
+
+
+def _grow_and_measure(client, statements, rows_fetched, url: str, grow) -> list[tuple[int, int]]:
+    """(statements, rows fetched) of one request at each size in PAGE_FILLING_SIZES.
+
+    The page size is 10 (the dashboard's lists are at most 20).
+    """
+    client.application.config["PAGE_SIZE"] = 10
+    measured = []
+    for size in PAGE_FILLING_SIZES:
+        grow(size)
+        db.session.commit()
+        _get(client, url)  # warm-up: per-app caches
+        measured.append((len(statements(lambda: _get(client, url))),
+                         rows_fetched(lambda: _get(client, url))))
+    return measured
 
 
 def _get(client, url: str):
@@ -198,8 +259,13 @@ def test_event_page(client, statements, make_unit, make_user, make_event, make_b
     assert counts[0] == counts[1], counts
 
 
-def test_tasks_page(client, statements, make_unit, make_user, make_event):
+def test_tasks_page(client, statements, rows_fetched, make_unit, make_user, make_event):
+    """Every group of /tasks, and one group page by page, read the same rows at both sizes.
+
+    The unit filter lists every active unit: a directory of a fixed size here, not the workload.
+    """
     unit = make_unit()
+    others = [make_unit() for _ in range(3)]
     focal = make_user(Role.FOCAL, unit=unit, is_unit_head=True)
     log_in(client, focal)
 
@@ -207,15 +273,18 @@ def test_tasks_page(client, statements, make_unit, make_user, make_event):
         event = make_event(lead_unit=unit, starts_at=START + timedelta(days=i))
         for status in (ItemStatus.OPEN, ItemStatus.SUBMITTED):
             db.session.add(ChecklistItem(event=event, key=f"k-{status}", title_vi=f"Việc {i}",
-                                         role=ResponsibleRole.LEAD_UNIT, unit=make_unit()
+                                         role=ResponsibleRole.LEAD_UNIT, unit=others[i % 3]
                                          if status is ItemStatus.SUBMITTED else unit,
                                          status=status, due_at=START + timedelta(days=i - 5)))
 
-    counts = _grow_and_count(client, statements, "/tasks", _growing(make))
-    assert counts[0] == counts[1], counts
+    grow = _growing(make)
+    for url in ("/tasks", "/tasks?show=overdue", "/tasks?show=review&page=2"):
+        measured = _grow_and_measure(client, statements, rows_fetched, url, grow)
+        assert measured[0] == measured[1], (url, measured)
 
 
-def test_dashboard(client, statements, make_unit, make_user, make_event, make_briefing):
+def test_dashboard(client, statements, rows_fetched, make_unit, make_user, make_event,
+                   make_briefing):
     unit = make_unit()
     speaker = make_user(Role.SPOKESPERSON, unit=unit)
     log_in(client, speaker)
@@ -231,5 +300,41 @@ def test_dashboard(client, statements, make_unit, make_user, make_event, make_br
                                      role=ResponsibleRole.LEAD_UNIT, unit=unit,
                                      due_at=START + timedelta(days=i)))
 
-    counts = _grow_and_count(client, statements, "/", _growing(make))
-    assert counts[0] == counts[1], counts
+    measured = _grow_and_measure(client, statements, rows_fetched, "/", _growing(make))
+    assert measured[0] == measured[1], measured
+
+
+def test_dashboard_of_a_unit_head(client, statements, rows_fetched, make_unit, make_user,
+                                  make_event, make_briefing):
+    """Waiting for me (items to review, notes to approve), due this week, overdue, this week's events.
+
+    Counted by aggregates, listed by bounded pages: the same statements and rows at both sizes.
+    """
+    from app.spokespeople.models import NoteStatus
+
+    unit = make_unit()
+    head = make_user(Role.FOCAL, unit=unit, is_unit_head=True)
+    log_in(client, head)
+    now = datetime.now(UTC)
+
+    def make(i):
+        event = make_event(lead_unit=unit, starts_at=now + timedelta(days=i % 6, hours=1))
+        briefing = make_briefing(event=event, starts_at=now + timedelta(days=i % 6))
+        db.session.add(BriefingNote(briefing=briefing, status=NoteStatus.SUBMITTED,
+                                    latest_number=1))
+        for n, (status, due) in enumerate(((ItemStatus.OPEN, -2), (ItemStatus.OPEN, 3),
+                                           (ItemStatus.SUBMITTED, 1))):
+            db.session.add(ChecklistItem(event=event, key=f"k{n}", title_vi=f"Việc {i}",
+                                         role=ResponsibleRole.LEAD_UNIT,
+                                         unit=unit if status is ItemStatus.OPEN else make_unit(),
+                                         status=status, due_at=now + timedelta(days=due)))
+
+    measured = _grow_and_measure(client, statements, rows_fetched, "/", _growing(make))
+    assert measured[0] == measured[1], measured
+    from app.checklists import work
+    from app.spokespeople import notes
+
+    assert work.task_counts(head) == {"review": 120, "overdue": 120, "due_soon": 120,
+                                      "waiting": 0}
+    assert len(notes.awaiting_approval_page(head)[0]) == 20
+    assert notes.awaiting_approval_page(head)[1]

@@ -2,8 +2,11 @@
 
 Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL: the filtering is SQL on both.
 """
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
@@ -12,11 +15,14 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.config import TestConfig
 from app.events.models import Delegation, DelegationDirection, Event, EventKind, Visibility
+from app.events.queries import matches_words
 from app.extensions import db
 from app.inputs import fold, search_words
 from app.main import search
 from app.spokespeople import notes
 from tests.helpers import log_in
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def test_fold_ignores_case_accents_and_d_bar():
@@ -183,3 +189,80 @@ def test_notes_read_clause_agrees_with_the_python_rule(demo_app):
             .where(notes.read_clause(user))))
         in_python = {b.id for b in briefings if notes.can_read_briefing_notes(user, b)}
         assert in_sql == in_python, user.email
+
+
+def _searchable_tables() -> set[str]:
+    from app.extensions import Searchable
+
+    return {table.name for table in db.metadata.sorted_tables if "search_text" in table.c
+            and any(issubclass(m.class_, Searchable) and m.local_table is table
+                    for m in db.Model.registry.mappers)}
+
+
+def _migrated_app(make_database, label: str):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = make_database(label)
+
+    return create_app(Config)
+
+
+def _trigram_indexes() -> dict[str, str]:
+    return dict(db.session.execute(sa.text(
+        "SELECT tablename, indexdef FROM pg_indexes WHERE indexname LIKE '%search_text_trgm'")).all())
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+                    reason="trigram indexes are PostgreSQL's")
+def test_postgresql_answers_the_search_from_trigram_indexes(make_database):
+    """Every searchable table gets a trigram index, and the search's query shape can use them.
+
+    With sequential scans priced out, the plan of the events search (event text or delegation
+    text, one word) reads both indexes: the LIKE is on each indexed column itself.
+    """
+    app = _migrated_app(make_database, "trigram")
+    with app.app_context():
+        upgrade()
+        indexes = _trigram_indexes()
+        assert set(indexes) == _searchable_tables()
+        assert all("gin (search_text gin_trgm_ops)" in d for d in indexes.values()), indexes
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        query = sa.select(Event.id).where(matches_words(["attapeu"]))
+        sql = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {sql}")))
+        assert "ix_events_search_text_trgm" in plan, plan
+        assert "ix_delegations_search_text_trgm" in plan, plan
+        db.session.rollback()
+        db.session.close()
+        db.engine.dispose()
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+                    reason="trigram indexes are PostgreSQL's")
+def test_upgrade_goes_on_without_trigram_indexes_when_the_extension_is_refused(make_database,
+                                                                                capfd):
+    """A database that refuses ``CREATE EXTENSION`` (no right to it) still upgrades to the head.
+
+    The refusal is simulated by asking for an extension that does not exist: the same failed
+    statement, rolled back to its SAVEPOINT, then a warning and no index.
+    """
+    from alembic.script import ScriptDirectory
+
+    app = _migrated_app(make_database, "notrigram")
+
+    def refuse(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("CREATE EXTENSION IF NOT EXISTS pg_trgm"):
+            statement = "CREATE EXTENSION IF NOT EXISTS pg_trgm_refused_here"
+        return statement, parameters
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", refuse, retval=True)
+        try:
+            upgrade()  # alembic.ini logs to stderr, which pytest's caplog does not see
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", refuse)
+        assert _trigram_indexes() == {}
+        head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == head
+        db.session.close()
+        db.engine.dispose()
+    assert "pg_trgm is not available" in capfd.readouterr().err

@@ -231,3 +231,26 @@ def test_briefing_assignments_and_roster_filters(client, login, make_unit, make_
     assert unit.name_vi in roster
     assert other.name_vi not in roster.split('data-testid="roster-filters"')[1].split("</form>")[1]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Briefing)) == 2
+
+
+def test_dashboard_counts_are_the_task_pages_groups(demo_app):
+    """``task_counts`` (one aggregate) counts what ``task_page`` lists, for every demo user."""
+    from app.auth.models import User
+    from app.checklists import work
+
+    # Two days after the first open item's due time: some overdue, some due within a week.
+    now = db.session.scalar(sa.select(sa.func.min(ChecklistItem.due_at))
+                            .where(ChecklistItem.status == ItemStatus.OPEN)) + timedelta(days=2)
+    for item in db.session.scalars(sa.select(ChecklistItem).where(
+            ChecklistItem.status == ItemStatus.OPEN).order_by(ChecklistItem.id).limit(9)):
+        item.status = ItemStatus.SUBMITTED  # waiting for the lead unit, to review
+    db.session.commit()
+    counted = 0
+    for user in db.session.scalars(sa.select(User)).all():
+        counts = work.task_counts(user, now)
+        for view in work.COUNTED_VIEWS:
+            rows, more = work.task_page(user, view, work.TaskFilters(), size=100_000, now=now)
+            assert not more
+            assert counts[view] == len(rows), (user.email, view)
+            counted += bool(counts[view])
+    assert counted > 4  # the demo data has work of every group

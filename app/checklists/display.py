@@ -38,9 +38,9 @@ def my_task_counts() -> dict:
 
     from app.checklists import work
 
-    tasks = work.my_tasks(current_user)
-    return {"overdue": len(tasks.overdue), "due_soon": len(tasks.due_soon),
-            "waiting": len(tasks.waiting), "to_review": len(tasks.to_review)}
+    counts = work.task_counts(current_user)
+    return {"overdue": counts["overdue"], "due_soon": counts["due_soon"],
+            "waiting": counts["waiting"], "to_review": counts["review"]}
 
 
 def register_filters(bp: Blueprint) -> None:

@@ -64,6 +64,11 @@ class ChecklistItem(Model):
         sa.Index("ix_checklist_items_unit_due", "unit_id", "due_at"),
         sa.Index("ix_checklist_items_user_due", "user_id", "due_at"),
         sa.Index("ix_checklist_items_status_due", "status", "due_at"),
+        # The task page's groups and the dashboard's counts: a unit's (a person's) items in one
+        # state, by due time; its open items, not its whole history (``work.task_counts``).
+        sa.Index("ix_checklist_items_unit_status_due", "unit_id", "status", "due_at"),
+        sa.Index("ix_checklist_items_user_status_due", "user_id", "status", "due_at"),
+        sa.Index("ix_checklist_items_unit_completed", "unit_id", "completed_at"),
         # The oversight's lead times: the items of a period that ask for a submission.
         sa.Index("ix_checklist_items_submission_due", "requires_submission", "due_at"),
         # The task page's "done in the last 30 days" reads only the recent ones.

@@ -6,6 +6,8 @@ Each action names the item's version its page showed: an action based on an olde
 state is refused (the form keeps the input), and the item's lock column catches two
 actions racing in the same instant (accept and return cannot both succeed).
 """
+import functools
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,6 +20,7 @@ from app.auth.permissions import belongs_to, has_role, is_active_user
 from app.auth.roles import Role
 from app.checklists import storage
 from app.checklists.models import (
+    AWAITING_OWNER_STATUSES,
     OPEN_STATUSES,
     ChecklistItem,
     ChecklistStep,
@@ -319,28 +322,45 @@ def _own_branches(user) -> list[sa.ColumnElement[bool]]:
                           sa.or_(ChecklistItem.user_id.is_(None), ChecklistItem.user_id != user.id))]
 
 
-def _review_clause(user) -> sa.ColumnElement[bool]:
-    """Submissions ``user`` may accept or return (``can_review``), for items of visible events."""
+def _review_clause(user) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """Submissions ``user`` may accept or return (``can_review``): on the item, on its event."""
     if has_role(user, *REVIEW_ANY_ROLES):
-        return ChecklistItem.status == ItemStatus.SUBMITTED
+        return ChecklistItem.status == ItemStatus.SUBMITTED, sa.true()
     if not is_active_user(user) or user.unit_id is None or not (
             user.is_unit_head or has_role(user, Role.FOCAL)):
-        return sa.false()
-    return sa.and_(ChecklistItem.status == ItemStatus.SUBMITTED, Event.lead_unit_id == user.unit_id)
+        return sa.false(), sa.true()
+    return ChecklistItem.status == ItemStatus.SUBMITTED, Event.lead_unit_id == user.unit_id
 
 
-def _view_clause(view: str, now: datetime, done_days: int) -> sa.ColumnElement[bool]:
-    """The rule of each of ``my_tasks``' own groups, in SQL."""
-    awaiting = ChecklistItem.awaits_owner_clause()
-    return {
-        "overdue": sa.and_(awaiting, ChecklistItem.due_at < now),
-        "due_soon": sa.and_(awaiting, ChecklistItem.due_at >= now,
-                            ChecklistItem.due_at < now + DUE_SOON),
-        "later": sa.and_(awaiting, ChecklistItem.due_at >= now + DUE_SOON),
-        "waiting": ChecklistItem.status == ItemStatus.SUBMITTED,
-        "done": sa.and_(ChecklistItem.status == ItemStatus.DONE,
-                        ChecklistItem.completed_at >= now - timedelta(days=done_days)),
-    }[view]
+def _view_clauses(view: str, now: datetime, done_days: int) -> list[sa.ColumnElement[bool]]:
+    """The rule of each of ``my_tasks``' own groups, in SQL: one disjoint condition per state.
+
+    A single state each (not ``status IN (...)``), so that the (unit, state, due time) index
+    gives the items in due order and the planner never walks the unit's done history instead.
+    """
+    if view == "waiting":
+        return [ChecklistItem.status == ItemStatus.SUBMITTED]
+    if view == "done":
+        return [sa.and_(ChecklistItem.status == ItemStatus.DONE,
+                        ChecklistItem.completed_at >= now - timedelta(days=done_days))]
+    due = {"overdue": [ChecklistItem.due_at < now],
+           "due_soon": [ChecklistItem.due_at >= now, ChecklistItem.due_at < now + DUE_SOON],
+           "later": [ChecklistItem.due_at >= now + DUE_SOON]}[view]
+    # ``ChecklistItem.awaits_owner_clause()``, one state at a time.
+    return [sa.and_(ChecklistItem.status == status, *due)
+            for status in sorted(AWAITING_OWNER_STATUSES)]
+
+
+def _group_branches(user, view: str, now: datetime,
+                    done_days: int) -> list[tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]]:
+    """A group of the task page as disjoint branches, each following its own index.
+
+    Each branch is a condition on the item and one on its event.
+    """
+    if view == "review":
+        return [_review_clause(user)]
+    return [(sa.and_(branch, rule), sa.true())
+            for branch in _own_branches(user) for rule in _view_clauses(view, now, done_days)]
 
 
 def task_page(user, view: str, filters: TaskFilters, *, page: int = 1, size: int = 50,
@@ -362,11 +382,7 @@ def task_page(user, view: str, filters: TaskFilters, *, page: int = 1, size: int
         wanted.append(ChecklistItem.due_at < filters.due_to)
     if filters.words:
         wanted.append(matches_words(filters.words))
-    if view == "review":
-        branches = [_review_clause(user)]
-    else:
-        branches = [sa.and_(branch, _view_clause(view, now, done_days))
-                    for branch in _own_branches(user)]
+    branches = [sa.and_(*branch) for branch in _group_branches(user, view, now, done_days)]
     done = view == "done"
     key = ChecklistItem.completed_at if done else ChecklistItem.due_at
     reach = page * size + 1  # each branch reads at most this far; no count of the rest
@@ -384,6 +400,33 @@ def task_page(user, view: str, filters: TaskFilters, *, page: int = 1, size: int
         .options(selectinload(ChecklistItem.event), selectinload(ChecklistItem.unit)))}
     items = [found[i] for i in ids if i in found]
     return items[:size], len(items) > size
+
+
+# What the dashboard counts, each the rule of the task page's group of the same name.
+COUNTED_VIEWS = ("review", "overdue", "due_soon", "waiting")
+
+
+def task_counts(user, now: datetime | None = None) -> dict[str, int]:
+    """How many tasks each of ``COUNTED_VIEWS`` holds: what ``task_page`` would page through.
+
+    One statement of counts, a subquery per branch of each group (``_group_branches``), so each
+    counts an index range of items (the unit's open items due before now, ...) and checks their
+    events, rather than scanning the unit's history or every event; no row is loaded.
+    """
+    now = now or utcnow()
+    visible = access.visible_clause(user)
+
+    def count(branch) -> sa.ScalarSelect:
+        on_item, on_event = branch
+        return (sa.select(sa.func.count()).select_from(ChecklistItem)
+                .where(on_item, sa.select(Event.id).where(Event.id == ChecklistItem.event_id,
+                                                          on_event, visible).exists())
+                .scalar_subquery())
+
+    totals = [functools.reduce(operator.add, map(count, _group_branches(user, view, now, 0)))
+              .label(view) for view in COUNTED_VIEWS]
+    row = db.session.execute(sa.select(*totals)).one()
+    return {view: row._mapping[view] or 0 for view in COUNTED_VIEWS}
 
 
 def event_checklist(event: Event) -> list[ChecklistItem]:

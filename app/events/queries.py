@@ -90,11 +90,17 @@ def list_events(user, filters: EventFilters, zone: str, page: int = 1,
 def matches_words(words: list[str]) -> sa.ColumnElement[bool]:
     """SQL: every folded word (``app.inputs.search_words``) occurs in the event's text.
 
-    Or in its delegation's (partner country and locality, border gate): "doan attapeu".
+    Or in its delegation's (partner country and locality, border gate): "doan attapeu" finds
+    the delegation to Attapeu. Per word, the event is among the ids of the events whose own
+    ``search_text`` holds it united with those whose delegation's does: each side a ``LIKE`` on
+    an indexed column itself (never on a concatenation), so PostgreSQL can answer it from the
+    columns' trigram indexes; SQLite scans both tables once per word.
     """
-    delegation_text = (sa.select(Delegation.search_text).where(Delegation.event_id == Event.id)
-                       .scalar_subquery())
-    return Event.like_all(Event.search_text + " " + sa.func.coalesce(delegation_text, ""), words)
+    matched = sa.orm.aliased(Event, name="matched_event")
+    return sa.and_(sa.true(), *(Event.id.in_(sa.union(
+        sa.select(matched.id).where(Event.like_word(matched.search_text, word)),
+        sa.select(Delegation.event_id).where(Delegation.like_word(Delegation.search_text, word))))
+        for word in words))
 
 
 def lookup(user, text: str, limit: int = 10) -> list[Event]:

@@ -310,8 +310,8 @@ def decline(actor, assignment: SpokespersonAssignment, reason: str) -> Spokesper
     return successor
 
 
-def my_assignments(user) -> Sequence[SpokespersonAssignment]:
-    """The user's open assignments at briefings not ended yet, soonest first.
+def my_assignments(user, limit: int | None = None) -> Sequence[SpokespersonAssignment]:
+    """The user's open assignments at briefings not ended yet, soonest first (``limit`` of them).
 
     Only those of events the user may view.
     """
@@ -325,7 +325,7 @@ def my_assignments(user) -> Sequence[SpokespersonAssignment]:
         .where(access.visible_clause(user), SpokespersonAssignment.user_id == user.id,
                SpokespersonAssignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES),
                Briefing.status != BriefingStatus.CANCELLED, Briefing.ends_at >= utcnow())
-        .order_by(Briefing.starts_at)).all()
+        .order_by(Briefing.starts_at, SpokespersonAssignment.id).limit(limit)).all()
 
 
 def upcoming_briefings(user, limit: int = 100, *, page: int = 1, unit_id: int | None = None,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.permissions import belongs_to, has_role, is_active_user
@@ -100,6 +100,21 @@ def can_approve(user, note: BriefingNote) -> bool:
     if has_role(user, Role.PROTOCOL):
         return True
     return user.is_unit_head and belongs_to(user, event.lead_unit_id)
+
+
+def approve_clause(user) -> sa.ColumnElement[bool]:
+    """SQL condition on ``Briefing`` joined with its ``Event``: ``can_approve``."""
+    if not is_active_user(user):
+        return sa.false()
+    sensitive = Event.is_sensitive.is_(True)
+    approvers: list[sa.ColumnElement[bool]] = []
+    if has_role(user, Role.STEERING):
+        approvers.append(sensitive)
+    if has_role(user, Role.PROTOCOL):
+        approvers.append(~sensitive)
+    elif user.is_unit_head and user.unit_id is not None:
+        approvers.append(sa.and_(~sensitive, Event.lead_unit_id == user.unit_id))
+    return sa.and_(read_clause(user), sa.or_(*approvers)) if approvers else sa.false()
 
 
 def can_submit(user, note: BriefingNote) -> bool:
@@ -305,14 +320,22 @@ def notes_for_reader(user, limit: int = 100) -> list[BriefingNote]:
     return [n for n in notes if can_read_briefing_notes(user, n.briefing)][:limit]
 
 
-def awaiting_approval(user, limit: int = 20) -> list[BriefingNote]:
-    """Submitted notes that ``user`` may approve or return (``can_review``), oldest first."""
-    submitted = db.session.scalars(
+def awaiting_approval_page(user, size: int = 20) -> tuple[list[BriefingNote], bool]:
+    """Submitted notes ``user`` may approve or return (``can_review``), oldest first.
+
+    At most ``size``, and whether more wait: filtered in SQL (``approve_clause``), one row more
+    than shown, no count, so the dashboard costs the same with 2 or 2,000 notes waiting.
+    """
+    submitted = list(db.session.scalars(
         sa.select(BriefingNote).join(BriefingNote.briefing).join(Briefing.event)
-        .where(BriefingNote.status == NoteStatus.SUBMITTED, access.visible_clause(user))
-        .options(selectinload(BriefingNote.briefing).selectinload(Briefing.event))
-        .order_by(BriefingNote.updated_at)).all()
-    return [n for n in submitted if can_review(user, n)][:limit]
+        .where(BriefingNote.status == NoteStatus.SUBMITTED, approve_clause(user))
+        .options(contains_eager(BriefingNote.briefing).contains_eager(Briefing.event))
+        .order_by(BriefingNote.updated_at, BriefingNote.id).limit(size + 1)))
+    return submitted[:size], len(submitted) > size
+
+
+def awaiting_approval(user, limit: int = 20) -> list[BriefingNote]:
+    return awaiting_approval_page(user, limit)[0]
 
 
 # --- the Q&A bank ---------------------------------------------------------------------

@@ -79,7 +79,7 @@ def panel_helpers():
     """Helpers for the dashboard and briefing panels, which are included without a view."""
     return {"my_briefing_assignments": my_briefing_rows,
             "briefing_assignments": assignments.active_assignments,
-            "notes_awaiting_approval": notes.awaiting_approval,
+            "notes_awaiting_approval": notes.awaiting_approval_page,
             "assignment_status_labels": ASSIGNMENT_STATUS_LABELS,
             "assignment_role_labels": dict(ROLE_CHOICES),
             "can_read_briefing_notes": notes.can_read_briefing_notes,
@@ -93,11 +93,15 @@ def _list_pending():
     return list_notice.pending_since() if list_notice.can_send(current_user) else None
 
 
-def my_briefing_rows(user) -> list[tuple[SpokespersonAssignment, BriefingNote | None]]:
-    """The user's open assignments with their briefings' notes, in a fixed number of queries."""
-    mine = assignments.my_assignments(user)
-    found = notes.notes_by_briefing(a.briefing_id for a in mine)
-    return [(a, found.get(a.briefing_id)) for a in mine]
+def my_briefing_rows(user, size: int = 10) -> tuple[
+        list[tuple[SpokespersonAssignment, BriefingNote | None]], bool]:
+    """The user's next ``size`` open assignments with their briefings' notes, and whether more follow.
+
+    In a fixed number of queries, reading one row more than shown (no count).
+    """
+    mine = assignments.my_assignments(user, limit=size + 1)
+    found = notes.notes_by_briefing(a.briefing_id for a in mine[:size])
+    return [(a, found.get(a.briefing_id)) for a in mine[:size]], len(mine) > size
 
 
 def briefing_when(briefing: Briefing) -> str:
