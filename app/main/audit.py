@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import get_locale
 
 from app.auth.models import User, UserChange
 from app.auth.permissions import require_admin
@@ -166,21 +167,26 @@ def _describe(rows) -> list[AuditRow]:
     return out
 
 
+def _locale() -> str:
+    """Titles and unit names in the reader's language (the Vietnamese when no other is kept)."""
+    return str(get_locale() or "vi")
+
+
 def _event(change: EventChange, events, **_kw):
     event = events.get(change.event_id)
     details = [ngettext("%(num)d field changed", "%(num)d fields changed", len(change.changes))]
     if change.note:
         details.append(change.note)
-    return (event.title_vi if event else "—", details,
+    return (event.title(_locale()) if event else "—", details,
             url_for("events.detail", event_id=change.event_id))
 
 
 def _briefing(briefing: Briefing, **_kw):
-    return briefing.title_vi, [], url_for("press.briefing", briefing_id=briefing.id)
+    return briefing.title(_locale()), [], url_for("press.briefing", briefing_id=briefing.id)
 
 
 def _note(version: BriefingNoteVersion, **_kw):
-    return (version.note.briefing.title_vi,
+    return (version.note.briefing.title(_locale()),
             [_("Version %(number)d", number=version.number)],
             url_for("notes.show", note_id=version.note_id, version=version.number))
 
@@ -195,23 +201,24 @@ def _note_review(version: BriefingNoteVersion, **_kw):
 
 
 def _designation(designation: SpokespersonDesignation, **_kw):
-    return (designation.user.name, [designation.title, designation.unit.name_vi],
+    return (designation.user.name, [designation.title, designation.unit.name(_locale())],
             url_for("spokespeople.roster_index"))
 
 
 def _authorisation(authorisation: Authorisation, **_kw):
-    return (authorisation.user.name, [authorisation.document_number, authorisation.unit.name_vi],
+    return (authorisation.user.name, [authorisation.document_number,
+                                                 authorisation.unit.name(_locale())],
             url_for("spokespeople.roster_index"))
 
 
 def _assignment(assignment: SpokespersonAssignment, **_kw):
-    return (assignment.user.name, [assignment.briefing.title_vi],
+    return (assignment.user.name, [assignment.briefing.title(_locale())],
             url_for("press.briefing", briefing_id=assignment.briefing_id))
 
 
 def _template(change: TemplateChange, templates, **_kw):
     template = templates.get(change.template_id)
-    return (template.title_vi if template else "—",
+    return (template.title(_locale()) if template else "—",
             [ngettext("%(num)d field changed", "%(num)d fields changed", len(change.changes))],
             url_for("checklists.edit_template", template_id=change.template_id))
 
