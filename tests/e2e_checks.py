@@ -34,7 +34,8 @@ RAW_CODES = {
                                r"Pacific|Etc)/[A-Za-z_]+\b"),
     "ISO date": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
     "time with seconds": re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b"),
-    "Python value": re.compile(r"\b(?:None|True|False)\b"),
+    # (an English empty list's "None." is a sentence, not a value)
+    "Python value": re.compile(r"\b(?:None(?!\.$)|True|False)\b", re.M),
     "Python repr": re.compile(r"<app\.|<[A-Z][A-Za-z]+ |object at 0x"),
     "placeholder": re.compile(r"\{\{|\{%|%\(\w+\)"),
 }
@@ -52,7 +53,12 @@ _TEXT = """(own) => {
     document.body.appendChild(copy);
     const text = copy.innerText;
     copy.remove();
-    return text + '\\n' + document.title; }"""
+    // Words read out or shown on hover: placeholders, titles, labels for screen readers.
+    const said = [...document.querySelectorAll('[placeholder], [title], [aria-label]')]
+        .filter(e => !e.closest(`[lang]:not([lang=${own}]), code, [translate=no]`))
+        .flatMap(e => ['placeholder', 'title', 'aria-label'].map(a => e.getAttribute(a)))
+        .filter(Boolean);
+    return [text, document.title, ...said].join('\\n'); }"""
 
 
 def too_wide(page) -> int | None:
@@ -62,7 +68,8 @@ def too_wide(page) -> int | None:
 
 
 def page_text(page, locale: str = "vi") -> str:
-    """The interface text on the page (see the module's doc for what is left out)."""
+    """The interface text on the page, with its title, placeholders, tooltips and labels for
+    screen readers (see the module's doc for what is left out)."""
     return ADDRESSES.sub(" ", page.evaluate(_TEXT, locale))
 
 

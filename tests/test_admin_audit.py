@@ -96,3 +96,14 @@ def test_every_kind_reads_on_the_demo_data(demo_app, client, kind):
     assert response.status_code == 200
     if kind in ("", "events", "briefings", "roster"):  # the demo has changes of these kinds
         assert 'data-testid="audit"' in response.get_data(as_text=True)
+
+
+def test_titles_in_the_readers_language(client, changes):
+    """An English reader sees the event's English title, a Vietnamese one its Vietnamese."""
+    events.create_event(changes[1], event_data(changes[1].unit_id, title_vi="Hội nghị song ngữ",
+                                               title_en="Bilingual conference"))
+    db.session.commit()
+    assert "Hội nghị song ngữ" in _page(client, kind="events")[1]
+    client.post("/locale", data={"locale": "en"})
+    english = _page(client, kind="events")[1]
+    assert "Bilingual conference" in english and "Hội nghị song ngữ" not in english

@@ -198,6 +198,8 @@ def test_protocol_creates_plans_and_moves_a_visit(walk, live_server, size, local
         page = w.page
         w.menu("/events/", "events")
         w.click(page.locator("main a[href='/events/new']").first, "new event")
+        w.click("button[type=submit].primary", "new event refused without a title")
+        assert page.locator(".error").count() >= 1
         page.fill("input[name=title_vi]", title)
         page.select_option("select[name=kind]", "delegation_in")
         day = (utcnow() + timedelta(days=60)).date()
@@ -210,6 +212,18 @@ def test_protocol_creates_plans_and_moves_a_visit(walk, live_server, size, local
         w.click("button[type=submit].primary", "event created")
         assert page.locator("h1").inner_text() == title
         event_url = page.url
+
+        # The delegation: its arrival the evening before, its head.
+        w.click(page.locator(".pagehead a[href$='/delegation']"), "delegation")
+        page.fill("input[name=arrival_date]", (day - timedelta(days=1)).isoformat())
+        page.fill("input[name=arrival_time]", "16:00")
+        page.fill("input[name=border_gate]", "Cửa khẩu quốc tế Bờ Y")
+        w.click("button[type=submit].primary", "delegation saved")
+        page.fill("input[name=name]", "Ông Vilay Phommachanh")
+        page.check("input[name=is_head]")
+        w.click(page.locator("form[action$='/members'] button[type=submit]"), "member added")
+        assert "Vilay Phommachanh" in page.locator("main").inner_text()
+        page.goto(event_url)
 
         # The programme: one item on the day.
         w.click(page.locator(".pagehead a[href$='/programme']"), "programme")
@@ -226,6 +240,9 @@ def test_protocol_creates_plans_and_moves_a_visit(walk, live_server, size, local
         page.select_option("select[name=status]", "planned")
         w.click(page.locator("form[action$='/status'] button[type=submit]"), "planned")
         assert page.locator("[data-testid=checklist-panel] tr").count() > 1
+        w.click(page.locator("[data-testid=checklist-panel] a[href*='/checklists/']").first,
+                "checklist item")
+        page.goto(event_url)
 
         # Moved five days later through the preview, the programme with it.
         w.click(page.locator(".pagehead a[href$='/edit']"), "edit")
@@ -233,8 +250,9 @@ def test_protocol_creates_plans_and_moves_a_visit(walk, live_server, size, local
         page.fill("input[name=start_date]", later.isoformat())
         page.fill("input[name=end_date]", later.isoformat())
         w.click("button[type=submit].primary", "reschedule preview")
-        assert "Hội đàm giữa lãnh đạo hai tỉnh" in page.locator(
-            "[data-testid=reschedule-items]").inner_text()
+        moving = page.locator("[data-testid=reschedule-items]").inner_text()
+        assert "Hội đàm giữa lãnh đạo hai tỉnh" in moving
+        assert w.t("Thời gian đến", "Arrival") in moving
         w.click("[data-testid=reschedule-confirm]", "moved")
         if page.locator("[data-testid=clashes]").count():  # a holiday on the new day, if any
             page.check("input[name=override]")

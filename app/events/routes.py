@@ -68,6 +68,11 @@ def _field_labels() -> dict:
     return labels
 
 
+# A time zone by its name in the reader's language, for every package's pages:
+# {{ briefing.timezone|zone_name }} shows "Giờ Đông Dương", never "Asia/Ho_Chi_Minh".
+bp.add_app_template_filter(display.zone_name, "zone_name")
+
+
 @bp.app_context_processor
 def event_helpers():
     return {"ev": display, "kind_labels": EVENT_KIND_LABELS, "status_labels": EVENT_STATUS_LABELS,
