@@ -68,8 +68,10 @@ def too_wide(page) -> int | None:
 
 
 def page_text(page, locale: str = "vi") -> str:
-    """The interface text on the page, with its title, placeholders, tooltips and labels for
-    screen readers (see the module's doc for what is left out)."""
+    """The interface text on the page, with its title, placeholders, tooltips, labels.
+
+    See the module's doc for what is left out.
+    """
     return ADDRESSES.sub(" ", page.evaluate(_TEXT, locale))
 
 

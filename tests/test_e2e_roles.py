@@ -94,7 +94,10 @@ class Walk:
         """On a phone the header is a menu button: open it."""
         toggle = self.page.locator("[data-testid=menu-toggle]")
         if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            # The button works once static/js/menu.js has run (DOMContentLoaded).
+            self.page.wait_for_selector("body.has-menu", state="attached")
             toggle.click()
+            self.page.locator(".topbar .tools").wait_for(state="visible")
 
     def switch(self, locale: str) -> None:
         """Choose the language with the header's switch."""
@@ -126,8 +129,10 @@ class Walk:
             self.found[f"{step} ({self.page.url.removeprefix(self.base)})"] = found
 
     def save(self, button: str, step: str) -> None:
-        """Save a form of the events; a clash (a holiday, a busy host) is overridden with a reason,
-        as the officer would after reading it."""
+        """Save a form of the events; a clash (a holiday, a busy host) is overridden.
+
+        With a reason, as the officer would after reading it.
+        """
         self.click(button, step)
         if self.page.locator("[data-testid=clashes]").count():
             self.page.check("input[name=override]")
@@ -140,7 +145,7 @@ class Walk:
 
 @pytest.fixture
 def walk(browser, live_server):
-    """Factory: ``with walk(size, locale, email) as w:``; asserts the pages were fine."""
+    """A factory of walks, each a context manager; asserts their pages were fine."""
     walks = []
 
     def _walk(size: str, locale: str, email: str) -> Walk:
@@ -182,8 +187,10 @@ def _event(title: str, lead: str, *, days: int = 30, coordinating=(), sensitive=
 
 
 def _briefing(title: str) -> Briefing:
-    """A briefing of a sensitive event led by the People's Committee, the demo spokesperson
-    assigned and accepted."""
+    """A briefing of a sensitive event led by the People's Committee.
+
+    The demo spokesperson is assigned and has accepted.
+    """
     event = _event(f"Sự kiện của {title}", "ubnd-tinh", days=45, sensitive=True)
     briefing = Briefing(event=event, title_vi=title, title_en=title,
                         starts_at=event.starts_at - timedelta(days=1),
@@ -286,7 +293,8 @@ def test_focal_point_provides_information_for_a_task(walk, live_server, live_db,
     provide = db.session.scalars(sa.select(ChecklistItem).where(
         ChecklistItem.event_id == event.id,
         ChecklistItem.role == ResponsibleRole.COORDINATING_UNIT)).first()
-    assert provide is not None and provide.requires_submission
+    assert provide is not None
+    assert provide.requires_submission
     with walk(size, locale, "focal@demo.example") as w:
         page = w.page
         w.menu("/tasks", "my tasks")

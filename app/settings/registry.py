@@ -45,8 +45,10 @@ class Setting:
 
     @property
     def language(self) -> str:
-        """The language a text setting is written in ("en" for a key ending in ``_en``, else
-        "vi": the province's letters and notices); "" for numbers, days and codes."""
+        """The language a text setting is written in; "" for numbers, days and codes.
+
+        "en" for a key ending in ``_en``, else "vi" (the province's letters and notices).
+        """
         if self.type.name != "text":
             return ""
         return "en" if self.key.endswith("_en") else "vi"
