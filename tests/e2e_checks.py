@@ -3,8 +3,9 @@
 - ``too_wide(page)``: the page scrolls sideways (``scrollWidth`` beyond the viewport).
 - ``english_left(text)``: English interface text on a Vietnamese page.
 - ``raw_codes(text)``: raw values on screen (enum values, time-zone ids, ISO dates, seconds,
-  ``None``/``True``/``False``, Python reprs, template or format placeholders); on a
-  Vietnamese page also the app's one-word enum values (``internal``, ``planned``).
+  ``None``/``True``/``False``, Python reprs, template or format placeholders), country codes
+  standing alone (``LA``); on a Vietnamese page also the app's one-word enum values
+  (``internal``, ``planned``).
 - ``vietnamese_left(text)``: Vietnamese interface text on an English page.
 
 Convention for text shown raw on purpose (a feed address, a unit's code, an API token, a
@@ -117,6 +118,18 @@ def raw_codes(text: str) -> dict[str, list[str]]:
 
 
 @cache
+def country_codes(locale: str) -> re.Pattern:
+    """A country's code standing alone ("LA", not "57-KL/TW" or "HH:MM").
+
+    On a Vietnamese page "CN" is Sunday (Chủ nhật), not China.
+    """
+    from app.inputs import country_codes as codes
+
+    shown = sorted(codes() - ({"CN"} if locale == "vi" else set()))
+    return re.compile(r"(?<![\w/.:-])(?:" + "|".join(shown) + r")(?![\w/.:-])")
+
+
+@cache
 def enum_words() -> re.Pattern:
     """The app's one-word enum values ("internal", "planned"): on a Vietnamese page a raw value.
 
@@ -149,6 +162,9 @@ def problems(page, locale: str) -> dict[str, object]:
     if locale == "en" and (vietnamese := vietnamese_left(text)):
         found["Vietnamese"] = vietnamese[:8]
     codes = raw_codes(text)
+    if countries := [line.strip()[:160] for line in text.splitlines()
+                     if country_codes(locale).search(line)]:
+        codes["country code"] = countries[:5]
     if locale == "vi":
         words = [line.strip()[:160] for line in text.splitlines() if enum_words().search(line)]
         if words:
