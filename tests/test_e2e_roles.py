@@ -55,7 +55,11 @@ SIZES = pytest.mark.parametrize("size", list(VIEWPORTS))
 
 
 class Walk:
-    """One person's session in the browser; ``check`` after each page reached."""
+    """One person's session in the browser; ``check`` after each page reached.
+
+    Leaving the ``with`` block switches the language back, then asserts that no page reached
+    had a problem (all of them listed, by step and address).
+    """
 
     def __init__(self, browser, base: str, size: str, locale: str, email: str):
         self.base, self.size, self.locale, self.email = base, size, locale, email
@@ -80,11 +84,13 @@ class Walk:
         self.check("dashboard")
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *_exc):
         try:
-            self.switch(self.original)
+            self.switch(self.original)  # the live database is shared: the account as it was
         finally:
             self.context.close()
+        if exc_type is None:
+            assert self.found == {}, f"{self.email} at {self.size} px in {self.locale}: {self.found}"
 
     def t(self, vi: str, en: str) -> str:
         """The text a person expects in the walk's language."""
@@ -145,17 +151,8 @@ class Walk:
 
 @pytest.fixture
 def walk(browser, live_server):
-    """A factory of walks, each a context manager; asserts their pages were fine."""
-    walks = []
-
-    def _walk(size: str, locale: str, email: str) -> Walk:
-        w = Walk(browser, str(live_server), size, locale, email)
-        walks.append(w)
-        return w
-
-    yield _walk
-    for w in walks:
-        assert w.found == {}, f"{w.email} at {w.size} px in {w.locale}: {w.found}"
+    """A factory of walks (a size, a locale, an e-mail), each used in a ``with`` block."""
+    return lambda size, locale, email: Walk(browser, str(live_server), size, locale, email)
 
 
 def _tag(size, locale) -> str:
