@@ -144,6 +144,26 @@ def country_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Folded country names, in Vietnamese and English (Babel's CLDR data), to their codes."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for locale in ("vi", "en"):
+        for code, name in Locale.parse(locale).territories.items():
+            if code in country_codes():
+                names.setdefault(fold(name), code)
+    return names
+
+
+def country_code(text: str | None) -> str:
+    """The code of the country a person names or gives ("Lào", "Laos", "lao", "LA"), else ""."""
+    if text and len(text.strip()) == 2 and text.strip().upper() in country_codes():
+        return text.strip().upper()
+    return _country_names().get(fold(text), "")
+
+
 def is_canonical_zone(name: str | None) -> bool:
     """The one test of a time zone a user or a form gives: a real, canonical IANA name."""
     return bool(name) and name in canonical_zones()

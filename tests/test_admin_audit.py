@@ -170,3 +170,18 @@ def test_fields_in_english(client, edits):
     for shown in ("Roles: Viewer → ", "Language: Tiếng Việt → English", "→ Press Office",
                   "Visibility: Internal → Public", "Verified: yes → no"):
         assert shown in text, shown
+
+
+def test_titles_in_the_readers_language(client, changes):
+    """An English reader sees the event's English title, a Vietnamese one its Vietnamese.
+
+    (The row's changed fields still show the Vietnamese title as the value it was given.)
+    """
+    events.create_event(changes[1], event_data(changes[1].unit_id, title_vi="Hội nghị song ngữ",
+                                               title_en="Bilingual conference"))
+    db.session.commit()
+    assert ">Hội nghị song ngữ</a>" in _page(client, kind="events")[1]
+    client.post("/locale", data={"locale": "en"})
+    english = _page(client, kind="events")[1]
+    assert ">Bilingual conference</a>" in english
+    assert ">Hội nghị song ngữ</a>" not in english

@@ -2,23 +2,18 @@
 
 At 375 px every demo role walks every page of its menus (main and tools) plus an event, a
 search and the account page: no page scrolls sideways, and the header is a menu button. At
-1366 px the same pages in Vietnamese show no English interface text.
+1366 px the same pages in Vietnamese show no English interface text and no raw code
+(``tests/e2e_checks.py``; each role's main job is walked in ``tests/test_e2e_roles.py``).
 """
-import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from babel.messages.pofile import read_po
+
+from tests.e2e_checks import problems, too_wide
 
 pytestmark = pytest.mark.browser
 
 ROLES = ["admin", "protocol", "focal", "spokesperson", "liaison", "steering", "viewer"]
-CATALOG = Path(__file__).resolve().parent.parent / "app/translations/vi/LC_MESSAGES/messages.po"
-# Words of English interface text that never occur in Vietnamese words.
-ENGLISH_WORDS = re.compile(r"\b(the|and|of|with|for|your|this|from|into|yet|no longer|"
-                           r"please|save|edit|delete|search|filter|next|previous|page|"
-                           r"new|show|hide|back|cancel|submit|approve|return|none)\b", re.I)
 
 
 def _log_in(page, base, role):
@@ -73,55 +68,27 @@ def test_no_page_scrolls_sideways_at_375(live_server, phone, role):
         response = phone.goto(live_server + path)
         assert response is not None
         assert response.status < 500, path
-        width = phone.evaluate("document.documentElement.scrollWidth")
-        if width > 375:
+        if width := too_wide(phone):
             wide[path] = width
     assert wide == {}, f"{role}: pages wider than 375 px: {wide}"
 
 
-def _english_ui() -> set[str]:
-    """Interface strings whose Vietnamese differs, long enough not to be a name or a code."""
-    with CATALOG.open("rb") as handle:
-        catalog = read_po(handle)
-    found = set()
-    for message in catalog:
-        if not message.id or not message.string or isinstance(message.id, tuple):
-            continue
-        if message.string != message.id and len(message.id) >= 12 and " " in message.id \
-                and "%(" not in message.id:
-            found.add(message.id)
-    return found
-
-
 @pytest.mark.parametrize("role", ROLES)
-def test_no_english_on_the_vietnamese_pages_at_1366(live_server, browser, role):
+def test_no_english_or_raw_code_on_the_vietnamese_pages_at_1366(live_server, browser, role):
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
                                   viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
-    english = _english_ui()
     try:
         _log_in(page, live_server, role)
         page.click("button[name=locale][value=vi]")  # another test may have switched it
         found = {}
         for path in _main_pages(page, live_server):
             page.goto(live_server + path)
-            assert page.evaluate("document.documentElement.lang") == "vi"
             # Content marked as another language (lang="en": the language switch, English
             # texts an admin keeps for English e-mails) is not interface text.
-            text = page.evaluate("""() => {
-                const copy = document.body.cloneNode(true);
-                copy.querySelectorAll('[lang]:not([lang=vi]), script, style, code')
-                    .forEach(e => e.remove());
-                document.body.appendChild(copy);
-                copy.style.position = 'absolute';
-                const text = copy.innerText;
-                copy.remove();
-                return text; }""")
-            left = sorted({s for s in english if s in text}
-                          | {m.group(0) for m in ENGLISH_WORDS.finditer(text)})
-            if left:
-                found[path] = left[:8]
+            if wrong := problems(page, "vi"):
+                found[path] = wrong
     finally:
         context.close()
-    assert found == {}, f"{role}: English on Vietnamese pages: {found}"
+    assert found == {}, f"{role}: English or raw codes on Vietnamese pages: {found}"

@@ -23,6 +23,7 @@ from app.idempotency import issue
 from app.inputs import (
     SPAN_DAYS,
     canonical_zones,
+    country_code,
     is_canonical_zone,
     parse_sql_int,
     safe_filename,
@@ -376,3 +377,12 @@ def test_an_outlet_name_with_capital_vietnamese_letters_typed_twice_is_a_clear_e
     again = client.post("/press/outlets/new", data=data)
     assert again.status_code == 400
     assert "Đã có cơ quan báo chí với tên này." in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("LA", "LA"), ("la", "LA"), ("Lào", "LA"), ("lao", "LA"), ("Laos", "LA"),
+    ("Campuchia", "KH"), ("Cambodia", "KH"), ("Nhật Bản", "JP"), ("Japan", "JP"),
+    ("EU", ""), ("Attapeu", ""), ("", ""), (None, "")])
+def test_a_country_is_named_or_given_by_its_code(typed, code):
+    """People name countries in Vietnamese or English; Babel's groupings (EU) are no country."""
+    assert country_code(typed) == code

@@ -268,6 +268,8 @@ def test_the_bank_finds_approved_answers_by_topic_and_partner(note_setting, make
     found = notes.search_bank(speaker, "giáo dục")
     assert [a.question_vi for a in found] == [answer.question_vi]
     assert notes.search_bank(speaker, "", "LA") == found
+    assert notes.search_bank(speaker, "", "Lào") == found  # the country by its name
+    assert notes.search_bank(speaker, "", "laos") == found
     assert notes.search_bank(speaker, "", "attapeu") == found
     assert notes.search_bank(speaker, "", "KH") == []
     assert notes.search_bank(make_user(Role.LIAISON), "giáo dục") == []  # cannot read that note

@@ -182,3 +182,34 @@ def test_the_feed_form_picks_an_event_by_name(client, login, make_unit, make_eve
     edit = client.get(f"/feeds/{feed.id}/edit").get_data(as_text=True)
     assert f'value="{found[0]["label"]}"' in edit
     assert secret.id != wanted.id
+
+
+def test_a_moved_programme_reads_in_words_in_the_history(client, login, make_event):
+    """History keeps "2026-12-10 09:00 Asia/Ho_Chi_Minh Hội đàm; …": shown as a date in words."""
+    user = login(Role.PROTOCOL)
+    event = make_event()
+    history.record(user, event, {"programme": (
+        "2026-12-10 09:00 Asia/Ho_Chi_Minh Hội đàm; 2026-12-10 14:00 Asia/Vientiane Tham quan",
+        "2026-12-15 09:00 Asia/Ho_Chi_Minh Hội đàm")})
+    db.session.commit()
+    section = _text(client.get(f"/events/{event.id}").get_data(as_text=True)
+                    .split('data-testid="history"')[1])
+    for code in ("2026-12-10", "2026-12-15", "Asia/"):
+        assert code not in section, code
+    assert "15 thg 12, 2026, 09:00 Hội đàm" in section
+    assert "Tham quan" in section
+    assert "Giờ Lào" in section
+    assert display.history_value("locality", "Attapeu 2026") == "Attapeu 2026"
+
+
+def test_time_zone_hints_name_the_zone(client, login, make_event):
+    """The forms' "times are in …" hints name the zone in words (not "Asia/Ho_Chi_Minh")."""
+    login(Role.PROTOCOL)
+    event = make_event(timezone="Asia/Vientiane")
+    for path in (f"/events/{event.id}/programme", f"/events/{event.id}/briefings/new",
+                 "/monitoring/new", "/events/import/calendar"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Asia/" not in _text(response.get_data(as_text=True)), path
+    assert "Thời gian tính theo Giờ Lào" in _text(
+        client.get(f"/events/{event.id}/briefings/new").get_data(as_text=True))

@@ -160,8 +160,9 @@ def country_choices() -> list[tuple[str, str]]:
     return [("", "—"), *first, *[(c, territories[c]) for c in codes if c not in PARTNER_COUNTRIES]]
 
 
-# How ``history.describe`` stored a moment: "2026-12-10 08:00 Asia/Ho_Chi_Minh".
-_STORED_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) (\S+)$")
+# How ``history.describe`` stored a moment, alone or within a text (a programme's items):
+# "2026-12-10 08:00 Asia/Ho_Chi_Minh", "2026-12-10 09:00 Asia/Ho_Chi_Minh Hội đàm".
+_STORED_MOMENT = re.compile(r"\b(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) ([A-Za-z_]+(?:/[A-Za-z0-9_+-]+)*)")
 _ENUM_LABELS: dict[str, tuple[type, dict]] = {
     "kind": (EventKind, EVENT_KIND_LABELS), "status": (EventStatus, EVENT_STATUS_LABELS),
     "visibility": (Visibility, VISIBILITY_LABELS),
@@ -173,7 +174,8 @@ def history_value(name: str, text: str | None) -> str:
     """A value of the event's history as words: labels, country and zone names, dates.
 
     History rows keep plain text written when the change was made ("delegation_in", "LA",
-    "2026-12-10 08:00 Asia/Ho_Chi_Minh"); this reads them in the viewer's language.
+    "2026-12-10 08:00 Asia/Ho_Chi_Minh", a programme as "2026-12-10 09:00 Asia/Ho_Chi_Minh
+    Hội đàm; …"); this reads them in the viewer's language.
     """
     if not text:
         return ""
@@ -187,35 +189,18 @@ def history_value(name: str, text: str | None) -> str:
         return country_name(text)
     if name == "timezone":
         return zone_name(text)
-    if name in _TIMED_LISTS:
-        return "; ".join(_timed_entry(part) for part in text.split("; "))
-    return _stored_moment(text, text)
+    return _STORED_MOMENT.sub(_stored_moment_text, text)
 
 
-# Lists of what moved with an event (``reschedule.carry``, press briefings): each entry
-# "2026-12-10 08:00 Asia/Ho_Chi_Minh Hội đàm", joined by "; ".
-_TIMED_LISTS = frozenset({"programme", "briefings"})
-_TIMED_ENTRY = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+) (.*)$")
-
-
-def _timed_entry(text: str) -> str:
-    entry = _TIMED_ENTRY.match(text)
-    if not entry:
-        return text
-    moment = _stored_moment(entry.group(1), None)
-    return f"{moment} {entry.group(2)}" if moment else text
-
-
-def _stored_moment(text: str, otherwise):
-    """A moment as ``history.describe`` stored it, in words; ``otherwise`` if it is not one."""
-    stored = _STORED_MOMENT.match(text)
-    if stored and stored.group(2) in canonical_zones():
-        try:
-            moment = datetime.strptime(stored.group(1), "%Y-%m-%d %H:%M")
-        except ValueError:
-            return otherwise
-        return moment_text(moment.replace(tzinfo=_zone(stored.group(2))), stored.group(2))
-    return otherwise
+def _stored_moment_text(stored: re.Match) -> str:
+    """A moment as history rows store it ("2026-12-10 08:00 Asia/Ho_Chi_Minh"), in words."""
+    if stored.group(2) not in canonical_zones():
+        return stored.group(0)
+    try:
+        moment = datetime.strptime(stored.group(1), "%Y-%m-%d %H:%M")
+    except ValueError:
+        return stored.group(0)
+    return moment_text(moment.replace(tzinfo=_zone(stored.group(2))), stored.group(2))
 
 
 def history_values(name: str, values: list) -> tuple[str, str]:

@@ -54,6 +54,11 @@ from app.web import Outcome, apply_and_flash, choices, page_number
 bp = Blueprint("events", __name__, url_prefix="/events")
 calendar_bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
+# A time zone by its name in the reader's language, for every package's pages:
+# {{ briefing.timezone|zone_name }} shows "Giờ Đông Dương", never "Asia/Ho_Chi_Minh".
+bp.add_app_template_filter(display.zone_name, "zone_name")
+
+
 @bp.app_context_processor
 def event_helpers():
     return {"ev": display, "kind_labels": EVENT_KIND_LABELS, "status_labels": EVENT_STATUS_LABELS,

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
-from babel import Locale
 
 from app.errors import PermissionDenied, ValidationFailed
 from app.events import services
@@ -23,7 +22,7 @@ from app.events.models import EVENT_KIND_LABELS, VISIBILITY_LABELS, EventKind, V
 from app.extensions import db
 from app.i18n import _
 from app.imports.models import ImportedEvent
-from app.inputs import strip_controls
+from app.inputs import country_code, strip_controls
 from app.units.models import Unit
 
 MAX_ROWS = 2000
@@ -192,10 +191,6 @@ class Lookups:
         self.venues = {_fold(v.name): v.id for v in db.session.scalars(sa.select(Venue))}
         self.kinds = self._labels(EventKind, EVENT_KIND_LABELS)
         self.visibilities = self._labels(Visibility, VISIBILITY_LABELS)
-        self.countries = {_fold(name): code for code, name
-                          in Locale.parse("vi").territories.items() if len(code) == 2}
-        self.countries.update({_fold(name): code for code, name
-                               in Locale.parse("en").territories.items() if len(code) == 2})
 
     @staticmethod
     def _labels(enum, labels) -> dict[str, str]:
@@ -246,7 +241,7 @@ def _event_data(values: dict, raw: dict, lookups: Lookups, zone: str, source: st
         venue_id, location = lookups.venues[_fold(location)], ""
     country = values.get("country", "")
     if len(country) != 2:
-        country = lookups.countries.get(_fold(country), country)
+        country = country_code(country) or country
     if errors or start is None or unit_id is None or kind is None:
         return None, unit_id, start
     return services.EventData(

@@ -207,11 +207,11 @@ def _event(change: EventChange, events, event_labels, **_kw):
 
 
 def _briefing(briefing: Briefing, **_kw):
-    return briefing.title_vi, [], url_for("press.briefing", briefing_id=briefing.id)
+    return briefing.title(display.locale_name()), [], url_for("press.briefing", briefing_id=briefing.id)
 
 
 def _note(version: BriefingNoteVersion, **_kw):
-    return (version.note.briefing.title_vi,
+    return (version.note.briefing.title(display.locale_name()),
             [_("Version %(number)d", number=version.number)],
             url_for("notes.show", note_id=version.note_id, version=version.number))
 
@@ -238,7 +238,7 @@ def _authorisation(authorisation: Authorisation, **_kw):
 
 
 def _assignment(assignment: SpokespersonAssignment, **_kw):
-    return (assignment.user.name, [assignment.briefing.title_vi],
+    return (assignment.user.name, [assignment.briefing.title(display.locale_name())],
             url_for("press.briefing", briefing_id=assignment.briefing_id))
 
 

@@ -44,6 +44,16 @@ class Setting:
         return value
 
     @property
+    def language(self) -> str:
+        """The language a text setting is written in; "" for numbers, days and codes.
+
+        "en" for a key ending in ``_en``, else "vi" (the province's letters and notices).
+        """
+        if self.type.name != "text":
+            return ""
+        return "en" if self.key.endswith("_en") else "vi"
+
+    @property
     def upper(self) -> int | None:
         """The largest number allowed: the declared maximum, within the type's own."""
         bounds = [b for b in (self.maximum, self.type.maximum) if b is not None]

@@ -18,6 +18,7 @@ from app.events import access
 from app.events.models import Delegation, Event
 from app.extensions import db
 from app.i18n import _
+from app.inputs import country_code
 from app.press.models import Briefing
 from app.spokespeople.assignments import active_assignments
 from app.spokespeople.models import (
@@ -343,7 +344,8 @@ def awaiting_approval(user, limit: int = 20) -> list[BriefingNote]:
 def search_bank(user, text: str = "", partner: str = "") -> list[NoteAnswer]:
     """Answers of approved versions the user may read, matching topic text and partner.
 
-    ``partner`` matches the delegation's country code (e.g. LA) or its locality.
+    ``partner`` matches the delegation's country, named ("Lào", "Laos") or by its code (LA),
+    or its locality.
     """
     query = (sa.select(NoteAnswer)
              .join(NoteAnswer.version).join(BriefingNoteVersion.note)
@@ -360,7 +362,7 @@ def search_bank(user, text: str = "", partner: str = "") -> list[NoteAnswer]:
                                    NoteAnswer.answer_en.ilike(pattern)))
     if partner.strip():
         partner = partner.strip()
-        query = query.where(sa.or_(Delegation.country == partner.upper(),
+        query = query.where(sa.or_(Delegation.country == (country_code(partner) or partner.upper()),
                                    Delegation.locality.ilike(f"%{partner}%")))
     results = []
     for answer in db.session.scalars(query.limit(BANK_LIMIT * 3)):
