@@ -203,6 +203,11 @@ def _stored_moment_text(stored: re.Match) -> str:
     return moment_text(moment.replace(tzinfo=_zone(stored.group(2))), stored.group(2))
 
 
+def text_lang(name: str) -> str:
+    """"vi" for a field whose text is Vietnamese whatever the reader's language (title_vi…)."""
+    return "vi" if name.endswith("_vi") else ""
+
+
 def history_values(name: str, values: list) -> tuple[str, str]:
     """A history row's (old, new) of field ``name`` as words in the viewer's language.
 

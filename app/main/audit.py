@@ -104,6 +104,7 @@ class FieldChange:
     label: str
     old: str
     new: str
+    lang: str = ""  # "vi" for a field written in Vietnamese (title_vi…), for any reader
 
 
 @dataclass
@@ -199,7 +200,7 @@ def _describe(rows) -> list[AuditRow]:
 def _event(change: EventChange, events, event_labels, **_kw):
     event = events.get(change.event_id)
     changed = [FieldChange(str(event_labels.get(name, name)),
-                           *display.history_values(name, values))
+                           *display.history_values(name, values), display.text_lang(name))
                for name, values in (change.changes or {}).items()]
     return (event.title(display.locale_name()) if event else "—",
             [change.note] if change.note else [],
@@ -246,7 +247,7 @@ def _template(change: TemplateChange, templates, **_kw):
     template = templates.get(change.template_id)
     labels = field_labels(TemplateForm)
     changed = [FieldChange(str(labels.get(name, name)), value_words(TemplateForm, name, old),
-                           value_words(TemplateForm, name, new))
+                           value_words(TemplateForm, name, new), display.text_lang(name))
                for name, (old, new) in (change.changes or {}).items()]
     return (template.title(display.locale_name()) if template else "—", [],
             url_for("checklists.edit_template", template_id=change.template_id),
