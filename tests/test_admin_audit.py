@@ -185,3 +185,11 @@ def test_titles_in_the_readers_language(client, changes):
     english = _page(client, kind="events")[1]
     assert ">Bilingual conference</a>" in english
     assert ">Hội nghị song ngữ</a>" not in english
+
+
+def test_a_title_with_no_english_is_marked_vietnamese_for_an_english_reader(client, changes):
+    events.create_event(changes[1], event_data(changes[1].unit_id, title_vi="Hội nghị một ngữ",
+                                               title_en=""))
+    db.session.commit()
+    client.post("/locale", data={"locale": "en"})
+    assert '<span lang="vi">Hội nghị một ngữ</span></a>' in _page(client, kind="events")[1]

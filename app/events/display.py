@@ -9,6 +9,7 @@ from babel import Locale
 from babel.dates import format_date, format_timedelta, get_timezone_location
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from app.events import reschedule
 from app.events.clashes import Clash, holiday_name
@@ -201,6 +202,19 @@ def _stored_moment_text(stored: re.Match) -> str:
     except ValueError:
         return stored.group(0)
     return moment_text(moment.replace(tzinfo=_zone(stored.group(2))), stored.group(2))
+
+
+def reader_title(item) -> str:
+    """``item``'s title in the reader's language.
+
+    A Vietnamese title standing in for a missing English one is marked ``lang="vi"``: data in
+    Vietnamese, not an untranslated interface.
+    """
+    locale = locale_name()
+    title = item.title(locale)
+    if locale != "vi" and not item.title_en:
+        return Markup('<span lang="vi">%s</span>') % title
+    return title
 
 
 def text_lang(name: str) -> str:

@@ -202,17 +202,17 @@ def _event(change: EventChange, events, event_labels, **_kw):
     changed = [FieldChange(str(event_labels.get(name, name)),
                            *display.history_values(name, values), display.text_lang(name))
                for name, values in (change.changes or {}).items()]
-    return (event.title(display.locale_name()) if event else "—",
+    return (display.reader_title(event) if event else "—",
             [change.note] if change.note else [],
             url_for("events.detail", event_id=change.event_id), *_bounded(changed))
 
 
 def _briefing(briefing: Briefing, **_kw):
-    return briefing.title(display.locale_name()), [], url_for("press.briefing", briefing_id=briefing.id)
+    return display.reader_title(briefing), [], url_for("press.briefing", briefing_id=briefing.id)
 
 
 def _note(version: BriefingNoteVersion, **_kw):
-    return (version.note.briefing.title(display.locale_name()),
+    return (display.reader_title(version.note.briefing),
             [_("Version %(number)d", number=version.number)],
             url_for("notes.show", note_id=version.note_id, version=version.number))
 
@@ -239,7 +239,7 @@ def _authorisation(authorisation: Authorisation, **_kw):
 
 
 def _assignment(assignment: SpokespersonAssignment, **_kw):
-    return (assignment.user.name, [assignment.briefing.title(display.locale_name())],
+    return (assignment.user.name, [display.reader_title(assignment.briefing)],
             url_for("press.briefing", briefing_id=assignment.briefing_id))
 
 
@@ -249,7 +249,7 @@ def _template(change: TemplateChange, templates, **_kw):
     changed = [FieldChange(str(labels.get(name, name)), value_words(TemplateForm, name, old),
                            value_words(TemplateForm, name, new), display.text_lang(name))
                for name, (old, new) in (change.changes or {}).items()]
-    return (template.title(display.locale_name()) if template else "—", [],
+    return (display.reader_title(template) if template else "—", [],
             url_for("checklists.edit_template", template_id=change.template_id),
             *_bounded(changed))
 
