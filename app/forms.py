@@ -10,6 +10,7 @@ which already removed NUL and other control characters):
   field error in the user's language, never an overflow in the database or a time zone.
 """
 from datetime import date
+from functools import cache
 from typing import Any
 
 import flask_babel
@@ -161,6 +162,7 @@ WTFORMS_MESSAGES = (
 
 # --- a form's fields as history and the audit log name them --------------------------------
 
+@cache  # a form class's fields never change; the audit log asks per value
 def _unbound_fields(form_class) -> dict[str, Any]:
     return {name: field for name in dir(form_class)
             if not name.startswith("_") and isinstance(field := getattr(form_class, name), UnboundField)}

@@ -4,10 +4,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from babel import Locale
 from babel.dates import format_date, format_timedelta, get_timezone_location
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -24,10 +23,9 @@ from app.events.models import (
     EventStatus,
     Visibility,
 )
-from app.extensions import db
 from app.i18n import DATE_SKELETONS, _, format_day, format_moment, formatting_locale
 from app.inputs import canonical_zones, country_codes, fold
-from app.units.models import Unit
+from app.units.services import names_by_id
 
 # First in every time-zone menu: the province's own and its partners'; then every other zone.
 PRIORITY_ZONES = ["Asia/Ho_Chi_Minh", "Asia/Vientiane", "Asia/Phnom_Penh", "Asia/Tokyo",
@@ -235,25 +233,10 @@ def history_values(name: str, values: list) -> tuple[str, str]:
 
 
 def _unit_names(ids: list[int], written: str) -> str:
-    names = _all_unit_names()
+    names = names_by_id()
     if not ids or any(i not in names for i in ids):
         return written or ""
-    english = locale_name() == "en"
-    return ", ".join(sorted(en if english and en else vi for vi, en in (names[i] for i in ids)))
-
-
-_UNIT_NAMES = "briefdesk.unit_names"  # kept in the request's WSGI environ: one read a request
-
-
-def _all_unit_names() -> dict[int, tuple[str, str]]:
-    """Every unit's (Vietnamese, English) name, read once per request (units are few)."""
-    kept: dict = request.environ if has_request_context() else {}
-    cached = kept.get(_UNIT_NAMES)
-    if cached is None:
-        cached = kept[_UNIT_NAMES] = {
-            row.id: (row.name_vi, row.name_en or "")
-            for row in db.session.execute(sa.select(Unit.id, Unit.name_vi, Unit.name_en))}
-    return cached
+    return ", ".join(sorted(names[i] for i in ids))
 
 
 def event_label(event) -> str:

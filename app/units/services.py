@@ -3,6 +3,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from flask_babel import get_locale
 
 from app import web
@@ -42,14 +43,38 @@ def get_by_slug(slug: str) -> Unit | None:
     return db.session.scalar(sa.select(Unit).where(Unit.slug == slug))
 
 
+_NAMES = "briefdesk.unit_names"  # kept in the request's WSGI environ: one read a request
+
+
+def _all_names() -> Sequence[sa.Row]:
+    """Every unit's id, short name and names, read once per request (units are few)."""
+    kept: dict = request.environ if has_request_context() else {}
+    rows = kept.get(_NAMES)
+    if rows is None:
+        rows = kept[_NAMES] = db.session.execute(
+            sa.select(Unit.id, Unit.slug, Unit.name_vi, Unit.name_en)).all()
+    return rows
+
+
+def _reader_name(row: sa.Row) -> str:
+    """``Unit.name`` for the user's language, from a row of ``_all_names``."""
+    english = str(get_locale() or "vi") == "en"
+    return row.name_en if english and row.name_en else row.name_vi
+
+
+def names_by_id() -> dict[int, str]:
+    """{unit id: its name in the user's language}, for pages that name many units."""
+    return {row.id: _reader_name(row) for row in _all_names()}
+
+
 def name_by_slug(slug: str) -> str:
     """The unit of short name ``slug`` by its name in the user's language.
 
     "" for "", the short name itself when no unit has it (history and the audit log keep
     short names).
     """
-    unit = get_by_slug(slug) if slug else None
-    return unit.name(str(get_locale() or "vi")) if unit else slug
+    row = next((r for r in _all_names() if r.slug == slug), None) if slug else None
+    return _reader_name(row) if row else slug
 
 
 def _apply(unit: Unit, data: UnitData) -> None:
